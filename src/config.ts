@@ -1,0 +1,224 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+/** What a command needs from the configuration; each command asks only for its part. */
+export type ConfigNeed = 'telegram' | 'bot';
+
+export interface PacingConfig {
+  /** Seconds between two actions of one account, drawn uniformly from this range. */
+  actionDelay: { min: number; max: number };
+  /** Accounts acting at once in one bulk operation. */
+  actionConcurrency: number;
+  /** Seconds between two campaign messages of one account. */
+  campaignDelay: { min: number; max: number };
+  /** Messages one account sends in one campaign. */
+  campaignPerAccount: number;
+  /** Messages one account sends per day across all campaigns. */
+  campaignDailyCap: number;
+}
+
+export interface Config {
+  apiId: number | undefined;
+  apiHash: string | undefined;
+  botToken: string | undefined;
+  adminIds: number[];
+  /** `-100…` numeric id or `@channel`; forwarding is off without it. */
+  channelId: string | undefined;
+  dataDir: string;
+  panelSecret: string | undefined;
+  logLevel: LogLevel;
+  proxyUrl: string | undefined;
+  /** Path of a simulator world; when set every account talks to it instead of Telegram. */
+  simWorld: string | undefined;
+  pacing: PacingConfig;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Every variable the panel reads, for `.env.example`, the README and error messages. */
+interface VariableSpec {
+  secret: boolean;
+  form: string;
+  where?: string;
+}
+
+export const VARIABLES: Record<string, VariableSpec> = {
+  API_ID: { secret: false, form: 'a positive whole number, e.g. 1234567', where: 'https://my.telegram.org -> API development tools' },
+  API_HASH: { secret: true, form: '32 hexadecimal characters', where: 'https://my.telegram.org -> API development tools' },
+  BOT_TOKEN: { secret: true, form: '<bot id>:<secret>, e.g. 123456789:AA...', where: '@BotFather -> /newbot or /token' },
+  ADMIN_IDS: { secret: false, form: 'numeric Telegram user ids separated by commas, e.g. 11111111,22222222', where: '@userinfobot (send it any message)' },
+  ADMIN_ID: { secret: false, form: 'one numeric Telegram user id (older name of ADMIN_IDS)', where: '@userinfobot (send it any message)' },
+  CHANNEL_ID: { secret: false, form: 'a channel id like -1001234567890 or a public @channelname (optional)', where: '@userinfobot (forward it a post of the channel)' },
+  DATA_DIR: { secret: false, form: 'a writable folder (default ./data)' },
+  PANEL_SECRET: { secret: true, form: '32 bytes as base64 (44 characters) or hex (64 characters); optional', where: 'the command: openssl rand -base64 32' },
+  LOG_LEVEL: { secret: false, form: LOG_LEVELS.join(', ') + ' (default info)' },
+  PROXY_URL: { secret: true, form: 'socks5://[user:pass@]host:port, http(s)://host:port or tg://proxy?server=..&port=..&secret=.. (optional)' },
+  TELEGRAM_SIM: { secret: false, form: 'path of a simulator world made by `telegram-panel sim create` (optional)' },
+  ACTION_DELAY: { secret: false, form: 'seconds between one account\'s actions as min-max, e.g. 8-15 (default 8-15)' },
+  ACTION_CONCURRENCY: { secret: false, form: 'accounts acting at once, 1-50 (default 4)' },
+  CAMPAIGN_DELAY: { secret: false, form: 'seconds between one account\'s campaign messages as min-max (default 60-180)' },
+  CAMPAIGN_PER_ACCOUNT: { secret: false, form: 'messages per account per campaign, 1-1000 (default 4)' },
+  CAMPAIGN_DAILY_CAP: { secret: false, form: 'messages per account per day over all campaigns, 1-10000 (default 20)' },
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'} ` +
+        `(set them in the environment or in .env; see .env.example):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const RANGE = /^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$/;
+
+function describe(name: string, what: string, value: string | undefined): string {
+  const spec = VARIABLES[name];
+  const shown = spec && !spec.secret && value !== undefined ? ` (got "${value}")` : '';
+  const where = spec?.where ? `; get it from ${spec.where}` : '';
+  return `${name} ${what}${shown}: expected ${spec?.form ?? 'a valid value'}${where}`;
+}
+
+/** Reads `.env` in the working folder (when present) under the real environment, which wins. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = resolve('.env')): Record<string, string | undefined> {
+  if (!existsSync(envFile)) return { ...env };
+  const fromFile = parseEnv(readFileSync(envFile, 'utf8'));
+  return { ...fromFile, ...env };
+}
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Validates the environment for the given needs. Every problem is collected so the operator
+ * fixes them in one go; secret values never appear in the message.
+ */
+export function loadConfig(env: Record<string, string | undefined>, needs: readonly ConfigNeed[] = []): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+  const required = (name: string, need: ConfigNeed): string | undefined => {
+    const v = get(name);
+    if (v === undefined && needs.includes(need)) problems.push(describe(name, 'is missing', undefined));
+    return v;
+  };
+
+  let apiId: number | undefined;
+  const apiIdRaw = required('API_ID', 'telegram');
+  if (apiIdRaw !== undefined) {
+    const r = positiveInt.safeParse(apiIdRaw);
+    if (r.success && /^\d+$/.test(apiIdRaw)) apiId = r.data;
+    else problems.push(describe('API_ID', 'is not a positive whole number', apiIdRaw));
+  }
+
+  const apiHash = required('API_HASH', 'telegram');
+  if (apiHash !== undefined && !/^[0-9a-f]{32}$/i.test(apiHash)) problems.push(describe('API_HASH', 'is malformed', apiHash));
+
+  const botToken = required('BOT_TOKEN', 'bot');
+  if (botToken !== undefined && !/^\d{5,}:[A-Za-z0-9_-]{30,}$/.test(botToken)) problems.push(describe('BOT_TOKEN', 'is malformed', botToken));
+
+  const adminName = get('ADMIN_IDS') !== undefined ? 'ADMIN_IDS' : 'ADMIN_ID';
+  const adminRaw = get(adminName);
+  let adminIds: number[] = [];
+  if (adminRaw === undefined) {
+    if (needs.includes('bot')) problems.push(describe('ADMIN_IDS', 'is missing', undefined));
+  } else {
+    const parts = adminRaw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const bad = parts.filter((p) => !/^\d{1,16}$/.test(p) || Number(p) <= 0);
+    if (parts.length === 0 || bad.length > 0) problems.push(describe(adminName, 'has a value that is not a numeric user id', adminRaw));
+    else adminIds = [...new Set(parts.map(Number))];
+  }
+
+  const channelId = get('CHANNEL_ID');
+  if (channelId !== undefined && !/^(-100\d{5,}|-\d{5,}|@[A-Za-z][A-Za-z0-9_]{3,31})$/.test(channelId)) {
+    problems.push(describe('CHANNEL_ID', 'is malformed', channelId));
+  }
+
+  const panelSecret = get('PANEL_SECRET');
+  if (panelSecret !== undefined && decodeSecretKey(panelSecret) === undefined) {
+    problems.push(describe('PANEL_SECRET', 'is not 32 bytes of base64 or hex', panelSecret));
+  }
+
+  const logLevelRaw = get('LOG_LEVEL') ?? 'info';
+  const logLevel = (LOG_LEVELS as readonly string[]).includes(logLevelRaw.toLowerCase()) ? (logLevelRaw.toLowerCase() as LogLevel) : undefined;
+  if (logLevel === undefined) problems.push(describe('LOG_LEVEL', 'is not a known level', logLevelRaw));
+
+  const proxyUrl = get('PROXY_URL');
+  if (proxyUrl !== undefined && !isProxyUrl(proxyUrl)) problems.push(describe('PROXY_URL', 'is not a supported proxy URL', proxyUrl));
+
+  const range = (name: string, def: { min: number; max: number }): { min: number; max: number } => {
+    const raw = get(name);
+    if (raw === undefined) return def;
+    const m = RANGE.exec(raw);
+    const min = m ? Number(m[1]) : NaN;
+    const max = m ? Number(m[2]) : NaN;
+    if (!m || min > max || max > 86_400) {
+      problems.push(describe(name, 'is not a range min-max', raw));
+      return def;
+    }
+    return { min, max };
+  };
+  const int = (name: string, def: number, lo: number, hi: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < lo || n > hi) {
+      problems.push(describe(name, `is not a whole number from ${lo} to ${hi}`, raw));
+      return def;
+    }
+    return n;
+  };
+  const pacing: PacingConfig = {
+    actionDelay: range('ACTION_DELAY', { min: 8, max: 15 }),
+    actionConcurrency: int('ACTION_CONCURRENCY', 4, 1, 50),
+    campaignDelay: range('CAMPAIGN_DELAY', { min: 60, max: 180 }),
+    campaignPerAccount: int('CAMPAIGN_PER_ACCOUNT', 4, 1, 1000),
+    campaignDailyCap: int('CAMPAIGN_DAILY_CAP', 20, 1, 10_000),
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    apiId,
+    apiHash,
+    botToken,
+    adminIds,
+    channelId,
+    dataDir: resolve(get('DATA_DIR') ?? './data'),
+    panelSecret,
+    logLevel: logLevel ?? 'info',
+    proxyUrl,
+    simWorld: get('TELEGRAM_SIM'),
+    pacing,
+  };
+}
+
+/** A 32-byte key from base64 or hex text, or undefined when it is neither. */
+export function decodeSecretKey(text: string): Buffer | undefined {
+  const t = text.trim();
+  if (/^[0-9a-f]{64}$/i.test(t)) return Buffer.from(t, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {
+    const b = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (b.length === 32) return b;
+  }
+  return undefined;
+}
+
+export function isProxyUrl(text: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return false;
+  }
+  if (['socks4:', 'socks5:', 'socks5h:', 'http:', 'https:'].includes(u.protocol)) return u.hostname !== '' && u.port !== '';
+  if (u.protocol === 'tg:' || u.protocol === 'mtproxy:' || (u.hostname === 't.me' && u.pathname === '/proxy')) {
+    return u.searchParams.has('server') && u.searchParams.has('port') && u.searchParams.has('secret');
+  }
+  return false;
+}

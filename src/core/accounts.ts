@@ -1,0 +1,45 @@
+/** Where an account stands. Persisted with the time it was set and a reason. */
+export type AccountStatus =
+  | 'active'
+  | 'disabled'
+  | 'connecting'
+  | 'flood_wait'
+  | 'peer_flood'
+  | 'revoked'
+  | 'banned'
+  | 'frozen'
+  | 'error';
+
+export const ACCOUNT_STATUSES: readonly AccountStatus[] = [
+  'active',
+  'disabled',
+  'connecting',
+  'flood_wait',
+  'peer_flood',
+  'revoked',
+  'banned',
+  'frozen',
+  'error',
+];
+
+/** Statuses that need the operator (re-login, appeal, remove); the panel never deletes these. */
+export const PROBLEM_STATUSES: readonly AccountStatus[] = ['revoked', 'banned', 'frozen'];
+
+export interface AccountSummary {
+  id: number;
+  phone: string;
+  /** Telegram user id of the account. */
+  userId: number;
+  username: string | null;
+  firstName: string;
+  status: AccountStatus;
+  statusReason: string | null;
+  statusSince: number;
+  /** For `flood_wait`: epoch ms when it lifts. */
+  statusUntil: number | null;
+  enabled: boolean;
+  proxyUrl: string | null;
+  groupsCount: number;
+  lastUsedAt: number | null;
+  createdAt: number;
+}

@@ -1,0 +1,94 @@
+/**
+ * The port the engine uses to act as one account. `src/telegram` implements it over mtcute;
+ * tests and benchmarks may implement it directly. Every method throws `TelegramFailure`
+ * (see failures.ts) when Telegram refuses, and resolves the target itself: access hashes
+ * differ per account, so nothing resolved by one account is reused by another.
+ */
+
+/** A chat named in a link: a public username (lowercase) or a private channel id (no -100). */
+export type ChatRef = { username: string } | { channelId: number };
+
+export interface MessageTarget {
+  chat: ChatRef;
+  messageId: number;
+  topicId?: number;
+  /** A comment under the post, when the link pointed at one. */
+  commentId?: number;
+}
+
+export type JoinTarget = { kind: 'public'; username: string } | { kind: 'invite'; hash: string };
+
+/** A chat to leave: by public name, private channel id, or the invite link it was joined with. */
+export type LeaveTarget = ChatRef | { inviteHash: string };
+
+/** How a successful action ended. `already`: nothing to do; `requested`: a join request waits for admins. */
+export type ActionOutcome = 'done' | 'already' | 'requested';
+
+export interface SelfInfo {
+  userId: number;
+  username: string | null;
+  firstName: string;
+  phone: string | null;
+}
+
+export type ChatKind = 'private' | 'group' | 'supergroup' | 'forum' | 'channel';
+
+export interface ChatInfo {
+  /** Bot-API style marked id: users positive, basic groups negative, channels -100…. */
+  id: number;
+  kind: ChatKind;
+  title: string;
+  username: string | null;
+}
+
+export interface SenderInfo {
+  id: number;
+  name: string;
+  username: string | null;
+  isBot: boolean;
+}
+
+export interface IncomingMessage {
+  chat: ChatInfo;
+  messageId: number;
+  /** Null for anonymous channel posts. */
+  sender: SenderInfo | null;
+  text: string;
+  /** Epoch ms. */
+  date: number;
+}
+
+export interface PollInfo {
+  question: string;
+  options: string[];
+  multiple: boolean;
+  closed: boolean;
+}
+
+export type SpamStatus = { state: 'clean' } | { state: 'limited'; until: number | null } | { state: 'unknown'; reply: string };
+
+export interface AccountSession {
+  readonly accountId: number;
+  /** getMe: the health check; throws `revoked`/`banned`/`frozen` failures when the account is gone. */
+  me(): Promise<SelfInfo>;
+  react(target: MessageTarget, emoji: string): Promise<ActionOutcome>;
+  /** The poll under a message, for showing options; `bad_request` when the message has none. */
+  poll(target: MessageTarget): Promise<PollInfo>;
+  /** 1-based option numbers. */
+  vote(target: MessageTarget, options: number[]): Promise<ActionOutcome>;
+  join(target: JoinTarget): Promise<ActionOutcome>;
+  leave(target: LeaveTarget): Promise<ActionOutcome>;
+  block(username: string): Promise<ActionOutcome>;
+  /** Plain text (no markdown parsing). `randomId` makes a resend after a crash idempotent. */
+  sendMessage(username: string, text: string, randomId: bigint): Promise<{ messageId: number }>;
+  /** Posts in the post's discussion thread. */
+  comment(target: MessageTarget, text: string): Promise<{ messageId: number }>;
+  /** Whether this account's recent outgoing history with `username` holds a message with `text` sent at or after `sinceMs`. */
+  findSent(username: string, text: string, sinceMs: number): Promise<boolean>;
+  /** Every group, supergroup and channel the account is in (all pages). */
+  dialogs(): Promise<ChatInfo[]>;
+  /** New (not edited) messages in chats the account is in. Returns an unsubscribe function. */
+  onMessage(handler: (message: IncomingMessage) => void): () => void;
+  spamStatus(): Promise<SpamStatus>;
+  close(): Promise<void>;
+}

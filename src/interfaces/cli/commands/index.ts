@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { registerConfig } from './config.ts';
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+/** Every command group of the CLI; each lives in its own file. */
+export const COMMANDS: readonly RegisterCommand[] = [registerConfig];

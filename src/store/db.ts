@@ -1,0 +1,100 @@
+import { closeSync, constants, accessSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Migration } from './migration.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+export type Db = Database.Database;
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+/** Creates the data folder (mode 0700) or explains why it cannot be used. */
+export function ensureDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!statSync(dir).isDirectory()) throw new Error('it is not a folder');
+    accessSync(dir, constants.W_OK | constants.R_OK);
+  } catch (e) {
+    const reason = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
+    throw new StoreError(`DATA_DIR ${dir} cannot be used (${reason}): point DATA_DIR or --data-dir at a folder you can write`);
+  }
+}
+
+/** Refuses a file that exists but is not SQLite, before SQLite could write anything to it. */
+function checkHeader(path: string): void {
+  if (!existsSync(path) || statSync(path).size === 0) return;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const n = readSync(fd, buf, 0, 16, 0);
+    if (n < 16 || buf.toString('latin1') !== SQLITE_HEADER) {
+      throw new StoreError(`${path} is not a SQLite database (corrupt or a different file); it was left untouched. Restore it from a backup or move it away`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface OpenOptions {
+  migrations?: readonly Migration[];
+  readonly?: boolean;
+}
+
+/** Opens a SQLite file with the panel's settings (WAL, foreign keys, busy timeout) and migrates it. */
+export function openSqlite(path: string, opts: OpenOptions = {}): Db {
+  checkHeader(path);
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  } catch (e) {
+    throw new StoreError(`cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (!opts.readonly) db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new StoreError(`${path} is damaged (${String(check)}); it was left untouched. Restore it from a backup`);
+    if (!opts.readonly) migrate(db, path, opts.migrations ?? MIGRATIONS);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof StoreError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new StoreError(`${path} is not a usable SQLite database (${code}); it was left untouched. Restore it from a backup or move it away`);
+    }
+    throw e;
+  }
+}
+
+/** Applies the migrations the file has not seen, all in one transaction. */
+export function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
+  if (current > latest) {
+    throw new StoreError(
+      `${path} was written by a newer version of Telegram Panel (schema ${current}, this version knows ${latest}); ` +
+        `it was left untouched. Upgrade the panel to open it`,
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const m of pending) db.exec(m.sql);
+    db.pragma(`user_version = ${latest}`);
+  })();
+}
+
+export function openPanelDb(dataDir: string): Db {
+  ensureDataDir(dataDir);
+  return openSqlite(join(dataDir, 'panel.db'));
+}
