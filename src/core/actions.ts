@@ -1,0 +1,21 @@
+import type { Failure } from './failures.ts';
+import type { ActionOutcome, JoinTarget, LeaveTarget, MessageTarget } from './session.ts';
+
+/** One thing an account can be asked to do. Pacing and FLOOD_WAIT parking are per `kind`. */
+export type ActionSpec =
+  | { kind: 'reaction'; target: MessageTarget; emoji: string }
+  | { kind: 'vote'; target: MessageTarget; options: number[] }
+  | { kind: 'join'; target: JoinTarget }
+  | { kind: 'leave'; target: LeaveTarget }
+  | { kind: 'block'; username: string }
+  | { kind: 'pm'; username: string; text: string }
+  | { kind: 'comment'; target: MessageTarget; text: string };
+
+export type ActionKind = ActionSpec['kind'];
+
+export const ACTION_KINDS: readonly ActionKind[] = ['reaction', 'vote', 'join', 'leave', 'block', 'pm', 'comment'];
+
+/** The result of one account's attempt, as stored in an operation record. */
+export type ActionResult =
+  | { accountId: number; status: ActionOutcome; at: number; detail?: string }
+  | { accountId: number; status: 'failed'; at: number; failure: Failure };
