@@ -216,9 +216,11 @@ export function isProxyUrl(text: string): boolean {
   } catch {
     return false;
   }
-  if (['socks4:', 'socks5:', 'socks5h:', 'http:', 'https:'].includes(u.protocol)) return u.hostname !== '' && u.port !== '';
   if (u.protocol === 'tg:' || u.protocol === 'mtproxy:' || (u.hostname === 't.me' && u.pathname === '/proxy')) {
     return u.searchParams.has('server') && u.searchParams.has('port') && u.searchParams.has('secret');
   }
+  // http(s) may rely on the scheme's default port; SOCKS has none.
+  if (u.protocol === 'http:' || u.protocol === 'https:') return u.hostname !== '';
+  if (['socks4:', 'socks5:', 'socks5h:'].includes(u.protocol)) return u.hostname !== '' && u.port !== '';
   return false;
 }

@@ -17,7 +17,7 @@ function normalize(k: string): string {
 }
 
 /** Bot tokens and long base64/hex runs (auth keys, session strings) inside free text. */
-const SECRET_TEXT = [/\b\d{5,}:[A-Za-z0-9_-]{30,}\b/g, /[A-Za-z0-9+/_-]{120,}={0,2}/g];
+const SECRET_TEXT = [/(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}/g, /[A-Za-z0-9+/_-]{120,}={0,2}/g];
 
 /** `code` is also an RPC error code (FLOOD_WAIT_X), which logs need; only digit codes are login codes. */
 const LOGIN_CODE = /^[\d\s.-]{4,16}$/;
@@ -25,7 +25,7 @@ const LOGIN_CODE = /^[\d\s.-]{4,16}$/;
 function isSecretEntry(key: string, value: unknown): boolean {
   if (value === null || value === undefined) return false;
   const k = normalize(key);
-  if (k === 'code') return LOGIN_CODE.test(String(value));
+  if (k === 'code') return (typeof value === 'string' || typeof value === 'number') && LOGIN_CODE.test(String(value));
   return SECRET_KEYS.has(k);
 }
 
@@ -71,6 +71,12 @@ export function createLogger(opts: LoggerOptions): Logger {
     hooks: {
       // Messages are free text: scrub tokens and key material that a caller may have interpolated.
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
+        // pino takes an Error's message as the line's msg without passing it through formatters.
+        const [first, ...rest] = args;
+        if (first instanceof Error) {
+          method.apply(this, [{ err: redact(first) }, ...(rest.length > 0 ? rest : [first.message])].map((a) => (typeof a === 'string' ? scrubText(a) : a)));
+          return;
+        }
         method.apply(this, args.map((a) => (typeof a === 'string' ? scrubText(a) : a)));
       },
     },

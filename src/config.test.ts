@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, decodeSecretKey, isProxyUrl, loadConfig, VARIABLES } from './config.ts';
+
+const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_';
+const HASH = '0123456789abcdef0123456789abcdef';
+const valid = { API_ID: '12345', API_HASH: HASH, BOT_TOKEN: TOKEN, ADMIN_IDS: '111,222' };
+
+function problems(env: Record<string, string | undefined>, needs: Parameters<typeof loadConfig>[1] = ['telegram', 'bot']): string[] {
+  try {
+    loadConfig(env, needs);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('accepts a complete configuration and applies defaults', () => {
+    const c = loadConfig(valid, ['telegram', 'bot']);
+    expect(c.apiId).toBe(12345);
+    expect(c.adminIds).toEqual([111, 222]);
+    expect(c.channelId).toBeUndefined();
+    expect(c.logLevel).toBe('info');
+    expect(c.dataDir).toMatch(/data$/);
+    expect(c.pacing.campaignPerAccount).toBe(4);
+    expect(c.pacing.actionDelay).toEqual({ min: 8, max: 15 });
+  });
+
+  it('lists every missing variable in one error', () => {
+    const p = problems({});
+    expect(p.map((x) => x.split(' ')[0])).toEqual(['API_ID', 'API_HASH', 'BOT_TOKEN', 'ADMIN_IDS']);
+    expect(p[0]).toContain('my.telegram.org');
+    expect(p[2]).toContain('@BotFather');
+    expect(p[3]).toContain('@userinfobot');
+  });
+
+  it('asks only for what the command needs', () => {
+    expect(problems({}, [])).toEqual([]);
+    expect(problems({}, ['telegram'])).toHaveLength(2);
+    expect(problems({}, ['bot'])).toHaveLength(2);
+  });
+
+  it('accepts the older ADMIN_ID', () => {
+    expect(loadConfig({ ...valid, ADMIN_IDS: undefined, ADMIN_ID: '42' }, ['bot']).adminIds).toEqual([42]);
+  });
+
+  const malformed: Array<[string, string]> = [
+    ['API_ID', 'abc'],
+    ['API_ID', '-5'],
+    ['API_HASH', 'nothex'],
+    ['BOT_TOKEN', 'token-without-colon'],
+    ['ADMIN_IDS', '12,abc'],
+    ['ADMIN_ID', 'me'],
+    ['CHANNEL_ID', 'my channel'],
+    ['PANEL_SECRET', 'too-short'],
+    ['LOG_LEVEL', 'loud'],
+    ['PROXY_URL', 'ftp://host:21'],
+    ['ACTION_DELAY', '15-8'],
+    ['ACTION_CONCURRENCY', '0'],
+    ['CAMPAIGN_DELAY', 'soon'],
+    ['CAMPAIGN_PER_ACCOUNT', '1.5'],
+    ['CAMPAIGN_DAILY_CAP', '999999'],
+  ];
+  it.each(malformed)('reports a malformed %s', (name, value) => {
+    const env = name === 'ADMIN_ID' ? { ...valid, ADMIN_IDS: undefined, [name]: value } : { ...valid, [name]: value };
+    const p = problems(env);
+    expect(p).toHaveLength(1);
+    expect(p[0]!.startsWith(name + ' ')).toBe(true);
+    expect(p[0]).toContain('expected');
+  });
+
+  it('collects several malformed values at once', () => {
+    const p = problems({ ...valid, API_ID: 'x', LOG_LEVEL: 'loud', CAMPAIGN_DELAY: 'soon' });
+    expect(p).toHaveLength(3);
+  });
+
+  it('never echoes a secret value, but shows non-secret ones', () => {
+    const secretValues = { API_HASH: 'SECRET-HASH-VALUE', BOT_TOKEN: 'SECRET-TOKEN-VALUE', PANEL_SECRET: 'SECRET-PANEL', PROXY_URL: 'SECRET-PROXY' };
+    let message = '';
+    try {
+      loadConfig({ ...valid, ...secretValues, API_ID: 'abc' }, ['telegram', 'bot']);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('(got "abc")');
+    for (const v of Object.values(secretValues)) expect(message).not.toContain(v);
+    for (const name of Object.keys(secretValues)) expect(VARIABLES[name]?.secret).toBe(true);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(problems({ ...valid, API_ID: '  ' }, ['telegram'])).toEqual([expect.stringMatching(/^API_ID is missing/)]);
+  });
+});
+
+describe('decodeSecretKey', () => {
+  it('reads 32 bytes from hex or base64 and nothing else', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(decodeSecretKey(key.toString('hex'))?.equals(key)).toBe(true);
+    expect(decodeSecretKey(key.toString('base64'))?.equals(key)).toBe(true);
+    expect(decodeSecretKey(Buffer.alloc(16).toString('base64'))).toBeUndefined();
+    expect(decodeSecretKey('zz'.repeat(32))).toBeUndefined();
+  });
+});
+
+describe('isProxyUrl', () => {
+  it.each([
+    ['socks5://user:pass@127.0.0.1:1080', true],
+    ['http://proxy.local:8080', true],
+    ['https://proxy.local:443', true],
+    ['tg://proxy?server=1.2.3.4&port=443&secret=ee00', true],
+    ['https://t.me/proxy?server=1.2.3.4&port=443&secret=dd00', true],
+    ['socks5://host', false],
+    ['ftp://host:21', false],
+    ['tg://proxy?server=1.2.3.4', false],
+    ['not a url', false],
+  ])('%s -> %s', (url, ok) => {
+    expect(isProxyUrl(url)).toBe(ok);
+  });
+});
