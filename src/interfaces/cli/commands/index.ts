@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerConfig } from './config.ts';
+import { registerLink } from './link.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group of the CLI; each lives in its own file. */
-export const COMMANDS: readonly RegisterCommand[] = [registerConfig];
+export const COMMANDS: readonly RegisterCommand[] = [registerConfig, registerLink];
