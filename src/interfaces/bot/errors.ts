@@ -1,0 +1,14 @@
+import { InputError, PanelError } from '../../core/errors.ts';
+import { isTelegramFailure } from '../../core/failures.ts';
+import type { Messages } from './i18n/index.ts';
+
+/**
+ * What the admin reads when a service refuses or fails. Failures from Telegram are told by kind
+ * in the admin's language; the engine's own refusals carry their reason (never a secret).
+ */
+export function describeError(t: Messages, e: unknown): { text: string; expected: boolean } {
+  if (isTelegramFailure(e)) return { text: t.failure(e.failure.kind, e.failure.code, e.failure.seconds), expected: true };
+  if (e instanceof InputError) return { text: t.inputRefused(e.message), expected: true };
+  if (e instanceof PanelError) return { text: t.panelRefused(e.message), expected: true };
+  return { text: t.unexpected, expected: false };
+}
