@@ -1,5 +1,6 @@
 import type { Migration } from './migration.ts';
 import { foundation } from './migrations/001-foundation.ts';
+import { operations } from './migrations/003-operations.ts';
 import { bot } from './migrations/006-bot.ts';
 
 /**

@@ -1,0 +1,126 @@
+import type { ActionSpec } from '../core/actions.ts';
+import type { AccountSummary } from '../core/accounts.ts';
+import { InputError } from '../core/errors.ts';
+import type { JoinTarget, LeaveTarget, MessageTarget } from '../core/session.ts';
+import { normalizeUsername, usernameProblem } from '../core/usernames.ts';
+
+/** Telegram's limit for one message or comment, in UTF-16 code units like Telegram counts. */
+export const MAX_TEXT_LENGTH = 4096;
+
+// `v`-flag regexes are built at run time: the TypeScript target predates them, Node 20 has them.
+const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+// Telegram's own reaction list uses some text-presentation code points without U+FE0F (❤).
+const PICTOGRAPH = /^\p{Extended_Pictographic}\uFE0F?$/u;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Exactly one emoji (skin tones, flags, keycaps and ZWJ sequences count as one). */
+export function isSingleEmoji(text: string): boolean {
+  let n = 0;
+  for (const _ of graphemes.segment(text)) if (++n > 1) return false;
+  return n === 1 && (RGI_EMOJI.test(text) || PICTOGRAPH.test(text));
+}
+
+function positiveInt(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
+}
+
+function checkMessageTarget(t: MessageTarget, problems: string[]): void {
+  if ('username' in t.chat) {
+    const p = usernameProblem(t.chat.username);
+    if (p) problems.push(`chat ${p}`);
+  } else if (!positiveInt(t.chat.channelId)) problems.push('the channel id must be a positive whole number');
+  if (!positiveInt(t.messageId)) problems.push('the message id must be a positive whole number');
+  if (t.topicId !== undefined && !positiveInt(t.topicId)) problems.push('the topic id must be a positive whole number');
+  if (t.commentId !== undefined && !positiveInt(t.commentId)) problems.push('the comment id must be a positive whole number');
+}
+
+function checkJoinTarget(t: JoinTarget, problems: string[]): void {
+  if (t.kind === 'public') {
+    const p = usernameProblem(t.username);
+    if (p) problems.push(p);
+  } else if (!/^[A-Za-z0-9_-]{4,64}$/.test(t.hash)) problems.push('the invite hash is malformed');
+}
+
+function checkLeaveTarget(t: LeaveTarget, problems: string[]): void {
+  if ('inviteHash' in t) checkJoinTarget({ kind: 'invite', hash: t.inviteHash }, problems);
+  else if ('username' in t) checkJoinTarget({ kind: 'public', username: t.username }, problems);
+  else if (!positiveInt(t.channelId)) problems.push('the channel id must be a positive whole number');
+}
+
+function checkUsername(name: string, problems: string[]): void {
+  const p = usernameProblem(name);
+  if (p) problems.push(p);
+  else if (name !== normalizeUsername(name)) problems.push(`"${name}" must be given lowercase without @`);
+}
+
+function checkText(text: string, problems: string[]): void {
+  if (text.trim() === '') problems.push('the text is empty');
+  else if (text.length > MAX_TEXT_LENGTH) problems.push(`the text has ${text.length} characters; Telegram allows ${MAX_TEXT_LENGTH}`);
+}
+
+/** Everything about an action that can be checked without asking Telegram; throws `InputError`. */
+export function validateActionSpec(spec: ActionSpec): void {
+  const problems: string[] = [];
+  switch (spec.kind) {
+    case 'reaction':
+      checkMessageTarget(spec.target, problems);
+      if (!isSingleEmoji(spec.emoji)) problems.push(`"${spec.emoji.slice(0, 20)}" is not a single emoji`);
+      break;
+    case 'vote':
+      checkMessageTarget(spec.target, problems);
+      if (spec.options.length === 0) problems.push('give at least one option number');
+      else if (!spec.options.every(positiveInt)) problems.push('option numbers are whole numbers from 1');
+      else if (new Set(spec.options).size !== spec.options.length) problems.push('an option number is given twice');
+      break;
+    case 'join':
+      checkJoinTarget(spec.target, problems);
+      break;
+    case 'leave':
+      checkLeaveTarget(spec.target, problems);
+      break;
+    case 'block':
+      checkUsername(spec.username, problems);
+      break;
+    case 'pm':
+      checkUsername(spec.username, problems);
+      checkText(spec.text, problems);
+      break;
+    case 'comment':
+      checkMessageTarget(spec.target, problems);
+      checkText(spec.text, problems);
+      break;
+    default:
+      problems.push(`unknown action ${(spec as { kind: string }).kind}`);
+  }
+  if (problems.length > 0) throw new InputError(`${spec.kind}: ${problems.join('; ')}`);
+}
+
+/**
+ * Turns what an operator typed (`12`, `#12`, `+15550001`, `@name`) into account ids. Up to six
+ * digits is an id; a leading `+` or more digits is a phone number.
+ */
+export function resolveAccountRefs(accounts: readonly Pick<AccountSummary, 'id' | 'phone' | 'username'>[], refs: readonly string[]): number[] {
+  const ids: number[] = [];
+  const unknown: string[] = [];
+  for (const raw of refs) {
+    const ref = raw.trim();
+    let found: Pick<AccountSummary, 'id'> | undefined;
+    if (/^#?\d{1,6}$/.test(ref)) {
+      const id = Number(ref.replace('#', ''));
+      found = accounts.find((a) => a.id === id);
+    } else if (/^\+?[\d\s()-]{7,}$/.test(ref)) {
+      const digits = ref.replace(/\D/g, '');
+      found = accounts.find((a) => a.phone.replace(/\D/g, '') === digits);
+    } else if (/^@?[A-Za-z]/.test(ref)) {
+      const name = normalizeUsername(ref);
+      found = accounts.find((a) => a.username !== null && a.username.toLowerCase() === name);
+    }
+    if (found) {
+      if (!ids.includes(found.id)) ids.push(found.id);
+    } else unknown.push(ref === '' ? '(empty)' : ref);
+  }
+  if (unknown.length > 0) {
+    throw new InputError(`no account matches ${unknown.map((u) => `"${u}"`).join(', ')}; see \`accounts list\` (an account is named by id, phone or @username)`);
+  }
+  return ids;
+}

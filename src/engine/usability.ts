@@ -1,0 +1,80 @@
+import type { ActionKind } from '../core/actions.ts';
+import type { PoolAccount } from './ports.ts';
+
+/** Why an account cannot take part in an action of some kind right now. */
+export type UnusableCategory = 'disabled' | 'revoked' | 'banned' | 'frozen' | 'error' | 'peer_flood' | 'parked';
+
+export type Usability = { usable: true } | { usable: false; category: UnusableCategory; reason: string; until?: number };
+
+/** What this process learned about accounts since the pool listed them (the pool may lag). */
+export interface LocalAccountState {
+  /** An account-ending failure kind seen here. */
+  fatal?: 'revoked' | 'banned' | 'frozen' | 'duplicate_session';
+  peerFlood?: boolean;
+  parkedUntil?: Partial<Record<ActionKind, number>>;
+}
+
+const KIND_NAMES: Record<ActionKind, string> = {
+  reaction: 'reactions',
+  vote: 'votes',
+  join: 'joins',
+  leave: 'leaves',
+  block: 'blocks',
+  pm: 'private messages',
+  comment: 'comments',
+};
+
+export function kindName(kind: ActionKind): string {
+  return KIND_NAMES[kind];
+}
+
+/** The time a kind is parked until for this account (0 when it is not). */
+export function parkedUntil(a: PoolAccount, kind: ActionKind, local?: LocalAccountState): number {
+  return Math.max(a.parkedUntil[kind] ?? 0, local?.parkedUntil?.[kind] ?? 0);
+}
+
+/**
+ * Whether an account may act with `kind` at `now`. A flood-wait status does not exclude an
+ * account by itself: only a park for this kind does, since waits are per method.
+ */
+export function usability(a: PoolAccount, kind: ActionKind, now: number, local?: LocalAccountState): Usability {
+  if (!a.enabled) return { usable: false, category: 'disabled', reason: 'disabled' };
+  const fatal = local?.fatal ?? (a.status === 'revoked' || a.status === 'banned' || a.status === 'frozen' ? a.status : undefined);
+  if (fatal !== undefined) {
+    const category = fatal === 'duplicate_session' ? 'revoked' : fatal;
+    return { usable: false, category, reason: withReason(fatal === 'duplicate_session' ? 'session used twice' : fatal, local?.fatal ? null : a.statusReason) };
+  }
+  if (a.status === 'disabled') return { usable: false, category: 'disabled', reason: withReason('disabled', a.statusReason) };
+  if (a.status === 'error') return { usable: false, category: 'error', reason: withReason('error', a.statusReason) };
+  if (kind === 'pm' && (a.status === 'peer_flood' || local?.peerFlood)) {
+    return { usable: false, category: 'peer_flood', reason: 'limited by Telegram (PEER_FLOOD): may not message strangers' };
+  }
+  const until = parkedUntil(a, kind, local);
+  if (until > now) return { usable: false, category: 'parked', reason: `flood-wait for ${kindName(kind)} until ${new Date(until).toISOString()}`, until };
+  return { usable: true };
+}
+
+function withReason(what: string, reason: string | null): string {
+  return reason ? `${what} (${reason})` : what;
+}
+
+/** `#id` plus the phone or username, for messages. */
+export function accountLabel(a: Pick<PoolAccount, 'id' | 'username' | 'phone'>): string {
+  return `#${a.id}` + (a.username ? ` @${a.username}` : '');
+}
+
+/** "asked for 10 accounts but only 6 can …: 2 disabled (#3, #4), 1 revoked (#7)". */
+export function describeShortage(asked: number, kind: ActionKind, usableCount: number, unusable: Array<{ account: PoolAccount; usability: Usability }>): string {
+  const groups = new Map<string, number[]>();
+  for (const { account, usability: u } of unusable) {
+    if (u.usable) continue;
+    const key = u.category === 'parked' ? u.reason : u.category === 'peer_flood' ? 'limited by PEER_FLOOD' : u.category;
+    const list = groups.get(key) ?? [];
+    list.push(account.id);
+    groups.set(key, list);
+  }
+  const head = `asked for ${asked} account${asked === 1 ? '' : 's'} but only ${usableCount} can do ${kindName(kind)} now`;
+  if (groups.size === 0) return `${head} (there are no other accounts; add some with \`accounts add\`)`;
+  const parts = [...groups.entries()].map(([why, ids]) => `${ids.length} ${why} (${ids.slice(0, 8).map((i) => `#${i}`).join(', ')}${ids.length > 8 ? ', …' : ''})`);
+  return `${head}; the others: ${parts.join('; ')}`;
+}
