@@ -89,6 +89,11 @@ export interface AccountSession {
   dialogs(): Promise<ChatInfo[]>;
   /** New (not edited) messages in chats the account is in. Returns an unsubscribe function. */
   onMessage(handler: (message: IncomingMessage) => void): () => void;
+  /**
+   * Optional. Catches up on missed updates (getDifference) and resolves once the account is in
+   * sync; the monitor's watchdog calls it when an account's updates stop arriving.
+   */
+  resync?(): Promise<void>;
   spamStatus(): Promise<SpamStatus>;
   close(): Promise<void>;
 }
