@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSecretKey } from '../config.ts';
@@ -48,6 +48,17 @@ export class Secrets {
   decryptText(sealed: Uint8Array): string {
     return this.decrypt(sealed).toString('utf8');
   }
+
+  /**
+   * A keyed digest for looking up a sealed value by an exact name (a peer's username or phone)
+   * without storing the name in clear. Same input, same output; useless without the key.
+   */
+  lookup(text: string): string {
+    this.lookupKey ??= createHmac('sha256', this.key).update('telegram-panel lookup v1').digest();
+    return createHmac('sha256', this.lookupKey).update(text, 'utf8').digest('base64url');
+  }
+
+  private lookupKey: Buffer | undefined;
 }
 
 /**

@@ -162,8 +162,8 @@ export function classify(e: unknown, ctx: ClassifyContext = {}): Failure {
     if (ctx.viaProxy) return { kind: 'proxy', code: 'PROXY_FAILED', message: `the proxy could not be used (${what})` };
     return { kind: 'network', code: isSocket ? String(sys) : isClosed ? 'CONNECTION_CLOSED' : 'TIMEOUT', message: `could not reach Telegram (${what})` };
   }
-  const name = e instanceof Error ? e.name : 'Error';
-  return { kind: 'unknown', code: 'UNKNOWN', message: `unexpected ${name}: ${e instanceof Error ? e.message : String(e)}` };
+  if (e instanceof Error) return { kind: 'unknown', code: 'UNKNOWN', message: `unexpected ${e.name}: ${e.message}` };
+  return { kind: 'unknown', code: 'UNKNOWN', message: 'unexpected error' };
 }
 
 export function toFailure(e: unknown, ctx?: ClassifyContext): TelegramFailure {

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/tmp.ts';
+import { AccountExistsError, AccountStore } from './accounts.ts';
+import { openPanelDb } from './db.ts';
+import { LeaseStore } from './leases.ts';
+import { Secrets } from './secrets.ts';
+
+function open(dir = tempDir()) {
+  const db = openPanelDb(dir);
+  const secrets = new Secrets(randomBytes(32));
+  return { dir, db, secrets, store: new AccountStore(db, secrets) };
+}
+
+const T0 = Date.UTC(2026, 5, 1);
+const someone = { phone: '+15550001', userId: 1001, username: 'alice_acc', firstName: 'Alice' };
+
+describe('AccountStore', () => {
+  it('stores an account with its session in one go and lists it', () => {
+    const { store } = open();
+    const key = randomBytes(256);
+    const id = store.create(someone, { authKeys: [{ dc: 2, key }], kv: [{ key: 'self', value: Buffer.from('me') }] }, T0);
+    const [a] = store.list(T0);
+    expect(a).toMatchObject({ id, phone: '+15550001', userId: 1001, username: 'alice_acc', status: 'active', enabled: true, groupsCount: 0, proxyUrl: null });
+    expect(Buffer.from(store.sessions.authKey(id, 2)!).equals(key)).toBe(true);
+    expect(Buffer.from(store.sessions.kvGet(id, 'self')!).toString()).toBe('me');
+  });
+
+  it('refuses the same Telegram user or phone twice and stores nothing', () => {
+    const { store } = open();
+    store.create(someone, { authKeys: [], kv: [] }, T0);
+    expect(() => store.create({ ...someone, phone: '+15550002' }, { authKeys: [{ dc: 2, key: randomBytes(256) }], kv: [] }, T0)).toThrow(AccountExistsError);
+    expect(() => store.create({ ...someone, userId: 2002 }, { authKeys: [], kv: [] }, T0)).toThrow(/already stored as account 1/);
+    expect(store.list(T0)).toHaveLength(1);
+  });
+
+  it('keeps no raw auth key, session value or peer name in the database file', () => {
+    const { dir, db, store } = open();
+    const key = randomBytes(256);
+    const id = store.create(someone, { authKeys: [{ dc: 2, key }], kv: [{ key: 'self', value: Buffer.from('SELF-MARKER-1234567') }] }, T0);
+    store.sessions.setTempKey(id, 2, 0, key.subarray(0, 128), T0 + 1000);
+    store.sessions.storePeer(id, { id: 777, accessHash: '123456789', isMin: false, usernames: ['secretpeername'], updated: 1, phone: '99988877', complete: Buffer.from('COMPLETE-MARKER') });
+    store.setProxy(id, { url: 'socks5://user:hunter2pass@10.0.0.1:1080', label: 'socks5://user:***@10.0.0.1:1080' });
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const bytes = Buffer.concat(readdirSync(dir).filter((f) => f.startsWith('panel.db')).map((f) => readFileSync(join(dir, f))));
+    // Any 16-byte window of the key would do; check several.
+    for (let i = 0; i + 16 <= 256; i += 48) expect(bytes.includes(key.subarray(i, i + 16))).toBe(false);
+    for (const marker of ['SELF-MARKER-1234567', 'COMPLETE-MARKER', 'secretpeername', '99988877', 'hunter2pass']) {
+      expect(bytes.includes(Buffer.from(marker))).toBe(false);
+    }
+    expect(store.sessions.peerByUsername(id, 'SecretPeerName')?.id).toBe(777);
+    expect(store.sessions.peerByPhone(id, '99988877')?.accessHash).toBe('123456789');
+    expect(store.proxyUrl(id)).toBe('socks5://user:hunter2pass@10.0.0.1:1080');
+    expect(store.get(id, T0)?.proxyUrl).toBe('socks5://user:***@10.0.0.1:1080');
+  });
+
+  it('finds peers only by their current names and never returns min peers by name', () => {
+    const { store } = open();
+    const id = store.create(someone, { authKeys: [], kv: [] }, T0);
+    const peer = { id: 5, accessHash: '1', isMin: false, usernames: ['oldname'], updated: 1, complete: Buffer.from('x') };
+    store.sessions.storePeer(id, peer);
+    store.sessions.storePeer(id, { ...peer, usernames: ['newname'] });
+    expect(store.sessions.peerByUsername(id, 'oldname')).toBeNull();
+    expect(store.sessions.peerByUsername(id, 'newname')?.id).toBe(5);
+    store.sessions.storePeer(id, { ...peer, id: 6, isMin: true, usernames: ['minpeer'] });
+    expect(store.sessions.peerByUsername(id, 'minpeer')).toBeNull();
+    expect(store.sessions.peerById(id, 6)?.isMin).toBe(true);
+  });
+
+  it('keeps sessions of different accounts apart', () => {
+    const { store } = open();
+    const a = store.create(someone, { authKeys: [{ dc: 2, key: randomBytes(256) }], kv: [] }, T0);
+    const b = store.create({ ...someone, phone: '+15550009', userId: 9 }, { authKeys: [{ dc: 4, key: randomBytes(256) }], kv: [] }, T0);
+    expect(store.sessions.authKey(a, 4)).toBeNull();
+    expect(store.sessions.authKey(b, 2)).toBeNull();
+    store.sessions.deleteAllKeys(a);
+    expect(store.sessions.authKey(b, 4)).not.toBeNull();
+  });
+
+  it('persists statuses with time and reason, parks, and derives disabled and lapsed waits', () => {
+    const { store } = open();
+    const id = store.create(someone, { authKeys: [], kv: [] }, T0);
+    store.setStatus(id, 'banned', 'USER_DEACTIVATED_BAN', T0 + 10);
+    store.setStatus(id, 'banned', 'still banned', T0 + 20);
+    expect(store.get(id, T0 + 30)).toMatchObject({ status: 'banned', statusReason: 'still banned', statusSince: T0 + 10 });
+    store.setEnabled(id, false);
+    // A problem status shows through disabling; the operator must still see it.
+    expect(store.get(id, T0 + 30)).toMatchObject({ status: 'banned', enabled: false });
+    store.setStatus(id, 'active', null, T0 + 40);
+    expect(store.get(id, T0 + 50)).toMatchObject({ status: 'disabled', enabled: false });
+    store.setEnabled(id, true);
+    store.setStatus(id, 'flood_wait', 'FLOOD_WAIT_X on join', T0 + 50, T0 + 5000);
+    store.park(id, 'join', T0 + 5000, 'FLOOD_WAIT_X');
+    store.park(id, 'join', T0 + 3000, 'FLOOD_WAIT_X');
+    expect(store.get(id, T0 + 60)).toMatchObject({ status: 'flood_wait', statusUntil: T0 + 5000 });
+    expect(store.parks(T0 + 60).get(id)).toEqual({ join: T0 + 5000 });
+    expect(store.get(id, T0 + 5000)).toMatchObject({ status: 'active', statusUntil: null });
+    expect(store.parks(T0 + 5000).get(id)).toBeUndefined();
+  });
+
+  it('stores groups and removes everything of an account on remove', () => {
+    const { db, store } = open();
+    const id = store.create(someone, { authKeys: [{ dc: 2, key: randomBytes(256) }], kv: [{ key: 'k', value: Buffer.from('v') }] }, T0);
+    store.replaceGroups(id, [
+      { id: -1001, kind: 'supergroup', title: 'Beta', username: 'beta' },
+      { id: -5, kind: 'group', title: 'alpha', username: null },
+    ], T0);
+    expect(store.get(id, T0)?.groupsCount).toBe(2);
+    expect(store.groups(id).chats.map((c) => c.title)).toEqual(['alpha', 'Beta']);
+    store.park(id, 'pm', T0 + 1, 'FLOOD_WAIT_X');
+    new LeaseStore(db).acquire(id, 'me', T0, 1000);
+    expect(store.remove(id)).toBe(true);
+    for (const t of ['account_groups', 'account_parks', 'account_leases', 'session_auth_keys', 'session_kv']) {
+      expect(db.prepare(`SELECT count(*) AS n FROM ${t}`).get()).toEqual({ n: 0 });
+    }
+  });
+});
+
+describe('LeaseStore', () => {
+  it('lets one owner hold an account, refuses others until it expires or is released', () => {
+    const { db, store } = open();
+    const id = store.create(someone, { authKeys: [], kv: [] }, T0);
+    const leases = new LeaseStore(db);
+    expect(leases.acquire(id, 'A', T0, 1000)).toEqual({ ok: true });
+    expect(leases.acquire(id, 'B', T0 + 500, 1000)).toMatchObject({ ok: false, holder: { owner: 'A', expiresAt: T0 + 1000 } });
+    expect(leases.renew('A', [id], T0 + 900, 1000)).toEqual([]);
+    expect(leases.acquire(id, 'B', T0 + 1500, 1000).ok).toBe(false);
+    expect(leases.acquire(id, 'B', T0 + 2000, 1000).ok).toBe(true);
+    // A lost its lease: renewing says so.
+    expect(leases.renew('A', [id], T0 + 2100, 1000)).toEqual([id]);
+    leases.release(id, 'A');
+    expect(leases.holder(id)?.owner).toBe('B');
+    leases.release(id, 'B');
+    expect(leases.holder(id)).toBeUndefined();
+  });
+
+  it('takes over at once from a holder known to be dead', () => {
+    const { db, store } = open();
+    const id = store.create(someone, { authKeys: [], kv: [] }, T0);
+    const leases = new LeaseStore(db);
+    leases.acquire(id, 'dead', T0, 60_000);
+    expect(leases.acquire(id, 'B', T0 + 1, 60_000, (o) => o === 'dead').ok).toBe(true);
+  });
+});

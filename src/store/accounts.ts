@@ -1,0 +1,252 @@
+import { PROBLEM_STATUSES, type AccountStatus, type AccountSummary } from '../core/accounts.ts';
+import type { ActionKind } from '../core/actions.ts';
+import type { ChatInfo, ChatKind } from '../core/session.ts';
+import type { Db } from './db.ts';
+import type { Secrets } from './secrets.ts';
+import { SessionStore, type SessionSnapshot } from './sessions.ts';
+
+export interface NewAccount {
+  phone: string;
+  userId: number;
+  username: string | null;
+  firstName: string;
+  proxy?: { url: string; label: string } | null;
+}
+
+export class AccountExistsError extends Error {
+  constructor(
+    readonly existingId: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AccountExistsError';
+  }
+}
+
+interface AccountRow {
+  id: number;
+  phone: string;
+  user_id: number;
+  username: string | null;
+  first_name: string;
+  status: AccountStatus;
+  status_reason: string | null;
+  status_since: number;
+  status_until: number | null;
+  enabled: number;
+  proxy_label: string | null;
+  groups_count: number;
+  last_used_at: number | null;
+  created_at: number;
+}
+
+const COLUMNS = `id, phone, user_id, username, first_name, status, status_reason, status_since, status_until, enabled,
+  proxy_label, groups_count, last_used_at, created_at`;
+
+/**
+ * What the summary shows: a disabled account reads `disabled` unless it also has a problem the
+ * operator must see (revoked, banned, frozen); a lapsed flood wait reads `active`.
+ */
+function toSummary(r: AccountRow, now: number): AccountSummary {
+  let status = r.status;
+  let reason = r.status_reason;
+  let until = r.status_until;
+  let since = r.status_since;
+  if (status === 'flood_wait' && (until === null || until <= now)) {
+    status = 'active';
+    reason = null;
+    since = until ?? since;
+    until = null;
+  }
+  if (r.enabled === 0 && !PROBLEM_STATUSES.includes(status)) {
+    status = 'disabled';
+    reason = 'disabled by the operator';
+    until = null;
+  }
+  return {
+    id: r.id,
+    phone: r.phone,
+    userId: r.user_id,
+    username: r.username,
+    firstName: r.first_name,
+    status,
+    statusReason: reason,
+    statusSince: since,
+    statusUntil: until,
+    enabled: r.enabled === 1,
+    proxyUrl: r.proxy_label,
+    groupsCount: r.groups_count,
+    lastUsedAt: r.last_used_at,
+    createdAt: r.created_at,
+  };
+}
+
+/** Accounts, their parks and groups. The session data itself lives in `sessions`. */
+export class AccountStore {
+  readonly sessions: SessionStore;
+
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: Secrets,
+  ) {
+    this.sessions = new SessionStore(db, secrets);
+  }
+
+  /**
+   * Stores a verified account and its session in one transaction: either both are there or
+   * neither is. Refuses a Telegram user or phone that is already stored.
+   */
+  create(input: NewAccount, snapshot: SessionSnapshot, now: number): number {
+    return this.db.transaction(() => {
+      const sameUser = this.db.prepare<[number], { id: number }>('SELECT id FROM accounts WHERE user_id = ?').get(input.userId);
+      if (sameUser) throw new AccountExistsError(sameUser.id, `this Telegram account is already stored as account ${sameUser.id}`);
+      const samePhone = this.db.prepare<[string], { id: number }>('SELECT id FROM accounts WHERE phone = ?').get(input.phone);
+      if (samePhone) throw new AccountExistsError(samePhone.id, `the phone ${input.phone} is already stored as account ${samePhone.id}`);
+      const res = this.db
+        .prepare(
+          `INSERT INTO accounts (phone, user_id, username, first_name, status, status_since, enabled, proxy_sealed, proxy_label, created_at)
+           VALUES (?, ?, ?, ?, 'active', ?, 1, ?, ?, ?)`,
+        )
+        .run(
+          input.phone,
+          input.userId,
+          input.username,
+          input.firstName,
+          now,
+          input.proxy ? this.secrets.encrypt(input.proxy.url) : null,
+          input.proxy?.label ?? null,
+          now,
+        );
+      const id = Number(res.lastInsertRowid);
+      this.sessions.writeSnapshot(id, snapshot);
+      return id;
+    })();
+  }
+
+  list(now: number): AccountSummary[] {
+    return this.db
+      .prepare<[], AccountRow>(`SELECT ${COLUMNS} FROM accounts ORDER BY id`)
+      .all()
+      .map((r) => toSummary(r, now));
+  }
+
+  get(id: number, now: number): AccountSummary | undefined {
+    const r = this.db.prepare<[number], AccountRow>(`SELECT ${COLUMNS} FROM accounts WHERE id = ?`).get(id);
+    return r ? toSummary(r, now) : undefined;
+  }
+
+  /** The stored status, as written (not the summary's derived form). */
+  rawStatus(id: number): { status: AccountStatus; reason: string | null; until: number | null; enabled: boolean } | undefined {
+    const r = this.db
+      .prepare<[number], { status: AccountStatus; status_reason: string | null; status_until: number | null; enabled: number }>(
+        'SELECT status, status_reason, status_until, enabled FROM accounts WHERE id = ?',
+      )
+      .get(id);
+    return r ? { status: r.status, reason: r.status_reason, until: r.status_until, enabled: r.enabled === 1 } : undefined;
+  }
+
+  byPhone(phone: string): number | undefined {
+    return this.db.prepare<[string], { id: number }>('SELECT id FROM accounts WHERE phone = ?').get(phone)?.id;
+  }
+
+  byUserId(userId: number): number | undefined {
+    return this.db.prepare<[number], { id: number }>('SELECT id FROM accounts WHERE user_id = ?').get(userId)?.id;
+  }
+
+  byUsername(username: string): number[] {
+    return this.db
+      .prepare<[string], { id: number }>('SELECT id FROM accounts WHERE lower(username) = lower(?)')
+      .all(username)
+      .map((r) => r.id);
+  }
+
+  /** Records a status with its reason; the time moves only when the status itself changes. */
+  setStatus(id: number, status: AccountStatus, reason: string | null, now: number, until: number | null = null): void {
+    this.db
+      .prepare(
+        `UPDATE accounts SET status_since = CASE WHEN status = ? THEN status_since ELSE ? END,
+           status = ?, status_reason = ?, status_until = ? WHERE id = ?`,
+      )
+      .run(status, now, status, reason, until, id);
+  }
+
+  setEnabled(id: number, enabled: boolean): void {
+    this.db.prepare('UPDATE accounts SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);
+  }
+
+  setProfile(id: number, profile: { username: string | null; firstName: string }): void {
+    this.db.prepare('UPDATE accounts SET username = ?, first_name = ? WHERE id = ?').run(profile.username, profile.firstName, id);
+  }
+
+  setProxy(id: number, proxy: { url: string; label: string } | null): void {
+    this.db
+      .prepare('UPDATE accounts SET proxy_sealed = ?, proxy_label = ? WHERE id = ?')
+      .run(proxy ? this.secrets.encrypt(proxy.url) : null, proxy?.label ?? null, id);
+  }
+
+  /** The account's own proxy URL (decrypted), or null when it uses the default. */
+  proxyUrl(id: number): string | null {
+    const row = this.db.prepare<[number], { proxy_sealed: Buffer | null }>('SELECT proxy_sealed FROM accounts WHERE id = ?').get(id);
+    return row?.proxy_sealed ? this.secrets.decryptText(row.proxy_sealed) : null;
+  }
+
+  markUsed(id: number, now: number): void {
+    this.db.prepare('UPDATE accounts SET last_used_at = ? WHERE id = ?').run(now, id);
+  }
+
+  /** Deletes the account with its keys, session data, parks, groups and lease. */
+  remove(id: number): boolean {
+    return this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0;
+  }
+
+  // Parks --------------------------------------------------------------------------------------
+
+  park(id: number, kind: ActionKind, until: number, code: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO account_parks (account_id, kind, until, code) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account_id, kind) DO UPDATE SET until = max(until, excluded.until), code = excluded.code`,
+      )
+      .run(id, kind, until, code);
+  }
+
+  /** Every park still in force, per account. */
+  parks(now: number): Map<number, Partial<Record<ActionKind, number>>> {
+    const out = new Map<number, Partial<Record<ActionKind, number>>>();
+    const rows = this.db
+      .prepare<[number], { account_id: number; kind: ActionKind; until: number }>('SELECT account_id, kind, until FROM account_parks WHERE until > ?')
+      .all(now);
+    for (const r of rows) {
+      const m = out.get(r.account_id) ?? {};
+      m[r.kind] = r.until;
+      out.set(r.account_id, m);
+    }
+    return out;
+  }
+
+  clearParks(id: number): void {
+    this.db.prepare('DELETE FROM account_parks WHERE account_id = ?').run(id);
+  }
+
+  // Groups -------------------------------------------------------------------------------------
+
+  replaceGroups(id: number, chats: ChatInfo[], now: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM account_groups WHERE account_id = ?').run(id);
+      const ins = this.db.prepare('INSERT OR REPLACE INTO account_groups (account_id, chat_id, kind, title, username) VALUES (?, ?, ?, ?, ?)');
+      for (const c of chats) ins.run(id, c.id, c.kind, c.title, c.username);
+      this.db.prepare('UPDATE accounts SET groups_count = ?, groups_refreshed_at = ? WHERE id = ?').run(chats.length, now, id);
+    })();
+  }
+
+  groups(id: number): { chats: ChatInfo[]; refreshedAt: number | null } {
+    const chats = this.db
+      .prepare<[number], { chat_id: number; kind: ChatKind; title: string; username: string | null }>(
+        'SELECT chat_id, kind, title, username FROM account_groups WHERE account_id = ? ORDER BY title COLLATE NOCASE',
+      )
+      .all(id)
+      .map((r) => ({ id: r.chat_id, kind: r.kind, title: r.title, username: r.username }));
+    const at = this.db.prepare<[number], { groups_refreshed_at: number | null }>('SELECT groups_refreshed_at FROM accounts WHERE id = ?').get(id);
+    return { chats, refreshedAt: at?.groups_refreshed_at ?? null };
+  }
+}

@@ -1,0 +1,106 @@
+import { format } from 'node:util';
+import { networkMiddlewares, TelegramClient, type ITelegramStorageProvider, type RpcCallMiddleware, type TelegramTransport } from '@mtcute/node';
+import type { Logger } from '../log.ts';
+import { proxyTransport, type ProxySpec } from './proxy.ts';
+
+/**
+ * A replacement for the network under mtcute (the simulator provides one). Defined here by
+ * shape so src/telegram never imports src/sim: the composition root passes it in.
+ */
+export interface ConnectionOverride {
+  transport: TelegramTransport;
+  /** Appended as the last network middleware, after mtcute's basic ones. */
+  middleware: RpcCallMiddleware;
+  /** Called once the client exists (the simulator pushes updates through it). */
+  bind(client: TelegramClient): void;
+  close(): void | Promise<void>;
+}
+
+/** Makes one override per client (each client is its own connection). */
+export type ConnectionOverrideFactory = () => ConnectionOverride;
+
+export interface ClientParams {
+  apiId: number;
+  apiHash: string;
+  storage: ITelegramStorageProvider;
+  log: Logger;
+  proxy?: ProxySpec | null;
+  override?: ConnectionOverrideFactory;
+  /** Watches every RPC error of this client (revocations arrive here first). */
+  onRpcError?: (code: number, text: string) => void;
+  /** Request timeout for connecting calls (ms). */
+  disableUpdates?: boolean;
+}
+
+export interface BuiltClient {
+  client: TelegramClient;
+  /** Whether connections go through a proxy (connection failures are then the proxy's). */
+  viaProxy: boolean;
+  /** Destroys the client and its simulated connection, if any. Safe to call twice. */
+  destroy(): Promise<void>;
+}
+
+/** mtcute's LogManager levels (not exported by @mtcute/node). */
+const LogManager = { ERROR: 1, WARN: 2, DEBUG: 4 } as const;
+
+/** mtcute's log levels from ours: mtcute's warnings are routine (reconnects), so they go to debug. */
+function mtcuteLevel(log: Logger): number {
+  if (log.isLevelEnabled('trace')) return LogManager.DEBUG;
+  if (log.isLevelEnabled('debug')) return LogManager.WARN;
+  return LogManager.ERROR;
+}
+
+/**
+ * Builds a TelegramClient that never sleeps on FLOOD_WAIT (the engine parks the account and
+ * other accounts keep working), logs through our logger (mtcute would print to stdout), and
+ * talks through the account's proxy or the simulator; never directly when a proxy is set.
+ */
+export function buildClient(p: ClientParams): BuiltClient {
+  const override = p.override?.();
+  const transport = override?.transport ?? (p.proxy ? proxyTransport(p.proxy) : undefined);
+  const middlewares: RpcCallMiddleware[] = [
+    ...networkMiddlewares.basic({ floodWaiter: { maxWait: 0, store: false }, internalErrors: { maxRetries: 3 } }),
+  ];
+  if (p.onRpcError) {
+    const watch = p.onRpcError;
+    middlewares.push(
+      networkMiddlewares.onRpcError((_ctx, err) => {
+        watch(err.errorCode, err.errorMessage);
+      }),
+    );
+  }
+  if (override) middlewares.push(override.middleware);
+  const client = new TelegramClient({
+    apiId: p.apiId,
+    apiHash: p.apiHash,
+    storage: p.storage,
+    ...(transport ? { transport } : {}),
+    network: { middlewares },
+    disableUpdates: p.disableUpdates ?? false,
+    logLevel: mtcuteLevel(p.log),
+    // Our storage writes through; mtcute's exit hook would only race our own shutdown.
+    storageOptions: { cleanup: false },
+  });
+  const mgr = client.log.mgr;
+  mgr.handler = (_color: number, level: number, tag: string, fmt: string, args: unknown[]) => {
+    const text = `[mtcute ${tag}] ${format(fmt, ...args)}`;
+    if (level <= LogManager.ERROR) p.log.warn(text);
+    else if (level <= LogManager.WARN) p.log.debug(text);
+    else p.log.trace(text);
+  };
+  override?.bind(client);
+  let destroyed = false;
+  return {
+    client,
+    viaProxy: !override && Boolean(p.proxy),
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      try {
+        await client.destroy();
+      } finally {
+        await override?.close();
+      }
+    },
+  };
+}
