@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Long, tl, type TelegramClient } from '@mtcute/node';
+import { Long, type tl, type TelegramClient } from '@mtcute/node';
 import { TelegramFailure, type FailureKind } from '../../core/failures.ts';
 import type { ChatRef, MessageTarget } from '../../core/session.ts';
 
@@ -38,7 +38,7 @@ export async function resolveChannelId(client: TelegramClient, channelId: number
   if (cached) return cached;
   // Walking the dialogs stores every chat in them in this account's peer cache.
   for await (const d of client.iterDialogs({ archived: 'keep' })) {
-    if (d.chat.id === marked) return d.chat.inputPeer;
+    if (d.peer.id === marked) return d.peer.inputPeer;
   }
   return client.storage.peers.getById(marked);
 }
@@ -81,7 +81,7 @@ export async function chatOf(client: TelegramClient, peer: tl.TypeInputPeer): Pr
   else if (peer._ === 'inputPeerChat') id = -peer.chatId;
   else return null;
   const full = await client.storage.peers.getCompleteById(id);
-  return full && full._ !== 'user' ? full : null;
+  return full && full._ !== 'user' && full._ !== 'userEmpty' ? full : null;
 }
 
 export interface ResolvedMessage {

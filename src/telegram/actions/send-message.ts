@@ -1,7 +1,24 @@
 import type { TelegramClient } from '@mtcute/node';
-import { TelegramFailure } from '../../core/failures.ts';
+import { isRpcError } from '../errors.ts';
+import { absorbUpdates, bigintToLong, resolveUsername, sentMessageId } from './common.ts';
+import { findOutgoing } from './find-sent.ts';
 
-/** Not implemented yet (issue: actions); the session classifies the failure like any other. */
-export function sendMessage(_client: TelegramClient, _username: string, _text: string, _randomId: bigint): Promise<{ messageId: number }> {
-  return Promise.reject(new TelegramFailure({ kind: 'unknown', code: 'NOT_IMPLEMENTED', message: 'sendMessage is not implemented yet' }));
+/**
+ * Sends `text` as it is (no markdown or HTML: nothing in it becomes formatting) with the
+ * caller's `randomId`, so a resend after a crash cannot deliver twice: Telegram answers
+ * RANDOM_ID_DUPLICATE, which means the first send went out. `messageId` is 0 when that
+ * earlier message cannot be found in the recent history.
+ */
+export async function sendMessage(client: TelegramClient, username: string, text: string, randomId: bigint): Promise<{ messageId: number }> {
+  const peer = await resolveUsername(client, username);
+  const rid = bigintToLong(randomId);
+  try {
+    const res = await client.call({ _: 'messages.sendMessage', peer, message: text, randomId: rid });
+    absorbUpdates(client, res);
+    return { messageId: sentMessageId(res, rid) ?? 0 };
+  } catch (e) {
+    if (!isRpcError(e, 'RANDOM_ID_DUPLICATE')) throw e;
+    // The newest outgoing copy of this text in the recent history is the one that went out.
+    return { messageId: (await findOutgoing(client, peer, text, 0)) ?? 0 };
+  }
 }

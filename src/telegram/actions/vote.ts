@@ -18,7 +18,12 @@ export async function vote(client: TelegramClient, target: MessageTarget, option
   if (bad.length) refuse('bad_request', 'OPTION_OUT_OF_RANGE', `option ${bad.join(', ')} is not in the poll (1-${n}): ${listOptions(info)}`);
   if (choices.length > 1 && !info.multiple) refuse('bad_request', 'SINGLE_CHOICE_POLL', `this poll takes one option, not ${choices.length}: ${listOptions(info)}`);
 
-  const bytes = choices.map((o) => poll.answers[o - 1]!.option);
+  const bytes = choices.map((o) => {
+    const answer = poll.answers[o - 1]!;
+    // Polls Telegram sends always carry the option bytes; the input form never arrives here.
+    if (answer._ !== 'pollAnswer') refuse('bad_request', 'NOT_A_POLL', `${at.label} has an unreadable poll`);
+    return answer.option;
+  });
   const chosen = (results.results ?? []).filter((r) => r.chosen).map((r) => r.option);
   if (chosen.length === bytes.length && bytes.every((b) => chosen.some((c) => sameBytes(b, c)))) return 'already';
 
