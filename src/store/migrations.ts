@@ -2,10 +2,11 @@ import type { Migration } from './migration.ts';
 import { foundation } from './migrations/001-foundation.ts';
 import { accounts } from './migrations/002-accounts.ts';
 import { operations } from './migrations/003-operations.ts';
+import { campaigns } from './migrations/004-campaigns.ts';
 import { bot } from './migrations/006-bot.ts';
 
 /**
  * Forward-only, numbered. Never edit a migration that has shipped: add the next number.
  * Numbers are reserved per aggregate: 2 accounts, 3 operations, 4 campaigns, 5 monitor, 6 bot.
  */
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, bot];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, bot];

@@ -1,0 +1,562 @@
+import { jitteredDelay, networkBackoffMs, nextUtcMidnight } from '../core/campaign-schedule.ts';
+import {
+  MAX_TARGET_ATTEMPTS,
+  RANDOM_ID_DUPLICATE,
+  sendFailureEffect,
+  type CampaignState,
+  type TargetCounts,
+  type TargetState,
+} from '../core/campaigns.ts';
+import type { Clock } from '../core/clock.ts';
+import { PanelError } from '../core/errors.ts';
+import { ACCOUNT_FATAL_KINDS, isTelegramFailure, type Failure } from '../core/failures.ts';
+import type { AccountSession } from '../core/session.ts';
+import type { Logger } from '../log.ts';
+import type { CampaignRecord, CampaignStore, RowError, TargetRow } from '../store/campaigns.ts';
+import { leaseOwnerPid } from './campaign-lease.ts';
+import type { AccountPool, PoolAccount } from './ports.ts';
+
+/** Progress for the interfaces. `target` fires when a row reaches an outcome or goes back to pending. */
+export type CampaignEvent =
+  | { type: 'started'; name: string; total: number; counts: TargetCounts; accounts: number[] }
+  | { type: 'target'; username: string; accountId: number | null; state: TargetState; error: string | null }
+  | { type: 'account'; accountId: number; change: 'stopped' | 'waiting'; reason: string; until: number | null }
+  | { type: 'finished'; state: CampaignState; reason: string | null; counts: TargetCounts };
+
+export interface RunOptions {
+  /** Aborting pauses the campaign once the sends in flight have settled. */
+  signal?: AbortSignal;
+  onEvent?: (e: CampaignEvent) => void;
+  /** When nothing can happen for longer than this, pause with the reason instead of waiting (default 30 min). */
+  maxWaitMs?: number;
+  /** How often a waiting run re-reads its campaign (a pause from elsewhere) and renews its lease (default 5 s). */
+  pollMs?: number;
+}
+
+export interface RunReport {
+  name: string;
+  state: CampaignState;
+  reason: string | null;
+  counts: TargetCounts;
+  /** What this run did: messages sent (incl. confirmed on settling), claims settled, rows made uncertain, send attempts. */
+  run: { sent: number; settled: number; uncertain: number; attempts: number };
+}
+
+export interface RunDeps {
+  store: CampaignStore;
+  pool: AccountPool;
+  clock: Clock;
+  random: () => number;
+  newRandomId: () => bigint;
+  leaseOwner: string;
+  isLeaseOwnerDead: (owner: string) => boolean;
+  log?: Logger;
+}
+
+const LEASE_MS = 60_000;
+/** Consecutive connection failures after which an account sits out the rest of the run. */
+const MAX_NETWORK_FAILURES = 4;
+/** Telegram dates have second precision and clocks drift: look a little before the claim. */
+const FIND_SENT_SLACK_MS = 60_000;
+
+interface Lane {
+  id: number;
+  /** One of the campaign's accounts (else it only settles its own earlier claims). */
+  sends: boolean;
+  nextAt: number;
+  /** Why `nextAt` is later than the delay alone (daily cap, flood wait, backoff). */
+  waitingFor: string | null;
+  busy: boolean;
+  stopped: string | null;
+  /** No row it may take right now; cleared when a row goes back to pending. */
+  idle: boolean;
+  /** Its claims from before that must be settled before it claims anything new. */
+  settle: TargetRow[];
+  /** Claimed, sent and uncertain rows in this campaign (the per-campaign cap). */
+  used: number;
+  networkFailures: number;
+  /** PEER_FLOOD: it may read its history to settle claims but not send. */
+  peerFlood: boolean;
+}
+
+type StopCause =
+  | { kind: 'external'; state: CampaignState }
+  | { kind: 'lease' }
+  | { kind: 'signal' }
+  | { kind: 'wait'; until: number; why: string };
+
+function failureOf(e: unknown): Failure {
+  if (isTelegramFailure(e)) return e.failure;
+  const text = e instanceof Error ? e.message : String(e);
+  return { kind: 'unknown', code: 'INTERNAL', message: text };
+}
+
+function rowError(f: Failure): RowError {
+  return { code: f.code, message: f.message };
+}
+
+/**
+ * One run of one campaign: a lane per account, each sending at its own jittered pace, claiming
+ * rows one at a time. The loop owns all waiting; a send is never interrupted, so stopping means
+ * not starting anything new and letting the sends in flight settle.
+ */
+export class CampaignRun {
+  private readonly lanes = new Map<number, Lane>();
+  private readonly tasks = new Set<Promise<void>>();
+  private stop: StopCause | null = null;
+  private error: Error | null = null;
+  private dirty = false;
+  private wake: (() => void) | null = null;
+  private leaseUntil = 0;
+  private deferred = 0;
+  private readonly stats = { sent: 0, settled: 0, uncertain: 0, attempts: 0 };
+  private readonly emit: (e: CampaignEvent) => void;
+
+  constructor(
+    private readonly d: RunDeps,
+    private readonly c: CampaignRecord,
+    private readonly opts: RunOptions = {},
+  ) {
+    const on = opts.onEvent;
+    this.emit = (e) => {
+      try {
+        on?.(e);
+      } catch (err) {
+        d.log?.warn({ err }, 'campaign progress listener failed');
+      }
+    };
+  }
+
+  async execute(): Promise<RunReport> {
+    const { store, clock } = this.d;
+    const now = clock.now();
+    this.leaseUntil = now + LEASE_MS;
+    const lease = store.acquireLease(this.c.id, this.d.leaseOwner, this.leaseUntil, now, this.d.isLeaseOwnerDead);
+    if (!lease.ok) {
+      throw new PanelError(`campaign "${this.c.name}" is being run by another process (pid ${leaseOwnerPid(lease.owner)}); pause it there or wait for it to finish`);
+    }
+    try {
+      store.setState(this.c.id, 'running', null, now);
+      this.prepareLanes(now);
+      const counts = store.counts(this.c.id);
+      this.emit({ type: 'started', name: this.c.name, total: Object.values(counts).reduce((a, b) => a + b, 0), counts, accounts: [...this.lanes.keys()] });
+      await this.loop();
+      await this.drain();
+      if (this.error !== null) throw this.error;
+      return this.finish();
+    } catch (e) {
+      await this.drain();
+      throw e;
+    } finally {
+      try {
+        store.releaseLease(this.c.id, this.d.leaseOwner);
+      } catch {
+        // The database is gone (the process is going down): the lease expires by itself.
+      }
+    }
+  }
+
+  private prepareLanes(now: number): void {
+    const { store, pool } = this.d;
+    const accounts = new Map(pool.accounts().map((a) => [a.id, a]));
+    const used = store.usedInCampaign(this.c.id);
+    const lane = (id: number, sends: boolean): Lane => {
+      let l = this.lanes.get(id);
+      if (!l) {
+        const last = store.lastClaimAt(id);
+        const nextAt = last === null ? now : Math.max(now, last + jitteredDelay(this.c.delay, this.d.random));
+        l = { id, sends, nextAt, waitingFor: null, busy: false, stopped: null, idle: false, settle: [], used: used.get(id) ?? 0, networkFailures: 0, peerFlood: false };
+        this.lanes.set(id, l);
+      }
+      return l;
+    };
+    for (const id of this.c.accountIds ?? [...accounts.keys()]) lane(id, true);
+    // Claims left by an earlier run are settled first, by the account that made them.
+    for (const row of store.rowsInState(this.c.id, 'claimed')) lane(row.accountId!, false).settle.push(row);
+    for (const l of this.lanes.values()) {
+      const a = accounts.get(l.id);
+      if (!a) this.stopLane(l, { code: 'ACCOUNT_UNAVAILABLE', message: `account #${l.id} is not in the fleet (removed or disabled)` }, 'uncertain');
+      else if ((ACCOUNT_FATAL_KINDS as readonly string[]).includes(a.status)) {
+        this.stopLane(l, { code: a.status.toUpperCase(), message: `account #${l.id} is ${a.status}${a.statusReason ? ` (${a.statusReason})` : ''}` }, 'uncertain');
+      } else if (a.status === 'peer_flood') l.peerFlood = true;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const { clock, pool } = this.d;
+    const maxWait = this.opts.maxWaitMs ?? 30 * 60_000;
+    const poll = this.opts.pollMs ?? 5_000;
+    while (this.error === null) {
+      if (this.opts.signal?.aborted) this.stop ??= { kind: 'signal' };
+      if (this.stop === null) this.checkCampaign();
+      if (this.stop !== null) return;
+      const now = clock.now();
+      const accounts = new Map(pool.accounts().map((a) => [a.id, a]));
+      let next = Infinity;
+      let nextWhy = '';
+      for (const l of this.lanes.values()) {
+        if (l.busy || l.stopped !== null) continue;
+        const a = accounts.get(l.id);
+        if (!this.refreshLane(l, a)) continue;
+        const parked = a?.parkedUntil.pm ?? 0;
+        const readyAt = Math.max(l.nextAt, parked);
+        if (readyAt <= now) this.start(l);
+        else if (readyAt < next) {
+          next = readyAt;
+          nextWhy = parked > l.nextAt ? `account #${l.id} waits out a flood wait` : (l.waitingFor ?? 'the delay between messages');
+        }
+      }
+      if (this.tasks.size === 0) {
+        if (next === Infinity) return;
+        if (next - now > maxWait) {
+          this.stop = { kind: 'wait', until: next, why: nextWhy };
+          return;
+        }
+      }
+      if (!this.dirty) await this.sleepUntil(Math.min(next, now + poll));
+      this.dirty = false;
+    }
+  }
+
+  /** Whether the lane has something to do; stops it when it never will in this run. */
+  private refreshLane(l: Lane, a: PoolAccount | undefined): boolean {
+    if (!a) {
+      this.stopLane(l, { code: 'ACCOUNT_UNAVAILABLE', message: `account #${l.id} left the fleet (removed or disabled)` }, 'uncertain');
+      return false;
+    }
+    if ((ACCOUNT_FATAL_KINDS as readonly string[]).includes(a.status)) {
+      this.stopLane(l, { code: a.status.toUpperCase(), message: `account #${l.id} is ${a.status}` }, 'uncertain');
+      return false;
+    }
+    if (a.status === 'peer_flood') l.peerFlood = true;
+    if (l.settle.length > 0) return true;
+    if (!l.sends) return this.stopLane(l, { code: 'SETTLED', message: `account #${l.id} settled its earlier claims` }, 'keep');
+    if (l.peerFlood) return this.stopLane(l, { code: 'PEER_FLOOD', message: `account #${l.id} is limited by Telegram (PEER_FLOOD)` }, 'keep');
+    if (l.used >= this.c.perAccountCap) {
+      return this.stopLane(l, { code: 'CAMPAIGN_CAP', message: `account #${l.id} reached its cap of ${this.c.perAccountCap} for this campaign` }, 'keep');
+    }
+    return !l.idle;
+  }
+
+  private start(l: Lane): void {
+    l.busy = true;
+    const work = l.settle.length > 0 ? this.settleOne(l, l.settle[0]!) : this.claimAndSend(l);
+    const task: Promise<void> = work
+      .catch((e: unknown) => {
+        this.error ??= e instanceof Error ? e : new Error(String(e));
+      })
+      .finally(() => {
+        l.busy = false;
+        this.tasks.delete(task);
+        this.poke();
+      });
+    this.tasks.add(task);
+  }
+
+  private poke(): void {
+    this.dirty = true;
+    this.wake?.();
+  }
+
+  private async sleepUntil(t: number): Promise<void> {
+    const ms = t - this.d.clock.now();
+    if (ms <= 0) return;
+    const ac = new AbortController();
+    this.wake = () => ac.abort();
+    const outer = this.opts.signal;
+    const onOuter = (): void => ac.abort();
+    outer?.addEventListener('abort', onOuter, { once: true });
+    try {
+      await this.d.clock.sleep(ms, ac.signal);
+    } catch {
+      // Woken early: a task finished or the run was asked to stop.
+    } finally {
+      this.wake = null;
+      outer?.removeEventListener('abort', onOuter);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
+  /** Notices a pause or cancel made elsewhere and keeps the lease alive. */
+  private checkCampaign(): void {
+    const { store, clock } = this.d;
+    const head = store.getById(this.c.id);
+    if (!head || head.state !== 'running') {
+      this.stop = { kind: 'external', state: head?.state ?? 'cancelled' };
+      return;
+    }
+    const now = clock.now();
+    if (now > this.leaseUntil - LEASE_MS / 2) {
+      this.leaseUntil = now + LEASE_MS;
+      if (!store.renewLease(this.c.id, this.d.leaseOwner, this.leaseUntil)) this.stop = { kind: 'lease' };
+    }
+  }
+
+  /** Takes a lane out of this run. Its unsettled claims become uncertain, or stay claimed for the next run. */
+  private stopLane(l: Lane, why: RowError, claims: 'uncertain' | 'keep'): false {
+    if (l.stopped === null) {
+      l.stopped = why.message;
+      this.emit({ type: 'account', accountId: l.id, change: 'stopped', reason: why.message, until: null });
+    }
+    if (claims === 'uncertain') {
+      for (const row of l.settle.splice(0)) this.uncertain(row, why);
+    }
+    return false;
+  }
+
+  private uncertain(row: TargetRow, why: RowError): void {
+    this.d.store.markUncertain(row, { code: why.code, message: `not confirmed: ${why.message}; decide with campaign settle` }, this.d.clock.now());
+    this.stats.uncertain++;
+    this.emit({ type: 'target', username: row.username, accountId: row.accountId, state: 'uncertain', error: why.message });
+  }
+
+  private wait(l: Lane, until: number, why: string): void {
+    if (until <= l.nextAt) return;
+    l.nextAt = until;
+    l.waitingFor = why;
+    this.emit({ type: 'account', accountId: l.id, change: 'waiting', reason: why, until });
+  }
+
+  private async session(l: Lane): Promise<AccountSession | null> {
+    try {
+      const s = await this.d.pool.session(l.id);
+      return s;
+    } catch (e) {
+      this.accountTrouble(l, failureOf(e));
+      return null;
+    }
+  }
+
+  /** A failure that is about the account, not the person (while connecting or reading history). */
+  private accountTrouble(l: Lane, f: Failure): void {
+    const now = this.d.clock.now();
+    switch (sendFailureEffect(f.kind)) {
+      case 'park':
+        this.d.pool.reportFailure(l.id, 'pm', f);
+        this.wait(l, now + (f.seconds ?? 60) * 1000, `account #${l.id} has a flood wait (${f.code})`);
+        return;
+      case 'peer_flood':
+        this.d.pool.reportFailure(l.id, 'pm', f);
+        l.peerFlood = true;
+        return;
+      case 'account_lost':
+        this.d.pool.reportFailure(l.id, 'pm', f);
+        this.stopLane(l, rowError(f), 'uncertain');
+        return;
+      default:
+        this.networkTrouble(l, f);
+    }
+  }
+
+  private networkTrouble(l: Lane, f: Failure): void {
+    this.d.pool.reportFailure(l.id, 'pm', f);
+    l.networkFailures++;
+    if (l.networkFailures >= MAX_NETWORK_FAILURES) {
+      this.stopLane(l, { code: f.code, message: `account #${l.id} cannot reach Telegram (${f.message})` }, 'keep');
+      return;
+    }
+    this.wait(l, this.d.clock.now() + networkBackoffMs(l.networkFailures), `account #${l.id} retries after a connection failure`);
+  }
+
+  private async claimAndSend(l: Lane): Promise<void> {
+    const session = await this.session(l);
+    if (!session) return;
+    const { store, clock } = this.d;
+    const now = clock.now();
+    const claim = store.claimNext({
+      campaignId: this.c.id,
+      leaseOwner: this.d.leaseOwner,
+      accountId: l.id,
+      randomId: this.d.newRandomId(),
+      now,
+      dailyCap: this.c.dailyCap,
+      skipContacted: this.c.skipContacted,
+    });
+    switch (claim.kind) {
+      case 'stopped':
+        this.stop ??= claim.state === 'lease_lost' ? { kind: 'lease' } : { kind: 'external', state: claim.state };
+        return;
+      case 'daily_cap':
+        this.wait(l, nextUtcMidnight(now), `account #${l.id} reached its daily cap of ${this.c.dailyCap}`);
+        return;
+      case 'none':
+        l.idle = true;
+        this.deferred = claim.deferred;
+        return;
+      case 'claimed':
+        l.used++;
+        await this.send(l, session, claim.row, false);
+    }
+  }
+
+  /**
+   * Settles a claim from before: the same account looks for the message in its history and
+   * resends with the same random_id only when it is not there.
+   */
+  private async settleOne(l: Lane, row: TargetRow): Promise<void> {
+    const session = await this.session(l);
+    if (!session) return;
+    let found: boolean;
+    try {
+      found = await session.findSent(row.username, this.c.message, (row.claimedAt ?? 0) - FIND_SENT_SLACK_MS);
+    } catch (e) {
+      const f = failureOf(e);
+      const effect = sendFailureEffect(f.kind);
+      if (effect === 'not_found') found = false; // the resend gives the final answer
+      else if (effect === 'refused') {
+        l.settle.shift();
+        this.uncertain(row, { code: f.code, message: `account #${l.id} cannot read its history with @${row.username} (${f.message})` });
+        return;
+      } else {
+        if (effect === 'peer_flood') l.settle.shift();
+        this.accountTrouble(l, f);
+        if (effect === 'peer_flood') this.uncertain(row, rowError(f));
+        return;
+      }
+    }
+    l.settle.shift();
+    this.stats.settled++;
+    if (found) {
+      this.sent(l, row, null);
+      return;
+    }
+    if (l.peerFlood) {
+      this.uncertain(row, { code: 'PEER_FLOOD', message: `account #${l.id} is limited (PEER_FLOOD) and cannot resend` });
+      return;
+    }
+    await this.send(l, session, row, true);
+  }
+
+  private sent(l: Lane, row: TargetRow, messageId: number | null): void {
+    this.d.store.markSent(row, messageId, this.d.clock.now());
+    l.networkFailures = 0;
+    this.stats.sent++;
+    this.emit({ type: 'target', username: row.username, accountId: l.id, state: 'sent', error: null });
+  }
+
+  /** `pinned`: an earlier attempt may have delivered it, so no other account may take the row. */
+  private async send(l: Lane, session: AccountSession, row: TargetRow, pinned: boolean): Promise<void> {
+    const { clock } = this.d;
+    this.stats.attempts++;
+    let messageId: number;
+    try {
+      messageId = (await session.sendMessage(row.username, this.c.message, row.randomId!)).messageId;
+    } catch (e) {
+      l.nextAt = clock.now() + jitteredDelay(this.c.delay, this.d.random);
+      l.waitingFor = null;
+      this.d.pool.markUsed(l.id);
+      this.sendFailed(l, row, failureOf(e), pinned);
+      return;
+    }
+    l.nextAt = clock.now() + jitteredDelay(this.c.delay, this.d.random);
+    l.waitingFor = null;
+    this.d.pool.markUsed(l.id);
+    this.sent(l, row, messageId);
+  }
+
+  private sendFailed(l: Lane, row: TargetRow, f: Failure, pinned: boolean): void {
+    const { store, clock } = this.d;
+    const now = clock.now();
+    const event = (state: TargetState): void => this.emit({ type: 'target', username: row.username, accountId: l.id, state, error: f.message });
+    if (f.code === RANDOM_ID_DUPLICATE) {
+      this.sent(l, row, null);
+      return;
+    }
+    const effect = sendFailureEffect(f.kind);
+    const giveBack = (refusedBy: number | null): void => {
+      store.release(row, rowError(f), refusedBy);
+      l.used--;
+      for (const other of this.lanes.values()) other.idle = false;
+      event('pending');
+    };
+    switch (effect) {
+      case 'not_found':
+      case 'privacy_restricted':
+        store.markFinal(row, effect, rowError(f), now);
+        l.used--;
+        l.networkFailures = 0;
+        event(effect);
+        return;
+      case 'park':
+        this.accountTrouble(l, f);
+        if (pinned) l.settle.unshift(row);
+        else giveBack(null);
+        return;
+      case 'peer_flood':
+      case 'account_lost':
+        this.accountTrouble(l, f);
+        if (pinned) this.uncertain(row, rowError(f));
+        else giveBack(null);
+        return;
+      case 'refused':
+        l.networkFailures = 0;
+        if (pinned || row.attempts + 1 >= MAX_TARGET_ATTEMPTS) {
+          store.markFinal(row, 'failed', rowError(f), now);
+          l.used--;
+          event('failed');
+        } else giveBack(l.id);
+        return;
+      case 'ambiguous':
+        // It may have gone out: keep the claim for this account to settle (history, same random_id).
+        l.settle.unshift(row);
+        this.networkTrouble(l, f);
+        return;
+    }
+  }
+
+  private finish(): RunReport {
+    const { store, clock } = this.d;
+    const now = clock.now();
+    let counts = store.counts(this.c.id);
+    let state: CampaignState;
+    let reason: string | null;
+    const stop = this.stop;
+    if (stop?.kind === 'external') {
+      state = stop.state;
+      if (state === 'cancelled') {
+        for (const row of store.rowsInState(this.c.id, 'claimed')) {
+          this.uncertain(row, { code: 'CANCELLED', message: 'the campaign was cancelled before this message was confirmed' });
+        }
+        counts = store.counts(this.c.id);
+      }
+      reason = store.getById(this.c.id)?.reason ?? null;
+    } else if (stop?.kind === 'lease') {
+      state = store.getById(this.c.id)?.state ?? 'running';
+      reason = 'another process took the campaign over';
+    } else {
+      if (stop?.kind === 'signal') {
+        state = 'paused';
+        const r: unknown = this.opts.signal?.reason;
+        reason = `interrupted${typeof r === 'string' ? ` (${r})` : ''}; run it again to resume`;
+      } else if (stop?.kind === 'wait') {
+        state = 'paused';
+        reason = `nothing can be sent before ${new Date(stop.until).toISOString()} (${stop.why}); run it again later`;
+      } else if (counts.pending === 0 && counts.claimed === 0) {
+        state = 'done';
+        reason = counts.uncertain > 0 ? `${counts.uncertain} message(s) are uncertain: check them and run campaign settle` : null;
+      } else {
+        state = 'paused';
+        reason = this.stuckReason(counts);
+      }
+      store.setState(this.c.id, state, reason, now);
+    }
+    this.emit({ type: 'finished', state, reason, counts });
+    return { name: this.c.name, state, reason, counts, run: { ...this.stats } };
+  }
+
+  /** Why pending or claimed rows are left with no account to take them. */
+  private stuckReason(counts: TargetCounts): string {
+    const stopped = [...this.lanes.values()].filter((l) => l.stopped !== null).map((l) => l.stopped!);
+    const parts: string[] = [];
+    if (counts.pending > 0) parts.push(`${counts.pending} target(s) remain`);
+    if (counts.claimed > 0) parts.push(`${counts.claimed} claimed message(s) wait to be confirmed by the account that claimed them`);
+    if (this.deferred > 0) parts.push(`${this.deferred} wait for another campaign's unsettled message to the same person`);
+    const idle = [...this.lanes.values()].filter((l) => l.stopped === null && l.idle).length;
+    if (idle > 0 && counts.pending > this.deferred) parts.push(`the usable account(s) were each refused by the remaining target(s)`);
+    const head = stopped.length > 0 || this.lanes.size === 0 ? `no usable account left${this.lanes.size === 0 ? ' (the fleet has none)' : ''}` : 'stalled';
+    return `${head}: ${[...parts, ...stopped].join('; ')}`;
+  }
+}

@@ -1,0 +1,368 @@
+import { randomBytes } from 'node:crypto';
+import type { PacingConfig } from '../config.ts';
+import type { AccountSummary } from '../core/accounts.ts';
+import { MESSAGE_MAX_LENGTH, utcDay } from '../core/campaign-schedule.ts';
+import type { CampaignSettings, CampaignState, TargetCounts, TargetState, UncertainDecision } from '../core/campaigns.ts';
+import type { Clock } from '../core/clock.ts';
+import { InputError } from '../core/errors.ts';
+import { describeTargets, parseTargets, type ParsedTargets } from '../core/targets.ts';
+import type { Logger } from '../log.ts';
+import { CampaignStore, type CampaignRecord } from '../store/campaigns.ts';
+import type { Db } from '../store/db.ts';
+import { isLeaseOwnerDead, newLeaseOwner } from './campaign-lease.ts';
+import { CampaignRun, type RunOptions, type RunReport } from './campaign-run.ts';
+import type { AccountPool } from './ports.ts';
+
+export type { CampaignEvent, RunOptions, RunReport } from './campaign-run.ts';
+
+export interface CampaignDeps {
+  db: Db;
+  pool: AccountPool;
+  clock: Clock;
+  /** Defaults for caps and delay (`config.pacing`). */
+  pacing: PacingConfig;
+  log?: Logger;
+  /** [0, 1) for delay jitter; defaults to Math.random. */
+  random?: () => number;
+  /** A fresh positive 63-bit random_id; defaults to crypto randomness. */
+  newRandomId?: () => bigint;
+  /** This process's lease id; defaults to host:pid:random. */
+  leaseOwner?: string;
+  /** Whether a lease holder is gone; defaults to a pid check on the same host. */
+  isLeaseOwnerDead?: (owner: string) => boolean;
+}
+
+export interface CreateCampaignInput {
+  name: string;
+  message: string;
+  /** Pasted text: usernames separated by newlines, spaces or commas, `@` optional. */
+  targets: string;
+  /** Account ids, phones or @usernames; omitted: every usable account at run time. */
+  accounts?: readonly string[];
+  perAccountCap?: number;
+  dailyCap?: number;
+  /** Seconds between one account's sends. */
+  delaySeconds?: { min: number; max: number };
+  /** Also message people an earlier campaign already messaged. */
+  includeContacted?: boolean;
+}
+
+export interface CreateCampaignResult {
+  campaign: CampaignRecord;
+  /** False when a campaign with this name and message existed and was reused. */
+  created: boolean;
+  /** Targets new to the campaign. */
+  added: number;
+  targets: ParsedTargets;
+  /** One line for the operator about what the pasted list held. */
+  targetsNote: string;
+  counts: TargetCounts;
+}
+
+export interface CampaignAccountSummary {
+  accountId: number;
+  phone: string | null;
+  username: string | null;
+  status: string;
+  sent: number;
+  failed: number;
+  notFound: number;
+  privacyRestricted: number;
+  claimed: number;
+  uncertain: number;
+  /** Messages it may still send in this campaign today (per-campaign and daily caps). */
+  remainingCap: number;
+}
+
+export interface CampaignStatus {
+  name: string;
+  state: CampaignState;
+  counts: TargetCounts;
+  reason: string | null;
+  settings: CampaignSettings;
+  accounts: CampaignAccountSummary[];
+}
+
+export interface CampaignListItem {
+  name: string;
+  state: CampaignState;
+  reason: string | null;
+  counts: TargetCounts;
+  total: number;
+  createdAt: number;
+}
+
+export interface ExportRow {
+  username: string;
+  outcome: TargetState;
+  accountId: number | null;
+  /** The account's phone (or @username) when the fleet still knows it. */
+  account: string | null;
+  /** ISO time of the outcome (or of the claim while in flight); null while pending. */
+  time: string | null;
+  error: string | null;
+}
+
+const NAME = /^[^\p{Cc}]{1,64}$/u;
+
+function randomId63(): bigint {
+  for (;;) {
+    const id = randomBytes(8).readBigUInt64BE() & 0x7fff_ffff_ffff_ffffn;
+    if (id !== 0n) return id;
+  }
+}
+
+/**
+ * The campaign use cases every interface calls: create (or reuse by name), run until done or
+ * paused, pause, resume, cancel, status with a per-account summary, export, settle.
+ */
+export class CampaignService {
+  readonly store: CampaignStore;
+
+  constructor(private readonly d: CampaignDeps) {
+    this.store = new CampaignStore(d.db);
+  }
+
+  /**
+   * Validates everything before writing: a bad message, no valid target, an unknown account or a
+   * name taken by a different message throws `InputError` and creates nothing. The same name with
+   * the same message reuses that campaign, adding targets it does not hold yet.
+   */
+  create(input: CreateCampaignInput): CreateCampaignResult {
+    const name = input.name.trim();
+    if (!NAME.test(name)) throw new InputError('a campaign name needs 1 to 64 characters and no control characters');
+    const message = input.message.replace(/\r\n/g, '\n');
+    if (message.trim() === '') throw new InputError('the message is empty');
+    if (message.length > MESSAGE_MAX_LENGTH) {
+      throw new InputError(`the message has ${message.length} characters; Telegram allows at most ${MESSAGE_MAX_LENGTH} in one message`);
+    }
+    const parsed = parseTargets(input.targets);
+    const note = describeTargets(parsed);
+    if (parsed.usernames.length === 0) throw new InputError(`no valid username among the targets: ${note}`);
+    const positive = (what: string, v: number | undefined): number | undefined => {
+      if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new InputError(`${what} must be a whole number of at least 1 (got ${v})`);
+      return v;
+    };
+    const perAccountCap = positive('--max-per-account', input.perAccountCap);
+    const dailyCap = positive('--daily-cap', input.dailyCap);
+    const delay = input.delaySeconds;
+    if (delay && (!(delay.min >= 0) || !(delay.max >= delay.min) || delay.max > 86_400)) {
+      throw new InputError(`the delay must be min-max seconds with 0 <= min <= max <= 86400 (got ${delay.min}-${delay.max})`);
+    }
+    const accountIds = input.accounts === undefined ? undefined : this.resolveAccounts(input.accounts);
+
+    const now = this.d.clock.now();
+    const existing = this.store.get(name);
+    if (existing) {
+      if (existing.message !== message) {
+        throw new InputError(
+          `a campaign named "${name}" already exists with a different message; run \`campaign run ${name}\` to resume it, or pick a new name`,
+        );
+      }
+      if (existing.state === 'cancelled') throw new InputError(`the campaign "${name}" was cancelled; pick a new name`);
+      const settings: CampaignSettings = {
+        accountIds: accountIds === undefined ? existing.accountIds : accountIds,
+        perAccountCap: perAccountCap ?? existing.perAccountCap,
+        dailyCap: dailyCap ?? existing.dailyCap,
+        delay: delay ? { minMs: delay.min * 1000, maxMs: delay.max * 1000 } : existing.delay,
+        skipContacted: input.includeContacted === undefined ? existing.skipContacted : !input.includeContacted,
+      };
+      const added = this.store.db.transaction(() => {
+        this.store.updateSettings(existing.id, settings, now);
+        const n = this.store.addTargets(existing.id, parsed.usernames);
+        if (n > 0 && existing.state === 'done') this.store.setState(existing.id, 'paused', `${n} new target(s) added`, now);
+        return n;
+      })();
+      const campaign = this.store.getById(existing.id)!;
+      return { campaign, created: false, added, targets: parsed, targetsNote: note, counts: this.store.counts(existing.id) };
+    }
+    const p = this.d.pacing;
+    const campaign = this.store.create({
+      name,
+      message,
+      now,
+      usernames: parsed.usernames,
+      settings: {
+        accountIds: accountIds ?? null,
+        perAccountCap: perAccountCap ?? p.campaignPerAccount,
+        dailyCap: dailyCap ?? p.campaignDailyCap,
+        delay: delay ? { minMs: delay.min * 1000, maxMs: delay.max * 1000 } : { minMs: p.campaignDelay.min * 1000, maxMs: p.campaignDelay.max * 1000 },
+        skipContacted: input.includeContacted !== true,
+      },
+    });
+    return { campaign, created: true, added: parsed.usernames.length, targets: parsed, targetsNote: note, counts: this.store.counts(campaign.id) };
+  }
+
+  /** Account ids for references by id, phone or @username; unknown ones are an `InputError`. */
+  resolveAccounts(refs: readonly string[]): number[] {
+    const fleet = this.d.pool.accounts();
+    const ids: number[] = [];
+    const unknown: string[] = [];
+    for (const raw of refs.flatMap((r) => r.split(',')).map((r) => r.trim()).filter((r) => r !== '')) {
+      const a = findAccount(fleet, raw);
+      if (a) {
+        if (!ids.includes(a.id)) ids.push(a.id);
+      } else unknown.push(raw);
+    }
+    if (unknown.length > 0) {
+      throw new InputError(
+        `unknown account${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')} (the fleet has ${fleet.length} enabled account${fleet.length === 1 ? '' : 's'}; see \`accounts list\`)`,
+      );
+    }
+    if (ids.length === 0) throw new InputError('--accounts names no account');
+    return ids;
+  }
+
+  private mustGet(name: string): CampaignRecord {
+    const c = this.store.get(name.trim());
+    if (!c) throw new InputError(`no campaign named "${name}" (\`campaign list\` shows them)`);
+    return c;
+  }
+
+  /** Runs the campaign until it is done or paused (by the operator, a signal, or no usable account). */
+  async run(name: string, opts: RunOptions = {}): Promise<RunReport> {
+    const c = this.mustGet(name);
+    if (c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" was cancelled; create a new one to send again`);
+    const counts = this.store.counts(c.id);
+    if (c.state === 'done' && counts.pending === 0 && counts.claimed === 0) {
+      return { name: c.name, state: 'done', reason: c.reason, counts, run: { sent: 0, settled: 0, uncertain: 0, attempts: 0 } };
+    }
+    const run = new CampaignRun(
+      {
+        store: this.store,
+        pool: this.d.pool,
+        clock: this.d.clock,
+        random: this.d.random ?? Math.random,
+        newRandomId: this.d.newRandomId ?? randomId63,
+        leaseOwner: (this.d.leaseOwner ??= newLeaseOwner()),
+        isLeaseOwnerDead: this.d.isLeaseOwnerDead ?? isLeaseOwnerDead,
+        log: this.d.log,
+      },
+      c,
+      opts,
+    );
+    return run.execute();
+  }
+
+  /** Stops a run (here or in another process) after its sends in flight settle. */
+  pause(name: string): CampaignStatus {
+    const c = this.mustGet(name);
+    if (c.state === 'done' || c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" is ${c.state}; there is nothing to pause`);
+    this.store.setState(c.id, 'paused', 'paused by the operator', this.d.clock.now());
+    return this.status(name);
+  }
+
+  /** Clears a pause so the campaign can run again (interfaces then call `run`). */
+  resume(name: string): CampaignStatus {
+    const c = this.mustGet(name);
+    if (c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" was cancelled; create a new one to send again`);
+    if (c.state === 'paused') this.store.setState(c.id, 'ready', null, this.d.clock.now());
+    return this.status(name);
+  }
+
+  /**
+   * Nothing more is sent. Claims no live run will settle become uncertain: they may have gone out,
+   * and they keep blocking the person in other campaigns until the operator settles them.
+   */
+  cancel(name: string): CampaignStatus {
+    const c = this.mustGet(name);
+    if (c.state === 'cancelled') return this.status(name);
+    const now = this.d.clock.now();
+    const live = this.store.liveLease(c.id, now, this.d.isLeaseOwnerDead ?? isLeaseOwnerDead);
+    this.store.db.transaction(() => {
+      this.store.setState(c.id, 'cancelled', 'cancelled by the operator', now);
+      if (live === null) {
+        for (const row of this.store.rowsInState(c.id, 'claimed')) {
+          this.store.markUncertain(row, { code: 'CANCELLED', message: 'not confirmed: the campaign was cancelled before this message was confirmed; decide with campaign settle' }, now);
+        }
+      }
+    })();
+    return this.status(name);
+  }
+
+  /** The operator's decision for every uncertain row: `sent` or `skip` (both enter the ledger), or `retry`. */
+  settle(name: string, decision: UncertainDecision): { changed: number; status: CampaignStatus } {
+    const c = this.mustGet(name);
+    const now = this.d.clock.now();
+    const changed = this.store.settleUncertain(c.id, decision, now);
+    if (decision === 'retry' && changed > 0 && c.state === 'done') {
+      this.store.setState(c.id, 'paused', `${changed} uncertain target(s) will be sent again on the next run`, now);
+    } else if (changed > 0 && c.state === 'done') this.store.setState(c.id, 'done', null, now);
+    return { changed, status: this.status(name) };
+  }
+
+  status(name: string): CampaignStatus {
+    const c = this.mustGet(name);
+    return { name: c.name, state: c.state, counts: this.store.counts(c.id), reason: c.reason, settings: settingsOf(c), accounts: this.accountSummary(c) };
+  }
+
+  list(): CampaignListItem[] {
+    return this.store.list().map((c) => {
+      const counts = this.store.counts(c.id);
+      return { name: c.name, state: c.state, reason: c.reason, counts, total: Object.values(counts).reduce((a, b) => a + b, 0), createdAt: c.createdAt };
+    });
+  }
+
+  /** One row per target with its outcome, account, time and error, in list order. */
+  *exportRows(name: string): Generator<ExportRow> {
+    const c = this.mustGet(name);
+    const fleet = new Map(this.d.pool.accounts().map((a) => [a.id, a]));
+    for (const r of this.store.rows(c.id)) {
+      const a = r.accountId === null ? undefined : fleet.get(r.accountId);
+      const at = r.doneAt ?? r.claimedAt;
+      yield {
+        username: r.username,
+        outcome: r.state,
+        accountId: r.accountId,
+        account: a ? a.phone || (a.username ? `@${a.username}` : null) : null,
+        time: at === null ? null : new Date(at).toISOString(),
+        error: r.error,
+      };
+    }
+  }
+
+  private accountSummary(c: CampaignRecord): CampaignAccountSummary[] {
+    const fleet = new Map(this.d.pool.accounts().map((a) => [a.id, a]));
+    const usage = new Map(this.store.accountUsage(c.id).map((u) => [u.accountId, u]));
+    const ids = [...new Set([...(c.accountIds ?? [...fleet.keys()]), ...usage.keys()])].sort((a, b) => a - b);
+    const today = utcDay(this.d.clock.now());
+    return ids.map((id) => {
+      const u = usage.get(id);
+      const a = fleet.get(id);
+      const used = (u?.sent ?? 0) + (u?.claimed ?? 0) + (u?.uncertain ?? 0);
+      const remainingCap = a ? Math.max(0, Math.min(c.perAccountCap - used, c.dailyCap - this.store.usedOn(id, today))) : 0;
+      return {
+        accountId: id,
+        phone: a?.phone ?? null,
+        username: a?.username ?? null,
+        status: a ? a.status : 'not in the fleet',
+        sent: u?.sent ?? 0,
+        failed: u?.failed ?? 0,
+        notFound: u?.notFound ?? 0,
+        privacyRestricted: u?.privacyRestricted ?? 0,
+        claimed: u?.claimed ?? 0,
+        uncertain: u?.uncertain ?? 0,
+        remainingCap,
+      };
+    });
+  }
+}
+
+function settingsOf(c: CampaignRecord): CampaignSettings {
+  return { accountIds: c.accountIds, perAccountCap: c.perAccountCap, dailyCap: c.dailyCap, delay: c.delay, skipContacted: c.skipContacted };
+}
+
+function findAccount(fleet: readonly AccountSummary[], ref: string): AccountSummary | undefined {
+  if (/^#?\d+$/.test(ref)) {
+    const n = Number(ref.replace('#', ''));
+    const byId = fleet.find((a) => a.id === n);
+    if (byId) return byId;
+  }
+  const digits = ref.replace(/[\s()+-]/g, '');
+  if (/^\d{6,}$/.test(digits)) {
+    const byPhone = fleet.find((a) => a.phone.replace(/\D/g, '') === digits);
+    if (byPhone) return byPhone;
+  }
+  const user = ref.replace(/^@/, '').toLowerCase();
+  return fleet.find((a) => a.username !== null && a.username.toLowerCase() === user);
+}

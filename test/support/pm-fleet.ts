@@ -1,0 +1,206 @@
+import type { AccountStatus } from '../../src/core/accounts.ts';
+import type { ActionKind } from '../../src/core/actions.ts';
+import type { Clock } from '../../src/core/clock.ts';
+import { TelegramFailure, type Failure } from '../../src/core/failures.ts';
+import type { AccountSession } from '../../src/core/session.ts';
+import type { AccountPool, PoolAccount } from '../../src/engine/ports.ts';
+
+/**
+ * An in-memory Telegram for private messages and an `AccountPool` over it, for campaign tests
+ * and benchmarks. The "server" side (deliveries, used random_ids) outlives any engine, so a test
+ * can abandon an engine mid-run and check what was really delivered.
+ */
+export interface Delivery {
+  from: number;
+  to: string;
+  text: string;
+  randomId: bigint;
+  at: number;
+}
+
+/** What a scripted fault does to one send: refuse it, or deliver it and then lose the answer. */
+export type SendFault = Failure | { deliverThenFail: Failure };
+
+export type FaultRule = (accountId: number, username: string, call: number) => SendFault | undefined;
+
+export const failures = {
+  flood: (seconds: number): Failure => ({ kind: 'flood_wait', code: 'FLOOD_WAIT_X', seconds, message: `wait ${seconds} s (FLOOD_WAIT_X)` }),
+  peerFlood: (): Failure => ({ kind: 'peer_flood', code: 'PEER_FLOOD', message: 'limited (PEER_FLOOD)' }),
+  revoked: (): Failure => ({ kind: 'revoked', code: 'AUTH_KEY_UNREGISTERED', message: 'session revoked (AUTH_KEY_UNREGISTERED)' }),
+  network: (): Failure => ({ kind: 'network', code: 'TIMEOUT', message: 'connection lost (TIMEOUT)' }),
+  notAllowed: (): Failure => ({ kind: 'not_allowed', code: 'CHAT_WRITE_FORBIDDEN', message: 'not allowed (CHAT_WRITE_FORBIDDEN)' }),
+};
+
+export class FakeTelegram {
+  readonly deliveries: Delivery[] = [];
+  private readonly usedRandomIds = new Map<number, Set<bigint>>();
+  private calls = 0;
+  /** Sends that reached the server (delivered or refused). */
+  sendCalls = 0;
+  fault: FaultRule = () => undefined;
+  /** History lookups hide deliveries (to exercise RANDOM_ID_DUPLICATE). */
+  hideHistory = false;
+
+  constructor(
+    readonly clock: Clock,
+    readonly users: Set<string>,
+    readonly privacy: Set<string> = new Set(),
+    /** Virtual latency of each request. */
+    readonly latencyMs = 0,
+  ) {}
+
+  async send(from: number, to: string, text: string, randomId: bigint): Promise<{ messageId: number }> {
+    if (this.latencyMs > 0) await this.clock.sleep(this.latencyMs);
+    this.sendCalls++;
+    const f = this.fault(from, to, this.calls++);
+    if (f && !('deliverThenFail' in f)) throw new TelegramFailure(f);
+    const used = this.usedRandomIds.get(from) ?? new Set<bigint>();
+    this.usedRandomIds.set(from, used);
+    if (used.has(randomId)) throw new TelegramFailure({ kind: 'bad_request', code: 'RANDOM_ID_DUPLICATE', message: 'RANDOM_ID_DUPLICATE' });
+    if (!this.users.has(to) && !this.privacy.has(to)) throw new TelegramFailure({ kind: 'not_found', code: 'USERNAME_NOT_OCCUPIED', message: 'no such user' });
+    if (this.privacy.has(to)) throw new TelegramFailure({ kind: 'privacy_restricted', code: 'USER_PRIVACY_RESTRICTED', message: 'privacy' });
+    used.add(randomId);
+    this.deliveries.push({ from, to, text, randomId, at: this.clock.now() });
+    if (f) throw new TelegramFailure(f.deliverThenFail);
+    return { messageId: this.deliveries.length };
+  }
+
+  findSent(from: number, to: string, text: string, since: number): boolean {
+    if (this.hideHistory) return false;
+    return this.deliveries.some((d) => d.from === from && d.to === to && d.text === text && d.at >= since);
+  }
+
+  /** Recipients who got the message more than once. */
+  duplicates(): string[] {
+    const seen = new Map<string, number>();
+    for (const d of this.deliveries) seen.set(`${d.to}\u0000${d.text}`, (seen.get(`${d.to}\u0000${d.text}`) ?? 0) + 1);
+    return [...seen.entries()].filter(([, n]) => n > 1).map(([k]) => k.split('\u0000')[0]!);
+  }
+}
+
+class FakeSession implements AccountSession {
+  constructor(
+    readonly accountId: number,
+    private readonly tg: FakeTelegram,
+    private readonly alive: () => boolean,
+  ) {}
+
+  private check(): Promise<void> {
+    // A "killed" process never gets an answer.
+    return this.alive() ? Promise.resolve() : new Promise<void>(() => undefined);
+  }
+
+  async sendMessage(username: string, text: string, randomId: bigint): Promise<{ messageId: number }> {
+    await this.check();
+    const r = await this.tg.send(this.accountId, username, text, randomId);
+    await this.check();
+    return r;
+  }
+
+  async findSent(username: string, text: string, sinceMs: number): Promise<boolean> {
+    await this.check();
+    return this.tg.findSent(this.accountId, username, text, sinceMs);
+  }
+
+  me(): never {
+    throw new Error('not used');
+  }
+  react(): never {
+    throw new Error('not used');
+  }
+  poll(): never {
+    throw new Error('not used');
+  }
+  vote(): never {
+    throw new Error('not used');
+  }
+  join(): never {
+    throw new Error('not used');
+  }
+  leave(): never {
+    throw new Error('not used');
+  }
+  block(): never {
+    throw new Error('not used');
+  }
+  comment(): never {
+    throw new Error('not used');
+  }
+  dialogs(): never {
+    throw new Error('not used');
+  }
+  onMessage(): () => void {
+    return () => undefined;
+  }
+  spamStatus(): never {
+    throw new Error('not used');
+  }
+  async close(): Promise<void> {}
+}
+
+/** An in-memory fleet; `alive` turns false to model the process being killed. */
+export class MemoryPool implements AccountPool {
+  readonly list: PoolAccount[];
+  readonly reported: Array<{ accountId: number; kind: ActionKind; failure: Failure }> = [];
+  alive = true;
+
+  constructor(
+    private readonly tg: FakeTelegram,
+    count: number,
+    private readonly clock: Clock,
+  ) {
+    this.list = Array.from({ length: count }, (_, i) => ({
+      id: i + 1,
+      phone: `+1555000${String(i + 1).padStart(4, '0')}`,
+      userId: 1000 + i,
+      username: `fleet${i + 1}`,
+      firstName: `Fleet ${i + 1}`,
+      status: 'active',
+      statusReason: null,
+      statusSince: 0,
+      statusUntil: null,
+      enabled: true,
+      proxyUrl: null,
+      groupsCount: 0,
+      lastUsedAt: null,
+      createdAt: 0,
+      parkedUntil: {},
+    }));
+  }
+
+  accounts(): PoolAccount[] {
+    return this.list.filter((a) => a.enabled);
+  }
+
+  session(accountId: number): Promise<AccountSession> {
+    const a = this.list.find((x) => x.id === accountId);
+    if (!a) return Promise.reject(new TelegramFailure({ kind: 'unknown', code: 'NO_ACCOUNT', message: 'no such account' }));
+    if (a.status === 'revoked' || a.status === 'banned' || a.status === 'frozen') {
+      return Promise.reject(new TelegramFailure({ kind: a.status, code: a.status, message: a.status }));
+    }
+    return Promise.resolve(new FakeSession(accountId, this.tg, () => this.alive));
+  }
+
+  reportFailure(accountId: number, kind: ActionKind, failure: Failure): void {
+    this.reported.push({ accountId, kind, failure });
+    const a = this.list.find((x) => x.id === accountId);
+    if (!a) return;
+    if (failure.kind === 'flood_wait') a.parkedUntil[kind] = this.clock.now() + (failure.seconds ?? 0) * 1000;
+    else if (failure.kind === 'peer_flood') a.status = 'peer_flood';
+    else if (failure.kind === 'revoked' || failure.kind === 'banned' || failure.kind === 'frozen') a.status = failure.kind;
+  }
+
+  markUsed(accountId: number): void {
+    const a = this.list.find((x) => x.id === accountId);
+    if (a) a.lastUsedAt = this.clock.now();
+  }
+
+  setStatus(accountId: number, status: AccountStatus): void {
+    this.list.find((x) => x.id === accountId)!.status = status;
+  }
+}
+
+/** `n` usernames like `user00001`. */
+export function usernames(n: number, prefix = 'user'): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(5, '0')}`);
+}
