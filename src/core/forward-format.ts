@@ -4,6 +4,7 @@
  * limit without splitting a character, a grapheme or an entity. Plain text plus entities (no
  * parse mode), so nothing in a message can break the markup.
  */
+import { formatMessageLink } from './links.ts';
 import type { ChatInfo, ChatKind, IncomingMessage } from './session.ts';
 
 /** Telegram's limit for a message text, in UTF-16 code units after entity parsing. */
@@ -34,8 +35,8 @@ const CHANNEL_ID_OFFSET = 1_000_000_000_000;
 export function messageLink(chat: ChatInfo, messageId: number): MessageLink {
   if (chat.kind === 'private') return { url: null, reason: 'private chats have no message links' };
   if (chat.kind === 'group') return { url: null, reason: 'basic groups have no message links' };
-  if (chat.username) return { url: `https://t.me/${chat.username}/${messageId}` };
-  if (chat.id <= -CHANNEL_ID_OFFSET) return { url: `https://t.me/c/${-chat.id - CHANNEL_ID_OFFSET}/${messageId}` };
+  if (chat.username) return { url: formatMessageLink({ username: chat.username }, messageId) };
+  if (chat.id <= -CHANNEL_ID_OFFSET) return { url: formatMessageLink({ channelId: -chat.id - CHANNEL_ID_OFFSET }, messageId) };
   return { url: null, reason: `chat id ${chat.id} is not a channel id` };
 }
 

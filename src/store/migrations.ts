@@ -3,6 +3,7 @@ import { foundation } from './migrations/001-foundation.ts';
 import { accounts } from './migrations/002-accounts.ts';
 import { operations } from './migrations/003-operations.ts';
 import { campaigns } from './migrations/004-campaigns.ts';
+import { monitor } from './migrations/005-monitor.ts';
 import { bot } from './migrations/006-bot.ts';
 
 /**

@@ -1,0 +1,195 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageSession } from '../../test/support/message-session.ts';
+import { tempDir } from '../../test/support/tmp.ts';
+import { VirtualClock } from '../core/clock.ts';
+import type { ChatInfo, IncomingMessage, SenderInfo } from '../core/session.ts';
+import { silentLogger } from '../log.ts';
+import { openSqlite, type Db } from '../store/db.ts';
+import { MonitorStore } from '../store/monitor.ts';
+import { Monitor, type MonitorDeps } from './monitor.ts';
+import { BudgetedRegexRunner } from './regex-budget.ts';
+
+const GROUP: ChatInfo = { id: -1001000000001, kind: 'supergroup', title: 'Traders', username: null };
+const OTHER: ChatInfo = { id: -1001000000002, kind: 'supergroup', title: 'Other', username: 'othergroup' };
+const BASIC: ChatInfo = { id: -4000001, kind: 'group', title: 'Family', username: null };
+const CHANNEL: ChatInfo = { id: -1001000000003, kind: 'channel', title: 'News', username: 'newsch' };
+const FORWARD: ChatInfo = { id: -1009999999999, kind: 'channel', title: 'Hits', username: null };
+const STRANGER: SenderInfo = { id: 555, name: 'Stranger', username: 'stranger', isBot: false };
+
+const opened: Db[] = [];
+afterEach(() => {
+  for (const db of opened.splice(0)) db.close();
+});
+
+function setup(over: Partial<MonitorDeps> = {}, path = join(tempDir('mon-'), 'panel.db')) {
+  const db = openSqlite(path);
+  opened.push(db);
+  const store = new MonitorStore(db);
+  const clock = new VirtualClock();
+  const monitor = new Monitor({ store, clock, log: silentLogger, channel: { id: FORWARD.id }, regexRunner: new BudgetedRegexRunner(), ...over });
+  return { db, store, clock, monitor, path };
+}
+
+let nextId = 1;
+function message(chat: ChatInfo, text: string, sender: SenderInfo | null = STRANGER, messageId = nextId++): IncomingMessage {
+  return { chat, messageId, sender, text, date: Date.UTC(2026, 0, 1) };
+}
+
+function sessions(monitor: Monitor, n: number): MessageSession[] {
+  return Array.from({ length: n }, (_, i) => {
+    const s = new MessageSession(i + 1, 100_000 + i + 1);
+    monitor.attach(i + 1, s, { userId: 100_000 + i + 1, label: `#${i + 1}` });
+    return s;
+  });
+}
+
+describe('Monitor pipeline', () => {
+  it('forwards a hit seen by five accounts once', () => {
+    const { store, monitor } = setup();
+    store.addKeyword('usdt', 'plain', 'usdt', 0);
+    const accounts = sessions(monitor, 5);
+    const m = message(GROUP, 'Selling USDT today');
+    for (const s of accounts) s.deliver(m);
+    const rows = store.outbox();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ chatId: GROUP.id, messageId: m.messageId, accountId: 1, keywords: ['usdt'], state: 'pending' });
+    expect(rows[0]!.payload.text).toContain('Seen by: #1');
+    expect(monitor.stats()).toMatchObject({ queued: 1, duplicates: 4, messages: 5 });
+  });
+
+  it('keeps the de-duplication across a restart', () => {
+    const first = setup();
+    first.store.addKeyword('usdt', 'plain', 'usdt', 0);
+    const m = message(GROUP, 'usdt');
+    expect(first.monitor.handle(1, m)).toBe('queued');
+    first.db.close();
+    opened.splice(opened.indexOf(first.db), 1);
+    const second = setup({}, first.path);
+    expect(second.monitor.handle(2, m)).toBe('duplicate');
+    expect(second.store.outbox()).toHaveLength(1);
+  });
+
+  it('skips ignored senders, own accounts, non-target chats and the forward channel', () => {
+    const { store, monitor } = setup({ ownUserIds: () => [424242] });
+    store.addKeyword('hit', 'plain', 'hit', 0);
+    sessions(monitor, 2);
+    store.addIgnored({ senderId: 777 }, 0);
+    store.addIgnored({ username: 'spammer' }, 0);
+    expect(monitor.handle(1, message(GROUP, 'hit', { id: 777, name: 'x', username: null, isBot: false }))).toBe('ignored_sender');
+    expect(monitor.handle(1, message(GROUP, 'hit', { id: 778, name: 'x', username: 'SpAmmer', isBot: false }))).toBe('ignored_sender');
+    // Another fleet account writing in the group (attached, or only known to the fleet).
+    expect(monitor.handle(1, message(GROUP, 'hit', { id: 100_002, name: 'me', username: null, isBot: false }))).toBe('own_account');
+    expect(monitor.handle(1, message(GROUP, 'hit', { id: 424242, name: 'me', username: null, isBot: false }))).toBe('own_account');
+    expect(monitor.handle(1, message(FORWARD, 'hit', null))).toBe('forward_channel');
+    // Channels and private chats are off by default; groups of every kind are on.
+    expect(monitor.handle(1, message(CHANNEL, 'hit', null))).toBe('chat_kind');
+    expect(monitor.handle(1, message({ id: 555, kind: 'private', title: 'Stranger', username: null }, 'hit'))).toBe('chat_kind');
+    expect(monitor.handle(1, message(BASIC, 'hit'))).toBe('queued');
+    // With targets set, only they are watched.
+    store.addTarget(OTHER, 0);
+    expect(monitor.handle(1, message(GROUP, 'hit'))).toBe('not_target');
+    expect(monitor.handle(1, message(OTHER, 'hit'))).toBe('queued');
+    expect(store.outbox().map((r) => r.chatId).sort()).toEqual([BASIC.id, OTHER.id].sort());
+  });
+
+  it('watches channels and private chats only when turned on', () => {
+    const { store, monitor } = setup();
+    store.addKeyword('hit', 'plain', 'hit', 0);
+    store.setOptions({ channels: true, private: true });
+    expect(monitor.handle(1, message(CHANNEL, 'hit', null))).toBe('queued');
+    expect(monitor.handle(1, message({ id: 555, kind: 'private', title: 'Stranger', username: null }, 'a hit'))).toBe('queued');
+    expect(monitor.handle(1, message(FORWARD, 'hit', null))).toBe('forward_channel');
+  });
+
+  it('matches Persian variants and names them in the forward', () => {
+    const { store, monitor } = setup();
+    store.addKeyword('كتاب', 'word', 'کتاب', 0);
+    store.addKeyword('قیمت', 'plain', 'قیمت', 0);
+    expect(monitor.handle(1, message(GROUP, 'این کِتــاب خوب است'))).toBe('queued');
+    expect(monitor.handle(1, message(GROUP, 'قيمت ۱۰۰'))).toBe('queued');
+    expect(monitor.handle(1, message(GROUP, 'کتابها'))).toBe('no_match');
+    const [second, first] = store.outbox();
+    expect(first!.keywords).toEqual(['كتاب']);
+    expect(second!.keywords).toEqual(['قیمت']);
+  });
+
+  it('picks up rule changes made by another process', () => {
+    const { monitor, path } = setup();
+    const other = openSqlite(path);
+    opened.push(other);
+    expect(monitor.handle(1, message(GROUP, 'alpha'))).toBe('no_match');
+    new MonitorStore(other).addKeyword('alpha', 'plain', 'alpha', 0);
+    expect(monitor.handle(1, message(GROUP, 'alpha'))).toBe('queued');
+  });
+
+  it('skips a regex rule that runs past its budget and still matches the others', () => {
+    const { store, monitor } = setup({ regexRunner: new BudgetedRegexRunner(20) });
+    // Stored directly: the service would refuse this shape.
+    store.addKeyword('(a+)+$', 'regex', '(a+)+$', 0);
+    store.addKeyword('usdt', 'plain', 'usdt', 0);
+    expect(monitor.handle(1, message(GROUP, 'usdt ' + 'a'.repeat(40) + '!'))).toBe('queued');
+    expect(store.outbox()[0]!.keywords).toEqual(['usdt']);
+    expect(monitor.stats().regexTimeouts).toBe(1);
+  });
+
+  it('skips messages older than the catch-up window', () => {
+    const { store, monitor, clock } = setup({ maxMessageAgeMs: 60_000 });
+    store.addKeyword('hit', 'plain', 'hit', 0);
+    expect(monitor.handle(1, { ...message(GROUP, 'hit'), date: clock.now() - 120_000 })).toBe('too_old');
+  });
+
+  it('stops listening when an account is detached', () => {
+    const { store, monitor } = setup();
+    store.addKeyword('hit', 'plain', 'hit', 0);
+    const [s] = sessions(monitor, 1);
+    monitor.detach(1);
+    expect(s!.listeners).toBe(0);
+    s!.deliver(message(GROUP, 'hit'));
+    expect(store.outbox()).toHaveLength(0);
+    expect(store.watches()[0]).toMatchObject({ accountId: 1, state: 'detached' });
+  });
+
+  it('learns the account user id from the session when not given', async () => {
+    const { store, monitor, clock } = setup();
+    store.addKeyword('hit', 'plain', 'hit', 0);
+    monitor.attach(9, new MessageSession(9, 900));
+    await clock.advance(0);
+    expect(monitor.handle(9, message(GROUP, 'hit', { id: 900, name: 'me', username: null, isBot: false }))).toBe('own_account');
+  });
+});
+
+describe('Monitor watchdog', () => {
+  it('resyncs an account whose updates stopped, and the status shows it', async () => {
+    const { monitor, clock, store } = setup({ watchdog: { staleAfterMs: 10 * 60_000, checkEveryMs: 60_000 } });
+    const [quiet, busy] = sessions(monitor, 2);
+    monitor.start();
+    for (let minute = 0; minute < 12; minute++) {
+      busy!.deliver(message(GROUP, `tick ${minute}`));
+      await clock.advance(60_000);
+    }
+    expect(quiet!.resyncCalls).toBe(1);
+    expect(busy!.resyncCalls).toBe(0);
+    const watch = monitor.watches().find((w) => w.accountId === 1)!;
+    expect(watch).toMatchObject({ state: 'live', resyncs: 1 });
+    expect(store.watches().find((w) => w.accountId === 1)).toMatchObject({ state: 'live', resyncs: 1 });
+    await monitor.stop();
+  });
+
+  it('marks an account stale when its resync fails or it cannot resync', async () => {
+    const { monitor, clock, store } = setup({ watchdog: { staleAfterMs: 60_000, checkEveryMs: 10_000 } });
+    const [failing, unable] = sessions(monitor, 2);
+    failing!.resyncScript = () => Promise.reject(new Error('connection lost'));
+    unable!.resyncScript = undefined;
+    monitor.start();
+    await clock.advance(70_000);
+    expect(store.watches().map((w) => [w.accountId, w.state, w.lastError])).toEqual([
+      [1, 'stale', 'connection lost'],
+      [2, 'stale', expect.stringContaining('cannot resync')],
+    ]);
+    // An update brings it back.
+    failing!.deliver(message(GROUP, 'hello'));
+    expect(monitor.watches().find((w) => w.accountId === 1)!.state).toBe('live');
+    await monitor.stop();
+  });
+});

@@ -1,0 +1,402 @@
+/**
+ * The keyword monitor's pipeline: every attached account's new messages -> filter (own accounts,
+ * ignored senders, the forward channel, non-target chats) -> match -> de-duplicate by
+ * (chat, message) across accounts -> a durable outbox row (one transaction), which the
+ * `OutboxSender` drains. A watchdog resyncs an account whose updates stop.
+ *
+ * Edited messages never arrive here: `AccountSession.onMessage` delivers new messages only, and
+ * the (chat, message) key would refuse a second forward anyway.
+ */
+import type { Clock } from '../core/clock.ts';
+import { formatForward } from '../core/forward-format.ts';
+import { KeywordMatcher, type KeywordRule, type RegexRunner } from '../core/keywords.ts';
+import { skipReason, type ChannelRef, type FilterRules, type SkipReason } from '../core/monitor-filter.ts';
+import type { AccountSession, IncomingMessage } from '../core/session.ts';
+import type { Logger } from '../log.ts';
+import type { MonitorStore, WatchState } from '../store/monitor.ts';
+import { BudgetedRegexRunner } from './regex-budget.ts';
+import { sleepUnless } from './sleep.ts';
+
+export type HandleResult = 'queued' | 'duplicate' | 'no_match' | 'too_old' | SkipReason;
+
+export interface WatchdogOptions {
+  /** An account with no update (and no successful resync) for this long is resynced. */
+  staleAfterMs: number;
+  /** How often the watchdog looks. */
+  checkEveryMs: number;
+}
+
+export interface MonitorDeps {
+  store: MonitorStore;
+  clock: Clock;
+  log: Logger;
+  /** The forward channel (CHANNEL_ID); its own posts are never forwarded. */
+  channel: ChannelRef | null;
+  /** User ids of every account in the fleet (attached or not): their messages are never hits. */
+  ownUserIds?: () => Iterable<number>;
+  /** Defaults to a `BudgetedRegexRunner` (time budget per message). */
+  regexRunner?: RegexRunner;
+  /** Called after a hit is queued (wire it to `OutboxSender.wake`). */
+  onQueued?: () => void;
+  watchdog?: Partial<WatchdogOptions>;
+  /** Messages older than this (e.g. delivered by a catch-up after a long outage) are skipped. */
+  maxMessageAgeMs?: number;
+}
+
+export interface AttachInfo {
+  /** The account's Telegram user id; looked up with `me()` when not given. */
+  userId?: number;
+  /** How forwards name the account (default `#<id>`). */
+  label?: string;
+}
+
+export interface AccountWatch {
+  accountId: number;
+  label: string;
+  state: WatchState;
+  lastActivityAt: number | null;
+  lastResyncAt: number | null;
+  resyncs: number;
+  lastError: string | null;
+  /** Chats this account delivered messages from since it was attached. */
+  chatsSeen: number;
+}
+
+export interface MonitorStats {
+  messages: number;
+  hits: number;
+  queued: number;
+  duplicates: number;
+  skipped: Partial<Record<SkipReason | 'too_old', number>>;
+  regexTimeouts: number;
+  lastHitAt: number | null;
+}
+
+interface Attached extends AccountWatch {
+  session: AccountSession;
+  unsubscribe: () => void;
+  chats: Set<number>;
+  resyncing: boolean;
+  savedAt: number;
+}
+
+const DEFAULT_WATCHDOG: WatchdogOptions = { staleAfterMs: 10 * 60_000, checkEveryMs: 60_000 };
+const DEFAULT_MAX_AGE_MS = 3 * 86_400_000;
+/** De-duplication keys outlive the oldest message the monitor still takes. */
+const SEEN_EXTRA_MS = 86_400_000;
+const SENT_RETENTION_MS = 7 * 86_400_000;
+const PRUNE_EVERY_MS = 60 * 60_000;
+/** Heartbeats reach the database at most this often per account (status is read by other processes). */
+const SAVE_EVERY_MS = 60_000;
+/** (chat, message) keys already decided in this process: spares re-matching one message per account. */
+const RECENT_LIMIT = 50_000;
+
+interface LoadedRules {
+  version: number;
+  matcher: KeywordMatcher;
+  filter: FilterRules;
+}
+
+export class Monitor {
+  private readonly accounts = new Map<number, Attached>();
+  private readonly own = new Set<number>();
+  private readonly recent = new Map<string, true>();
+  private rules: LoadedRules | null = null;
+  private readonly watchdog: WatchdogOptions;
+  private readonly maxAgeMs: number;
+  private readonly runner: RegexRunner;
+  private loop: Promise<void> | null = null;
+  private stopCtl = new AbortController();
+  private lastPrune = -Infinity;
+  private readonly st: MonitorStats = { messages: 0, hits: 0, queued: 0, duplicates: 0, skipped: {}, regexTimeouts: 0, lastHitAt: null };
+
+  constructor(private readonly deps: MonitorDeps) {
+    this.watchdog = { ...DEFAULT_WATCHDOG, ...deps.watchdog };
+    this.maxAgeMs = deps.maxMessageAgeMs ?? DEFAULT_MAX_AGE_MS;
+    this.runner = deps.regexRunner ?? new BudgetedRegexRunner();
+  }
+
+  /** Starts watching one account's messages (again, when it reconnected with a new session). */
+  attach(accountId: number, session: AccountSession, info: AttachInfo = {}): void {
+    this.detach(accountId, false);
+    const now = this.deps.clock.now();
+    const a: Attached = {
+      accountId,
+      label: info.label ?? `#${accountId}`,
+      state: 'live',
+      lastActivityAt: now,
+      lastResyncAt: null,
+      resyncs: 0,
+      lastError: null,
+      chatsSeen: 0,
+      session,
+      unsubscribe: () => undefined,
+      chats: new Set(),
+      resyncing: false,
+      savedAt: now,
+    };
+    this.accounts.set(accountId, a);
+    a.unsubscribe = session.onMessage((m) => {
+      try {
+        this.handle(accountId, m);
+      } catch (e) {
+        // The update is lost to this account only; others in the chat still deliver it.
+        this.deps.log.error({ err: e, accountId, chatId: m.chat.id, messageId: m.messageId }, 'monitor: message not processed');
+      }
+    });
+    if (info.userId !== undefined) this.addOwn(info.userId);
+    else {
+      session.me().then(
+        (me) => this.addOwn(me.userId),
+        (e: unknown) => this.deps.log.warn({ err: e, accountId }, 'monitor: could not read the account user id'),
+      );
+    }
+    this.save(a);
+  }
+
+  detach(accountId: number, record = true): void {
+    const a = this.accounts.get(accountId);
+    if (!a) return;
+    a.unsubscribe();
+    this.accounts.delete(accountId);
+    if (record) {
+      a.state = 'detached';
+      this.save(a);
+    }
+  }
+
+  attached(): number[] {
+    return [...this.accounts.keys()];
+  }
+
+  private addOwn(userId: number): void {
+    this.own.add(userId);
+    if (this.rules) (this.rules.filter.ownUserIds as Set<number>).add(userId);
+  }
+
+  /** Forces the rules to be read again (they are also re-read whenever their version changes). */
+  reload(): void {
+    this.rules = null;
+  }
+
+  private loadRules(): LoadedRules {
+    const store = this.deps.store;
+    const version = store.rulesVersion();
+    if (this.rules && this.rules.version === version) return this.rules;
+    const keywords: KeywordRule[] = store.keywords().map((k) => ({ id: k.id, pattern: k.pattern, mode: k.mode }));
+    const ignored = store.ignored();
+    const ownUserIds = new Set(this.own);
+    for (const id of this.deps.ownUserIds?.() ?? []) ownUserIds.add(id);
+    const matcher = new KeywordMatcher(keywords, { regexRunner: this.runner });
+    for (const b of matcher.broken) this.deps.log.error({ keywordId: b.id }, 'monitor: a stored keyword rule cannot be compiled; it is skipped');
+    this.rules = {
+      version,
+      matcher,
+      filter: {
+        ownUserIds,
+        ignoredIds: new Set(ignored.flatMap((i) => (i.senderId === null ? [] : [i.senderId]))),
+        ignoredUsernames: new Set(ignored.flatMap((i) => (i.username === null ? [] : [i.username]))),
+        targets: new Set(store.targets().map((t) => t.chatId)),
+        options: store.options(),
+        channel: this.deps.channel,
+      },
+    };
+    return this.rules;
+  }
+
+  /** Processes one message as `accountId` saw it. Synchronous: the outbox row exists when it returns. */
+  handle(accountId: number, message: IncomingMessage): HandleResult {
+    const now = this.deps.clock.now();
+    this.st.messages++;
+    const a = this.accounts.get(accountId);
+    if (a) this.touch(a, now, message.chat.id);
+    const result = this.decide(accountId, message, now);
+    if (result !== 'queued' && result !== 'duplicate' && result !== 'no_match') {
+      this.st.skipped[result] = (this.st.skipped[result] ?? 0) + 1;
+    }
+    return result;
+  }
+
+  private decide(accountId: number, message: IncomingMessage, now: number): HandleResult {
+    const rules = this.loadRules();
+    const key = `${message.chat.id}:${message.messageId}`;
+    if (this.recent.has(key)) {
+      this.st.duplicates++;
+      return 'duplicate';
+    }
+    if (message.date > 0 && now - message.date > this.maxAgeMs) return 'too_old';
+    const skip = skipReason(message, rules.filter);
+    if (skip !== null) return skip;
+    const match = rules.matcher.match(message.text);
+    if (match.timedOut.length > 0) {
+      this.st.regexTimeouts += match.timedOut.length;
+      this.deps.log.warn({ keywordIds: match.timedOut.map((r) => r.id), chatId: message.chat.id }, 'monitor: regex rules ran past their time budget and were skipped for a message');
+    }
+    if (match.rules.length === 0) {
+      this.remember(key);
+      return 'no_match';
+    }
+    this.st.hits++;
+    const keywords = match.rules.map((r) => r.pattern);
+    const label = this.accounts.get(accountId)?.label ?? `#${accountId}`;
+    const payload = formatForward({ accountLabel: label, message, keywords });
+    const outcome = this.deps.store.recordHit({
+      chatId: message.chat.id,
+      messageId: message.messageId,
+      accountId,
+      chatTitle: message.chat.title,
+      keywords,
+      payload,
+      at: now,
+    });
+    this.remember(key);
+    if (outcome === 'duplicate') {
+      this.st.duplicates++;
+      return 'duplicate';
+    }
+    this.st.queued++;
+    this.st.lastHitAt = now;
+    this.deps.onQueued?.();
+    return 'queued';
+  }
+
+  private remember(key: string): void {
+    this.recent.set(key, true);
+    if (this.recent.size > RECENT_LIMIT) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
+  }
+
+  private touch(a: Attached, now: number, chatId: number): void {
+    a.lastActivityAt = now;
+    if (!a.chats.has(chatId)) {
+      a.chats.add(chatId);
+      a.chatsSeen = a.chats.size;
+    }
+    if (a.state !== 'live' && !a.resyncing) {
+      a.state = 'live';
+      a.lastError = null;
+      this.save(a);
+    } else if (now - a.savedAt >= SAVE_EVERY_MS) this.save(a);
+  }
+
+  private save(a: Attached): void {
+    const now = this.deps.clock.now();
+    a.savedAt = now;
+    try {
+      this.deps.store.saveWatch({
+        accountId: a.accountId,
+        state: a.state,
+        lastActivityAt: a.lastActivityAt,
+        lastResyncAt: a.lastResyncAt,
+        resyncs: a.resyncs,
+        lastError: a.lastError,
+        updatedAt: now,
+      });
+    } catch (e) {
+      this.deps.log.warn({ err: e, accountId: a.accountId }, 'monitor: could not save the watchdog state');
+    }
+  }
+
+  stats(): MonitorStats {
+    return { ...this.st, skipped: { ...this.st.skipped } };
+  }
+
+  watches(): AccountWatch[] {
+    return [...this.accounts.values()].map((a) => ({
+      accountId: a.accountId,
+      label: a.label,
+      state: a.state,
+      lastActivityAt: a.lastActivityAt,
+      lastResyncAt: a.lastResyncAt,
+      resyncs: a.resyncs,
+      lastError: a.lastError,
+      chatsSeen: a.chatsSeen,
+    }));
+  }
+
+  // --- watchdog ---
+
+  /** Starts the watchdog (and periodic pruning of old de-duplication keys). */
+  start(): void {
+    if (this.loop) return;
+    this.stopCtl = new AbortController();
+    this.loop = this.watchLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopCtl.abort(new Error('monitor stopped'));
+    const loop = this.loop;
+    this.loop = null;
+    await loop;
+  }
+
+  /** Detaches every account and stops the watchdog. */
+  async close(): Promise<void> {
+    await this.stop();
+    for (const id of [...this.accounts.keys()]) this.detach(id);
+  }
+
+  private async watchLoop(): Promise<void> {
+    const signal = this.stopCtl.signal;
+    while (!signal.aborted) {
+      await sleepUnless(this.deps.clock, this.watchdog.checkEveryMs, [signal]);
+      if (signal.aborted) return;
+      await this.checkAccounts();
+      this.prune();
+    }
+  }
+
+  /** One watchdog pass: resyncs every account whose updates stopped. Exposed for tests. */
+  async checkAccounts(): Promise<void> {
+    const now = this.deps.clock.now();
+    const due = [...this.accounts.values()].filter(
+      (a) => !a.resyncing && now - Math.max(a.lastActivityAt ?? -Infinity, a.lastResyncAt ?? -Infinity) >= this.watchdog.staleAfterMs,
+    );
+    await Promise.all(due.map((a) => this.resync(a)));
+  }
+
+  private async resync(a: Attached): Promise<void> {
+    const now = this.deps.clock.now();
+    if (!a.session.resync) {
+      if (a.state !== 'stale') {
+        a.state = 'stale';
+        a.lastError = `no update for ${Math.round((now - (a.lastActivityAt ?? now)) / 60_000)} min and the session cannot resync`;
+        this.save(a);
+        this.deps.log.warn({ accountId: a.accountId }, 'monitor: account updates stopped');
+      }
+      return;
+    }
+    a.resyncing = true;
+    a.state = 'resyncing';
+    a.lastResyncAt = now;
+    this.save(a);
+    try {
+      await a.session.resync();
+      a.resyncs++;
+      a.state = 'live';
+      a.lastError = null;
+      a.lastResyncAt = this.deps.clock.now();
+      this.deps.log.info({ accountId: a.accountId }, 'monitor: account resynced after its updates stopped');
+    } catch (e) {
+      a.state = 'stale';
+      a.lastError = e instanceof Error ? e.message : String(e);
+      this.deps.log.warn({ err: e, accountId: a.accountId }, 'monitor: resync failed; trying again later');
+    } finally {
+      a.resyncing = false;
+      if (this.accounts.get(a.accountId) === a) this.save(a);
+    }
+  }
+
+  private prune(): void {
+    const now = this.deps.clock.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    try {
+      this.deps.store.prune(now - this.maxAgeMs - SEEN_EXTRA_MS, now - SENT_RETENTION_MS);
+    } catch (e) {
+      this.deps.log.warn({ err: e }, 'monitor: pruning failed');
+    }
+  }
+}
