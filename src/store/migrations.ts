@@ -10,4 +10,4 @@ import { bot } from './migrations/006-bot.ts';
  * Forward-only, numbered. Never edit a migration that has shipped: add the next number.
  * Numbers are reserved per aggregate: 2 accounts, 3 operations, 4 campaigns, 5 monitor, 6 bot.
  */
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, bot];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot];
