@@ -1,0 +1,213 @@
+import type { Command } from 'commander';
+import type { App } from '../../../app.ts';
+import type { ActionKind, ActionSpec } from '../../../core/actions.ts';
+import { InputError, PanelError } from '../../../core/errors.ts';
+import { isLinkRefusal, parseLink, toJoinTarget, toLeaveTarget, toMessageTarget, toUsername, type LinkRefusal, type ParsedLink } from '../../../core/links.ts';
+import { resolveAccountRefs, validateActionSpec } from '../../../engine/action-input.ts';
+import { OperationsEngine, type OperationEvent } from '../../../engine/operations.ts';
+import type { AccountPool } from '../../../engine/ports.ts';
+import { OperationStore, type OperationRecord, type OperationSelection } from '../../../store/operations.ts';
+import type { CliContext } from '../context.ts';
+import { renderOperation } from './operations.ts';
+
+/** How the operator chose accounts: a count, or names (resolved once the fleet is open). */
+export type AccountChoice = { accounts: number } | { refs: string[] };
+
+interface SelectionOptions {
+  accounts?: string;
+  account?: string[];
+}
+
+function link(input: string): ParsedLink {
+  const parsed = parseLink(input);
+  if (!parsed.ok) throw new InputError(parsed.error);
+  return parsed.link;
+}
+
+function unwrap<T extends object>(value: T | LinkRefusal): T {
+  if (isLinkRefusal(value)) throw new InputError(value.error);
+  return value;
+}
+
+function username(input: string, action: string): string {
+  const r = toUsername(link(input), action);
+  if (typeof r !== 'string') throw new InputError(r.error);
+  return r;
+}
+
+/** "1 3", "1,3" or "1, 3" → [1, 3]; refuses anything but whole numbers from 1. */
+export function parseOptions(args: readonly string[]): number[] {
+  const parts = args.flatMap((a) => a.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  if (parts.length === 0) throw new InputError('give at least one option number (1 is the first option)');
+  const bad = parts.filter((p) => !/^\d{1,6}$/.test(p) || Number(p) < 1);
+  if (bad.length > 0) throw new InputError(`option numbers are whole numbers from 1 (the first option); got ${bad.map((b) => `"${b}"`).join(', ')}`);
+  return parts.map(Number);
+}
+
+/**
+ * Turns the command line of `act <kind>` into an action, refusing bad input with the reason.
+ * Pure: nothing is opened or contacted.
+ */
+export function buildAction(kind: ActionKind, args: readonly string[]): ActionSpec {
+  const [first = '', ...rest] = args;
+  let spec: ActionSpec;
+  switch (kind) {
+    case 'reaction':
+      spec = { kind, target: unwrap(toMessageTarget(link(first), 'a reaction')), emoji: (rest[0] ?? '').trim() };
+      break;
+    case 'vote':
+      spec = { kind, target: unwrap(toMessageTarget(link(first), 'a vote')), options: parseOptions(rest) };
+      break;
+    case 'join':
+      spec = { kind, target: unwrap(toJoinTarget(link(first))) };
+      break;
+    case 'leave':
+      spec = { kind, target: unwrap(toLeaveTarget(link(first))) };
+      break;
+    case 'block':
+      spec = { kind, username: username(first, 'a block') };
+      break;
+    case 'pm':
+      spec = { kind, username: username(first, 'a private message'), text: rest.join(' ') };
+      break;
+    case 'comment':
+      spec = { kind, target: unwrap(toMessageTarget(link(first), 'a comment')), text: rest.join(' ') };
+      break;
+  }
+  validateActionSpec(spec);
+  return spec;
+}
+
+export function parseChoice(opts: SelectionOptions): AccountChoice {
+  const refs = opts.account ?? [];
+  if (opts.accounts !== undefined && refs.length > 0) throw new InputError('give either --accounts N or --account (not both)');
+  if (opts.accounts !== undefined) {
+    if (!/^\d{1,6}$/.test(opts.accounts.trim()) || Number(opts.accounts) < 1) {
+      throw new InputError(`--accounts takes a whole number from 1 (got "${opts.accounts}")`);
+    }
+    return { accounts: Number(opts.accounts) };
+  }
+  if (refs.length === 0) throw new InputError('say how many accounts act (--accounts N) or which ones (--account <id|phone|@username>, repeatable)');
+  return { refs };
+}
+
+/** What `act` needs from the app: the store, the clock, pacing and the account pool. */
+export type ActApp = Pick<App, 'db' | 'clock' | 'config' | 'log'> & { fleet: AccountPool; operations?: OperationsEngine };
+
+/** The account pool the accounts part adds to the app as `fleet`. */
+export function actApp(app: App): ActApp {
+  const fleet = (app as App & { fleet?: AccountPool }).fleet;
+  if (!fleet) throw new PanelError('the account fleet is not available in this build');
+  return { ...app, fleet };
+}
+
+/** A one-line progress bar on stderr, redrawn in place; only on a terminal. */
+function progressBar(stream: NodeJS.WriteStream): { onEvent: (e: OperationEvent) => void; clear: () => void } {
+  let planned = 0;
+  let ok = 0;
+  let failed = 0;
+  let note = '';
+  const draw = (): void => {
+    const settled = Math.min(planned, ok + failed);
+    const width = 24;
+    const filled = planned === 0 ? 0 : Math.round((settled / planned) * width);
+    stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${settled}/${planned}  ok ${ok}  failed ${failed}${note ? '  ' + note : ''}\x1b[K`);
+  };
+  return {
+    onEvent(e) {
+      if (e.type === 'started') planned = e.planned;
+      else if (e.type === 'result') {
+        if (e.result.status === 'failed') {
+          if (!e.result.replaced) failed++;
+          note = e.result.replaced ? `#${e.result.accountId} ${e.result.failure.code}, moved to another account` : '';
+        } else {
+          ok++;
+          note = '';
+        }
+      } else if (e.type === 'waiting') note = `#${e.accountId} waits until ${new Date(e.until).toLocaleTimeString()}`;
+      if (e.type !== 'finished') draw();
+    },
+    clear() {
+      stream.write('\r\x1b[K');
+    },
+  };
+}
+
+/** Runs an action from the command line: resolves names, shows progress, prints the results. */
+export async function executeAct(ctx: CliContext, app: ActApp, spec: ActionSpec, choice: AccountChoice, err: NodeJS.WriteStream = process.stderr): Promise<OperationRecord> {
+  const engine =
+    app.operations ??
+    new OperationsEngine({ pool: app.fleet, store: new OperationStore(app.db), clock: app.clock, pacing: app.config.pacing, log: app.log });
+  const accounts = app.fleet.accounts();
+  const selection: OperationSelection = 'accounts' in choice ? choice : { accountIds: resolveAccountRefs(accounts, choice.refs) };
+  const bar = !ctx.json && err.isTTY ? progressBar(err) : undefined;
+  const ctl = new AbortController();
+  const onSigint = (): void => {
+    err.write('\ncancelling: no new account starts; waiting for those acting now (Ctrl-C again to quit at once)\n');
+    ctl.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  let record: OperationRecord;
+  try {
+    record = await engine.runOperation(spec, selection, { actor: 'cli', signal: ctl.signal, onEvent: bar?.onEvent });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    bar?.clear();
+  }
+  const labels = new Map(accounts.map((a) => [a.id, a.username ? `#${a.id} @${a.username}` : `#${a.id} ${a.phone}`]));
+  ctx.emit(record, () => renderOperation(record, labels));
+  const s = record.summary;
+  const settledOk = s.done + s.already + s.requested;
+  if (record.status !== 'finished' || settledOk < s.planned) {
+    const why = record.status === 'stopped' ? `stopped: ${record.stopReason ?? ''}` : record.status === 'cancelled' ? 'cancelled' : `${settledOk} of ${s.planned} succeeded`;
+    throw new PanelError(`operation #${record.id} ${why}`);
+  }
+  return record;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+interface ActCommand {
+  kind: ActionKind;
+  args: string;
+  description: string;
+  help?: string;
+}
+
+const ACT_COMMANDS: readonly ActCommand[] = [
+  { kind: 'reaction', args: '<link> <emoji>', description: 'react to a message with one emoji', help: 'The emoji must be one the chat allows; the refusal lists those it does.' },
+  { kind: 'vote', args: '<link> <option...>', description: 'vote in the poll under a message (options numbered from 1; several for a multiple-choice poll)' },
+  { kind: 'join', args: '<link>', description: 'join a public chat (t.me/<name>, @name) or one behind an invite link (t.me/+<hash>)', help: 'A chat that approves members reports "requested"; a member already reports "already".' },
+  { kind: 'leave', args: '<link>', description: 'leave a chat named by link, @name, a message link or its invite link' },
+  { kind: 'block', args: '<user>', description: 'block a user (@name, name or t.me/<name>)' },
+  { kind: 'pm', args: '<user> <text...>', description: 'send a private message as plain text (no markdown); quote the text' },
+  { kind: 'comment', args: '<link> <text...>', description: "comment under a channel post (in its discussion thread); quote the text" },
+];
+
+export function registerAct(program: Command, ctx: CliContext): void {
+  const act = program
+    .command('act')
+    .description('run one action with several accounts (--accounts N) or named ones (--account, repeatable)');
+  for (const c of ACT_COMMANDS) {
+    act
+      .command(`${c.kind} ${c.args}`)
+      .description(c.description)
+      .option('--accounts <n>', 'this many usable accounts act, least recently used first; failed ones are replaced')
+      .option('--account <id|phone|@username>', 'this account acts (repeat for several)', collect)
+      .addHelpText(
+        'after',
+        `\n${c.help ? c.help + '\n' : ''}Accounts are paced (ACTION_DELAY) and several act at once (ACTION_CONCURRENCY). Bad input exits with code 2 before ` +
+          'any account acts; Ctrl-C stops starting new accounts. Exit code 1 when some account failed.',
+      )
+      .action(async (...received: unknown[]) => {
+        // Commander passes the declared arguments (a variadic one as an array), then the options.
+        const declared = c.args.split(' ').length;
+        const positional = received.slice(0, declared).flatMap((a) => (Array.isArray(a) ? (a as string[]) : [a as string]));
+        const opts = received[declared] as SelectionOptions;
+        const spec = buildAction(c.kind, positional);
+        const choice = parseChoice(opts);
+        await ctx.withApp(['telegram'], (app) => executeAct(ctx, actApp(app), spec, choice));
+      });
+  }
+}
