@@ -40,6 +40,8 @@ export class FakeTelegram {
   fault: FaultRule = () => undefined;
   /** History lookups hide deliveries (to exercise RANDOM_ID_DUPLICATE). */
   hideHistory = false;
+  /** Called at each point a crash test may kill the caller: before a send reaches the server, after it was delivered, on a history lookup. */
+  onPoint: (point: 'before-send' | 'after-send' | 'find') => void = () => undefined;
 
   constructor(
     readonly clock: Clock,
@@ -49,8 +51,10 @@ export class FakeTelegram {
     readonly latencyMs = 0,
   ) {}
 
-  async send(from: number, to: string, text: string, randomId: bigint): Promise<{ messageId: number }> {
+  async send(from: number, to: string, text: string, randomId: bigint, alive: () => boolean = () => true): Promise<{ messageId: number }> {
     if (this.latencyMs > 0) await this.clock.sleep(this.latencyMs);
+    this.onPoint('before-send');
+    if (!alive()) return never();
     this.sendCalls++;
     const f = this.fault(from, to, this.calls++);
     if (f && !('deliverThenFail' in f)) throw new TelegramFailure(f);
@@ -61,11 +65,13 @@ export class FakeTelegram {
     if (this.privacy.has(to)) throw new TelegramFailure({ kind: 'privacy_restricted', code: 'USER_PRIVACY_RESTRICTED', message: 'privacy' });
     used.add(randomId);
     this.deliveries.push({ from, to, text, randomId, at: this.clock.now() });
+    this.onPoint('after-send');
     if (f) throw new TelegramFailure(f.deliverThenFail);
     return { messageId: this.deliveries.length };
   }
 
   findSent(from: number, to: string, text: string, since: number): boolean {
+    this.onPoint('find');
     if (this.hideHistory) return false;
     return this.deliveries.some((d) => d.from === from && d.to === to && d.text === text && d.at >= since);
   }
@@ -87,19 +93,27 @@ class FakeSession implements AccountSession {
 
   private check(): Promise<void> {
     // A "killed" process never gets an answer.
-    return this.alive() ? Promise.resolve() : new Promise<void>(() => undefined);
+    return this.alive() ? Promise.resolve() : never();
   }
 
   async sendMessage(username: string, text: string, randomId: bigint): Promise<{ messageId: number }> {
     await this.check();
-    const r = await this.tg.send(this.accountId, username, text, randomId);
+    let r: { messageId: number };
+    try {
+      r = await this.tg.send(this.accountId, username, text, randomId, this.alive);
+    } catch (e) {
+      await this.check();
+      throw e;
+    }
     await this.check();
     return r;
   }
 
   async findSent(username: string, text: string, sinceMs: number): Promise<boolean> {
     await this.check();
-    return this.tg.findSent(this.accountId, username, text, sinceMs);
+    const found = this.tg.findSent(this.accountId, username, text, sinceMs);
+    await this.check();
+    return found;
   }
 
   me(): never {
@@ -138,11 +152,18 @@ class FakeSession implements AccountSession {
   async close(): Promise<void> {}
 }
 
-/** An in-memory fleet; `alive` turns false to model the process being killed. */
+/**
+ * An in-memory fleet. `kill()` models the process dying: sessions handed out before it never
+ * answer again; accounts, statuses and parks carry over to the next "process".
+ */
 export class MemoryPool implements AccountPool {
   readonly list: PoolAccount[];
   readonly reported: Array<{ accountId: number; kind: ActionKind; failure: Failure }> = [];
-  alive = true;
+  private generation = 0;
+
+  kill(): void {
+    this.generation++;
+  }
 
   constructor(
     private readonly tg: FakeTelegram,
@@ -178,7 +199,8 @@ export class MemoryPool implements AccountPool {
     if (a.status === 'revoked' || a.status === 'banned' || a.status === 'frozen') {
       return Promise.reject(new TelegramFailure({ kind: a.status, code: a.status, message: a.status }));
     }
-    return Promise.resolve(new FakeSession(accountId, this.tg, () => this.alive));
+    const gen = this.generation;
+    return Promise.resolve(new FakeSession(accountId, this.tg, () => this.generation === gen));
   }
 
   reportFailure(accountId: number, kind: ActionKind, failure: Failure): void {
@@ -203,4 +225,8 @@ export class MemoryPool implements AccountPool {
 /** `n` usernames like `user00001`. */
 export function usernames(n: number, prefix = 'user'): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(5, '0')}`);
+}
+
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => undefined);
 }
