@@ -97,6 +97,8 @@ export function finishAttempt(rule: KindPacing, s: PaceState, t: number, u: numb
   return { ...s, nextAt: t + gapFor(rule, u) };
 }
 
+const KIND_INDEX: Record<ActionKind, number> = { reaction: 0, vote: 1, join: 2, leave: 3, block: 4, pm: 5, comment: 6 };
+
 /** Per-account uniform draws in [0, 1); per account so a benchmark can replay one account's pauses. */
 export type RandomSource = (accountId: number) => () => number;
 
@@ -107,7 +109,8 @@ export const mathRandom: RandomSource = () => Math.random;
  * an account may act and tells it when an attempt starts and ends.
  */
 export class Pacer {
-  private readonly states = new Map<number, Map<ActionKind, PaceState>>();
+  /** Keyed by account id and kind together (`id * 8 + kind index`): one lookup on the hot path. */
+  private readonly states = new Map<number, PaceState>();
   private readonly lastUsed = new Map<number, number | null>();
   private readonly randoms = new Map<number, () => number>();
 
@@ -139,15 +142,10 @@ export class Pacer {
   }
 
   private state(accountId: number, kind: ActionKind): PaceState {
-    return this.states.get(accountId)?.get(kind) ?? freshPace(this.rules[kind], this.lastUsed.get(accountId) ?? null);
+    return this.states.get(accountId * 8 + KIND_INDEX[kind]) ?? freshPace(this.rules[kind], this.lastUsed.get(accountId) ?? null);
   }
 
   private set(accountId: number, kind: ActionKind, s: PaceState): void {
-    let m = this.states.get(accountId);
-    if (!m) {
-      m = new Map();
-      this.states.set(accountId, m);
-    }
-    m.set(kind, s);
+    this.states.set(accountId * 8 + KIND_INDEX[kind], s);
   }
 }

@@ -17,7 +17,8 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 export function isSingleEmoji(text: string): boolean {
   let n = 0;
   for (const _ of graphemes.segment(text)) if (++n > 1) return false;
-  return n === 1 && (RGI_EMOJI.test(text) || PICTOGRAPH.test(text));
+  // The pictograph test is cheap; the RGI set (flags, keycaps, ZWJ sequences) is a large one.
+  return n === 1 && (PICTOGRAPH.test(text) || RGI_EMOJI.test(text));
 }
 
 function positiveInt(n: unknown): n is number {

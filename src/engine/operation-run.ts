@@ -6,7 +6,9 @@ import type { OperationRecord, OperationResult, OperationStatus, OperationSummar
 import { summarize } from '../store/operations.ts';
 import type { OperationPlan, OperationsEngine, RunOptions } from './operations.ts';
 import type { PoolAccount } from './ports.ts';
-import { usability } from './usability.ts';
+import { usability, type Usability } from './usability.ts';
+
+const USABLE: Usability = { usable: true };
 
 export type OperationEvent =
   | { type: 'started'; operationId: number; kind: ActionKind; planned: number; named: boolean; at: number }
@@ -173,8 +175,10 @@ export class OperationRun {
     for (const c of this.candidates) {
       const id = c.account.id;
       if (e.busy.has(id)) continue;
-      const u = usability(c.account, this.kind, now, e.localState(id));
       let at = e.pacer.readyAt(id, this.kind);
+      const local = e.localState(id);
+      // The plan checked the snapshot; only what changed since (a park, a failure here) needs a look.
+      const u = local === undefined && (c.account.parkedUntil[this.kind] ?? 0) <= now ? USABLE : usability(c.account, this.kind, now, local);
       if (!u.usable) {
         if (u.category === 'parked' && (u.until ?? Infinity) - now <= e.floodRetryMaxMs) at = Math.max(at, u.until ?? now);
         else {
@@ -272,6 +276,8 @@ export class OperationRun {
     } else if (REPLACEABLE_KINDS.has(failure.kind)) {
       // The slot goes back to the operation; another account takes it if one is left.
       this.record({ ...base, replaced: true });
+      // After a short wait this account may take a slot again, if none is ready sooner.
+      if (failure.kind === 'flood_wait' && (failure.seconds ?? Infinity) * 1000 <= e.floodRetryMaxMs) this.candidates.push(c);
       return;
     }
     this.terminal++;

@@ -90,6 +90,26 @@ describe('OperationsEngine', () => {
     expect(again.summary.done).toBe(4);
   });
 
+  it('comes back to an account after a short FLOOD_WAIT when no other account is left', async () => {
+    let flooded = false;
+    const { pool, engine } = setup({
+      accounts: 3,
+      script: (c) => {
+        if (c.accountId === 1 && !flooded) {
+          flooded = true;
+          return flood(60);
+        }
+        return 'done';
+      },
+    });
+    const r = await clock.run(engine.runOperation(reaction, { accounts: 3 }));
+    expect(r.summary).toMatchObject({ done: 3, failed: 0, shortfall: 0 });
+    expect(r.results.find((x) => x.accountId === 1)).toMatchObject({ status: 'done', attempts: 2 });
+    const calls = pool.callsOf(1);
+    expect(calls[1]!.at - calls[0]!.at).toBe(60_000);
+    expect(store.get(r.id)!.results).toHaveLength(3);
+  });
+
   it('retries a named account after a short FLOOD_WAIT and fails it after a long one', async () => {
     let first = true;
     const { pool, engine } = setup({
