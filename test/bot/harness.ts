@@ -71,6 +71,8 @@ export function harness(opts: HarnessOptions = {}): Harness {
     adminIds: [ADMIN.id],
     botInfo: BOT_INFO,
     fetch: api.fetch,
+    // Menu tests press buttons faster than Telegram's per-chat pace; the limiter has its own tests.
+    limits: { privateChat: { intervalMs: 0, burst: 1 }, global: { intervalMs: 0, burst: 1 } },
     ...opts.bot,
   });
   const h: Harness = {

@@ -81,6 +81,9 @@ export class FakeBotApi {
   private nextFile = 1;
   private callbackIds = 1;
 
+  /** Called for every recorded call (tests note the virtual time of each). */
+  onCall: ((call: RecordedCall) => void) | undefined;
+
   constructor(readonly token = TOKEN) {}
 
   // --- test controls ---
@@ -215,8 +218,10 @@ export class FakeBotApi {
 
   // --- the API itself ---
 
-  async handle(method: string, payload: Record<string, unknown>): Promise<ApiResult> {
-    this.calls.push({ method, payload, seq: this.seq++ });
+  async handle(method: string, payload: Record<string, unknown>, closed?: Promise<void>): Promise<ApiResult> {
+    const call = { method, payload, seq: this.seq++ };
+    this.calls.push(call);
+    this.onCall?.(call);
     const queued = this.failures.get(method);
     if (queued && queued.length > 0) {
       const f = queued.shift()!;
@@ -226,7 +231,7 @@ export class FakeBotApi {
       case 'getMe':
         return ok(BOT_INFO);
       case 'getUpdates':
-        return ok(await this.getUpdates(payload));
+        return ok(await this.getUpdates(payload, closed));
       case 'sendMessage':
       case 'sendDocument':
         return this.send(method, payload);
@@ -250,7 +255,7 @@ export class FakeBotApi {
     }
   }
 
-  private async getUpdates(payload: Record<string, unknown>): Promise<Update[]> {
+  private async getUpdates(payload: Record<string, unknown>, closed?: Promise<void>): Promise<Update[]> {
     const offset = payload.offset === undefined ? 0 : toNumber(payload.offset);
     const limit = payload.limit === undefined ? 100 : toNumber(payload.limit);
     const timeout = payload.timeout === undefined ? 0 : toNumber(payload.timeout);
@@ -269,6 +274,12 @@ export class FakeBotApi {
         }, timeout * 1000),
       };
       this.waiters.add(w);
+      // A client that gave up (grammY aborts the poll on stop) no longer waits.
+      void closed?.then(() => {
+        if (!this.waiters.delete(w)) return;
+        clearTimeout(w.timer);
+        resolve([]);
+      });
     });
   }
 
@@ -339,7 +350,7 @@ export class FakeBotApi {
     const method = this.methodFor(url.pathname);
     if (!method) return new Response(JSON.stringify(err(404, 'Not Found')), { status: 404 });
     const body = await readBody(init?.body);
-    const payload = await parsePayload(body, init?.headers?.['content-type']);
+    const payload = parsePayload(body, init?.headers?.['content-type']);
     return new Response(JSON.stringify(await this.handle(method, payload)), { headers: { 'content-type': 'application/json' } });
   };
 
@@ -379,8 +390,9 @@ export class FakeBotApi {
       }
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const payload = await parsePayload(Buffer.concat(chunks), req.headers['content-type']);
-      const result = await this.handle(method, payload);
+      const payload = parsePayload(Buffer.concat(chunks), req.headers['content-type']);
+      const closed = new Promise<void>((resolve) => res.on('close', () => resolve()));
+      const result = await this.handle(method, payload, closed);
       if (res.destroyed) return;
       res.writeHead(result.ok ? 200 : (result.error_code ?? 400), { 'content-type': 'application/json' }).end(JSON.stringify(result));
     } catch (e) {
@@ -441,23 +453,47 @@ async function readBody(body: unknown): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function parsePayload(body: Buffer, contentType: string | undefined): Promise<Record<string, unknown>> {
+function parsePayload(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   if (body.length === 0) return {};
   if (contentType?.startsWith('multipart/form-data')) {
-    const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+    const boundary = /boundary=([^;]+)/.exec(contentType)?.[1];
+    if (!boundary) throw new Error('multipart without a boundary');
     const out: Record<string, unknown> = {};
     const files = new Map<string, { fileName: string; content: Buffer }>();
-    for (const [k, v] of form.entries()) {
-      if (typeof v === 'string') out[k] = v;
-      else files.set(k, { fileName: v.name, content: Buffer.from(await v.arrayBuffer()) });
+    for (const part of splitMultipart(body, boundary)) {
+      const name = /name="?([^";]+)"?/i.exec(part.disposition)?.[1];
+      const fileName = /filename="?([^";]+)"?/i.exec(part.disposition)?.[1];
+      if (name === undefined) continue;
+      if (fileName !== undefined) files.set(name, { fileName, content: part.body });
+      else out[name] = part.body.toString('utf8');
     }
-    // grammY sends the file as an attachment part named by `attach://<id>` in the field.
+    // grammY sends each file as its own part and names it in the field as `attach://<id>`.
     for (const [k, v] of Object.entries(out)) {
       if (typeof v === 'string' && v.startsWith('attach://')) out[k] = files.get(v.slice('attach://'.length));
     }
     return out;
   }
   return JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+}
+
+/** The parts of a multipart/form-data body (grammY writes headers without spaces or quotes). */
+function splitMultipart(body: Buffer, boundary: string): Array<{ disposition: string; body: Buffer }> {
+  const parts: Array<{ disposition: string; body: Buffer }> = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let pos = body.indexOf(delimiter);
+  while (pos !== -1) {
+    const start = pos + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next === -1) break;
+    const chunk = body.subarray(start + 2, next - 2); // drop the CRLF after the delimiter and before the next
+    const headerEnd = chunk.indexOf('\r\n\r\n');
+    const headers = chunk.subarray(0, headerEnd).toString('utf8');
+    const disposition = headers.split('\r\n').find((l) => l.toLowerCase().startsWith('content-disposition')) ?? '';
+    parts.push({ disposition, body: chunk.subarray(headerEnd + 4) });
+    pos = next;
+  }
+  return parts;
 }
 
 /** Waits until `check` returns a value (not undefined/false), polling between event-loop turns. */

@@ -49,7 +49,7 @@ class Gcra {
   /** Telegram said "not before `until`": nothing for `key` goes out earlier. */
   block(key: string, rate: Rate, until: number): void {
     const tau = (rate.burst - 1) * rate.intervalMs;
-    this.tat.set(key, Math.max(this.tat.get(key) ?? 0, until + tau + rate.intervalMs));
+    this.tat.set(key, Math.max(this.tat.get(key) ?? 0, until + tau));
   }
 }
 

@@ -1,10 +1,11 @@
 import type { Context } from 'grammy';
 import type { BotLanguage, FlowRecord } from '../../store/bot.ts';
 import { botApiProblem } from './api-errors.ts';
+import { editMessage, sendView } from './render.ts';
 import { FLOW_VERSION, type FlowDef } from './flows.ts';
 import { messages, type Messages } from './i18n/index.ts';
 import type { Runtime } from './runtime.ts';
-import { clip, fingerprint, toMarkup, type View } from './ui.ts';
+import { clip, type View } from './ui.ts';
 
 /**
  * One update from an admin, with what the menus need: the admin's language, their flow, and
@@ -71,28 +72,14 @@ export class Turn {
 
   /** Sends a view as a new message that becomes the admin's menu. */
   async send(view: View): Promise<number> {
-    const text = clip(view.text);
-    const sent = await this.rt.api.sendMessage(this.chatId, text, { reply_markup: toMarkup(view.keyboard), link_preview_options: { is_disabled: true } });
-    this.rt.store.setMenu(this.adminId, { chatId: this.chatId, messageId: sent.message_id }, this.now);
-    this.rt.rendered.set(`${this.chatId}:${sent.message_id}`, fingerprint({ ...view, text }));
-    return sent.message_id;
+    const id = await sendView(this.rt, this.chatId, view);
+    this.rt.store.setMenu(this.adminId, { chatId: this.chatId, messageId: id }, this.now);
+    return id;
   }
 
   /** Edits a message to show `view`; false when the message is gone and a new one is needed. */
-  async edit(chatId: number, messageId: number, view: View): Promise<boolean> {
-    const shown: View = { ...view, text: clip(view.text) };
-    const key = `${chatId}:${messageId}`;
-    const fp = fingerprint(shown);
-    if (this.rt.rendered.get(key) === fp) return true;
-    try {
-      await this.rt.api.editMessageText(chatId, messageId, shown.text, { reply_markup: toMarkup(shown.keyboard), link_preview_options: { is_disabled: true } });
-    } catch (e) {
-      const problem = botApiProblem(e);
-      if (problem === 'message_gone') return false;
-      if (problem !== 'not_modified') throw e;
-    }
-    this.rt.rendered.set(key, fp);
-    return true;
+  edit(chatId: number, messageId: number, view: View): Promise<boolean> {
+    return editMessage(this.rt, chatId, messageId, view);
   }
 
   // --- flows ---

@@ -1,3 +1,4 @@
+import type { PacingConfig } from '../../../config.ts';
 import type { FailureKind } from '../../../core/failures.ts';
 import { iso } from './bidi.ts';
 
@@ -57,6 +58,32 @@ export const en = {
   btnCampaigns: '✉️ Campaigns',
   btnMonitor: '🔎 Monitor',
   btnSettings: '⚙️ Settings',
+
+  // --- settings ---
+  settingsTitle: '⚙️ Settings',
+  languageNow: 'Language: English',
+  pacingTitle: 'Pacing defaults:',
+  pacingLine: (name: string, value: string, changed: boolean) => `• ${name}: ${iso(value)}${changed ? ' (changed here)' : ''}`,
+  pacingNote: 'Changes apply to work started after them; the rest comes from the configuration.',
+  pacingName: (field: keyof PacingConfig) => PACING_NAMES[field],
+  btnResetPacing: '↺ Back to the configuration values',
+  pacingRangeForm: 'seconds as min-max, e.g. 8-15',
+  pacingIntForm: (lo: number, hi: number) => `a whole number from ${lo} to ${hi}`,
+  pacingAsk: (name: string, now: string, form: string) => `${name}
+Now: ${iso(now)}
+
+Type the new value (${form}).`,
+  pacingBadRange: 'That is not a range: type two numbers of seconds as min-max (e.g. 8-15), the first not above the second, at most 86400.',
+  pacingBadInt: (lo: number, hi: number) => `That is not a whole number from ${lo} to ${hi}.`,
+  saved: '✅ Saved.',
+};
+
+const PACING_NAMES: Record<keyof PacingConfig, string> = {
+  actionDelay: 'Delay between actions (s)',
+  actionConcurrency: 'Accounts acting at once',
+  campaignDelay: 'Delay between campaign messages (s)',
+  campaignPerAccount: 'Messages per account per campaign',
+  campaignDailyCap: 'Messages per account per day',
 };
 
 export type Messages = typeof en;

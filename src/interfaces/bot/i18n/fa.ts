@@ -1,3 +1,4 @@
+import type { PacingConfig } from '../../../config.ts';
 import type { FailureKind } from '../../../core/failures.ts';
 import { faNum, iso } from './bidi.ts';
 import type { Messages } from './en.ts';
@@ -24,6 +25,14 @@ function duration(seconds: number): string {
   if (seconds < 5400) return `${faNum(Math.round(seconds / 60))} دقیقه`;
   return `${faNum(Math.round(seconds / 3600))} ساعت`;
 }
+
+const PACING_NAMES: Record<keyof PacingConfig, string> = {
+  actionDelay: 'فاصلهٔ بین عملیات (ثانیه)',
+  actionConcurrency: 'تعداد حساب‌های هم‌زمان',
+  campaignDelay: 'فاصلهٔ بین پیام‌های کمپین (ثانیه)',
+  campaignPerAccount: 'پیام هر حساب در هر کمپین',
+  campaignDailyCap: 'پیام هر حساب در روز',
+};
 
 export const fa: Messages = {
   refused: 'این ربات خصوصی است.',
@@ -55,4 +64,18 @@ export const fa: Messages = {
   btnCampaigns: '✉️ کمپین‌ها',
   btnMonitor: '🔎 پایش',
   btnSettings: '⚙️ تنظیمات',
+
+  settingsTitle: '⚙️ تنظیمات',
+  languageNow: 'زبان: فارسی',
+  pacingTitle: 'سرعت پیش‌فرض:',
+  pacingLine: (name, value, changed) => `• ${name}: ${iso(value)}${changed ? ' (تغییر داده‌شده در اینجا)' : ''}`,
+  pacingNote: 'تغییرها روی کارهایی اعمال می‌شوند که بعد از آن شروع شوند؛ بقیه از پیکربندی می‌آید.',
+  pacingName: (field) => PACING_NAMES[field],
+  btnResetPacing: '↺ بازگشت به مقادیر پیکربندی',
+  pacingRangeForm: `ثانیه به شکل کمینه-بیشینه، مثلاً ${iso('8-15')}`,
+  pacingIntForm: (lo, hi) => `عددی صحیح از ${faNum(lo)} تا ${faNum(hi)}`,
+  pacingAsk: (name, now, form) => `${name}\nمقدار فعلی: ${iso(now)}\n\nمقدار جدید را بنویسید (${form}).`,
+  pacingBadRange: `این یک بازه نیست: دو عدد ثانیه به شکل کمینه-بیشینه بنویسید (مثلاً ${iso('8-15')})؛ اولی بزرگ‌تر از دومی نباشد و حداکثر ${faNum(86400)}.`,
+  pacingBadInt: (lo, hi) => `این عدد صحیحی از ${faNum(lo)} تا ${faNum(hi)} نیست.`,
+  saved: '✅ ذخیره شد.',
 };
