@@ -1,0 +1,145 @@
+import type { tl } from '@mtcute/core';
+import type { BoxMessageRow, ChannelMessageRow, ChatRow } from '../rows.ts';
+import { sec, type CallContext } from './context.ts';
+import { boxMessageTl, channelMessageTl, chatPeer, getChat, isMember, PeerSet, resolveChannelInput, resolveInput } from './tl.ts';
+import { fail } from './context.ts';
+
+const DIFF_LIMIT = 100;
+
+export function stateOf(ctx: CallContext): tl.updates.RawState {
+  const pts = (ctx.db.prepare('SELECT pts FROM users WHERE id = ?').get(ctx.me.id) as { pts: number }).pts;
+  return { _: 'updates.state', pts, qts: 0, date: sec(ctx.now), seq: 0, unreadCount: 0 };
+}
+
+export function getState(ctx: CallContext): tl.updates.RawState {
+  return stateOf(ctx);
+}
+
+export function getDifference(ctx: CallContext, req: tl.updates.RawGetDifferenceRequest): tl.updates.TypeDifference {
+  const rows = ctx.db.prepare('SELECT * FROM box_messages WHERE owner_id = ? AND pts > ? ORDER BY pts LIMIT ?').all(ctx.me.id, req.pts, DIFF_LIMIT + 1) as BoxMessageRow[];
+  const state = stateOf(ctx);
+  if (rows.length === 0) return { _: 'updates.differenceEmpty', date: state.date, seq: 0 };
+  const more = rows.length > DIFF_LIMIT;
+  const page = rows.slice(0, DIFF_LIMIT);
+  const peers = new PeerSet();
+  const newMessages = page.map((r) => boxMessageTl(r, peers));
+  const built = peers.build(ctx);
+  if (more) {
+    return {
+      _: 'updates.differenceSlice',
+      newMessages,
+      newEncryptedMessages: [],
+      otherUpdates: [],
+      ...built,
+      intermediateState: { ...state, pts: page[page.length - 1]!.pts },
+    };
+  }
+  return { _: 'updates.difference', newMessages, newEncryptedMessages: [], otherUpdates: [], ...built, state };
+}
+
+export function getChannelDifference(ctx: CallContext, req: tl.updates.RawGetChannelDifferenceRequest): tl.updates.TypeChannelDifference {
+  const chat = resolveChannelInput(ctx, req.channel);
+  if (chat.username === null && !isMember(ctx, chat.id, ctx.me.id)) throw fail.badRequest('CHANNEL_PRIVATE');
+  if (req.pts >= chat.pts) return { _: 'updates.channelDifferenceEmpty', final: true, pts: chat.pts, timeout: 30 };
+  const limit = Math.max(1, Math.min(req.limit || DIFF_LIMIT, DIFF_LIMIT));
+  const rows = ctx.db.prepare('SELECT * FROM channel_messages WHERE chat_id = ? AND id > ? ORDER BY id LIMIT ?').all(chat.id, req.pts, limit) as ChannelMessageRow[];
+  const last = rows.length > 0 ? rows[rows.length - 1]!.id : chat.pts;
+  const peers = new PeerSet().chat(chat.id);
+  const newMessages = rows.map((r) => channelMessageTl(ctx, r, chat, peers));
+  return { _: 'updates.channelDifference', final: last >= chat.pts, pts: last, timeout: 30, newMessages, otherUpdates: [], ...peers.build(ctx) };
+}
+
+interface DialogEntry {
+  key: string;
+  peer: tl.TypePeer;
+  date: number;
+  top: number;
+  chat?: ChatRow;
+  box?: BoxMessageRow;
+  channelMsg?: ChannelMessageRow;
+}
+
+/** Every dialog of the account, newest first (ties broken by key so paging is stable). */
+function dialogEntries(ctx: CallContext): DialogEntry[] {
+  const out: DialogEntry[] = [];
+  const chats = ctx.db.prepare('SELECT c.*, m.joined_at FROM members m JOIN chats c ON c.id = m.chat_id WHERE m.user_id = ?').all(ctx.me.id) as Array<
+    ChatRow & { joined_at: number }
+  >;
+  for (const c of chats) {
+    if (c.kind === 'group') {
+      const box = ctx.db
+        .prepare("SELECT * FROM box_messages WHERE owner_id = ? AND peer_kind = 'chat' AND peer_id = ? ORDER BY id DESC LIMIT 1")
+        .get(ctx.me.id, c.id) as BoxMessageRow | undefined;
+      out.push({ key: `c${c.id}`, peer: chatPeer(c), date: box?.date ?? c.joined_at, top: box?.id ?? 0, chat: c, box });
+    } else {
+      const msg = c.pts > 0 ? (ctx.db.prepare('SELECT * FROM channel_messages WHERE chat_id = ? AND id = ?').get(c.id, c.pts) as ChannelMessageRow | undefined) : undefined;
+      out.push({ key: `c${c.id}`, peer: chatPeer(c), date: Math.max(msg?.date ?? 0, c.joined_at), top: msg?.id ?? 0, chat: c, channelMsg: msg });
+    }
+  }
+  const privates = ctx.db
+    .prepare("SELECT * FROM box_messages b WHERE owner_id = ? AND peer_kind = 'user' AND id = (SELECT max(id) FROM box_messages WHERE owner_id = b.owner_id AND peer_kind = 'user' AND peer_id = b.peer_id)")
+    .all(ctx.me.id) as BoxMessageRow[];
+  for (const b of privates) out.push({ key: `u${b.peer_id}`, peer: { _: 'peerUser', userId: b.peer_id }, date: b.date, top: b.id, box: b });
+  return out.sort((a, b) => b.date - a.date || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+}
+
+function renderDialogs(ctx: CallContext, entries: DialogEntry[]): { dialogs: tl.TypeDialog[]; messages: tl.TypeMessage[]; users: tl.TypeUser[]; chats: tl.TypeChat[] } {
+  const peers = new PeerSet();
+  const messages: tl.TypeMessage[] = [];
+  const dialogs = entries.map((e): tl.RawDialog => {
+    if (e.chat) peers.chat(e.chat.id);
+    else if (e.peer._ === 'peerUser') peers.user(e.peer.userId);
+    if (e.box) messages.push(boxMessageTl(e.box, peers));
+    if (e.channelMsg && e.chat) messages.push(channelMessageTl(ctx, e.channelMsg, e.chat, peers));
+    return {
+      _: 'dialog',
+      peer: e.peer,
+      topMessage: e.top,
+      readInboxMaxId: e.top,
+      readOutboxMaxId: e.top,
+      unreadCount: 0,
+      unreadMentionsCount: 0,
+      unreadReactionsCount: 0,
+      unreadPollVotesCount: 0,
+      notifySettings: { _: 'peerNotifySettings' },
+      pts: e.chat && e.chat.kind !== 'group' ? e.chat.pts : undefined,
+    };
+  });
+  return { dialogs, messages, ...peers.build(ctx) };
+}
+
+function peerKey(ctx: CallContext, peer: tl.TypeInputPeer): string | undefined {
+  if (peer._ === 'inputPeerEmpty') return undefined;
+  const r = resolveInput(ctx, peer);
+  return r.kind === 'user' ? `u${r.user.id}` : `c${r.chat.id}`;
+}
+
+export function getDialogs(ctx: CallContext, req: tl.messages.RawGetDialogsRequest): tl.messages.TypeDialogs {
+  // Archive folder (1) is empty in the simulator.
+  const all = req.folderId === 1 ? [] : dialogEntries(ctx);
+  let start = 0;
+  const key = peerKey(ctx, req.offsetPeer);
+  const at = key === undefined ? -1 : all.findIndex((e) => e.key === key);
+  if (at >= 0) start = at + 1;
+  else if (req.offsetDate > 0) {
+    start = all.findIndex((e) => sec(e.date) < req.offsetDate);
+    if (start === -1) start = all.length;
+  }
+  const limit = Math.max(0, Math.min(req.limit || 100, 100));
+  const page = all.slice(start, start + limit);
+  const rendered = renderDialogs(ctx, page);
+  if (start === 0 && page.length === all.length) return { _: 'messages.dialogs', ...rendered };
+  return { _: 'messages.dialogsSlice', count: all.length, ...rendered };
+}
+
+export function getPinnedDialogs(ctx: CallContext): tl.messages.RawPeerDialogs {
+  return { _: 'messages.peerDialogs', dialogs: [], messages: [], chats: [], users: [], state: stateOf(ctx) };
+}
+
+export function getPeerDialogs(ctx: CallContext, req: tl.messages.RawGetPeerDialogsRequest): tl.messages.RawPeerDialogs {
+  const keys = new Set(req.peers.map((p) => (p._ === 'inputDialogPeer' ? peerKey(ctx, p.peer) : undefined)).filter((k): k is string => k !== undefined));
+  const entries = dialogEntries(ctx).filter((e) => keys.has(e.key));
+  return { _: 'messages.peerDialogs', ...renderDialogs(ctx, entries), state: stateOf(ctx) };
+}
+
+export { getChat };

@@ -1,0 +1,80 @@
+/**
+ * The few ways the world gains messages. Each records an event so attached clients (in this
+ * process or another) get the matching update pushed.
+ */
+import type { Db } from '../store/db.ts';
+import type { BoxMessageRow, ChannelMessageRow, ChatRow } from './rows.ts';
+
+export interface ChannelMessageInput {
+  fromUserId: number | null;
+  text: string;
+  replyTo?: number | null;
+  topId?: number | null;
+  fwdChatId?: number | null;
+  fwdMsgId?: number | null;
+  pollId?: number | null;
+  service?: string | null;
+}
+
+export function addChannelMessage(db: Db, now: number, chat: Pick<ChatRow, 'id'>, m: ChannelMessageInput): ChannelMessageRow {
+  const { pts } = db.prepare('UPDATE chats SET pts = pts + 1 WHERE id = ? RETURNING pts').get(chat.id) as { pts: number };
+  const row: ChannelMessageRow = {
+    chat_id: chat.id,
+    id: pts,
+    from_user_id: m.fromUserId,
+    text: m.text,
+    date: now,
+    reply_to: m.replyTo ?? null,
+    top_id: m.topId ?? null,
+    fwd_chat_id: m.fwdChatId ?? null,
+    fwd_msg_id: m.fwdMsgId ?? null,
+    poll_id: m.pollId ?? null,
+    service: m.service ?? null,
+  };
+  db.prepare(
+    `INSERT INTO channel_messages (chat_id, id, from_user_id, text, date, reply_to, top_id, fwd_chat_id, fwd_msg_id, poll_id, service)
+     VALUES (@chat_id, @id, @from_user_id, @text, @date, @reply_to, @top_id, @fwd_chat_id, @fwd_msg_id, @poll_id, @service)`,
+  ).run(row);
+  db.prepare("INSERT INTO events (kind, chat_id, msg_id, at) VALUES ('channel', ?, ?, ?)").run(chat.id, row.id, now);
+  return row;
+}
+
+export function addBoxMessage(
+  db: Db,
+  now: number,
+  m: { ownerId: number; peerKind: 'user' | 'chat'; peerId: number; fromId: number; text: string },
+): BoxMessageRow {
+  const u = db.prepare('UPDATE users SET pts = pts + 1, last_box_id = last_box_id + 1 WHERE id = ? RETURNING pts, last_box_id').get(m.ownerId) as {
+    pts: number;
+    last_box_id: number;
+  };
+  const row: BoxMessageRow = {
+    owner_id: m.ownerId,
+    id: u.last_box_id,
+    pts: u.pts,
+    peer_kind: m.peerKind,
+    peer_id: m.peerId,
+    from_id: m.fromId,
+    out: m.fromId === m.ownerId ? 1 : 0,
+    text: m.text,
+    date: now,
+  };
+  db.prepare(
+    `INSERT INTO box_messages (owner_id, id, pts, peer_kind, peer_id, from_id, out, text, date)
+     VALUES (@owner_id, @id, @pts, @peer_kind, @peer_id, @from_id, @out, @text, @date)`,
+  ).run(row);
+  db.prepare("INSERT INTO events (kind, user_id, msg_id, at) VALUES ('box', ?, ?, ?)").run(m.ownerId, row.id, now);
+  return row;
+}
+
+/** A basic-group message: one copy in every member's box. Returns the sender's copy. */
+export function addGroupMessage(db: Db, now: number, chatId: number, fromId: number, text: string): BoxMessageRow {
+  const members = db.prepare('SELECT user_id FROM members WHERE chat_id = ? ORDER BY user_id').all(chatId) as Array<{ user_id: number }>;
+  let mine: BoxMessageRow | undefined;
+  for (const { user_id } of members) {
+    const row = addBoxMessage(db, now, { ownerId: user_id, peerKind: 'chat', peerId: chatId, fromId, text });
+    if (user_id === fromId) mine = row;
+  }
+  if (!mine) throw new Error('the sender is not a member of the group');
+  return mine;
+}
