@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAct } from './act.ts';
+import { registerCampaign } from './campaign.ts';
 import { registerConfig } from './config.ts';
 import { registerLink } from './link.ts';
 import { registerOperations } from './operations.ts';
@@ -8,4 +9,4 @@ import { registerOperations } from './operations.ts';
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group of the CLI; each lives in its own file. */
-export const COMMANDS: readonly RegisterCommand[] = [registerConfig, registerLink, registerAct, registerOperations];
+export const COMMANDS: readonly RegisterCommand[] = [registerConfig, registerLink, registerAct, registerOperations, registerCampaign];

@@ -1,0 +1,332 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { App } from '../../../app.ts';
+import { TARGET_STATES, UNCERTAIN_DECISIONS, type TargetCounts, type UncertainDecision } from '../../../core/campaigns.ts';
+import { InputError, PanelError } from '../../../core/errors.ts';
+import { TelegramFailure } from '../../../core/failures.ts';
+import { CampaignService, type CampaignEvent, type CampaignStatus, type ExportRow, type RunReport } from '../../../engine/campaigns.ts';
+import type { AccountPool } from '../../../engine/ports.ts';
+import type { CliContext } from '../context.ts';
+import { table } from '../table.ts';
+
+/** The fleet the accounts part adds to the app; commands that only read campaigns work without it. */
+function poolOf(app: App, needed: boolean): AccountPool {
+  const fleet = (app as App & { fleet?: AccountPool }).fleet;
+  if (fleet) return fleet;
+  if (needed) throw new PanelError('the account fleet is not available in this build');
+  const missing = new TelegramFailure({ kind: 'unknown', code: 'NO_FLEET', message: 'the account fleet is not available in this build' });
+  return { accounts: () => [], session: () => Promise.reject(missing), reportFailure: () => undefined, markUsed: () => undefined };
+}
+
+function service(app: App, needsFleet = false): CampaignService {
+  return new CampaignService({ db: app.db, pool: poolOf(app, needsFleet), clock: app.clock, pacing: app.config.pacing, log: app.log });
+}
+
+/** `--message`: the text itself, or `@path` to read it from a file. */
+export function readMessage(value: string): string {
+  if (!value.startsWith('@')) return value;
+  const path = value.slice(1);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new InputError(`cannot read the message file ${path} (to send text starting with "@", put it in a file and pass @file)`);
+  }
+  return readFileSync(path, 'utf8');
+}
+
+/** `--targets`: a file, or `-` for standard input. */
+export function readTargets(value: string, stdin: () => string = () => readFileSync(0, 'utf8')): string {
+  if (value === '-') return stdin();
+  if (!existsSync(value) || !statSync(value).isFile()) throw new InputError(`cannot read the targets file ${value}`);
+  return readFileSync(value, 'utf8');
+}
+
+/** `--delay 60-180` (seconds). */
+export function parseDelay(value: string): { min: number; max: number } {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
+  if (!m) throw new InputError(`--delay takes <min>-<max> seconds, e.g. 60-180 (got "${value}")`);
+  return { min: Number(m[1]), max: Number(m[2]) };
+}
+
+function wholeNumber(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim())) throw new InputError(`${flag} takes a whole number (got "${value}")`);
+    return Number(value);
+  };
+}
+
+function countsLine(c: TargetCounts): string {
+  return TARGET_STATES.filter((s) => c[s] > 0)
+    .map((s) => `${s} ${c[s]}`)
+    .join(' · ') || 'no targets';
+}
+
+export function renderStatus(s: CampaignStatus): string {
+  const lines = [`campaign "${s.name}": ${s.state}${s.reason ? ` (${s.reason})` : ''}`, countsLine(s.counts)];
+  const d = s.settings;
+  lines.push(
+    `accounts: ${d.accountIds ? d.accountIds.map((a) => `#${a}`).join(' ') : 'every usable one'}; up to ${d.perAccountCap} per account, ` +
+      `${d.dailyCap} per account per day, ${d.delay.minMs / 1000}-${d.delay.maxMs / 1000} s apart; ${d.skipContacted ? 'skips people already messaged' : 'includes people already messaged'}`,
+  );
+  if (s.accounts.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['account', 'status', 'sent', 'failed', 'not found', 'private', 'uncertain', 'remaining cap'],
+        s.accounts.map((a) => [`#${a.accountId} ${a.username ? '@' + a.username : (a.phone ?? '')}`.trim(), a.status, a.sent, a.failed, a.notFound, a.privacyRestricted, a.uncertain, a.remainingCap]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+function renderReport(r: RunReport): string {
+  const lines = [`campaign "${r.name}": ${r.state}${r.reason ? ` (${r.reason})` : ''}`, countsLine(r.counts)];
+  lines.push(`this run: ${r.run.sent} sent, ${r.run.settled} earlier claim(s) settled, ${r.run.uncertain} made uncertain, ${r.run.attempts} send attempt(s)`);
+  if (r.state === 'paused') lines.push(`resume with: telegram-panel campaign run ${quote(r.name)}`);
+  if (r.counts.uncertain > 0) lines.push(`uncertain messages wait for you: telegram-panel campaign settle ${quote(r.name)} --uncertain retry|sent|skip`);
+  return lines.join('\n');
+}
+
+function quote(name: string): string {
+  return /^[\w.-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
+}
+
+const CSV_HEADER = ['username', 'outcome', 'account_id', 'account', 'time', 'error'];
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  // A leading = + - @ would run as a formula when the file is opened in a spreadsheet.
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function exportCsv(rows: Iterable<ExportRow>): string {
+  const out = [CSV_HEADER.join(',')];
+  for (const r of rows) out.push([r.username, r.outcome, r.accountId, r.account, r.time, r.error].map(csvCell).join(','));
+  return out.join('\n') + '\n';
+}
+
+/** A one-line progress bar on stderr, redrawn in place; only on a terminal. */
+function progressBar(stream: NodeJS.WriteStream): { onEvent: (e: CampaignEvent) => void; clear: () => void } {
+  let total = 0;
+  let done = 0;
+  let sent = 0;
+  let note = '';
+  const draw = (): void => {
+    const width = 24;
+    const filled = total === 0 ? 0 : Math.round((Math.min(done, total) / total) * width);
+    stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}  sent ${sent}${note ? '  ' + note : ''}\x1b[K`);
+  };
+  return {
+    onEvent(e) {
+      if (e.type === 'started') {
+        total = e.total;
+        done = total - e.counts.pending - e.counts.claimed;
+        sent = e.counts.sent;
+      } else if (e.type === 'target') {
+        if (e.state === 'pending') note = `@${e.username} went back to the queue (${e.error ?? ''})`;
+        else {
+          done++;
+          if (e.state === 'sent') sent++;
+          note = e.state === 'sent' ? '' : `@${e.username}: ${e.state}`;
+        }
+      } else if (e.type === 'account') {
+        note = e.change === 'waiting' && e.until !== null ? `${e.reason} until ${new Date(e.until).toLocaleTimeString()}` : e.reason;
+      }
+      if (e.type !== 'finished') draw();
+    },
+    clear() {
+      stream.write('\r\x1b[K');
+    },
+  };
+}
+
+/** Runs until done or paused; SIGINT/SIGTERM pause once the sends in flight settle. */
+async function runCampaign(ctx: CliContext, name: string, resume: boolean, err: NodeJS.WriteStream = process.stderr): Promise<void> {
+  await ctx.withApp(['telegram'], async (app) => {
+    const svc = service(app, true);
+    if (resume) svc.resume(name);
+    const ctl = new AbortController();
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (ctl.signal.aborted) process.exit(130);
+      err.write(`\n${signal}: pausing once the messages in flight are settled (again to quit at once; the next run settles them)\n`);
+      ctl.abort(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const bar = !ctx.json && err.isTTY ? progressBar(err) : undefined;
+    let report: RunReport;
+    try {
+      report = await svc.run(name, { signal: ctl.signal, onEvent: bar?.onEvent });
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      bar?.clear();
+    }
+    ctx.emit(report, () => renderReport(report));
+  });
+}
+
+interface CreateOptions {
+  message: string;
+  targets: string;
+  accounts?: string[];
+  maxPerAccount?: number;
+  dailyCap?: number;
+  delay?: string;
+  includeContacted?: boolean;
+}
+
+export function registerCampaign(program: Command, ctx: CliContext): void {
+  const campaign = program
+    .command('campaign')
+    .description('private-message campaigns: resumable, paced over accounts, never the same person twice');
+
+  campaign
+    .command('create <name>')
+    .description('create a campaign (the same name and message again adds new targets to it)')
+    .requiredOption('--message <text|@file>', 'the message (plain text), or @path to read it from a file')
+    .requiredOption('--targets <file|->', 'usernames separated by newlines, spaces or commas (@ optional); - reads standard input')
+    .option('--accounts <account...>', 'accounts to use (ids, phones or @usernames; default: every usable one)')
+    .option('--max-per-account <n>', 'messages per account in this campaign (default CAMPAIGN_PER_ACCOUNT)', wholeNumber('--max-per-account'))
+    .option('--daily-cap <n>', 'messages per account per UTC day over all campaigns (default CAMPAIGN_DAILY_CAP)', wholeNumber('--daily-cap'))
+    .option('--delay <min-max>', 'seconds between one account\'s messages, drawn at random (default CAMPAIGN_DELAY)')
+    .option('--include-contacted', 'also message people an earlier campaign already messaged')
+    .addHelpText('after', '\nInvalid usernames are reported (count and examples); nothing is created when the input is bad (exit 2).')
+    .action(async (name: string, o: CreateOptions) => {
+      const message = readMessage(o.message);
+      const targets = readTargets(o.targets);
+      const delaySeconds = o.delay === undefined ? undefined : parseDelay(o.delay);
+      await ctx.withApp([], (app) => {
+        const r = service(app, o.accounts !== undefined).create({
+          name,
+          message,
+          targets,
+          accounts: o.accounts,
+          perAccountCap: o.maxPerAccount,
+          dailyCap: o.dailyCap,
+          delaySeconds,
+          includeContacted: o.includeContacted,
+        });
+        const data = {
+          name: r.campaign.name,
+          created: r.created,
+          added: r.added,
+          counts: r.counts,
+          duplicates: r.targets.duplicates,
+          invalid: r.targets.invalid,
+          settings: { accountIds: r.campaign.accountIds, perAccountCap: r.campaign.perAccountCap, dailyCap: r.campaign.dailyCap, delay: r.campaign.delay, skipContacted: r.campaign.skipContacted },
+        };
+        ctx.emit(data, () =>
+          [
+            r.created ? `created campaign "${r.campaign.name}"` : `campaign "${r.campaign.name}" exists with this message: ${r.added} new target(s) added`,
+            `targets: ${r.targetsNote}`,
+            ...r.targets.invalid.examples.map((e) => `  left out: ${e.problem}`),
+            `run it: telegram-panel campaign run ${quote(r.campaign.name)}`,
+          ].join('\n'),
+        );
+        return Promise.resolve();
+      });
+    });
+
+  campaign
+    .command('run <name>')
+    .description('send until done or paused (no usable account, caps reached, paused elsewhere); Ctrl-C pauses cleanly')
+    .addHelpText('after', '\nClaims left by an interrupted run are settled first by the account that made them. A progress bar shows on a terminal.')
+    .action((name: string) => runCampaign(ctx, name, false));
+
+  campaign
+    .command('resume <name>')
+    .description('clear a pause and run the campaign again (as run)')
+    .action((name: string) => runCampaign(ctx, name, true));
+
+  campaign
+    .command('pause <name>')
+    .description('pause: a run (here or in another process) stops after its messages in flight settle')
+    .action((name: string) =>
+      ctx.withApp([], (app) => {
+        const s = service(app).pause(name);
+        ctx.emit(s, () => renderStatus(s));
+        return Promise.resolve();
+      }),
+    );
+
+  campaign
+    .command('cancel <name>')
+    .description('cancel: nothing more is sent; unconfirmed messages become uncertain')
+    .action((name: string) =>
+      ctx.withApp([], (app) => {
+        const s = service(app).cancel(name);
+        ctx.emit(s, () => renderStatus(s));
+        return Promise.resolve();
+      }),
+    );
+
+  campaign
+    .command('status <name>')
+    .description('counts per outcome and a per-account summary (sent, failed, remaining cap)')
+    .option('--json', 'print {"name","state","counts",…} as JSON')
+    .action((name: string, o: { json?: boolean }) =>
+      ctx.withApp([], (app) => {
+        const s = service(app).status(name);
+        const data = { name: s.name, state: s.state, counts: s.counts, reason: s.reason, accounts: s.accounts };
+        if (o.json === true || ctx.json) ctx.print(JSON.stringify(data, null, 2));
+        else ctx.print(renderStatus(s));
+        return Promise.resolve();
+      }),
+    );
+
+  campaign
+    .command('list')
+    .description('every campaign with its state and counts')
+    .action(() =>
+      ctx.withApp([], (app) => {
+        const list = service(app).list();
+        ctx.emit(list, () =>
+          list.length === 0
+            ? 'no campaigns yet (campaign create)'
+            : table(
+                ['name', 'state', 'targets', 'sent', 'pending', 'uncertain', 'created'],
+                list.map((c) => [c.name, c.state, c.total, c.counts.sent, c.counts.pending + c.counts.claimed, c.counts.uncertain, new Date(c.createdAt).toISOString().slice(0, 16).replace('T', ' ')]),
+              ),
+        );
+        return Promise.resolve();
+      }),
+    );
+
+  campaign
+    .command('export <name>')
+    .description('one row per target: username, outcome, account, time, error')
+    .option('--format <csv|json>', 'csv or json', 'csv')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action((name: string, o: { format: string; out?: string }) => {
+      if (o.format !== 'csv' && o.format !== 'json') throw new InputError(`--format is csv or json (got "${o.format}")`);
+      return ctx.withApp([], (app) => {
+        const rows = service(app).exportRows(name);
+        const text = o.format === 'csv' ? exportCsv(rows) : JSON.stringify([...rows], null, 2) + '\n';
+        if (o.out !== undefined) {
+          writeFileSync(o.out, text);
+          ctx.print(`wrote ${o.out}`);
+        } else ctx.out.write(text);
+        return Promise.resolve();
+      });
+    });
+
+  campaign
+    .command('settle <name>')
+    .description('decide uncertain messages: retry (send again), sent (it arrived) or skip (leave it)')
+    .requiredOption('--uncertain <decision>', 'retry | sent | skip')
+    .addHelpText(
+      'after',
+      '\nA message is uncertain when it may have gone out but the account that sent it can no longer confirm it.\n' +
+        'sent and skip add the person to the contacted ledger; retry sends again on the next run, by any account.',
+    )
+    .action((name: string, o: { uncertain: string }) => {
+      if (!(UNCERTAIN_DECISIONS as readonly string[]).includes(o.uncertain)) throw new InputError(`--uncertain is retry, sent or skip (got "${o.uncertain}")`);
+      return ctx.withApp([], (app) => {
+        const r = service(app).settle(name, o.uncertain as UncertainDecision);
+        ctx.emit(r, () => `${r.changed} uncertain target(s) settled as ${o.uncertain}\n${renderStatus(r.status)}`);
+        return Promise.resolve();
+      });
+    });
+}
