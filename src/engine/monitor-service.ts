@@ -10,8 +10,10 @@ import { parseLink } from '../core/links.ts';
 import { chatWatched, type ChannelRef, type IgnoredSender, type MonitorOptions, type SkipReason } from '../core/monitor-filter.ts';
 import type { ChatInfo } from '../core/session.ts';
 import { normalizeUsername, usernameProblem } from '../core/usernames.ts';
+import type { AccountStore } from '../store/accounts.ts';
 import type { IgnoredRow, KeywordRow, MonitorStore, OutboxSummary, TargetRow, WatchState } from '../store/monitor.ts';
 import type { Monitor } from './monitor.ts';
+import { accountLabel } from './monitor-runtime.ts';
 import type { AccountPool } from './ports.ts';
 import { probeRegex } from './regex-budget.ts';
 
@@ -19,6 +21,18 @@ import { probeRegex } from './regex-budget.ts';
 export interface ChatDirectory {
   accounts(): Array<{ accountId: number; label: string; chats: ChatInfo[]; refreshedAt: number | null }>;
   save(accountId: number, chats: ChatInfo[], now: number): void;
+}
+
+/** The directory over the accounts store's `account_groups`. */
+export function accountChatDirectory(accounts: AccountStore, clock: Clock): ChatDirectory {
+  return {
+    accounts: () =>
+      accounts.list(clock.now()).map((a) => {
+        const g = accounts.groups(a.id);
+        return { accountId: a.id, label: accountLabel(a), chats: g.chats, refreshedAt: g.refreshedAt };
+      }),
+    save: (accountId, chats, now) => accounts.replaceGroups(accountId, chats, now),
+  };
 }
 
 export interface MonitorServiceDeps {

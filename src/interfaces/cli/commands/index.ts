@@ -4,9 +4,10 @@ import { registerAct } from './act.ts';
 import { registerCampaign } from './campaign.ts';
 import { registerConfig } from './config.ts';
 import { registerLink } from './link.ts';
+import { registerMonitor } from './monitor.ts';
 import { registerOperations } from './operations.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group of the CLI; each lives in its own file. */
-export const COMMANDS: readonly RegisterCommand[] = [registerConfig, registerLink, registerAct, registerOperations, registerCampaign];
+export const COMMANDS: readonly RegisterCommand[] = [registerConfig, registerLink, registerAct, registerOperations, registerCampaign, registerMonitor];

@@ -1,0 +1,89 @@
+/**
+ * The monitor as `start` runs it: follows the fleet (attach each account when it connects,
+ * detach when it drops), runs the watchdog, and drains the outbox through the bot when a forward
+ * channel and bot token are configured. Without them hits still queue durably and wait.
+ */
+import type { Clock } from '../core/clock.ts';
+import type { ChannelRef } from '../core/monitor-filter.ts';
+import type { AccountSession } from '../core/session.ts';
+import type { Logger } from '../log.ts';
+import type { MonitorStore } from '../store/monitor.ts';
+import { Monitor, type WatchdogOptions } from './monitor.ts';
+import { OutboxSender, type ForwardSender, type OutboxSenderOptions } from './outbox-sender.ts';
+
+/** What the monitor needs from the fleet (engine/fleet.ts's `Fleet` fits). */
+export interface MonitorFleet {
+  onEvent(listener: (e: { type: string; accountId: number }) => void): () => void;
+  liveIds(): number[];
+  session(accountId: number): Promise<AccountSession>;
+  accounts(): Array<{ id: number; userId: number; username: string | null; firstName: string }>;
+}
+
+export interface MonitorRuntimeOptions {
+  store: MonitorStore;
+  clock: Clock;
+  log: Logger;
+  channel: ChannelRef | null;
+  fleet: MonitorFleet;
+  /** The bot's forwarder; null when BOT_TOKEN or CHANNEL_ID is missing. */
+  sender: ForwardSender | null;
+  /** User ids of every stored account (default: the fleet's accounts). */
+  ownUserIds?: () => Iterable<number>;
+  outbox?: OutboxSenderOptions;
+  watchdog?: Partial<WatchdogOptions>;
+}
+
+/** How forwards name an account: `#3 @name` or `#3 First`. */
+export function accountLabel(a: { id: number; username: string | null; firstName: string }): string {
+  return a.username ? `#${a.id} @${a.username}` : `#${a.id} ${a.firstName}`.trim();
+}
+
+export class MonitorRuntime {
+  readonly monitor: Monitor;
+  readonly outbox: OutboxSender | null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly o: MonitorRuntimeOptions) {
+    this.outbox = o.sender ? new OutboxSender(o.store, o.sender, o.clock, o.log, o.outbox) : null;
+    const outbox = this.outbox;
+    this.monitor = new Monitor({
+      store: o.store,
+      clock: o.clock,
+      log: o.log,
+      channel: o.channel,
+      ownUserIds: o.ownUserIds ?? (() => o.fleet.accounts().map((a) => a.userId)),
+      onQueued: outbox ? () => outbox.wake() : undefined,
+      watchdog: o.watchdog,
+    });
+  }
+
+  /** Attaches every live account, follows the fleet, starts the watchdog and the outbox. */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.o.fleet.onEvent((e) => {
+      if (e.type === 'connected') void this.attach(e.accountId);
+      else if (e.type === 'disconnected') this.monitor.detach(e.accountId);
+    });
+    for (const id of this.o.fleet.liveIds()) void this.attach(id);
+    this.monitor.start();
+    this.outbox?.start();
+    if (!this.outbox) this.o.log.warn('monitor: BOT_TOKEN or CHANNEL_ID is not set; hits are queued and wait for them');
+  }
+
+  private async attach(accountId: number): Promise<void> {
+    try {
+      const session = await this.o.fleet.session(accountId);
+      const a = this.o.fleet.accounts().find((x) => x.id === accountId);
+      this.monitor.attach(accountId, session, a ? { userId: a.userId, label: accountLabel(a) } : {});
+    } catch (e) {
+      this.o.log.warn({ err: e, accountId }, 'monitor: could not attach the account');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    await this.outbox?.stop();
+    await this.monitor.close();
+  }
+}

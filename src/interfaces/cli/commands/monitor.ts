@@ -1,0 +1,273 @@
+import type { Command } from 'commander';
+import type { App } from '../../../app.ts';
+import { InputError, PanelError } from '../../../core/errors.ts';
+import { KeywordMatcher, type KeywordMode } from '../../../core/keywords.ts';
+import { parseChannelRef, type ChannelRef } from '../../../core/monitor-filter.ts';
+import { accountChatDirectory, MonitorService, type MonitorStatus } from '../../../engine/monitor-service.ts';
+import type { AccountPool } from '../../../engine/ports.ts';
+import { AccountStore } from '../../../store/accounts.ts';
+import { MonitorStore } from '../../../store/monitor.ts';
+import type { CliContext } from '../context.ts';
+import { table } from '../table.ts';
+
+/** The monitor service over the app's database and the accounts' chats. */
+export function monitorService(app: Pick<App, 'db' | 'clock' | 'config' | 'secrets'>): MonitorService {
+  return new MonitorService({
+    store: new MonitorStore(app.db),
+    clock: app.clock,
+    channel: parseChannelRef(app.config.channelId),
+    directory: accountChatDirectory(new AccountStore(app.db, app.secrets), app.clock),
+  });
+}
+
+function time(ms: number | null): string {
+  return ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+function onOff(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim().toLowerCase();
+  if (['on', 'yes', 'true', '1'].includes(v)) return true;
+  if (['off', 'no', 'false', '0'].includes(v)) return false;
+  throw new InputError(`--${name} takes on or off (got "${value}")`);
+}
+
+function channelText(c: ChannelRef | null): string {
+  if (c === null) return 'off (CHANNEL_ID is not set)';
+  return 'id' in c ? String(c.id) : `@${c.username}`;
+}
+
+export function renderStatus(s: MonitorStatus): string {
+  const watching = s.targets > 0 ? `${s.targets} target chat${s.targets === 1 ? '' : 's'} only` : `every group${s.options.channels ? ', channels' : ''}${s.options.private ? ', private chats' : ''}`;
+  const lines = [
+    `keywords: ${s.keywords}, ignored senders: ${s.ignored}, watching: ${watching}`,
+    `forward channel: ${channelText(s.channel)}`,
+    `outbox: ${s.outbox.pending} waiting${s.outbox.held ? ` (${s.outbox.held} held: ${s.outbox.lastError ?? 'refused'})` : s.outbox.lastError && s.outbox.pending ? ` (last error: ${s.outbox.lastError})` : ''}, ${s.outbox.sent} sent recently`,
+    `last hit: ${s.outbox.lastHit ? `${time(s.outbox.lastHit.at)} in ${s.outbox.lastHit.chatTitle} (${s.outbox.lastHit.keywords.join(', ')}), ${s.outbox.lastHit.state}` : 'none yet'}`,
+  ];
+  if (s.accounts.length === 0) return lines.join('\n') + '\nno accounts';
+  const rows = s.accounts.map((a) => [a.label, a.state, `${a.watchedChats}/${a.chats}`, time(a.lastActivityAt), a.resyncs, a.lastError ?? '']);
+  return lines.join('\n') + '\n\n' + table(['account', 'updates', 'watched/chats', 'last update', 'resyncs', 'problem'], rows);
+}
+
+function fleetOf(app: App): AccountPool {
+  const fleet = (app as App & { fleet?: AccountPool }).fleet;
+  if (!fleet) throw new PanelError('the account fleet is not available in this build');
+  return fleet;
+}
+
+export function registerMonitor(program: Command, ctx: CliContext): void {
+  const monitor = program.command('monitor').description('the keyword monitor: keywords, ignored senders, target chats, status');
+
+  // --- keywords ---
+  const keywords = monitor.command('keywords').description('keywords that make a message a hit');
+  keywords
+    .command('add')
+    .description('add a keyword (case, Persian/Arabic letter variants, diacritics and digits do not matter)')
+    .argument('<keyword...>', 'the keyword; several words make one phrase')
+    .option('--word', 'match whole words only (not inside longer words)')
+    .option('--regex', 'a regular expression over the folded lowercase text (no backreferences or nested repeats; at most 200 characters)')
+    .action(async (words: string[], opts: { word?: boolean; regex?: boolean }) => {
+      if (opts.word && opts.regex) throw new InputError('--word and --regex cannot be combined (use \\b in the expression)');
+      const mode: KeywordMode = opts.regex ? 'regex' : opts.word ? 'word' : 'plain';
+      await ctx.withApp([], (app) => {
+        const r = monitorService(app).addKeyword(words.join(' '), mode);
+        ctx.emit({ added: r.added, keyword: r.rule }, () => (r.added ? `added keyword #${r.rule.id}: ${r.rule.pattern} (${r.rule.mode})` : `already there as keyword #${r.rule.id}: ${r.rule.pattern} (${r.rule.mode})`));
+        return Promise.resolve();
+      });
+    });
+  keywords
+    .command('remove')
+    .description('remove a keyword by its number (#3) or its text')
+    .argument('<keyword...>', 'number or text')
+    .action(async (words: string[]) => {
+      await ctx.withApp([], (app) => {
+        const rule = monitorService(app).removeKeyword(words.join(' '));
+        ctx.emit({ removed: rule }, () => `removed keyword #${rule.id}: ${rule.pattern}`);
+        return Promise.resolve();
+      });
+    });
+  keywords
+    .command('list')
+    .description('list the keywords')
+    .action(async () => {
+      await ctx.withApp([], (app) => {
+        const list = monitorService(app).keywords();
+        ctx.emit(list, () => (list.length === 0 ? 'no keywords: add one with monitor keywords add <keyword>' : table(['#', 'keyword', 'mode', 'added'], list.map((k) => [k.id, k.pattern, k.mode, time(k.createdAt)]))));
+        return Promise.resolve();
+      });
+    });
+  keywords
+    .command('test')
+    .description('show which keywords a text would match')
+    .argument('<text...>', 'a message text')
+    .action(async (words: string[]) => {
+      await ctx.withApp([], (app) => {
+        const list = monitorService(app).keywords();
+        const m = new KeywordMatcher(list).match(words.join(' '));
+        ctx.emit({ matched: m.rules }, () => (m.rules.length === 0 ? 'no keyword matches' : `matches: ${m.rules.map((r) => `#${r.id} ${r.pattern}`).join(', ')}`));
+        return Promise.resolve();
+      });
+    });
+
+  // --- ignored senders ---
+  const ignore = monitor.command('ignore').description('senders whose messages are never forwarded');
+  ignore
+    .command('add')
+    .description('ignore a sender by numeric user id or @username')
+    .argument('<sender>', 'user id or @username')
+    .action(async (ref: string) => {
+      await ctx.withApp([], (app) => {
+        const r = monitorService(app).addIgnored(ref);
+        const name = 'senderId' in r.sender ? String(r.sender.senderId) : `@${r.sender.username}`;
+        ctx.emit(r, () => (r.added ? `ignoring ${name}` : `${name} was already ignored`));
+        return Promise.resolve();
+      });
+    });
+  ignore
+    .command('remove')
+    .description('stop ignoring a sender')
+    .argument('<sender>', 'user id or @username')
+    .action(async (ref: string) => {
+      await ctx.withApp([], (app) => {
+        const s = monitorService(app).removeIgnored(ref);
+        ctx.emit({ removed: s }, () => `no longer ignoring ${'senderId' in s ? s.senderId : `@${s.username}`}`);
+        return Promise.resolve();
+      });
+    });
+  ignore
+    .command('list')
+    .description('list ignored senders')
+    .action(async () => {
+      await ctx.withApp([], (app) => {
+        const list = monitorService(app).ignored();
+        ctx.emit(list, () => (list.length === 0 ? 'no ignored senders' : table(['sender', 'since'], list.map((i) => [i.senderId ?? `@${i.username}`, time(i.createdAt)]))));
+        return Promise.resolve();
+      });
+    });
+
+  // --- targets ---
+  const targets = monitor.command('targets').description('when any are set, only these chats are watched');
+  targets
+    .command('add')
+    .description('watch only this chat (plus other targets); it must be one the accounts are in')
+    .argument('<chat>', 'chat id (-100…), @username, t.me/<name> or a message link')
+    .action(async (ref: string) => {
+      await ctx.withApp([], (app) => {
+        const r = monitorService(app).addTarget(ref);
+        ctx.emit(r, () => `${r.added ? 'added target' : 'already a target'}: ${r.chat.title} (${r.chat.id})`);
+        return Promise.resolve();
+      });
+    });
+  targets
+    .command('remove')
+    .description('remove a target chat (with none left, every group is watched)')
+    .argument('<chat>', 'chat id or @username')
+    .action(async (ref: string) => {
+      await ctx.withApp([], (app) => {
+        const t = monitorService(app).removeTarget(ref);
+        ctx.emit({ removed: t }, () => `removed target: ${t.title} (${t.chatId})`);
+        return Promise.resolve();
+      });
+    });
+  targets
+    .command('list')
+    .description('list target chats')
+    .action(async () => {
+      await ctx.withApp([], (app) => {
+        const list = monitorService(app).targets();
+        ctx.emit(list, () => (list.length === 0 ? 'no targets: every group the accounts are in is watched' : table(['chat', 'id', 'kind', 'username'], list.map((t) => [t.title, t.chatId, t.kind, t.username ? `@${t.username}` : null]))));
+        return Promise.resolve();
+      });
+    });
+
+  // --- groups ---
+  const groups = monitor.command('groups').description('the chats the accounts are in');
+  groups
+    .command('list')
+    .description('list every chat any account is in, and whether it is watched')
+    .action(async () => {
+      await ctx.withApp([], (app) => {
+        const chats = monitorService(app).knownChats();
+        ctx.emit(chats, () =>
+          chats.length === 0
+            ? 'no chats known: run monitor groups refresh'
+            : table(
+                ['chat', 'id', 'kind', 'accounts', 'watched'],
+                chats.map((k) => [k.chat.title, k.chat.id, k.chat.kind, k.accountIds.length, k.skip === null ? 'yes' : `no (${k.skip.replace('_', ' ')})`]),
+              ),
+        );
+        return Promise.resolve();
+      });
+    });
+  groups
+    .command('refresh')
+    .description("read every active account's chats from Telegram")
+    .action(async () => {
+      await ctx.withApp(['telegram'], async (app) => {
+        const r = await monitorService(app).refreshGroups(fleetOf(app));
+        ctx.emit(r, () =>
+          [`${r.chats} chats over ${r.accounts.length} accounts`, ...r.accounts.map((a) => ('error' in a ? `  #${a.accountId}: failed (${a.error})` : `  #${a.accountId}: ${a.chats} chats`))].join('\n'),
+        );
+      });
+    });
+
+  // --- options ---
+  monitor
+    .command('options')
+    .description('show or change what is watched besides groups')
+    .option('--channels <on|off>', 'watch channels the accounts follow')
+    .option('--private <on|off>', "watch the accounts' private chats")
+    .action(async (opts: { channels?: string; private?: string }) => {
+      const change = { channels: onOff(opts.channels, 'channels'), private: onOff(opts.private, 'private') };
+      await ctx.withApp([], (app) => {
+        const service = monitorService(app);
+        const o = change.channels === undefined && change.private === undefined ? service.options() : service.setOptions(change);
+        ctx.emit(o, () => `channels: ${o.channels ? 'on' : 'off'}\nprivate chats: ${o.private ? 'on' : 'off'}`);
+        return Promise.resolve();
+      });
+    });
+
+  // --- status and outbox ---
+  monitor
+    .command('status')
+    .description('watched chats per account, update health, outbox length and the last hit')
+    .action(async () => {
+      await ctx.withApp([], (app) => {
+        const s = monitorService(app).status();
+        ctx.emit(s, () => renderStatus(s));
+        return Promise.resolve();
+      });
+    });
+  const outbox = monitor.command('outbox').description('forwards waiting for the channel');
+  outbox
+    .command('list')
+    .description('list waiting forwards (and the most recent sent ones)')
+    .option('--limit <n>', 'rows to show', '20')
+    .action(async (opts: { limit: string }) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InputError('--limit takes a whole number from 1 to 1000');
+      await ctx.withApp([], (app) => {
+        const rows = new MonitorStore(app.db).outbox(undefined, limit);
+        ctx.emit(rows, () =>
+          rows.length === 0
+            ? 'the outbox is empty'
+            : table(
+                ['#', 'queued', 'chat', 'keywords', 'state', 'attempts', 'problem'],
+                rows.map((r) => [r.id, time(r.createdAt), r.chatTitle, r.keywords.join(', '), r.state === 'sent' ? 'sent' : r.held ? 'held' : 'waiting', r.attempts, r.state === 'sent' ? '' : (r.lastError ?? '')]),
+              ),
+        );
+        return Promise.resolve();
+      });
+    });
+  outbox
+    .command('retry')
+    .description('retry held forwards now (after giving the bot the right to post in the channel)')
+    .action(async () => {
+      await ctx.withApp([], (app) => {
+        const n = new MonitorStore(app.db).releaseHeld(app.clock.now());
+        ctx.emit({ released: n }, () => (n === 0 ? 'no held forwards' : `${n} held forward${n === 1 ? '' : 's'} will be retried by the running panel`));
+        return Promise.resolve();
+      });
+    });
+}
