@@ -1,8 +1,18 @@
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
+import { Fleet } from './engine/fleet.ts';
+import { HealthService } from './engine/health.ts';
+import { ImportService } from './engine/import.ts';
+import { LoginService } from './engine/login.ts';
 import { createLogger, type Logger } from './log.ts';
+import { openWorld } from './sim/world.ts';
+import { AccountStore } from './store/accounts.ts';
 import { openPanelDb, type Db } from './store/db.ts';
+import { LeaseStore } from './store/leases.ts';
 import { loadKey, Secrets, verifyKey } from './store/secrets.ts';
+import type { ConnectionOverrideFactory } from './telegram/client.ts';
+import { TelegramConnector } from './telegram/connect.ts';
+import type { TelegramApi } from './telegram/login.ts';
 
 /**
  * The composition root: config -> store -> fleet -> services. Interfaces build one App and call
@@ -14,13 +24,30 @@ export interface App {
   clock: Clock;
   db: Db;
   secrets: Secrets;
+  /** Stored accounts, their sessions, parks and groups. */
+  accounts: AccountStore;
+  /** Live connections (the engine's AccountPool). Built on first use; needs API_ID/API_HASH or a simulator. */
+  readonly fleet: Fleet;
+  /** Phone logins (CLI and bot). */
+  readonly logins: LoginService;
+  /** Session imports (strings, .session files, tdata). */
+  readonly imports: ImportService;
+  /** getMe / @SpamBot checks and group lists. */
+  readonly health: HealthService;
   close(): Promise<void>;
 }
 
 export interface AppOptions {
   log?: Logger;
   clock?: Clock;
+  /** Replaces Telegram under every client (tests); by default TELEGRAM_SIM's world when set. */
+  connection?: ConnectionOverrideFactory;
+  /** Fleet tuning (tests, benchmarks). */
+  fleet?: { restoreConcurrency?: number; leaseTtlMs?: number; heartbeatMs?: number; backoffMs?: number; connectTimeoutMs?: number };
 }
+
+/** A simulated world ignores the API credentials; these stand in for them. */
+const SIM_API = { apiId: 2040, apiHash: 'b18441a1ff607e10a989891a5462e627' };
 
 export function openApp(config: Config, opts: AppOptions = {}): App {
   const log = opts.log ?? createLogger({ level: config.logLevel });
@@ -34,12 +61,73 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     throw e;
   }
   const closers: Array<() => Promise<void> | void> = [];
+  const clock = opts.clock ?? systemClock;
+  const accounts = new AccountStore(db, secrets);
+  const leases = new LeaseStore(db);
+
+  let override = opts.connection;
+  if (!override && config.simWorld) {
+    const world = openWorld(config.simWorld);
+    override = () => world.attach();
+    closers.push(() => world.close());
+  }
+  let api: TelegramApi | undefined;
+  const telegramApi = (): TelegramApi => {
+    if (api) return api;
+    if (override) api = { ...SIM_API, log, override };
+    else if (config.apiId !== undefined && config.apiHash !== undefined) api = { apiId: config.apiId, apiHash: config.apiHash, log };
+    else throw new ConfigError(['API_ID and API_HASH are needed to talk to Telegram (or use --sim <world.db>); get them from https://my.telegram.org']);
+    return api;
+  };
+
+  let fleet: Fleet | undefined;
+  let logins: LoginService | undefined;
+  let imports: ImportService | undefined;
+  let health: HealthService | undefined;
+  const getFleet = (): Fleet => {
+    if (fleet) return fleet;
+    const f = opts.fleet ?? {};
+    fleet = new Fleet({
+      store: accounts,
+      leases,
+      connector: new TelegramConnector(telegramApi(), accounts.sessions, clock, f.connectTimeoutMs),
+      clock,
+      log,
+      defaultProxyUrl: config.proxyUrl,
+      ...(f.restoreConcurrency !== undefined ? { restoreConcurrency: f.restoreConcurrency } : {}),
+      ...(f.leaseTtlMs !== undefined ? { leaseTtlMs: f.leaseTtlMs } : {}),
+      ...(f.heartbeatMs !== undefined ? { heartbeatMs: f.heartbeatMs } : {}),
+      ...(f.backoffMs !== undefined ? { backoffMs: f.backoffMs } : {}),
+    });
+    return fleet;
+  };
+  // Services close before the fleet, the fleet before the simulator and the database.
+  closers.push(async () => {
+    await logins?.close();
+    await fleet?.stop();
+  });
   return {
     config,
     log,
-    clock: opts.clock ?? systemClock,
+    clock,
     db,
     secrets,
+    accounts,
+    get fleet() {
+      return getFleet();
+    },
+    get logins() {
+      logins ??= new LoginService({ api: telegramApi(), store: accounts, clock, log, defaultProxyUrl: config.proxyUrl });
+      return logins;
+    },
+    get imports() {
+      imports ??= new ImportService({ api: telegramApi(), store: accounts, clock, log, defaultProxyUrl: config.proxyUrl });
+      return imports;
+    },
+    get health() {
+      health ??= new HealthService({ fleet: getFleet(), store: accounts, clock, log });
+      return health;
+    },
     async close() {
       for (const c of closers.reverse()) await c();
       db.close();

@@ -1,7 +1,10 @@
 import { format } from 'node:util';
-import { networkMiddlewares, TelegramClient, type ITelegramStorageProvider, type RpcCallMiddleware, type TelegramTransport } from '@mtcute/node';
+import { networkMiddlewares, TcpTransport, TelegramClient, type ITelegramStorageProvider, type RpcCallMiddleware, type TelegramTransport } from '@mtcute/node';
 import type { Logger } from '../log.ts';
 import { proxyTransport, type ProxySpec } from './proxy.ts';
+
+/** What `bind` receives: the client, whose storage manager exposes its provider at run time. */
+export type BindTarget = TelegramClient & { storage: { provider: ITelegramStorageProvider } };
 
 /**
  * A replacement for the network under mtcute (the simulator provides one). Defined here by
@@ -12,7 +15,7 @@ export interface ConnectionOverride {
   /** Appended as the last network middleware, after mtcute's basic ones. */
   middleware: RpcCallMiddleware;
   /** Called once the client exists (the simulator pushes updates through it). */
-  bind(client: TelegramClient): void;
+  bind(client: BindTarget): void;
   close(): void | Promise<void>;
 }
 
@@ -36,6 +39,8 @@ export interface BuiltClient {
   client: TelegramClient;
   /** Whether connections go through a proxy (connection failures are then the proxy's). */
   viaProxy: boolean;
+  /** Why the last connection attempt failed, when it did (mtcute only logs it and retries). */
+  lastConnectError(): unknown;
   /** Destroys the client and its simulated connection, if any. Safe to call twice. */
   destroy(): Promise<void>;
 }
@@ -55,9 +60,35 @@ function mtcuteLevel(log: Logger): number {
  * other accounts keep working), logs through our logger (mtcute would print to stdout), and
  * talks through the account's proxy or the simulator; never directly when a proxy is set.
  */
+/** Remembers the last connect failure of a transport, so a dead proxy can be named as the reason. */
+class RecordingTransport implements TelegramTransport {
+  lastError: unknown;
+
+  constructor(private readonly inner: TelegramTransport) {}
+
+  setup(...args: Parameters<NonNullable<TelegramTransport['setup']>>): void {
+    this.inner.setup?.(...args);
+  }
+
+  async connect(dc: Parameters<TelegramTransport['connect']>[0]): ReturnType<TelegramTransport['connect']> {
+    try {
+      const conn = await this.inner.connect(dc);
+      this.lastError = undefined;
+      return conn;
+    } catch (e) {
+      this.lastError = e;
+      throw e;
+    }
+  }
+
+  packetCodec(dc: Parameters<TelegramTransport['packetCodec']>[0]): ReturnType<TelegramTransport['packetCodec']> {
+    return this.inner.packetCodec(dc);
+  }
+}
+
 export function buildClient(p: ClientParams): BuiltClient {
   const override = p.override?.();
-  const transport = override?.transport ?? (p.proxy ? proxyTransport(p.proxy) : undefined);
+  const transport = new RecordingTransport(override?.transport ?? (p.proxy ? proxyTransport(p.proxy) : new TcpTransport()));
   const middlewares: RpcCallMiddleware[] = [
     ...networkMiddlewares.basic({ floodWaiter: { maxWait: 0, store: false }, internalErrors: { maxRetries: 3 } }),
   ];
@@ -74,7 +105,7 @@ export function buildClient(p: ClientParams): BuiltClient {
     apiId: p.apiId,
     apiHash: p.apiHash,
     storage: p.storage,
-    ...(transport ? { transport } : {}),
+    transport,
     network: { middlewares },
     disableUpdates: p.disableUpdates ?? false,
     logLevel: mtcuteLevel(p.log),
@@ -88,11 +119,12 @@ export function buildClient(p: ClientParams): BuiltClient {
     else if (level <= LogManager.WARN) p.log.debug(text);
     else p.log.trace(text);
   };
-  override?.bind(client);
+  override?.bind(client as BindTarget);
   let destroyed = false;
   return {
     client,
     viaProxy: !override && Boolean(p.proxy),
+    lastConnectError: () => transport.lastError,
     async destroy() {
       if (destroyed) return;
       destroyed = true;

@@ -1,0 +1,93 @@
+import type { AccountStatus } from '../core/accounts.ts';
+import type { Clock } from '../core/clock.ts';
+import { isTelegramFailure, type Failure } from '../core/failures.ts';
+import type { ChatInfo, SelfInfo, SpamStatus } from '../core/session.ts';
+import type { Logger } from '../log.ts';
+import type { AccountStore } from '../store/accounts.ts';
+import { runPool, type Fleet } from './fleet.ts';
+
+export interface CheckResult {
+  accountId: number;
+  phone: string;
+  /** Whether getMe answered. */
+  ok: boolean;
+  me: SelfInfo | null;
+  failure: Failure | null;
+  /** Only when the spam check was asked for and getMe worked. */
+  spam: SpamStatus | null;
+  /** The account's status after the check. */
+  status: AccountStatus;
+  reason: string | null;
+}
+
+export interface HealthServiceOptions {
+  fleet: Fleet;
+  store: AccountStore;
+  clock: Clock;
+  log: Logger;
+}
+
+function asFailure(e: unknown): Failure {
+  if (isTelegramFailure(e)) return e.failure;
+  return { kind: 'unknown', code: 'UNKNOWN', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** getMe for every account, @SpamBot on request, and each account's groups. */
+export class HealthService {
+  constructor(private readonly o: HealthServiceOptions) {}
+
+  /**
+   * Checks the given accounts (default: every enabled one, including those marked revoked,
+   * banned or frozen, which may have been fixed since), `concurrency` at a time.
+   */
+  async check(opts: { ids?: number[]; spam?: boolean; concurrency?: number } = {}): Promise<CheckResult[]> {
+    const all = this.o.store.list(this.o.clock.now());
+    const targets = opts.ids ? all.filter((a) => opts.ids!.includes(a.id)) : all.filter((a) => a.enabled);
+    const results: CheckResult[] = [];
+    await runPool(targets, opts.concurrency ?? 8, async (a) => {
+      let me: SelfInfo | null = null;
+      let failure: Failure | null = null;
+      let spam: SpamStatus | null = null;
+      try {
+        const session = await this.o.fleet.session(a.id);
+        me = await session.me();
+        this.o.store.setProfile(a.id, { username: me.username, firstName: me.firstName });
+        if (opts.spam) {
+          spam = await session.spamStatus();
+          this.applySpam(a.id, spam);
+        }
+      } catch (e) {
+        failure = asFailure(e);
+        if (failure.kind === 'revoked' || failure.kind === 'banned' || failure.kind === 'frozen' || failure.kind === 'duplicate_session') {
+          this.o.fleet.reportFailure(a.id, 'pm', failure);
+        }
+      }
+      const after = this.o.store.get(a.id, this.o.clock.now())!;
+      results.push({ accountId: a.id, phone: a.phone, ok: me !== null, me, failure, spam, status: after.status, reason: after.statusReason });
+    });
+    return results.sort((x, y) => x.accountId - y.accountId);
+  }
+
+  private applySpam(accountId: number, spam: SpamStatus): void {
+    const now = this.o.clock.now();
+    const cur = this.o.store.rawStatus(accountId);
+    if (!cur) return;
+    if (spam.state === 'limited') {
+      const until = spam.until;
+      const reason = `@SpamBot: limited${until ? ` until ${new Date(until).toISOString()}` : ''}`;
+      if (cur.status === 'active' || cur.status === 'flood_wait' || cur.status === 'peer_flood' || cur.status === 'connecting') {
+        this.o.store.setStatus(accountId, 'peer_flood', reason, now, until);
+      }
+    } else if (spam.state === 'clean' && cur.status === 'peer_flood') {
+      this.o.store.setStatus(accountId, 'active', '@SpamBot: no limits', now);
+    }
+  }
+
+  /** Lists the account's groups and channels from Telegram (all pages) and stores them. */
+  async refreshGroups(accountId: number): Promise<ChatInfo[]> {
+    const session = await this.o.fleet.session(accountId);
+    const chats = await session.dialogs();
+    this.o.store.replaceGroups(accountId, chats, this.o.clock.now());
+    return chats;
+  }
+}

@@ -1,0 +1,153 @@
+import {
+  convertFromGramjsSession,
+  convertFromMtkrutoSession,
+  convertFromPyrogramSession,
+  convertFromTdata,
+  convertFromTelethonSession,
+  DC_MAPPING_PROD,
+  parseGramjsSession,
+  parseMtkrutoSession,
+  parsePyrogramSession,
+  parseTelethonSession,
+} from '@mtcute/convert';
+import { readStringSession, type StringSessionData } from '@mtcute/core/utils.js';
+import { MemoryStorage } from '@mtcute/node';
+import type { Failure } from '../core/failures.ts';
+import type { ForeignSessionFile } from '../store/foreign-sessions.ts';
+import { buildClient } from './client.ts';
+import { classify } from './errors.ts';
+import { layOut, verifiedFrom, type TelegramApi, type VerifiedSession } from './login.ts';
+import type { ProxySpec } from './proxy.ts';
+
+export const STRING_FORMATS = ['mtcute', 'telethon', 'pyrogram', 'gramjs', 'mtkruto'] as const;
+export type StringFormat = (typeof STRING_FORMATS)[number];
+export const IMPORT_FORMATS = [...STRING_FORMATS, 'telethon-file', 'pyrogram-file', 'tdata'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** A session read from another library's format, not yet checked against Telegram. */
+export interface ParsedSession {
+  format: ImportFormat;
+  data: StringSessionData;
+  /** When the format records it (Pyrogram, mtcute). */
+  userId: number | null;
+  isBot: boolean;
+}
+
+export type ParseResult = { ok: true; session: ParsedSession } | { ok: false; tried: Array<{ format: ImportFormat; problem: string }> };
+
+const AUTH_KEY_BYTES = 256;
+
+/** Why a parsed session cannot be right, or undefined when it looks sound. */
+function implausible(data: StringSessionData): string | undefined {
+  if (data.authKey.length !== AUTH_KEY_BYTES) return `the auth key has ${data.authKey.length} bytes, not ${AUTH_KEY_BYTES}`;
+  const dc = data.primaryDcs.main;
+  if (!Number.isInteger(dc.id) || dc.id < 1 || dc.id > 5) return `data center ${dc.id} does not exist`;
+  if (!Number.isInteger(dc.port) || dc.port < 1 || dc.port > 65535) return `port ${dc.port} is not valid`;
+  if (dc.ipAddress === '' || /[^0-9a-fA-F.:]/.test(dc.ipAddress)) return `"${dc.ipAddress.slice(0, 40)}" is not an IP address`;
+  return undefined;
+}
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message.replace(/\s+/g, ' ').slice(0, 120) : 'unreadable';
+}
+
+const STRING_PARSERS: Record<StringFormat, (text: string) => ParsedSession> = {
+  mtcute: (t) => {
+    const data = readStringSession(t);
+    return { format: 'mtcute', data, userId: data.self?.userId ?? null, isBot: data.self?.isBot ?? false };
+  },
+  telethon: (t) => {
+    // Telethon: "1" + urlsafe base64 of dc(1) ip(4|16) port(2) key(256): 353 or 369 characters.
+    if (t.length !== 353 && t.length !== 369) throw new Error(`a Telethon string has 353 or 369 characters, this one ${t.length}`);
+    return { format: 'telethon', data: convertFromTelethonSession(parseTelethonSession(t)), userId: null, isBot: false };
+  },
+  pyrogram: (t) => {
+    if (![351, 356, 362].includes(t.length)) throw new Error(`a Pyrogram string has 351, 356 or 362 characters, this one ${t.length}`);
+    const p = parsePyrogramSession(t);
+    return { format: 'pyrogram', data: convertFromPyrogramSession(p), userId: p.userId, isBot: p.isBot };
+  },
+  gramjs: (t) => {
+    const p = parseGramjsSession(t);
+    if (!/^[\d.]+$|:/.test(p.ipAddress)) throw new Error('no IP address where GramJS keeps it');
+    return { format: 'gramjs', data: convertFromGramjsSession(p), userId: null, isBot: false };
+  },
+  mtkruto: (t) => ({ format: 'mtkruto', data: convertFromMtkrutoSession(parseMtkrutoSession(t)), userId: null, isBot: false }),
+};
+
+/** Reads a session string in `format`, or in the first format it fits when none is given. */
+export function parseSessionString(text: string, format?: StringFormat): ParseResult {
+  const t = text.trim();
+  const tried: Array<{ format: ImportFormat; problem: string }> = [];
+  for (const f of format ? [format] : STRING_FORMATS) {
+    try {
+      const session = STRING_PARSERS[f](t);
+      const bad = implausible(session.data);
+      if (bad) {
+        tried.push({ format: f, problem: bad });
+        continue;
+      }
+      return { ok: true, session };
+    } catch (e) {
+      tried.push({ format: f, problem: reason(e) });
+    }
+  }
+  return { ok: false, tried };
+}
+
+export function fromForeignFile(file: ForeignSessionFile): ParseResult {
+  try {
+    let session: ParsedSession;
+    if (file.format === 'telethon-file') {
+      const ipv6 = file.serverAddress.includes(':');
+      session = {
+        format: file.format,
+        data: convertFromTelethonSession({ dcId: file.dcId, ipAddress: file.serverAddress, ipv6, port: file.port, authKey: file.authKey }),
+        userId: null,
+        isBot: false,
+      };
+    } else {
+      const data = convertFromPyrogramSession({ dcId: file.dcId, isTest: file.testMode, authKey: file.authKey, userId: file.userId ?? 0, isBot: file.isBot });
+      session = { format: file.format, data, userId: file.userId, isBot: file.isBot };
+    }
+    const bad = implausible(session.data);
+    return bad ? { ok: false, tried: [{ format: file.format, problem: bad }] } : { ok: true, session };
+  } catch (e) {
+    return { ok: false, tried: [{ format: file.format, problem: reason(e) }] };
+  }
+}
+
+/** Reads the first account of a Telegram Desktop `tdata` folder. */
+export async function fromTdata(path: string, opts: { passcode?: string; accountIndex?: number } = {}): Promise<ParseResult> {
+  try {
+    const data = await convertFromTdata({ path, ...(opts.passcode !== undefined ? { passcode: opts.passcode } : {}) }, opts.accountIndex ?? 0);
+    const bad = implausible(data);
+    if (bad) return { ok: false, tried: [{ format: 'tdata', problem: bad }] };
+    return { ok: true, session: { format: 'tdata', data, userId: data.self?.userId ?? null, isBot: data.self?.isBot ?? false } };
+  } catch (e) {
+    return { ok: false, tried: [{ format: 'tdata', problem: reason(e) }] };
+  }
+}
+
+export type VerifyResult = { ok: true; session: VerifiedSession } | { ok: false; failure: Failure };
+
+/**
+ * Connects with the session in memory and asks getMe. Never `start()`: on a revoked key that
+ * would log out and try a phone login. Nothing is stored here.
+ */
+export async function verifySession(api: TelegramApi, parsed: ParsedSession, proxy: ProxySpec | null, timeoutMs = 30_000): Promise<VerifyResult> {
+  const mem = new MemoryStorage();
+  const built = buildClient({ apiId: api.apiId, apiHash: api.apiHash, storage: mem, log: api.log, proxy, override: api.override, disableUpdates: true });
+  try {
+    await built.client.importSession(parsed.data, true);
+    await built.client.connect();
+    const user = await built.client.withParams({ floodSleepThreshold: 0, timeout: timeoutMs }).getMe();
+    const snapshot = await layOut(api, await built.client.exportSession());
+    return { ok: true, session: verifiedFrom(built, user, snapshot) };
+  } catch (e) {
+    await built.destroy();
+    return { ok: false, failure: classify(e, { viaProxy: built.viaProxy }) };
+  }
+}
+
+/** The production DC table, for building sessions in tests and tools. */
+export const PRODUCTION_DCS = DC_MAPPING_PROD;

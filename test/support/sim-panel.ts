@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { openApp, type App, type AppOptions } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { silentLogger } from '../../src/log.ts';
+import { createAndOpenWorld, type CreateWorldOptions } from '../../src/sim/create.ts';
+import type { SimWorld, WorldSummary } from '../../src/sim/world.ts';
+import { tempDir } from './tmp.ts';
+
+/** A data folder and a simulated world, and Apps opened over them (closed after the test by the caller). */
+export interface SimPanel {
+  dir: string;
+  worldPath: string;
+  world: SimWorld;
+  summary: WorldSummary;
+  config: Config;
+  env: Record<string, string>;
+  open(opts?: AppOptions): App;
+  close(): Promise<void>;
+}
+
+export function simPanel(world: CreateWorldOptions = {}, env: Record<string, string> = {}): SimPanel {
+  const dir = tempDir('tp-panel-');
+  const worldPath = join(dir, 'world.db');
+  const created = createAndOpenWorld(worldPath, { accounts: 3, users: 10, groups: 4, seed: 7, ...world });
+  const fullEnv = { DATA_DIR: join(dir, 'data'), TELEGRAM_SIM: worldPath, PANEL_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', ...env };
+  const config = loadConfig(fullEnv);
+  const apps: App[] = [];
+  return {
+    dir,
+    worldPath,
+    world: created.world,
+    summary: created.summary,
+    config,
+    env: fullEnv,
+    open(opts: AppOptions = {}) {
+      const app = openApp(config, { log: silentLogger, ...opts });
+      apps.push(app);
+      return app;
+    },
+    async close() {
+      for (const a of apps.splice(0)) await a.close().catch(() => undefined);
+      created.world.close();
+    },
+  };
+}
