@@ -111,7 +111,7 @@ beforeAll(async () => {
   [A, B] = await Promise.all([login(0), login(1)]);
   idA = (await A.me()).userId;
   idB = (await B.me()).userId;
-});
+}, 90_000);
 
 afterAll(async () => {
   for (const s of sessions) await s.close();
@@ -267,6 +267,9 @@ describe('comment', () => {
 
     const answer = await B.comment({ ...post(postId), commentId: messageId }, 'agreed');
     expect(world.messages(disc).find((m) => m.id === answer.messageId)).toMatchObject({ fromUserId: idB, replyTo: messageId, topId: copy.id });
+    // A comment link points at the comment in the discussion group, which each account finds through the post.
+    expect(await B.react({ ...post(postId), commentId: messageId }, '👍')).toBe('done');
+    expect(world.reactions(disc, messageId)).toEqual([{ userId: idB, emoji: '👍' }]);
   });
 
   it('refuses a post without comments', async () => {
@@ -277,6 +280,15 @@ describe('comment', () => {
     const f = await refusal(() => A.comment({ chat: { username: 'quiet_news_x' }, messageId }, 'hello'));
     expect(f).toMatchObject({ kind: 'not_allowed', code: 'NO_COMMENTS' });
     expect(f.message).toContain('this post has no comments');
+  });
+
+  it('in a forum, replies inside the topic', async () => {
+    const forum = chats().find((c) => c.forum === 1)! as ChatRow & { username: string };
+    const topic = world.db.prepare('SELECT id FROM topics WHERE chat_id = ? ORDER BY id LIMIT 1').get(forum.id) as { id: number };
+    const msg = world.db.prepare('SELECT id FROM channel_messages WHERE chat_id = ? AND top_id = ? AND service IS NULL ORDER BY id LIMIT 1').get(forum.id, topic.id) as { id: number };
+    expect(await A.join({ kind: 'public', username: forum.username })).toBe('done');
+    const { messageId } = await A.comment({ chat: { username: forum.username }, messageId: msg.id, topicId: topic.id }, 'in the topic');
+    expect(world.messages(String(forum.id)).find((m) => m.id === messageId)).toMatchObject({ fromUserId: idA, replyTo: msg.id, topId: topic.id });
   });
 
   it('in a group, replies to the message', async () => {

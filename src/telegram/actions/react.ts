@@ -1,5 +1,6 @@
 import type { TelegramClient, tl } from '@mtcute/node';
 import type { ActionOutcome, MessageTarget } from '../../core/session.ts';
+import { isRpcError } from '../errors.ts';
 import { absorbUpdates, getMessage, isChannelPeer, refuse, resolveMessage, toInputChannel } from './common.ts';
 
 /**
@@ -41,7 +42,14 @@ export async function react(client: TelegramClient, target: MessageTarget, emoji
   if (wanted === '') refuse('bad_request', 'REACTION_EMPTY', 'no emoji given');
   const { peer, msgId, label } = await resolveMessage(client, target);
 
-  const allowed = await allowedReactions(client, peer);
+  let allowed: tl.TypeChatReactions | undefined;
+  try {
+    allowed = await allowedReactions(client, peer);
+  } catch (e) {
+    // A guest (reacting to a comment without joining the discussion group) may not read the
+    // group's settings; Telegram still judges the reaction itself (REACTION_INVALID).
+    if (!isRpcError(e, 'CHANNEL_PRIVATE')) throw e;
+  }
   let emoticon = wanted;
   if (allowed?._ === 'chatReactionsNone') refuse('not_allowed', 'REACTION_NOT_ALLOWED', `reactions are turned off in this chat (${label})`);
   if (allowed?._ === 'chatReactionsSome') {
