@@ -49,6 +49,9 @@ rule('not_found', 'no such user, chat or message', [
   'CHANNEL_INVALID',
   'CHAT_ID_INVALID',
   'INPUT_USER_DEACTIVATED',
+  'REPLY_MESSAGE_ID_INVALID',
+  'CONTACT_ID_INVALID',
+  'TOPIC_ID_INVALID',
 ]);
 rule('privacy_restricted', "the person's privacy settings forbid this", [
   'USER_PRIVACY_RESTRICTED',
@@ -78,6 +81,8 @@ rule('not_allowed', 'Telegram does not allow this here', [
   'BOT_METHOD_INVALID',
   'USER_KICKED',
   'MSG_ID_NOT_DISCUSSION',
+  'TOPIC_CLOSED',
+  'TOPIC_DELETED',
 ]);
 rule('bad_request', 'Telegram refused the request as malformed', [
   'OPTION_INVALID',
