@@ -272,6 +272,26 @@ export class Fleet implements AccountPool {
     if (f.kind === 'revoked' || f.kind === 'banned' || f.kind === 'frozen' || f.kind === 'duplicate_session') this.accountEnded(accountId, f);
   }
 
+  /** Takes the account out of the live set at once (no caller gets it again), then closes it. */
+  private drop(accountId: number): void {
+    const live = this.live.get(accountId);
+    if (!live) return;
+    this.live.delete(accountId);
+    this.emit({ type: 'disconnected', accountId });
+    // The lease goes only once the connection is closed, so no other process overlaps it.
+    const closing = live.session
+      .close()
+      .catch(() => undefined)
+      .then(() => {
+        if (!this.live.has(accountId) && !this.stopped) this.o.leases.release(accountId, this.owner);
+      })
+      .finally(() => this.closing.delete(closing));
+    this.closing.add(closing);
+  }
+
+  private readonly closing = new Set<Promise<void>>();
+  private stopped = false;
+
   private onSessionClosed(accountId: number): void {
     if (this.live.delete(accountId)) {
       this.o.leases.release(accountId, this.owner);
@@ -283,8 +303,7 @@ export class Fleet implements AccountPool {
     const status: AccountStatus = f.kind === 'duplicate_session' ? 'error' : (f.kind as AccountStatus);
     const cur = this.o.store.rawStatus(accountId);
     if (cur && (cur.status !== status || cur.reason !== f.message)) this.setStatus(accountId, status, f.message);
-    const live = this.live.get(accountId);
-    if (live) void live.session.close();
+    this.drop(accountId);
     if (f.kind === 'duplicate_session') this.scheduleRetry(accountId);
   }
 
@@ -350,7 +369,14 @@ export class Fleet implements AccountPool {
       this.setStatus(id, 'error', 'another telegram-panel took over this account');
       const live = this.live.get(id);
       this.live.delete(id);
-      if (live) void live.session.close();
+      this.emit({ type: 'disconnected', accountId: id });
+      if (live) {
+        const closing = live.session
+          .close()
+          .catch(() => undefined)
+          .finally(() => this.closing.delete(closing));
+        this.closing.add(closing);
+      }
     }
   }
 
@@ -399,8 +425,10 @@ export class Fleet implements AccountPool {
     this.stopCtl.abort();
     await Promise.allSettled([...this.connecting.values()]);
     await Promise.allSettled([...this.live.values()].map((l) => l.session.close()));
+    await Promise.allSettled([...this.closing]);
     this.live.clear();
     this.o.leases.releaseAll(this.owner);
+    this.stopped = true;
     await Promise.allSettled([this.heartbeat, ...[...this.retries.values()].map((r) => r.timer)]);
   }
 }

@@ -161,16 +161,17 @@ export class ImportService {
         snapshot,
         now,
       );
+      // The session belongs to the operator's other copy too: close, never log out. Closed
+      // before anyone may connect the stored account, so the key is never live twice here.
+      await verified.session.close();
       const account = this.o.store.get(id, now)!;
       this.o.log.info({ accountId: id, format: parsed.format }, 'account imported');
       this.o.onStored?.(account);
       return { ok: true, account, format: parsed.format };
     } catch (e) {
+      await verified.session.close();
       if (e instanceof AccountExistsError) return { ok: false, error: { kind: 'already_exists', accountId: e.existingId, message: e.message } };
       throw e;
-    } finally {
-      // The session belongs to the operator's other copy too: close, never log out.
-      await verified.session.close();
     }
   }
 }

@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../app.ts';
+import { isTelegramFailure, type Failure } from '../core/failures.ts';
+import { simPanel, type SimPanel } from '../../test/support/sim-panel.ts';
+
+let panel: SimPanel;
+afterEach(async () => {
+  await panel.close();
+});
+
+/** Enrols a simulated account through the real login path; returns its id. */
+async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<number> {
+  const start = await app.logins.start(acc.phone);
+  if (start.step !== 'code') throw new Error(JSON.stringify(start));
+  let step = await app.logins.code(start.loginId, acc.code);
+  if (step.step === 'password') step = await app.logins.password(step.loginId, acc.password ?? '');
+  if (step.step !== 'done') throw new Error(JSON.stringify(step));
+  return step.account.id;
+}
+
+async function failureOf(p: Promise<unknown>): Promise<Failure> {
+  try {
+    await p;
+  } catch (e) {
+    if (isTelegramFailure(e)) return e.failure;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('Fleet against the simulator', () => {
+  it('restores every enabled account, skips disabled and banned ones, and releases leases on close', async () => {
+    panel = simPanel({ accounts: 4 });
+    const first = panel.open();
+    const ids: number[] = [];
+    for (const acc of panel.summary.accounts) ids.push(await enrol(first, acc));
+    first.accounts.setEnabled(ids[1]!, false);
+    first.accounts.setStatus(ids[2]!, 'banned', 'USER_DEACTIVATED_BAN', first.clock.now());
+    await first.close();
+
+    const app = panel.open();
+    const report = await app.fleet.start();
+    expect(report.connected.sort()).toEqual([ids[0], ids[3]].sort());
+    expect(report.skipped.map((s) => s.accountId).sort()).toEqual([ids[1], ids[2]].sort());
+    expect(app.fleet.liveIds().sort()).toEqual([ids[0], ids[3]].sort());
+    expect(app.db.prepare('SELECT count(*) AS n FROM account_leases').get()).toEqual({ n: 2 });
+    const pool = app.fleet.accounts();
+    expect(pool.map((a) => a.id)).not.toContain(ids[1]);
+    expect(pool.find((a) => a.id === ids[0])?.status).toBe('active');
+    await app.close();
+    const check = panel.open();
+    expect(check.db.prepare('SELECT count(*) AS n FROM account_leases').get()).toEqual({ n: 0 });
+  });
+
+  it('marks revoked and banned accounts from the answers to getMe and keeps their keys', async () => {
+    panel = simPanel({ accounts: 3 });
+    const app = panel.open();
+    const a = await enrol(app, panel.summary.accounts[0]!);
+    const b = await enrol(app, panel.summary.accounts[1]!);
+    panel.world.setFault(panel.summary.accounts[0]!.phone, 'revoked');
+    panel.world.setFault(panel.summary.accounts[1]!.phone, 'banned');
+    expect(await failureOf(app.fleet.session(a))).toMatchObject({ kind: 'revoked', code: 'AUTH_KEY_UNREGISTERED' });
+    expect(await failureOf(app.fleet.session(b))).toMatchObject({ kind: 'banned', code: 'USER_DEACTIVATED_BAN' });
+    expect(app.accounts.get(a, app.clock.now())).toMatchObject({ status: 'revoked', statusReason: expect.stringContaining('AUTH_KEY_UNREGISTERED') });
+    expect(app.accounts.get(b, app.clock.now())).toMatchObject({ status: 'banned' });
+    // Kept, with their keys, and not retried on the next restore.
+    expect(app.accounts.sessions.authKeyDcs(a)).toHaveLength(1);
+    expect(app.accounts.sessions.authKeyDcs(b)).toHaveLength(1);
+    expect(app.fleet.isLive(a) || app.fleet.isLive(b)).toBe(false);
+    const report = await app.fleet.start();
+    expect(report.skipped.map((s) => s.accountId).sort()).toEqual([a, b].sort());
+  });
+
+  it('notices a session revoked or frozen while connected, from any call', async () => {
+    panel = simPanel({ accounts: 3, groups: 2 });
+    const app = panel.open();
+    const a = await enrol(app, panel.summary.accounts[0]!);
+    const b = await enrol(app, panel.summary.accounts[1]!);
+    const sa = await app.fleet.session(a);
+    const sb = await app.fleet.session(b);
+    panel.world.setFault(panel.summary.accounts[0]!.phone, 'session_revoked');
+    panel.world.setFault(panel.summary.accounts[1]!.phone, 'frozen');
+    expect((await failureOf(sa.me())).kind).toBe('revoked');
+    expect(app.accounts.get(a, app.clock.now())).toMatchObject({ status: 'revoked', statusReason: expect.stringContaining('SESSION_REVOKED') });
+    expect(app.fleet.isLive(a)).toBe(false);
+    // Frozen accounts may read but not write.
+    await sb.me();
+    const username = panel.summary.usernames[0]!;
+    expect((await failureOf(sb.block(username))).kind).toBe('frozen');
+    expect(app.accounts.get(b, app.clock.now())?.status).toBe('frozen');
+    expect(app.accounts.sessions.authKeyDcs(a)).toHaveLength(1);
+    expect(app.accounts.sessions.authKeyDcs(b)).toHaveLength(1);
+  });
+
+  it('records flood waits per action kind and peer floods; every status survives a restart', async () => {
+    panel = simPanel({ accounts: 3 });
+    const app = panel.open();
+    const a = await enrol(app, panel.summary.accounts[0]!);
+    const b = await enrol(app, panel.summary.accounts[1]!);
+    const c = await enrol(app, panel.summary.accounts[2]!);
+    const now = app.clock.now();
+    app.fleet.reportFailure(a, 'join', { kind: 'flood_wait', code: 'FLOOD_WAIT_X', seconds: 3600, message: 'wait' });
+    app.fleet.reportFailure(b, 'pm', { kind: 'peer_flood', code: 'PEER_FLOOD', message: 'limited (PEER_FLOOD)' });
+    app.fleet.reportFailure(b, 'reaction', { kind: 'flood_wait', code: 'FLOOD_WAIT_X', seconds: 60, message: 'wait' });
+    app.fleet.reportFailure(c, 'reaction', { kind: 'not_allowed', code: 'REACTION_INVALID', message: 'no' });
+    app.accounts.setEnabled(c, false);
+    const before = app.fleet.accounts();
+    await app.close();
+
+    const again = panel.open();
+    const pool = again.fleet.accounts();
+    expect(pool).toEqual(before);
+    const pa = pool.find((x) => x.id === a)!;
+    expect(pa.status).toBe('flood_wait');
+    expect(pa.parkedUntil.join).toBeGreaterThanOrEqual(now + 3600_000);
+    expect(pa.parkedUntil.reaction).toBeUndefined();
+    const pb = pool.find((x) => x.id === b)!;
+    // A peer flood is not hidden by a later flood wait.
+    expect(pb).toMatchObject({ status: 'peer_flood', statusReason: 'limited (PEER_FLOOD)' });
+    expect(pb.parkedUntil.reaction).toBeGreaterThan(now);
+    expect(pool.find((x) => x.id === c)).toBeUndefined();
+    expect(again.accounts.get(c, again.clock.now())).toMatchObject({ status: 'disabled', enabled: false });
+    // Connecting keeps the waits and the peer flood.
+    await again.fleet.start();
+    expect(again.accounts.get(a, again.clock.now())?.status).toBe('flood_wait');
+    expect(again.accounts.get(b, again.clock.now())?.status).toBe('peer_flood');
+  });
+
+  it('refuses to connect an account another panel holds, naming it, until that one lets go', async () => {
+    panel = simPanel({ accounts: 2 });
+    const one = panel.open();
+    const id = await enrol(one, panel.summary.accounts[0]!);
+    await one.fleet.session(id);
+    const two = panel.open();
+    const refused = await failureOf(two.fleet.session(id));
+    expect(refused.code).toBe('LEASE_HELD');
+    expect(refused.message).toContain(`#${id} ${panel.summary.accounts[0]!.phone}`);
+    expect(refused.message).toContain(`process ${process.pid}`);
+    expect(two.fleet.isLive(id)).toBe(false);
+    await one.close();
+    const s = await two.fleet.session(id);
+    expect((await s.me()).phone).toBe(panel.summary.accounts[0]!.phone);
+  });
+
+  it('ends a duplicated session with an error status and disconnects', async () => {
+    panel = simPanel({ accounts: 2 });
+    const app = panel.open();
+    const id = await enrol(app, panel.summary.accounts[0]!);
+    const s = await app.fleet.session(id);
+    panel.world.setFault(panel.summary.accounts[0]!.phone, 'duplicated');
+    expect((await failureOf(s.me())).kind).toBe('duplicate_session');
+    expect(app.accounts.get(id, app.clock.now())).toMatchObject({ status: 'error', statusReason: expect.stringContaining('AUTH_KEY_DUPLICATED') });
+    expect(app.fleet.isLive(id)).toBe(false);
+  });
+});
