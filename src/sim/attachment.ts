@@ -8,14 +8,15 @@
 import { ConnectionClosedError } from '@fuman/net';
 import { IntermediatePacketCodec, type tl } from '@mtcute/core';
 import type { TelegramTransport, RpcCallMiddleware } from '@mtcute/core';
-import type { ICryptoProvider } from '@mtcute/core/utils.js';
+import { readStringSession, type ICryptoProvider } from '@mtcute/core/utils.js';
 import { authKeyIdOf, SimConnection, type WireServer } from './mtproto/wire.ts';
 import { ServerHandshake } from './mtproto/handshake.ts';
 import type { SimWorld } from './world.ts';
 
 /** The parts of a TelegramClient the simulator uses (mtcute's TelegramClient has them all). */
 export interface BindableClient {
-  storage: { provider: { authKeys: { get(dc: number): Promise<Uint8Array | null> | Uint8Array | null } } };
+  /** Read for the auth key it carries: that key is the client's identity in the world. */
+  exportSession(): Promise<string>;
   onServerUpdate: { emit(update: tl.TypeUpdates): void };
 }
 
@@ -86,7 +87,7 @@ export class SimAttachmentImpl implements SimAttachment {
     this.middleware = async (ctx) => {
       if (this.closed) throw new Error('the simulator attachment is closed');
       const request = unwrap(ctx.request);
-      const keyId = await this.identify(ctx.manager.getPrimaryDcId());
+      const keyId = await this.identify();
       return this.world.call(this, keyId, request, { timeout: ctx.params?.timeout, abortSignal: ctx.params?.abortSignal });
     };
   }
@@ -133,19 +134,23 @@ export class SimAttachmentImpl implements SimAttachment {
     this.client.onServerUpdate.emit(update);
   }
 
+  /** The auth key of the client's primary DC as its storage holds it (null before the first key exchange). */
   private async storedKey(): Promise<Uint8Array | null> {
     if (!this.client) return null;
-    for (const dc of [2, 1, 3, 4, 5]) {
-      const key = await this.client.storage.provider.authKeys.get(dc);
-      if (key) return key;
+    let session: string;
+    try {
+      session = await this.client.exportSession();
+    } catch {
+      // mtcute refuses to export before a key exists ("Auth key is not ready yet").
+      return null;
     }
-    return null;
+    return readStringSession(session).authKey;
   }
 
-  /** Which auth key the client uses for its primary DC: from its storage, or the handshake in progress. */
-  private async identify(dcId: number): Promise<string> {
+  /** Which auth key the client uses: from its storage, or the one the key exchange in progress produces. */
+  private async identify(): Promise<string> {
     if (!this.client) throw new Error('call SimAttachment.bind(client) before the client makes requests');
-    let key = await this.client.storage.provider.authKeys.get(dcId);
+    let key = await this.storedKey();
     if (!key) {
       if (!this.handshakeKey) {
         await new Promise<void>((resolve, reject) => {
@@ -156,9 +161,9 @@ export class SimAttachmentImpl implements SimAttachment {
           });
         });
       }
-      key = (await this.client.storage.provider.authKeys.get(dcId)) ?? this.handshakeKey!;
+      key = (await this.storedKey()) ?? this.handshakeKey!;
     }
-    if (this.lastKey?.bytes !== key) this.lastKey = { bytes: key, id: hex(authKeyIdOf(key)) };
+    if (!this.lastKey || hex(this.lastKey.bytes) !== hex(key)) this.lastKey = { bytes: key, id: hex(authKeyIdOf(key)) };
     return this.lastKey.id;
   }
 }

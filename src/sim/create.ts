@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.ts';
 import { DEFAULT_BUDGETS } from './faults.ts';
-import { CHAT_SUFFIXES, FIRST_NAMES, LAST_NAMES, PHRASES, POLL_QUESTIONS, Rng, TOPICS } from './rng.ts';
+import { CHANNEL_SUFFIXES, CHAT_SUFFIXES, FIRST_NAMES, LAST_NAMES, PHRASES, POLL_QUESTIONS, Rng, TOPICS } from './rng.ts';
 import { makeVerifier } from './srp.ts';
 import { openWorld, type SimWorld, type WorldSummary } from './world.ts';
 import { addBoxMessage, addChannelMessage } from './write.ts';
@@ -226,8 +226,8 @@ function seed(world: SimWorld, o: Required<CreateWorldOptions>): void {
   for (let g = 0; g < o.groups; g++) {
     const plan = PLANS[g % PLANS.length]!;
     const topic = rng.pick(TOPICS);
-    const title = `${topic} ${rng.pick(CHAT_SUFFIXES)}${g >= PLANS.length ? ` ${Math.floor(g / PLANS.length) + 1}` : ''}`;
     const kind = plan === 'basic_group' ? 'group' : plan === 'public_channel' || plan === 'private_channel' ? 'channel' : 'supergroup';
+    const title = `${topic} ${rng.pick(kind === 'channel' ? CHANNEL_SUFFIXES : CHAT_SUFFIXES)}${g >= PLANS.length ? ` ${Math.floor(g / PLANS.length) + 1}` : ''}`;
     const isPublic = plan === 'public_group' || plan === 'public_channel' || plan === 'request_group' || plan === 'forum';
     const id = kind === 'group' ? 900_000 + g * 37 + rng.int(0, 30) : 1_900_000_000 + g * 1009 + rng.int(0, 999);
     const username = isPublic ? uniqueName(`${topic}_${plan === 'public_channel' ? 'news' : 'chat'}_${g + 1}`) : null;
@@ -309,6 +309,8 @@ function seed(world: SimWorld, o: Required<CreateWorldOptions>): void {
     }
   }
 
+  // Real accounts have long histories: start every message box somewhere past zero.
+  db.prepare('UPDATE users SET pts = pts + 100 + (id % 900)').run();
   if (o.faults === 'default') for (const b of DEFAULT_BUDGETS) world.setBudget(b.method, b.max, b.windowMs);
   // Seeding pushed nothing to anyone: start the event log afresh.
   db.prepare('DELETE FROM events').run();

@@ -64,7 +64,8 @@ export const TOPICS = [
   'Design', 'Running', 'Books', 'Coffee', 'Python', 'Hiking', 'Movies',
 ];
 
-export const CHAT_SUFFIXES = ['Club', 'Hub', 'Chat', 'Community', 'Lounge', 'Corner', 'Daily', 'News'];
+export const CHAT_SUFFIXES = ['Club', 'Hub', 'Chat', 'Community', 'Lounge', 'Corner'];
+export const CHANNEL_SUFFIXES = ['News', 'Daily', 'Digest', 'Updates'];
 
 export const PHRASES = [
   'Good morning everyone!',

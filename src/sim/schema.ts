@@ -31,8 +31,9 @@ export const SIM_MIGRATIONS: readonly Migration[] = [
         srp_salt2 BLOB,
         srp_v BLOB,
         state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'banned', 'frozen')),
-        -- the user's common message box (private chats and basic groups)
-        pts INTEGER NOT NULL DEFAULT 0,
+        -- the user's common message box (private chats and basic groups); never 0, as on
+        -- Telegram (mtcute treats pts 0 as "no state" and refetches it)
+        pts INTEGER NOT NULL DEFAULT 1,
         last_box_id INTEGER NOT NULL DEFAULT 0,
         created_at INTEGER NOT NULL
       );

@@ -107,7 +107,7 @@ function checkIsWorld(path: string): void {
   try {
     db = openSqlite(path, { readonly: true, migrations: SIM_MIGRATIONS });
   } catch (e) {
-    if (e instanceof StoreError) throw new InputError(`${path} is not a simulator world (${e.message})`);
+    if (e instanceof StoreError) throw new InputError(`${path} is not a simulator world (not a usable SQLite file); it was left untouched`);
     throw e;
   }
   try {

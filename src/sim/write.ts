@@ -43,6 +43,8 @@ export function addBoxMessage(
   db: Db,
   now: number,
   m: { ownerId: number; peerKind: 'user' | 'chat'; peerId: number; fromId: number; text: string },
+  /** Set for messages the owner's own request did not produce (e.g. a bot's reply), so they are pushed to it. */
+  actor: string | null = null,
 ): BoxMessageRow {
   const u = db.prepare('UPDATE users SET pts = pts + 1, last_box_id = last_box_id + 1 WHERE id = ? RETURNING pts, last_box_id').get(m.ownerId) as {
     pts: number;
@@ -63,7 +65,7 @@ export function addBoxMessage(
     `INSERT INTO box_messages (owner_id, id, pts, peer_kind, peer_id, from_id, out, text, date)
      VALUES (@owner_id, @id, @pts, @peer_kind, @peer_id, @from_id, @out, @text, @date)`,
   ).run(row);
-  db.prepare("INSERT INTO events (kind, user_id, msg_id, at) VALUES ('box', ?, ?, ?)").run(m.ownerId, row.id, now);
+  db.prepare("INSERT INTO events (kind, user_id, msg_id, actor, at) VALUES ('box', ?, ?, ?, ?)").run(m.ownerId, row.id, actor, now);
   return row;
 }
 

@@ -17,7 +17,7 @@ import {
   resolveInput,
   type Resolved,
 } from './tl.ts';
-import { budgetExceeded, hasFault } from './limits.ts';
+import { budgetExceeded, getBudget, hasFault } from './limits.ts';
 
 /** Emoji every chat without its own list accepts (Telegram's standard set, abridged). */
 export const STANDARD_REACTIONS = ['👍', '👎', '❤', '🔥', '🥰', '👏', '😁', '🤔', '🤯', '😱', '🤬', '😢', '🎉', '🤩', '🤮', '💩', '🙏', '👌', '🕊', '🤡', '🥱', '🥴', '😍', '🐳', '❤‍🔥', '🌚', '🌭', '💯', '🤣', '⚡', '🍌', '🏆', '💔', '🤨', '😐', '🍓', '🍾', '💋', '🖕', '😈', '😴', '😭', '🤓', '👻', '👨‍💻', '👀', '🎃', '🙈', '😇', '😨', '🤝', '✍', '🤗', '🫡', '🎅', '🎄', '☃', '💅', '🤪', '🗿', '🆒', '💘', '🙉', '🦄', '😘', '💊', '🙊', '😎', '👾', '🤷‍♂', '🤷', '🤷‍♀', '😡'];
@@ -73,11 +73,37 @@ function sendPrivate(ctx: CallContext, to: UserRow, req: tl.messages.RawSendMess
     const blockedMe = ctx.db.prepare('SELECT 1 FROM blocks WHERE user_id = ? AND blocked_id = ?').get(to.id, ctx.me.id) !== undefined;
     // A recipient who blocked the sender never gets the message; the sender sees it as sent.
     if (!blockedMe) addBoxMessage(ctx.db, ctx.now, { ownerId: to.id, peerKind: 'user', peerId: ctx.me.id, fromId: ctx.me.id, text: req.message });
-    ctx.db
-      .prepare('INSERT INTO deliveries (from_id, to_id, text, random_id, msg_id, stranger, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(ctx.me.id, to.id, req.message, req.randomId.toString(), mine.id, stranger ? 1 : 0, ctx.now);
+    // Talking to Telegram's own @SpamBot is not outreach: it stays out of the delivery log.
+    if (!isSpamBot(to)) {
+      ctx.db
+        .prepare('INSERT INTO deliveries (from_id, to_id, text, random_id, msg_id, stranger, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(ctx.me.id, to.id, req.message, req.randomId.toString(), mine.id, stranger ? 1 : 0, ctx.now);
+    }
   }
+  if (isSpamBot(to)) spamBotReply(ctx, to);
   return boxResult(ctx, mine, req.randomId);
+}
+
+const isSpamBot = (u: UserRow): boolean => u.kind === 'bot' && u.username?.toLowerCase() === 'spambot';
+
+/** @SpamBot tells an account whether it may message strangers, as Telegram's does. */
+function spamBotReply(ctx: CallContext, bot: UserRow): void {
+  const limitedByFault = hasFault(ctx, 'peer_flood');
+  const budget = getBudget(ctx.db, 'peer_flood');
+  let until: number | null = null;
+  if (!limitedByFault && budget) {
+    const rows = ctx.db
+      .prepare('SELECT at FROM deliveries WHERE from_id = ? AND stranger = 1 AND at > ? ORDER BY at')
+      .all(ctx.me.id, ctx.now - budget.windowMs) as Array<{ at: number }>;
+    if (rows.length >= budget.max) until = rows[rows.length - budget.max]!.at + budget.windowMs;
+  }
+  const text =
+    limitedByFault || until !== null
+      ? 'Unfortunately, some actions can trigger a harsh response from our anti-spam systems. ' +
+        'While the account is limited, you will not be able to send messages to people who do not have your number in their phone contacts.' +
+        (until !== null ? ` Your account will be automatically released on ${new Date(until).toUTCString()}.` : '')
+      : "Good news, no limits are currently applied to your account. You're free as a bird!";
+  addBoxMessage(ctx.db, ctx.now, { ownerId: ctx.me.id, peerKind: 'user', peerId: bot.id, fromId: bot.id, text }, 'bot');
 }
 
 function boxResult(ctx: CallContext, mine: BoxMessageRow, randomId: Long): tl.RawUpdates {

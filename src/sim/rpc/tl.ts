@@ -173,6 +173,16 @@ export function reactionsTl(ctx: Ctx, chatId: number, msgId: number): tl.RawMess
 
 export function channelMessageTl(ctx: Ctx, m: ChannelMessageRow, chat: ChatRow, peers: PeerSet): tl.TypeMessage {
   peers.chat(chat.id).user(m.from_user_id);
+  if (m.service?.startsWith('topic:')) {
+    return {
+      _: 'messageService',
+      id: m.id,
+      peerId: { _: 'peerChannel', channelId: chat.id },
+      fromId: m.from_user_id ? { _: 'peerUser', userId: m.from_user_id } : undefined,
+      date: sec(m.date),
+      action: { _: 'messageActionTopicCreate', title: m.service.slice('topic:'.length), iconColor: 0x6fb9f0 },
+    };
+  }
   const msg: tl.RawMessage = {
     _: 'message',
     id: m.id,

@@ -1,0 +1,39 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { createWorld } from '../../../sim/index.ts';
+import type { CliContext } from '../context.ts';
+import { table } from '../table.ts';
+
+export function registerDemo(program: Command, ctx: CliContext): void {
+  program
+    .command('demo')
+    .description('create a temporary simulated Telegram world and show what is in it (no credentials needed)')
+    .option('--seed <seed>', 'the same seed builds the same world', 'demo')
+    .action((o: { seed: string }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'telegram-panel-demo-'));
+      const world = join(dir, 'world.db');
+      const summary = createWorld(world, { seed: o.seed, accounts: 5, users: 60, groups: 8 });
+      ctx.emit({ world, ...summary }, () =>
+        [
+          `A simulated Telegram world was created in ${world}`,
+          '',
+          'Accounts (yours; log in with the phone, code and 2FA password):',
+          table(['phone', 'code', '2FA password', 'username'], summary.accounts.map((a) => [a.phone, a.code, a.password ?? '-', `@${a.username}`])),
+          '',
+          'Groups and channels to join:',
+          table(['title', 'link'], summary.groups.map((g) => [g.title, g.link])),
+          '',
+          'Posts to react to, vote in and comment on:',
+          table(['link', 'comments', 'poll'], summary.posts.map((p) => [p.link, p.hasComments ? 'yes' : 'no', p.poll ? `${p.poll.options} options${p.poll.multiple ? ', multiple' : ''}` : '-'])),
+          '',
+          `People to message: ${summary.usernames.slice(0, 6).map((u) => `@${u}`).join(', ')}, … (${summary.usernames.length} in all)`,
+          `Usernames that do not exist: ${summary.missingUsernames.slice(0, 3).map((u) => `@${u}`).join(', ')}, …`,
+          '',
+          `Try it: TELEGRAM_SIM=${world} npx telegram-panel <command>   (or --sim ${world})`,
+          `Look inside: npx telegram-panel sim show ${world}`,
+        ].join('\n'),
+      );
+    });
+}
