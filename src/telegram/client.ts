@@ -119,6 +119,9 @@ export function buildClient(p: ClientParams): BuiltClient {
     else if (level <= LogManager.WARN) p.log.debug(text);
     else p.log.trace(text);
   };
+  // Background errors (updates loop, reconnects) surface in the calls that need them; keep them
+  // out of stdout and out of unhandled rejections.
+  client.onError.add((err) => p.log.debug({ err }, 'mtcute background error'));
   override?.bind(client as BindTarget);
   let destroyed = false;
   return {

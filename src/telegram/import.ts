@@ -19,7 +19,8 @@ import { classify } from './errors.ts';
 import { layOut, verifiedFrom, type TelegramApi, type VerifiedSession } from './login.ts';
 import type { ProxySpec } from './proxy.ts';
 
-export const STRING_FORMATS = ['mtcute', 'telethon', 'pyrogram', 'gramjs', 'mtkruto'] as const;
+/** In the order auto-detection tries them (GramJS before Telethon: a GramJS string can have a Telethon length). */
+export const STRING_FORMATS = ['mtcute', 'gramjs', 'telethon', 'pyrogram', 'mtkruto'] as const;
 export type StringFormat = (typeof STRING_FORMATS)[number];
 export const IMPORT_FORMATS = [...STRING_FORMATS, 'telethon-file', 'pyrogram-file', 'tdata'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -56,6 +57,16 @@ const STRING_PARSERS: Record<StringFormat, (text: string) => ParsedSession> = {
     const data = readStringSession(t);
     return { format: 'mtcute', data, userId: data.self?.userId ?? null, isBot: data.self?.isBot ?? false };
   },
+  gramjs: (t) => {
+    // GramJS: "1" + base64 of dc(1) ipLength(2) ip(text) port(2) key(256); the length must add up.
+    if (!t.startsWith('1')) throw new Error('a GramJS string starts with 1');
+    const raw = Buffer.from(t.slice(1).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    const ipLength = raw.length >= 3 ? raw.readUInt16BE(1) : -1;
+    if (ipLength < 7 || ipLength > 45 || raw.length !== 3 + ipLength + 2 + AUTH_KEY_BYTES) throw new Error('the lengths inside do not add up to a GramJS session');
+    const p = parseGramjsSession(t);
+    if (!/^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-fA-F:]+$/.test(p.ipAddress)) throw new Error('no IP address where GramJS keeps it');
+    return { format: 'gramjs', data: convertFromGramjsSession(p), userId: null, isBot: false };
+  },
   telethon: (t) => {
     // Telethon: "1" + urlsafe base64 of dc(1) ip(4|16) port(2) key(256): 353 or 369 characters.
     if (t.length !== 353 && t.length !== 369) throw new Error(`a Telethon string has 353 or 369 characters, this one ${t.length}`);
@@ -65,11 +76,6 @@ const STRING_PARSERS: Record<StringFormat, (text: string) => ParsedSession> = {
     if (![351, 356, 362].includes(t.length)) throw new Error(`a Pyrogram string has 351, 356 or 362 characters, this one ${t.length}`);
     const p = parsePyrogramSession(t);
     return { format: 'pyrogram', data: convertFromPyrogramSession(p), userId: p.userId, isBot: p.isBot };
-  },
-  gramjs: (t) => {
-    const p = parseGramjsSession(t);
-    if (!/^[\d.]+$|:/.test(p.ipAddress)) throw new Error('no IP address where GramJS keeps it');
-    return { format: 'gramjs', data: convertFromGramjsSession(p), userId: null, isBot: false };
   },
   mtkruto: (t) => ({ format: 'mtkruto', data: convertFromMtkrutoSession(parseMtkrutoSession(t)), userId: null, isBot: false }),
 };
