@@ -1,4 +1,5 @@
 import { InputFile } from 'grammy';
+import { stripIsolates } from './i18n/bidi.ts';
 import { editMessage, sendView } from './render.ts';
 import type { Runtime } from './runtime.ts';
 import { MAX_TEXT, type Keyboard, type View } from './ui.ts';
@@ -21,6 +22,8 @@ export interface FinalReport {
   /** Told in place of the details when they went into the document. */
   detailsInFile: string;
   keyboard?: Keyboard;
+  /** The admin whose menu the report becomes (its buttons then work like any menu's). */
+  menuOf?: number;
 }
 
 export interface ProgressOptions {
@@ -130,9 +133,10 @@ export class ProgressReporter {
     const view: View = { text: fits ? full : `${report.summary}\n\n${report.detailsInFile}`, keyboard: report.keyboard };
     this.lastEditAt = this.now;
     const edited = this.messageId !== undefined && (await editMessage(this.rt, this.chatId, this.messageId, view));
-    if (!edited) await sendView(this.rt, this.chatId, view);
+    if (!edited) this.messageId = await sendView(this.rt, this.chatId, view);
+    if (report.menuOf !== undefined) this.rt.store.setMenu(report.menuOf, { chatId: this.chatId, messageId: this.messageId! }, this.now);
     if (!fits) {
-      await this.rt.api.sendDocument(this.chatId, new InputFile(Buffer.from(report.details.join('\n') + '\n', 'utf8'), report.fileName));
+      await this.rt.api.sendDocument(this.chatId, new InputFile(Buffer.from(stripIsolates(report.details.join('\n')) + '\n', 'utf8'), report.fileName));
     }
   }
 }

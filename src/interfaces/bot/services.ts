@@ -1,2 +1,62 @@
-/** The engine services the menus call; filled in as engines land. */
-export type BotServices = Record<string, never>;
+import type { AccountSummary } from '../../core/accounts.ts';
+import type { ChatInfo, PollInfo, MessageTarget } from '../../core/session.ts';
+import type { CampaignService } from '../../engine/campaigns.ts';
+import type { CheckResult } from '../../engine/health.ts';
+import type { ImportService } from '../../engine/import.ts';
+import type { LoginService } from '../../engine/login.ts';
+import type { MonitorService } from '../../engine/monitor-service.ts';
+import type { OperationsEngine } from '../../engine/operations.ts';
+import type { AccountPool } from '../../engine/ports.ts';
+
+/**
+ * Managing stored accounts: the same calls the `accounts` CLI makes. Each throws `InputError`
+ * (bad proxy URL, unknown account) before changing anything.
+ */
+export interface AccountsPort {
+  list(): AccountSummary[];
+  get(id: number): AccountSummary | undefined;
+  groups(id: number): { chats: ChatInfo[]; refreshedAt: number | null };
+  setEnabled(id: number, enabled: boolean): Promise<void>;
+  /** `null` removes the account's own proxy (PROXY_URL applies again). */
+  setProxy(id: number, url: string | null): Promise<void>;
+  /** Disconnects the account and deletes it with its keys. */
+  remove(id: number): Promise<void>;
+  /** getMe (and @SpamBot when `spam`) for the given accounts, updating their status. */
+  check(ids: number[], spam: boolean): Promise<CheckResult[]>;
+  refreshGroups(id: number): Promise<ChatInfo[]>;
+}
+
+/** Reads a poll under a message with one account, to show its options as buttons. */
+export interface PollReader {
+  poll(target: MessageTarget): Promise<PollInfo>;
+}
+
+/**
+ * The engine services the menus call; each is optional so the bot runs (and says what is
+ * missing) in a process that has only some of them.
+ */
+export interface BotServices {
+  accounts?: AccountsPort;
+  login?: Pick<LoginService, 'start' | 'code' | 'password' | 'cancel'>;
+  importer?: Pick<ImportService, 'import'>;
+  operations?: Pick<OperationsEngine, 'usable' | 'check' | 'runOperation' | 'running'>;
+  polls?: PollReader;
+  campaigns?: Pick<CampaignService, 'create' | 'run' | 'pause' | 'resume' | 'cancel' | 'settle' | 'status' | 'list' | 'exportRows'>;
+  monitor?: Pick<
+    MonitorService,
+    | 'keywords'
+    | 'addKeyword'
+    | 'removeKeyword'
+    | 'ignored'
+    | 'addIgnored'
+    | 'removeIgnored'
+    | 'targets'
+    | 'addTarget'
+    | 'removeTarget'
+    | 'knownChats'
+    | 'refreshGroups'
+    | 'status'
+  >;
+  /** The fleet as the engine sees it (monitor group refresh). */
+  pool?: AccountPool;
+}

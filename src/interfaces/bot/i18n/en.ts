@@ -1,5 +1,10 @@
 import type { PacingConfig } from '../../../config.ts';
+import type { AccountStatus } from '../../../core/accounts.ts';
 import type { FailureKind } from '../../../core/failures.ts';
+import type { ChatKind } from '../../../core/session.ts';
+import type { ImportError } from '../../../engine/import.ts';
+import type { LoginError } from '../../../engine/login.ts';
+import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
 
 const FAILURES: Record<FailureKind, string> = {
@@ -18,6 +23,67 @@ const FAILURES: Record<FailureKind, string> = {
   proxy: "the account's proxy does not work",
   unknown: 'Telegram refused',
 };
+
+const STATUS: Record<AccountStatus, string> = {
+  active: 'active',
+  disabled: 'disabled',
+  connecting: 'connecting',
+  flood_wait: 'waiting (flood limit)',
+  peer_flood: 'limited (no messages to strangers)',
+  revoked: 'logged out',
+  banned: 'banned',
+  frozen: 'frozen',
+  error: 'error',
+};
+
+const ADVICE: Record<AccountStatus, string> = {
+  active: 'Nothing to do.',
+  disabled: 'Enable it to use it again.',
+  connecting: 'Wait a moment; it is connecting.',
+  flood_wait: 'Nothing to do: it is used again when the wait ends.',
+  peer_flood: 'It can still react, vote and join. Check it with @SpamBot (Spam check) and wait for the limit to lift.',
+  revoked: 'The session was ended (logged out elsewhere). Remove it and add it again with its phone.',
+  banned: 'Telegram banned this number. Remove it; its keys are kept until you do.',
+  frozen: 'Appeal in the official Telegram app (Settings shows how); until then it can do nothing. Remove it if the appeal fails.',
+  error: 'Press Check to try again; if the reason names the proxy, set a working proxy.',
+};
+
+const LOGIN_ERRORS: Record<LoginError['kind'], string> = {
+  invalid_phone: 'That is not a phone number Telegram accepts: type it with the country code, e.g. +15551234567.',
+  bad_code: 'That is not a login code: type its digits with spaces or dashes between them, e.g. 1 2 3 4 5.',
+  wrong_code: 'The code is wrong. Check it and type it again, with spaces or dashes between the digits.',
+  expired_code: 'The code expired. A new one is needed.',
+  wrong_password: 'The two-step verification password is wrong. Type it again.',
+  too_many_attempts: 'Too many attempts: Telegram asks to wait before trying this number again.',
+  banned_number: 'Telegram has banned this phone number.',
+  not_registered: 'This number has no Telegram account; sign up in an official app first.',
+  already_exists: 'This account is already in the panel.',
+  bad_proxy: 'PROXY_URL cannot be used for the login; fix it in the configuration.',
+  no_login: 'This login is no longer open.',
+  failed: 'Telegram refused the login.',
+};
+
+const IMPORT_ERRORS: Record<ImportError['kind'], string> = {
+  unreadable: 'The file could not be read.',
+  not_a_session: 'That is not a session the panel can read.',
+  bot_session: 'That is a bot session; the panel runs user accounts only.',
+  bad_proxy: 'PROXY_URL cannot be used to check the session; fix it in the configuration.',
+  rejected: 'Telegram did not accept the session.',
+  already_exists: 'This account is already in the panel.',
+};
+
+const DELIVERY: Record<string, string> = {
+  app: 'the Telegram app of that account',
+  sms: 'an SMS',
+  call: 'a phone call',
+  flash_call: 'a flash call',
+  missed_call: 'a missed call',
+  email: 'the email of that account',
+  fragment: 'Fragment',
+  other: 'Telegram',
+};
+
+const CHAT_KINDS: Record<ChatKind, string> = { private: 'private', group: 'group', supergroup: 'supergroup', forum: 'forum', channel: 'channel' };
 
 function duration(seconds: number): string {
   if (seconds < 90) return `${seconds} s`;
@@ -76,6 +142,88 @@ Type the new value (${form}).`,
   pacingBadRange: 'That is not a range: type two numbers of seconds as min-max (e.g. 8-15), the first not above the second, at most 86400.',
   pacingBadInt: (lo: number, hi: number) => `That is not a whole number from ${lo} to ${hi}.`,
   saved: '✅ Saved.',
+
+  // --- shared bits ---
+  n: (x: number) => String(x),
+  never: 'never',
+  btnPrev: '‹ Previous',
+  btnNext: 'Next ›',
+  pageOf: (page: number, pages: number) => `${page}/${pages}`,
+  btnRefresh: '🔄 Refresh',
+  btnNo: 'No',
+  detailsInFile: 'The details are in the file below.',
+  fileTooLarge: 'The file is too large for a session file.',
+  progress: (title: string, s: ProgressSnapshot) =>
+    `${title}\n${iso(bar(s.done, s.total))}\n${s.done}/${s.total} · ✅ ${s.ok} · ❌ ${s.failed}${s.current ? `\nNow: ${s.current}` : ''}`,
+
+  // --- accounts ---
+  status: (s: AccountStatus) => STATUS[s],
+  advice: (s: AccountStatus) => ADVICE[s],
+  accountsTitle: (n: number) => `👤 Accounts: ${n}`,
+  btnAddAccount: '➕ Add (log in)',
+  btnImport: '📥 Import a session',
+  btnList: '📋 List',
+  btnProblems: (n: number) => `⚠️ Problems (${n})`,
+  btnCheckAll: '🩺 Check every account',
+  noAccounts: 'There are no accounts yet.',
+  listTitle: (n: number) => `📋 Accounts (${n}). Pick one:`,
+  accountGone: 'That account no longer exists.',
+  cardTitle: (name: string) => `👤 Account ${name}`,
+  cardName: (first: string, username: string) => `Name: ${first} (${username})`,
+  cardStatus: (status: string, since: string) => `Status: ${status}, since ${since}`,
+  cardReason: (reason: string) => `Reason: ${reason}`,
+  cardUntil: (until: string) => `Until: ${until}`,
+  cardProxy: (proxy: string) => `Proxy: ${proxy}`,
+  proxyDefault: 'the default (PROXY_URL or direct)',
+  cardGroups: (n: number) => `Groups and channels: ${n}`,
+  cardLastUsed: (at: string) => `Last used: ${at}`,
+  btnEnable: '▶️ Enable',
+  btnDisable: '⏸ Disable',
+  btnCheck: '🩺 Check',
+  btnSpamCheck: '🛡 Spam check',
+  btnSetProxy: '🌐 Proxy',
+  btnGroups: '👥 Groups',
+  btnRemove: '🗑 Remove',
+  enabledNow: '▶️ Enabled.',
+  disabledNow: '⏸ Disabled: it takes part in nothing until enabled.',
+  checking: 'Checking…',
+  checkOk: 'answers',
+  spamState: (state: 'clean' | 'limited' | 'unknown', until: string | null) =>
+    state === 'clean' ? '@SpamBot: no limits' : state === 'limited' ? `@SpamBot: limited${until ? ` until ${until}` : ''}` : '@SpamBot: unclear answer',
+  checkTitle: '🩺 Checking accounts',
+  checkSummary: (ok: number, failed: number) => `🩺 Check finished: ${ok} answer, ${failed} do not.`,
+  confirmRemove: (name: string) => `Remove account ${name}?\nIts session keys are deleted; to use it again you must log in again.`,
+  btnYesRemove: '🗑 Yes, remove',
+  removed: 'Removed.',
+  removedAccount: (name: string) => `🗑 Account ${name} was removed.`,
+  groupsTitle: (name: string, n: number, at: string) => `👥 Groups of ${name}: ${n} (refreshed ${at})`,
+  chatKind: (k: ChatKind) => CHAT_KINDS[k],
+  refreshing: 'Refreshing…',
+  problemsTitle: (n: number) => `⚠️ Accounts that need attention: ${n}`,
+  noProblems: '✅ No account needs attention.',
+  untilShort: (at: string) => `until ${at}`,
+  askProxy: (name: string, now: string) => `🌐 Proxy of ${name}\nNow: ${now}\n\nSend a proxy URL (socks5://user:pass@host:port, http://host:port or tg://proxy?server=…&port=…&secret=…), or "none" for the default. The message is deleted once read.`,
+  badProxy: (reason: string) => `That proxy cannot be used: ${iso(reason)}`,
+
+  // --- add and import ---
+  askPhone: '➕ Add an account\n\nSend its phone number with the country code, e.g. +15551234567.',
+  askCode: (via: string, length: number | null) =>
+    `Telegram sent a ${length ? `${length}-digit ` : ''}code through ${via}.\n\nType it with spaces or dashes between the digits, e.g. 1 2 3 4 5: Telegram cancels a code sent unchanged in a chat. The message is deleted once read.`,
+  delivery: (d: string) => DELIVERY[d] ?? DELIVERY.other!,
+  askPassword: (hint: string | null) =>
+    `This account has two-step verification.${hint ? ` Hint: ${iso(hint)}.` : ''}\n\nType its password. The message is deleted once read.`,
+  loginError: (kind: LoginError['kind'], seconds?: number) => `${LOGIN_ERRORS[kind]}${seconds !== undefined ? ` (${duration(seconds)})` : ''}`,
+  loginExists: (id: number) => `This account is already in the panel as ${iso(`#${id}`)}.`,
+  loginRestarted: 'The panel restarted (or the login expired), so the code or password you typed can no longer be used. A new code was sent.',
+  loginLost: 'The panel restarted in the middle of this login; start again with the phone number.',
+  accountAdded: '✅ The account was added.',
+  askImport:
+    '📥 Import a session\n\nPaste a session string (mtcute, Telethon, Pyrogram, GramJS, MTKruto) or send the session file (Telethon or Pyrogram .session, or a text file with a string). The message is deleted once read. A Telegram Desktop tdata folder is imported from the command line.',
+  importNotString: 'That does not look like a session string: paste the string itself, or send the file.',
+  importNotSession: (formats: string[]) => `That is not a session the panel can read (tried: ${iso(formats.join(', '))}).`,
+  importRejected: (reason: string) => `Telegram did not accept the session: ${reason}`,
+  importError: (kind: ImportError['kind']) => IMPORT_ERRORS[kind],
+  accountImported: (format: string) => `✅ The account was imported (${iso(format)}).`,
 };
 
 const PACING_NAMES: Record<keyof PacingConfig, string> = {

@@ -1,5 +1,10 @@
 import type { PacingConfig } from '../../../config.ts';
+import type { AccountStatus } from '../../../core/accounts.ts';
 import type { FailureKind } from '../../../core/failures.ts';
+import type { ChatKind } from '../../../core/session.ts';
+import type { ImportError } from '../../../engine/import.ts';
+import type { LoginError } from '../../../engine/login.ts';
+import { bar } from '../progress.ts';
 import { faNum, iso } from './bidi.ts';
 import type { Messages } from './en.ts';
 
@@ -19,6 +24,67 @@ const FAILURES: Record<FailureKind, string> = {
   proxy: 'پروکسی این حساب کار نمی‌کند',
   unknown: 'تلگرام نپذیرفت',
 };
+
+const STATUS: Record<AccountStatus, string> = {
+  active: 'فعال',
+  disabled: 'غیرفعال',
+  connecting: 'در حال اتصال',
+  flood_wait: 'در انتظار (محدودیت تلگرام)',
+  peer_flood: 'محدود (بدون پیام به غریبه‌ها)',
+  revoked: 'خارج‌شده',
+  banned: 'مسدود',
+  frozen: 'فریزشده',
+  error: 'خطا',
+};
+
+const ADVICE: Record<AccountStatus, string> = {
+  active: 'کاری لازم نیست.',
+  disabled: 'برای استفادهٔ دوباره آن را فعال کنید.',
+  connecting: 'کمی صبر کنید؛ در حال اتصال است.',
+  flood_wait: 'کاری لازم نیست: پس از پایان انتظار دوباره استفاده می‌شود.',
+  peer_flood: 'هنوز می‌تواند واکنش بدهد، رأی بدهد و عضو شود. با دکمهٔ «بررسی اسپم» از @SpamBot بپرسید و صبر کنید تا محدودیت برداشته شود.',
+  revoked: 'نشست آن بسته شده (جای دیگری خارج شده). حذفش کنید و با شماره‌اش دوباره اضافه کنید.',
+  banned: 'تلگرام این شماره را مسدود کرده است. حذفش کنید؛ تا آن موقع کلیدهایش نگه داشته می‌شود.',
+  frozen: 'در اپ رسمی تلگرام درخواست بازبینی بدهید (در تنظیمات)؛ تا آن موقع کاری از آن برنمی‌آید. اگر نشد حذفش کنید.',
+  error: 'دکمهٔ «بررسی» را بزنید؛ اگر علت به پروکسی مربوط است، پروکسی سالمی تنظیم کنید.',
+};
+
+const LOGIN_ERRORS: Record<LoginError['kind'], string> = {
+  invalid_phone: `این شماره‌ای نیست که تلگرام بپذیرد: آن را با کد کشور بنویسید، مثلاً ${iso('+989121234567')}.`,
+  bad_code: `این کد ورود نیست: رقم‌هایش را با فاصله یا خط تیره بنویسید، مثلاً ${iso('1 2 3 4 5')}.`,
+  wrong_code: 'کد اشتباه است. آن را بررسی کنید و دوباره با فاصله یا خط تیره بین رقم‌ها بنویسید.',
+  expired_code: 'کد منقضی شد. کد تازه‌ای لازم است.',
+  wrong_password: 'رمز تأیید دومرحله‌ای اشتباه است. دوباره بنویسید.',
+  too_many_attempts: 'تلاش‌ها زیاد شد: تلگرام می‌خواهد پیش از تلاش دوباره با این شماره صبر کنید.',
+  banned_number: 'تلگرام این شماره را مسدود کرده است.',
+  not_registered: 'این شماره حساب تلگرام ندارد؛ اول در اپ رسمی ثبت‌نام کنید.',
+  already_exists: 'این حساب از قبل در پنل هست.',
+  bad_proxy: `از ${iso('PROXY_URL')} نمی‌توان برای ورود استفاده کرد؛ آن را در پیکربندی درست کنید.`,
+  no_login: 'این ورود دیگر باز نیست.',
+  failed: 'تلگرام ورود را نپذیرفت.',
+};
+
+const IMPORT_ERRORS: Record<ImportError['kind'], string> = {
+  unreadable: 'فایل خوانده نشد.',
+  not_a_session: 'این نشستی نیست که پنل بتواند بخواند.',
+  bot_session: 'این نشست یک ربات است؛ پنل فقط حساب‌های کاربری را اجرا می‌کند.',
+  bad_proxy: `از ${iso('PROXY_URL')} نمی‌توان برای بررسی نشست استفاده کرد؛ آن را در پیکربندی درست کنید.`,
+  rejected: 'تلگرام نشست را نپذیرفت.',
+  already_exists: 'این حساب از قبل در پنل هست.',
+};
+
+const DELIVERY: Record<string, string> = {
+  app: 'اپ تلگرام همان حساب',
+  sms: 'پیامک',
+  call: 'تماس تلفنی',
+  flash_call: 'تماس کوتاه',
+  missed_call: 'تماس بی‌پاسخ',
+  email: 'ایمیل همان حساب',
+  fragment: iso('Fragment'),
+  other: 'تلگرام',
+};
+
+const CHAT_KINDS: Record<ChatKind, string> = { private: 'خصوصی', group: 'گروه', supergroup: 'سوپرگروه', forum: 'انجمن', channel: 'کانال' };
 
 function duration(seconds: number): string {
   if (seconds < 90) return `${faNum(seconds)} ثانیه`;
@@ -78,4 +144,86 @@ export const fa: Messages = {
   pacingBadRange: `این یک بازه نیست: دو عدد ثانیه به شکل کمینه-بیشینه بنویسید (مثلاً ${iso('8-15')})؛ اولی بزرگ‌تر از دومی نباشد و حداکثر ${faNum(86400)}.`,
   pacingBadInt: (lo, hi) => `این عدد صحیحی از ${faNum(lo)} تا ${faNum(hi)} نیست.`,
   saved: '✅ ذخیره شد.',
+
+  n: (x) => faNum(x),
+  never: 'هرگز',
+  btnPrev: '› قبلی',
+  btnNext: 'بعدی ‹',
+  pageOf: (page, pages) => `${faNum(page)}/${faNum(pages)}`,
+  btnRefresh: '🔄 به‌روزرسانی',
+  btnNo: 'نه',
+  detailsInFile: 'جزئیات در فایل زیر است.',
+  fileTooLarge: 'این فایل برای فایل نشست بیش از حد بزرگ است.',
+  progress: (title, s) =>
+    `${title}\n${iso(bar(s.done, s.total))}\n${faNum(s.done)}/${faNum(s.total)} · ✅ ${faNum(s.ok)} · ❌ ${faNum(s.failed)}${s.current ? `\nاکنون: ${s.current}` : ''}`,
+
+  status: (s) => STATUS[s],
+  advice: (s) => ADVICE[s],
+  accountsTitle: (n) => `👤 حساب‌ها: ${faNum(n)}`,
+  btnAddAccount: '➕ افزودن (ورود)',
+  btnImport: '📥 وارد کردن نشست',
+  btnList: '📋 فهرست',
+  btnProblems: (n) => `⚠️ مشکل‌ها (${faNum(n)})`,
+  btnCheckAll: '🩺 بررسی همهٔ حساب‌ها',
+  noAccounts: 'هنوز حسابی نیست.',
+  listTitle: (n) => `📋 حساب‌ها (${faNum(n)}). یکی را انتخاب کنید:`,
+  accountGone: 'آن حساب دیگر وجود ندارد.',
+  cardTitle: (name) => `👤 حساب ${name}`,
+  cardName: (first, username) => `نام: ${first} (${username})`,
+  cardStatus: (status, since) => `وضعیت: ${status}، از ${since}`,
+  cardReason: (reason) => `علت: ${reason}`,
+  cardUntil: (until) => `تا: ${until}`,
+  cardProxy: (proxy) => `پروکسی: ${proxy}`,
+  proxyDefault: `پیش‌فرض (${iso('PROXY_URL')} یا مستقیم)`,
+  cardGroups: (n) => `گروه‌ها و کانال‌ها: ${faNum(n)}`,
+  cardLastUsed: (at) => `آخرین استفاده: ${at}`,
+  btnEnable: '▶️ فعال کردن',
+  btnDisable: '⏸ غیرفعال کردن',
+  btnCheck: '🩺 بررسی',
+  btnSpamCheck: '🛡 بررسی اسپم',
+  btnSetProxy: '🌐 پروکسی',
+  btnGroups: '👥 گروه‌ها',
+  btnRemove: '🗑 حذف',
+  enabledNow: '▶️ فعال شد.',
+  disabledNow: '⏸ غیرفعال شد: تا وقتی فعال نشود در هیچ کاری شرکت نمی‌کند.',
+  checking: 'در حال بررسی…',
+  checkOk: 'پاسخ می‌دهد',
+  spamState: (state, until) =>
+    state === 'clean'
+      ? `${iso('@SpamBot')}: بدون محدودیت`
+      : state === 'limited'
+        ? `${iso('@SpamBot')}: محدود${until ? ` تا ${until}` : ''}`
+        : `${iso('@SpamBot')}: پاسخ نامشخص`,
+  checkTitle: '🩺 بررسی حساب‌ها',
+  checkSummary: (ok, failed) => `🩺 بررسی تمام شد: ${faNum(ok)} پاسخ دادند، ${faNum(failed)} پاسخ ندادند.`,
+  confirmRemove: (name) => `حساب ${name} حذف شود؟\nکلیدهای نشست آن پاک می‌شود؛ برای استفادهٔ دوباره باید دوباره وارد شوید.`,
+  btnYesRemove: '🗑 بله، حذف شود',
+  removed: 'حذف شد.',
+  removedAccount: (name) => `🗑 حساب ${name} حذف شد.`,
+  groupsTitle: (name, n, at) => `👥 گروه‌های ${name}: ${faNum(n)} (به‌روزرسانی: ${at})`,
+  chatKind: (k) => CHAT_KINDS[k],
+  refreshing: 'در حال به‌روزرسانی…',
+  problemsTitle: (n) => `⚠️ حساب‌هایی که رسیدگی می‌خواهند: ${faNum(n)}`,
+  noProblems: '✅ هیچ حسابی رسیدگی نمی‌خواهد.',
+  untilShort: (at) => `تا ${at}`,
+  askProxy: (name, now) =>
+    `🌐 پروکسی ${name}\nفعلی: ${now}\n\nنشانی پروکسی را بفرستید (${iso('socks5://user:pass@host:port')}، ${iso('http://host:port')} یا ${iso('tg://proxy?server=…&port=…&secret=…')})، یا «بدون» برای پیش‌فرض. پیام پس از خواندن پاک می‌شود.`,
+  badProxy: (reason) => `از این پروکسی نمی‌توان استفاده کرد: ${iso(reason)}`,
+
+  askPhone: `➕ افزودن حساب\n\nشمارهٔ تلفن آن را با کد کشور بفرستید، مثلاً ${iso('+989121234567')}.`,
+  askCode: (via, length) =>
+    `تلگرام یک کد${length ? ` ${faNum(length)} رقمی` : ''} از راه ${via} فرستاد.\n\nآن را با فاصله یا خط تیره بین رقم‌ها بنویسید، مثلاً ${iso('1 2 3 4 5')}: تلگرام کدی را که بی‌تغییر در گفتگو فرستاده شود باطل می‌کند. پیام پس از خواندن پاک می‌شود.`,
+  delivery: (d) => DELIVERY[d] ?? DELIVERY.other!,
+  askPassword: (hint) => `این حساب تأیید دومرحله‌ای دارد.${hint ? ` راهنما: ${iso(hint)}.` : ''}\n\nرمز آن را بنویسید. پیام پس از خواندن پاک می‌شود.`,
+  loginError: (kind, seconds) => `${LOGIN_ERRORS[kind]}${seconds !== undefined ? ` (${duration(seconds)})` : ''}`,
+  loginExists: (id) => `این حساب از قبل با شناسهٔ ${iso(`#${id}`)} در پنل هست.`,
+  loginRestarted: 'پنل دوباره راه‌اندازی شد (یا ورود منقضی شد)، پس کد یا رمزی که نوشتید دیگر قابل استفاده نیست. کد تازه‌ای فرستاده شد.',
+  loginLost: 'پنل در میانهٔ این ورود دوباره راه‌اندازی شد؛ از شمارهٔ تلفن دوباره شروع کنید.',
+  accountAdded: '✅ حساب اضافه شد.',
+  askImport: `📥 وارد کردن نشست\n\nرشتهٔ نشست (${iso('mtcute, Telethon, Pyrogram, GramJS, MTKruto')}) را بچسبانید یا فایل نشست را بفرستید (فایل ${iso('.session')} تلتون یا پایروگرام، یا فایل متنی حاوی رشته). پیام پس از خواندن پاک می‌شود. پوشهٔ ${iso('tdata')} تلگرام دسکتاپ از خط فرمان وارد می‌شود.`,
+  importNotString: 'این شبیه رشتهٔ نشست نیست: خود رشته را بچسبانید یا فایل را بفرستید.',
+  importNotSession: (formats) => `این نشستی نیست که پنل بتواند بخواند (امتحان‌شده: ${iso(formats.join(', '))}).`,
+  importRejected: (reason) => `تلگرام نشست را نپذیرفت: ${reason}`,
+  importError: (kind) => IMPORT_ERRORS[kind],
+  accountImported: (format) => `✅ حساب وارد شد (${iso(format)}).`,
 };

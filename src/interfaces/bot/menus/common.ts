@@ -1,0 +1,60 @@
+import type { AccountSummary } from '../../../core/accounts.ts';
+import { iso } from '../i18n/bidi.ts';
+import type { Turn } from '../turn.ts';
+import { button, cb, type Button, type Keyboard } from '../ui.ts';
+import { navRow } from './home.ts';
+
+/** Says the service behind a menu is not running here, with a way back. */
+export async function unavailable(turn: Turn, back = cb('home')): Promise<void> {
+  await turn.show({ text: turn.t.notAvailable, keyboard: [navRow(turn, back)] });
+}
+
+export const STATUS_ICON: Record<AccountSummary['status'], string> = {
+  active: '🟢',
+  disabled: '⚪',
+  connecting: '🟡',
+  flood_wait: '⏳',
+  peer_flood: '🟠',
+  revoked: '🔴',
+  banned: '⛔',
+  frozen: '🧊',
+  error: '❗',
+};
+
+/** `#3 +15550001 @name`, isolated so it reads right inside Persian text. */
+export function accountName(a: Pick<AccountSummary, 'id' | 'phone' | 'username'>): string {
+  return iso(`#${a.id} ${a.phone}${a.username ? ` @${a.username}` : ''}`);
+}
+
+/** A UTC time as `2026-01-01 12:00 UTC` (Telegram shows no local time to the bot). */
+export function when(ms: number): string {
+  return iso(new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+}
+
+/** Buttons for one page of items, with previous/next when there are more pages. */
+export function paged<T>(
+  turn: Turn,
+  items: readonly T[],
+  page: number,
+  perPage: number,
+  toButton: (item: T) => Button,
+  pageRoute: (page: number) => string,
+): { rows: Keyboard; page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(items.length / perPage));
+  const p = Math.min(Math.max(0, page), pages - 1);
+  const rows: Keyboard = items.slice(p * perPage, (p + 1) * perPage).map((i) => [toButton(i)]);
+  if (pages > 1) {
+    const nav: Button[] = [];
+    if (p > 0) nav.push(button(turn.t.btnPrev, pageRoute(p - 1)));
+    nav.push(button(turn.t.pageOf(p + 1, pages), pageRoute(p)));
+    if (p < pages - 1) nav.push(button(turn.t.btnNext, pageRoute(p + 1)));
+    rows.push(nav);
+  }
+  return { rows, page: p, pages };
+}
+
+/** A whole number from a callback argument, or undefined. */
+export function intArg(s: string | undefined): number | undefined {
+  if (s === undefined || !/^\d{1,15}$/.test(s)) return undefined;
+  return Number(s);
+}
