@@ -10,7 +10,7 @@ import { openSqlite } from '../store/db.ts';
 import { simPanel, type SimPanel } from '../../test/support/sim-panel.ts';
 import { tempDir } from '../../test/support/tmp.ts';
 import { buildClient } from './client.ts';
-import { parseSessionString } from './import.ts';
+import { parseSessionString, type ImportFormat } from './import.ts';
 
 let panel: SimPanel;
 let app: App;
@@ -66,7 +66,7 @@ function telethonFile(d: StringSessionData): string {
 }
 
 /** Imports, checks the stored account works, then removes it for the next format. */
-async function importAndCheck(input: string, format?: Parameters<App['imports']['import']>[1]['format']): Promise<string> {
+async function importAndCheck(input: string, format?: ImportFormat): Promise<string> {
   const res = await app.imports.import(input, format ? { format } : {});
   if (!res.ok) throw new Error(res.error.message);
   expect(res.account.phone).toBe(phone);
