@@ -4,11 +4,13 @@ import { Fleet } from './engine/fleet.ts';
 import { HealthService } from './engine/health.ts';
 import { ImportService } from './engine/import.ts';
 import { LoginService } from './engine/login.ts';
+import { OperationsEngine } from './engine/operations.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openWorld } from './sim/world.ts';
 import { AccountStore } from './store/accounts.ts';
 import { openPanelDb, type Db } from './store/db.ts';
 import { LeaseStore } from './store/leases.ts';
+import { OperationStore } from './store/operations.ts';
 import { loadKey, Secrets, verifyKey } from './store/secrets.ts';
 import type { ConnectionOverrideFactory } from './telegram/client.ts';
 import { TelegramConnector } from './telegram/connect.ts';
@@ -34,6 +36,8 @@ export interface App {
   readonly imports: ImportService;
   /** getMe / @SpamBot checks and group lists. */
   readonly health: HealthService;
+  /** Bulk actions with pacing, FLOOD_WAIT parking and stored records; one per process. */
+  readonly operations: OperationsEngine;
   close(): Promise<void>;
 }
 
@@ -84,6 +88,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let logins: LoginService | undefined;
   let imports: ImportService | undefined;
   let health: HealthService | undefined;
+  let operations: OperationsEngine | undefined;
   const getFleet = (): Fleet => {
     if (fleet) return fleet;
     const f = opts.fleet ?? {};
@@ -127,6 +132,10 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     get health() {
       health ??= new HealthService({ fleet: getFleet(), store: accounts, clock, log });
       return health;
+    },
+    get operations() {
+      operations ??= new OperationsEngine({ pool: getFleet(), store: new OperationStore(db), clock, pacing: config.pacing, log });
+      return operations;
     },
     async close() {
       for (const c of closers.reverse()) await c();

@@ -7,12 +7,13 @@ import { loadConfig } from '../../../config.ts';
 import { VirtualClock } from '../../../core/clock.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
 import { failure, MemoryPool } from '../../../engine/memory-pool.ts';
+import { OperationsEngine } from '../../../engine/operations.ts';
 import { silentLogger } from '../../../log.ts';
 import { openSqlite, type Db } from '../../../store/db.ts';
 import { OperationStore } from '../../../store/operations.ts';
 import type { CliContext } from '../context.ts';
 import { buildProgram, runCli } from '../main.ts';
-import { buildAction, executeAct, parseChoice, parseOptions, type ActApp } from './act.ts';
+import { buildAction, executeAct, parseChoice, parseOptions, type ActDeps } from './act.ts';
 
 class Sink extends Writable {
   text = '';
@@ -43,8 +44,8 @@ function context(json = false): { ctx: CliContext; out: Sink } {
   return { ctx, out };
 }
 
-function app(pool: MemoryPool): ActApp {
-  return { db, clock, config: loadConfig({ DATA_DIR: dir }), log: silentLogger, fleet: pool };
+function app(pool: MemoryPool): ActDeps {
+  return { pool, engine: new OperationsEngine({ pool, store: new OperationStore(db), clock, pacing: loadConfig({ DATA_DIR: dir }).pacing, log: silentLogger }) };
 }
 
 describe('buildAction', () => {

@@ -1,14 +1,13 @@
 import type { Command } from 'commander';
-import type { App } from '../../../app.ts';
 import type { ActionKind, ActionSpec } from '../../../core/actions.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
 import { isLinkRefusal, parseLink, toJoinTarget, toLeaveTarget, toMessageTarget, toUsername, type LinkRefusal, type ParsedLink } from '../../../core/links.ts';
 import { resolveAccountRefs, validateActionSpec } from '../../../engine/action-input.ts';
-import { OperationsEngine, type OperationEvent } from '../../../engine/operations.ts';
+import type { OperationEvent, OperationsEngine } from '../../../engine/operations.ts';
 import type { AccountPool } from '../../../engine/ports.ts';
-import { OperationStore, type OperationRecord, type OperationSelection } from '../../../store/operations.ts';
+import type { OperationRecord, OperationSelection } from '../../../store/operations.ts';
 import type { CliContext } from '../context.ts';
-import { renderOperation } from './operations.ts';
+import { accountLabels, renderOperation } from './operations.ts';
 
 /** How the operator chose accounts: a count, or names (resolved once the fleet is open). */
 export type AccountChoice = { accounts: number } | { refs: string[] };
@@ -91,14 +90,10 @@ export function parseChoice(opts: SelectionOptions): AccountChoice {
   return { refs };
 }
 
-/** What `act` needs from the app: the store, the clock, pacing and the account pool. */
-export type ActApp = Pick<App, 'db' | 'clock' | 'config' | 'log'> & { fleet: AccountPool; operations?: OperationsEngine };
-
-/** The account pool the accounts part adds to the app as `fleet`. */
-export function actApp(app: App): ActApp {
-  const fleet = (app as App & { fleet?: AccountPool }).fleet;
-  if (!fleet) throw new PanelError('the account fleet is not available in this build');
-  return { ...app, fleet };
+/** What `act` needs: the pool (to name accounts) and the engine that runs the action. */
+export interface ActDeps {
+  pool: AccountPool;
+  engine: OperationsEngine;
 }
 
 /** A one-line progress bar on stderr, redrawn in place; only on a terminal. */
@@ -134,11 +129,9 @@ function progressBar(stream: NodeJS.WriteStream): { onEvent: (e: OperationEvent)
 }
 
 /** Runs an action from the command line: resolves names, shows progress, prints the results. */
-export async function executeAct(ctx: CliContext, app: ActApp, spec: ActionSpec, choice: AccountChoice, err: NodeJS.WriteStream = process.stderr): Promise<OperationRecord> {
-  const engine =
-    app.operations ??
-    new OperationsEngine({ pool: app.fleet, store: new OperationStore(app.db), clock: app.clock, pacing: app.config.pacing, log: app.log });
-  const accounts = app.fleet.accounts();
+export async function executeAct(ctx: CliContext, deps: ActDeps, spec: ActionSpec, choice: AccountChoice, err: NodeJS.WriteStream = process.stderr): Promise<OperationRecord> {
+  const engine = deps.engine;
+  const accounts = deps.pool.accounts();
   const selection: OperationSelection = 'accounts' in choice ? choice : { accountIds: resolveAccountRefs(accounts, choice.refs) };
   const bar = !ctx.json && err.isTTY ? progressBar(err) : undefined;
   const ctl = new AbortController();
@@ -155,8 +148,7 @@ export async function executeAct(ctx: CliContext, app: ActApp, spec: ActionSpec,
     process.removeListener('SIGINT', onSigint);
     bar?.clear();
   }
-  const labels = new Map(accounts.map((a) => [a.id, a.username ? `#${a.id} @${a.username}` : `#${a.id} ${a.phone}`]));
-  ctx.emit(record, () => renderOperation(record, labels));
+  ctx.emit(record, () => renderOperation(record, accountLabels(accounts)));
   const s = record.summary;
   const settledOk = s.done + s.already + s.requested;
   if (record.status !== 'finished' || settledOk < s.planned) {
@@ -207,7 +199,7 @@ export function registerAct(program: Command, ctx: CliContext): void {
         const opts = received[declared] as SelectionOptions;
         const spec = buildAction(c.kind, positional);
         const choice = parseChoice(opts);
-        await ctx.withApp(['telegram'], (app) => executeAct(ctx, actApp(app), spec, choice));
+        await ctx.withApp(['telegram'], (app) => executeAct(ctx, { pool: app.fleet, engine: app.operations }, spec, choice));
       });
   }
 }

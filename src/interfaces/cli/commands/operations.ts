@@ -73,6 +73,11 @@ function summaryLine(h: OperationHeader): string {
   return parts.join(', ');
 }
 
+/** "#3 @name", or "#3 +1555…" for an account without a username. */
+export function accountLabels(accounts: ReadonlyArray<{ id: number; phone: string; username: string | null }>): Map<number, string> {
+  return new Map(accounts.map((a) => [a.id, a.username ? `#${a.id} @${a.username}` : `#${a.id} ${a.phone}`]));
+}
+
 /** The human form of one operation: what, how it ended, and a row per account. */
 export function renderOperation(r: OperationRecord, labels: ReadonlyMap<number, string> = new Map()): string {
   const took = r.finishedAt === null ? 'running' : `in ${duration(r.finishedAt - r.startedAt)}`;
@@ -124,7 +129,7 @@ export function registerOperations(program: Command, ctx: CliContext): void {
       await ctx.withApp([], (app) => {
         const r = new OperationStore(app.db).get(id);
         if (!r) throw new InputError(`no operation #${id}; see \`operations list\``);
-        ctx.emit(r, () => renderOperation(r));
+        ctx.emit(r, () => renderOperation(r, accountLabels(app.accounts.list(app.clock.now()))));
         return Promise.resolve();
       });
     });
