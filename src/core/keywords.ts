@@ -345,12 +345,19 @@ function buildAutomaton(patterns: readonly string[], maxDenseCells: number): Aut
 
   if (states * symbols <= maxDenseCells) {
     // Full DFA: every (state, symbol) resolved once, so scanning is one table read per code unit.
-    const delta = new Int32Array(states * symbols);
+    // States are renumbered breadth-first so the shallow ones, where scanning spends most of its
+    // time, share cache lines; 16-bit cells while state numbers fit.
     const order = [0, ...queue];
-    for (const s of order) {
+    const renum = new Int32Array(states);
+    order.forEach((old, i) => (renum[old] = i));
+    const delta = states < 0x10000 ? new Uint16Array(states * symbols) : new Int32Array(states * symbols);
+    const out: Array<readonly number[] | null> = order.map((old) => outputs[old] ?? null);
+    for (const old of order) {
+      const row = renum[old]! * symbols;
+      const failRow = renum[fail[old]!]! * symbols;
       for (let a = 0; a < symbols; a++) {
-        const child = children[s]!.get(a);
-        delta[s * symbols + a] = child !== undefined ? child : s === 0 ? 0 : delta[fail[s]! * symbols + a]!;
+        const child = children[old]!.get(a);
+        delta[row + a] = child !== undefined ? renum[child]! : old === 0 ? 0 : delta[failRow + a]!;
       }
     }
     return {
@@ -359,8 +366,8 @@ function buildAutomaton(patterns: readonly string[], maxDenseCells: number): Aut
         for (let i = 0; i < text.length; i++) {
           const a = symbolOf[text.charCodeAt(i)]!;
           s = a < 0 ? 0 : delta[s * symbols + a]!;
-          const out = outputs[s];
-          if (out !== null && out !== undefined && onHit(i + 1, out)) return;
+          const o = out[s];
+          if (o !== null && o !== undefined && onHit(i + 1, o)) return;
         }
       },
     };

@@ -5,9 +5,14 @@
  * through the same function, so matching is plain substring search on the result.
  */
 
-/** What a code unit becomes: itself (default), another code unit, removed, or whitespace. */
+/**
+ * What a code unit becomes: itself (default), another code unit, removed, whitespace, or a
+ * surrogate to check for its pair. The markers are noncharacters; a code unit equal to its
+ * entry is always kept, so the markers themselves pass through unchanged.
+ */
 const REMOVE = 0xffff;
 const SPACE = 0xfffe;
+const SURROGATE = 0xfffc;
 
 const TABLE: Uint16Array = buildTable();
 
@@ -52,11 +57,14 @@ function buildTable(): Uint16Array {
     set(0x0660 + d, 0x30 + d);
     set(0x06f0 + d, 0x30 + d);
   }
-  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]) set(c, SPACE);
+  // ASCII space stays itself (the common case); runs of it are collapsed in the loop.
+  for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]) set(c, SPACE);
   range(0x2000, 0x200a, SPACE);
+  range(0xd800, 0xdfff, SURROGATE);
   return t;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -65,19 +73,38 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * result is always well-formed. Not trimmed (a message's edges do not matter for search).
  */
 export function normalizeText(text: string): string {
-  const decomposed = text.replace(LONE_SURROGATE, '\ufffd').normalize('NFKD').toLowerCase();
+  // ASCII needs no Unicode normalization (the common case for English messages).
+  const ascii = !NON_ASCII.test(text);
+  const d = ascii ? text.toLowerCase() : text.normalize('NFKD').toLowerCase();
   let out = '';
   let chunkStart = 0;
   let lastSpace = false;
-  // Copy unchanged stretches with slice: most characters map to themselves.
-  for (let i = 0; i < decomposed.length; i++) {
-    const c = decomposed.charCodeAt(i);
+  // Unchanged stretches are copied with one slice: most characters map to themselves.
+  for (let i = 0; i < d.length; i++) {
+    const c = d.charCodeAt(i);
     const m = TABLE[c]!;
     if (m === c) {
-      lastSpace = false;
+      if (c === 0x20) {
+        if (lastSpace) {
+          out += d.slice(chunkStart, i);
+          chunkStart = i + 1;
+        }
+        lastSpace = true;
+      } else lastSpace = false;
       continue;
     }
-    out += decomposed.slice(chunkStart, i);
+    if (m === SURROGATE) {
+      const next = d.charCodeAt(i + 1);
+      lastSpace = false;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      out += d.slice(chunkStart, i) + '\ufffd';
+      chunkStart = i + 1;
+      continue;
+    }
+    out += d.slice(chunkStart, i);
     chunkStart = i + 1;
     if (m === REMOVE) continue;
     if (m === SPACE) {
@@ -88,8 +115,8 @@ export function normalizeText(text: string): string {
     out += String.fromCharCode(m);
     lastSpace = false;
   }
-  out += decomposed.slice(chunkStart);
-  return out.normalize('NFC');
+  out += d.slice(chunkStart);
+  return ascii ? out : out.normalize('NFC');
 }
 
 /** The folded form of a keyword: like `normalizeText`, trimmed. */
@@ -108,6 +135,10 @@ export function foldRegexSource(source: string): string {
     const c = decomposed.charCodeAt(i);
     const m = c < 0x80 ? c : TABLE[c]!;
     if (m === REMOVE) continue;
+    if (m === SURROGATE) {
+      out += String.fromCharCode(c);
+      continue;
+    }
     out += m === SPACE ? ' ' : String.fromCharCode(m);
   }
   return out.normalize('NFC');

@@ -2,6 +2,7 @@ import type { ForwardMessage } from '../core/forward-format.ts';
 import type { KeywordMode, KeywordRule } from '../core/keywords.ts';
 import { DEFAULT_MONITOR_OPTIONS, type IgnoredSender, type MonitorOptions } from '../core/monitor-filter.ts';
 import type { ChatInfo, ChatKind } from '../core/session.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
 
 export interface KeywordRow extends KeywordRule {
@@ -122,12 +123,27 @@ const RULES_VERSION = 'rules_version';
  * in the same transaction, so a running monitor in another process notices it with one read.
  */
 export class MonitorStore {
-  constructor(private readonly db: Db) {}
+  private readonly statements = new Map<string, Statement>();
+  private readonly recordTx: (hit: NewHit) => 'queued' | 'duplicate';
+
+  constructor(private readonly db: Db) {
+    this.recordTx = db.transaction((hit: NewHit) => this.insertHit(hit));
+  }
+
+  /** Prepared once: the monitor runs some of these for every message. */
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
 
   // --- rules ---
 
   rulesVersion(): number {
-    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM monitor_options WHERE key = ?').get(RULES_VERSION);
+    const row = this.stmt('SELECT value FROM monitor_options WHERE key = ?').get(RULES_VERSION) as { value: string } | undefined;
     return row ? Number(row.value) : 0;
   }
 
@@ -250,19 +266,22 @@ export class MonitorStore {
    * seen by many accounts, or again after a restart, is queued once.
    */
   recordHit(hit: NewHit): 'queued' | 'duplicate' {
-    return this.db.transaction(() => {
-      const seen = this.db
-        .prepare('INSERT OR IGNORE INTO monitor_seen (chat_id, message_id, account_id, seen_at) VALUES (?, ?, ?, ?)')
-        .run(hit.chatId, hit.messageId, hit.accountId, hit.at);
-      if (seen.changes === 0) return 'duplicate';
-      this.db
-        .prepare(
-          `INSERT OR IGNORE INTO monitor_outbox (chat_id, message_id, account_id, chat_title, keywords, payload, created_at, next_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(hit.chatId, hit.messageId, hit.accountId, hit.chatTitle, JSON.stringify(hit.keywords), JSON.stringify(hit.payload), hit.at, hit.at);
-      return 'queued';
-    })();
+    return this.recordTx(hit);
+  }
+
+  private insertHit(hit: NewHit): 'queued' | 'duplicate' {
+    const seen = this.stmt('INSERT OR IGNORE INTO monitor_seen (chat_id, message_id, account_id, seen_at) VALUES (?, ?, ?, ?)').run(
+      hit.chatId,
+      hit.messageId,
+      hit.accountId,
+      hit.at,
+    );
+    if (seen.changes === 0) return 'duplicate';
+    this.stmt(
+      `INSERT OR IGNORE INTO monitor_outbox (chat_id, message_id, account_id, chat_title, keywords, payload, created_at, next_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(hit.chatId, hit.messageId, hit.accountId, hit.chatTitle, JSON.stringify(hit.keywords), JSON.stringify(hit.payload), hit.at, hit.at);
+    return 'queued';
   }
 
   /** The oldest pending row due by `now` (oldest by arrival, so a retried row keeps its place). */
