@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../src/app.ts';
+import { parseLink, toJoinTarget, toMessageTarget } from '../src/core/links.ts';
+import type { JoinTarget, MessageTarget } from '../src/core/session.ts';
+import { OperationStore } from '../src/store/operations.ts';
+import { simPanel, type SimPanel } from './support/sim-panel.ts';
+
+/**
+ * The operations engine over the real fleet and the production mtcute client, against the
+ * simulated Telegram: bulk actions land in the world, a FLOOD_WAIT moves work to another account.
+ */
+let panel: SimPanel;
+afterEach(async () => {
+  await panel.close();
+});
+
+async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<number> {
+  const start = await app.logins.start(acc.phone);
+  if (start.step !== 'code') throw new Error(JSON.stringify(start));
+  let step = await app.logins.code(start.loginId, acc.code);
+  if (step.step === 'password') step = await app.logins.password(step.loginId, acc.password ?? '');
+  if (step.step !== 'done') throw new Error(JSON.stringify(step));
+  return step.account.id;
+}
+
+function messageTarget(link: string): MessageTarget {
+  const p = parseLink(link);
+  if (!p.ok) throw new Error(p.error);
+  const t = toMessageTarget(p.link);
+  if ('error' in t) throw new Error(t.error);
+  return t;
+}
+
+function joinTarget(link: string): JoinTarget {
+  const p = parseLink(link);
+  if (!p.ok) throw new Error(p.error);
+  const t = toJoinTarget(p.link);
+  if ('error' in t) throw new Error(t.error);
+  return t;
+}
+
+describe('operations against the simulator', () => {
+  it('joins, reacts (moving a FLOOD_WAIT to another account), votes and comments with the fleet', async () => {
+    // No pauses: the real clock runs this test.
+    panel = simPanel({ accounts: 4, groups: 4, seed: 11 }, { ACTION_DELAY: '0-0', ACTION_CONCURRENCY: '4' });
+    const app = panel.open();
+    const ids: number[] = [];
+    for (const acc of panel.summary.accounts) ids.push(await enrol(app, acc));
+
+    const post = panel.summary.posts.find((p) => p.hasComments && p.link.includes('t.me/') && !p.link.includes('/c/'))!;
+    const pollPost = panel.summary.posts.find((p) => p.poll !== null && !p.link.includes('/c/'))!;
+    const channel = post.link.replace(/\/\d+$/, '');
+    const ops = app.operations;
+
+    const join = await ops.runOperation({ kind: 'join', target: joinTarget(channel) }, { accounts: 4 }, { actor: 'test' });
+    expect(join.summary).toMatchObject({ planned: 4, failed: 0 });
+    expect(join.summary.done + join.summary.already).toBe(4);
+
+    // Account ids[0] is flooded on reactions and is the least recently used, so it is picked first.
+    panel.world.setFault(panel.summary.accounts[0]!.phone, 'flood:300:messages.sendReaction');
+    const later = app.clock.now() + 1000;
+    for (const id of ids.slice(1)) app.accounts.markUsed(id, later);
+    const target = messageTarget(post.link);
+    const reaction = await ops.runOperation({ kind: 'reaction', target, emoji: '👍' }, { accounts: 3 }, { actor: 'test' });
+    expect(reaction.status).toBe('finished');
+    expect(reaction.summary).toMatchObject({ planned: 3, done: 3, failed: 1, replaced: 1, shortfall: 0 });
+    expect(reaction.results.find((r) => r.accountId === ids[0])).toMatchObject({ status: 'failed', replaced: true, failure: { kind: 'flood_wait', seconds: 300 } });
+    const chatRef = 'username' in target.chat ? target.chat.username : String(target.chat.channelId);
+    expect(panel.world.reactions(chatRef, target.messageId).filter((r) => r.emoji === '👍')).toHaveLength(3);
+    // Parked for reactions in the store: only 3 accounts can react now; the flooded one still votes.
+    expect(app.fleet.accounts().find((a) => a.id === ids[0])!.parkedUntil.reaction).toBeGreaterThan(app.clock.now());
+    await expect(ops.runOperation({ kind: 'reaction', target, emoji: '🔥' }, { accounts: 4 })).rejects.toThrow(/only 3 can do reactions now/);
+
+    const pollTarget = messageTarget(pollPost.link);
+    const vote = await ops.runOperation({ kind: 'vote', target: pollTarget, options: [1] }, { accountIds: [ids[0]!, ids[1]!] }, { actor: 'test' });
+    expect(vote.summary).toMatchObject({ done: 2, failed: 0 });
+    const pollChat = 'username' in pollTarget.chat ? pollTarget.chat.username : String(pollTarget.chat.channelId);
+    expect(panel.world.poll(pollChat, pollTarget.messageId).votes[0]).toBeGreaterThanOrEqual(2);
+
+    // An option the poll does not have is refused by the target: no further account is tried.
+    const badVote = await ops.runOperation({ kind: 'vote', target: pollTarget, options: [99] }, { accounts: 3 }, { actor: 'test', concurrency: 1 });
+    expect(badVote.status).toBe('stopped');
+    expect(badVote.summary.failed).toBe(1);
+    expect(badVote.stopReason).toMatch(/option/i);
+
+    const comment = await ops.runOperation({ kind: 'comment', target, text: 'nice post' }, { accounts: 2 }, { actor: 'test' });
+    expect(comment.summary).toMatchObject({ done: 2, failed: 0 });
+    expect(comment.results.every((r) => r.status === 'done' && /^message \d+$/.test(r.detail ?? ''))).toBe(true);
+
+    const stored = new OperationStore(app.db).list();
+    expect(stored.map((o) => o.kind)).toEqual(['comment', 'vote', 'vote', 'reaction', 'join']);
+  });
+});
