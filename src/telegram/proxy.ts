@@ -65,7 +65,8 @@ export function parseProxyUrl(text: string): ParsedProxy {
   const scheme = u.protocol.slice(0, -1);
   if (!['socks4', 'socks5', 'socks5h', 'http', 'https'].includes(scheme)) return { ok: false, problem: `unknown proxy scheme "${scheme}"; expected ${FORMS}` };
   if (u.hostname === '') return { ok: false, problem: 'the proxy URL has no host' };
-  const p = port(u.port);
+  // URL drops a scheme's default port (https://h:443 -> port ""): put it back for http(s).
+  const p = port(u.port !== '' ? u.port : scheme === 'https' ? '443' : scheme === 'http' ? '80' : null);
   if (p === undefined) return { ok: false, problem: 'the proxy URL needs an explicit port (1-65535)' };
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const user = decode(u.username);
@@ -76,7 +77,7 @@ export function parseProxyUrl(text: string): ParsedProxy {
       : ({ kind: 'socks', version: scheme === 'socks4' ? 4 : 5, host, port: p } as ProxySpec & { kind: 'socks' });
   if (user !== undefined) base.user = user;
   if (password !== undefined) base.password = password;
-  return { ok: true, spec: base, label: `${scheme}://${user !== undefined ? user + (password !== undefined ? ':***' : '') + '@' : ''}${u.host}` };
+  return { ok: true, spec: base, label: `${scheme}://${user !== undefined ? user + (password !== undefined ? ':***' : '') + '@' : ''}${u.hostname}:${p}` };
 }
 
 /** The mtcute transport that connects through this proxy (and only through it). */
