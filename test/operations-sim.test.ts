@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../src/app.ts';
 import { parseLink, toJoinTarget, toMessageTarget } from '../src/core/links.ts';
 import type { JoinTarget, MessageTarget } from '../src/core/session.ts';
+import { runCli } from '../src/interfaces/cli/main.ts';
 import { OperationStore } from '../src/store/operations.ts';
 import { simPanel, type SimPanel } from './support/sim-panel.ts';
 
@@ -11,8 +13,17 @@ import { simPanel, type SimPanel } from './support/sim-panel.ts';
  */
 let panel: SimPanel;
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await panel.close();
 });
+
+class Sink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
+}
 
 async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<number> {
   const start = await app.logins.start(acc.phone);
@@ -89,5 +100,33 @@ describe('operations against the simulator', () => {
 
     const stored = new OperationStore(app.db).list();
     expect(stored.map((o) => o.kind)).toEqual(['comment', 'vote', 'vote', 'reaction', 'join']);
+  });
+
+  it('runs `act` from the command line with named and counted accounts, and shows the record', async () => {
+    panel = simPanel({ accounts: 3, groups: 3, seed: 5 });
+    const app = panel.open();
+    for (const acc of panel.summary.accounts) await enrol(app, acc);
+    await app.close();
+    for (const [k, v] of Object.entries({ ...panel.env, ACTION_DELAY: '0-0' })) vi.stubEnv(k, v);
+    const post = panel.summary.posts.find((p) => !p.link.includes('/c/'))!;
+    const channel = post.link.replace(/\/\d+$/, '');
+    const user = panel.summary.accounts[1]!.username;
+
+    const out = new Sink();
+    const err = new Sink();
+    expect(await runCli(['act', 'join', channel, '--accounts', '3'], out, err)).toBe(0);
+    expect(out.text).toMatch(/operation #1: join @\w+\nfinished, 3 done/);
+    const out2 = new Sink();
+    expect(await runCli(['--json', 'act', 'reaction', post.link, '❤', '--account', '1', '--account', `@${user}`], out2, err)).toBe(0);
+    expect(JSON.parse(out2.text)).toMatchObject({ id: 2, kind: 'reaction', selection: { accountIds: [1, 2] }, summary: { done: 2 } });
+    // Bad input: exit 2, nothing recorded.
+    expect(await runCli(['act', 'reaction', post.link, '❤', '--accounts', '9'], new Sink(), err)).toBe(2);
+    expect(err.text).toMatch(/asked for 9 accounts but only 3 can do reactions now/);
+    const shown = new Sink();
+    expect(await runCli(['operations', 'show', '2'], shown, err)).toBe(0);
+    expect(shown.text).toMatch(new RegExp(`#2 @${user}\\s+done`));
+    const listed = new Sink();
+    expect(await runCli(['--json', 'operations', 'list'], listed, err)).toBe(0);
+    expect((JSON.parse(listed.text) as unknown[]).length).toBe(2);
   });
 });
