@@ -1,5 +1,8 @@
 import type { PacingConfig } from '../../../config.ts';
 import type { AccountStatus } from '../../../core/accounts.ts';
+import type { ActionKind } from '../../../core/actions.ts';
+import type { ActionOutcome } from '../../../core/session.ts';
+import type { OperationStatus, OperationSummary } from '../../../store/operations.ts';
 import type { FailureKind } from '../../../core/failures.ts';
 import type { ChatKind } from '../../../core/session.ts';
 import type { ImportError } from '../../../engine/import.ts';
@@ -81,6 +84,46 @@ const DELIVERY: Record<string, string> = {
   email: 'the email of that account',
   fragment: 'Fragment',
   other: 'Telegram',
+};
+
+const KINDS: Record<ActionKind, string> = {
+  reaction: 'reaction',
+  vote: 'poll vote',
+  join: 'join',
+  leave: 'leave',
+  block: 'block',
+  pm: 'private message',
+  comment: 'comment',
+};
+
+const KIND_BUTTONS: Record<ActionKind, string> = {
+  reaction: '👍 Reaction',
+  vote: '📊 Vote',
+  join: '➕ Join',
+  leave: '🚪 Leave',
+  block: '🚫 Block',
+  pm: '✉️ Private message',
+  comment: '💬 Comment',
+};
+
+const ASK_TARGET: Record<ActionKind, string> = {
+  reaction: 'Send the link of the message to react to (t.me/<name>/<id> or t.me/c/<channel>/<id>).',
+  vote: 'Send the link of the message with the poll.',
+  comment: 'Send the link of the channel post to comment under.',
+  join: 'Send the chat to join: t.me/<name>, @name or an invite link t.me/+<hash>.',
+  leave: 'Send the chat to leave: t.me/<name>, @name, a message link or the invite link it was joined with.',
+  block: 'Send the user to block: @name or t.me/<name>.',
+  pm: 'Send the user to message: @name or t.me/<name>.',
+};
+
+const OUTCOMES: Record<ActionOutcome, string> = { done: 'done', already: 'already so', requested: 'join requested (waits for the admins)' };
+
+const OP_STATUS: Record<OperationStatus, string> = {
+  running: 'running',
+  finished: 'finished',
+  stopped: 'stopped',
+  cancelled: 'cancelled',
+  interrupted: 'interrupted',
 };
 
 const CHAT_KINDS: Record<ChatKind, string> = { private: 'private', group: 'group', supergroup: 'supergroup', forum: 'forum', channel: 'channel' };
@@ -224,6 +267,52 @@ Type the new value (${form}).`,
   importRejected: (reason: string) => `Telegram did not accept the session: ${reason}`,
   importError: (kind: ImportError['kind']) => IMPORT_ERRORS[kind],
   accountImported: (format: string) => `✅ The account was imported (${iso(format)}).`,
+
+  // --- actions ---
+  actionsTitle: '⚡ Actions\nWhat should the accounts do? One account or many: you choose next.',
+  kindName: (k: ActionKind) => KINDS[k],
+  kindButton: (k: ActionKind) => KIND_BUTTONS[k],
+  actTitle: (kind: string) => `⚡ ${kind[0]!.toUpperCase()}${kind.slice(1)}`,
+  askTarget: (k: ActionKind) => ASK_TARGET[k],
+  badLink: (reason: string) => `That does not fit: ${iso(reason)}`,
+  actSummaryKind: (kind: string) => `Action: ${kind}`,
+  actSummaryTarget: (target: string) => `Target: ${target}`,
+  actSummaryEmoji: (emoji: string) => `Reaction: ${emoji}`,
+  actSummaryOptions: (options: string) => `Options: ${options}`,
+  actSummaryText: (text: string) => `Text: ${text}`,
+  actSummaryWho: (who: string) => `Accounts: ${who}`,
+  askEmoji: 'Pick a reaction, or type any emoji.',
+  notAnEmoji: 'That is not one emoji. Pick a button or type a single emoji.',
+  askVote: (question: string, multiple: boolean) =>
+    `Poll: ${question}\n${multiple ? 'Pick one or more options, then Done (or type their numbers, e.g. 1 3).' : 'Pick an option (or type its number).'}`,
+  pollClosed: 'That poll is closed: nobody can vote any more.',
+  badOptions: (max: number) => `Type option numbers from 1 to ${max}, e.g. 1 or 1 3.`,
+  oneOptionOnly: 'This poll takes one option only.',
+  pickOneOption: 'Pick at least one option first.',
+  askActText: (k: ActionKind): string => (k === 'pm' ? 'Type the message to send (plain text).' : 'Type the comment (plain text).'),
+  emptyText: 'The text is empty.',
+  textTooLong: (n: number, max: number) => `The text has ${n} characters; Telegram allows ${max}.`,
+  askWho: (usable: number, unusable: number) =>
+    `Which accounts? ${usable} can do this now${unusable ? ` (${unusable} cannot right now)` : ''}. Pick how many (the least recently used go first), pick them by name, or type a number.`,
+  actNoUsable: (unusable: number) => `No account can do this now${unusable ? ` (${unusable} cannot right now: see Accounts → Problems)` : ': add an account first'}.`,
+  btnAllUsable: (n: number) => `All usable (${n})`,
+  btnPickAccounts: '☑️ Pick accounts',
+  askPick: (n: number) => `Tap accounts to pick them (${n} picked), then Done.`,
+  pickOneAccount: 'Pick at least one account first.',
+  btnDone: '✔️ Done',
+  badCount: 'Type how many accounts: a whole number from 1.',
+  actCount: (n: number) => `${n} (least recently used first)`,
+  actPicked: (n: number) => `${n} picked`,
+  askConfirmRun: 'Run it?',
+  btnRun: '▶️ Run',
+  started: '▶️ Started: the progress follows below.',
+  btnStopOperation: '⏹ Stop',
+  opAlreadyOver: 'That work is already over.',
+  opCancelling: 'Stopping: no new account starts; those acting now finish.',
+  outcome: (o: ActionOutcome) => OUTCOMES[o],
+  movedOn: '(moved to another account)',
+  opSummary: (id: number, status: OperationStatus, s: OperationSummary, reason: string | null) =>
+    `Operation ${iso(`#${id}`)} ${OP_STATUS[status]}: ✅ ${s.done} done, ↩️ ${s.already} already, ⏳ ${s.requested} requested, ❌ ${s.failed} failed${s.shortfall ? `, ${s.shortfall} not done` : ''}.${reason ? `\n${iso(reason)}` : ''}`,
 };
 
 const PACING_NAMES: Record<keyof PacingConfig, string> = {

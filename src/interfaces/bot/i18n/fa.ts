@@ -1,5 +1,8 @@
 import type { PacingConfig } from '../../../config.ts';
 import type { AccountStatus } from '../../../core/accounts.ts';
+import type { ActionKind } from '../../../core/actions.ts';
+import type { ActionOutcome } from '../../../core/session.ts';
+import type { OperationStatus } from '../../../store/operations.ts';
 import type { FailureKind } from '../../../core/failures.ts';
 import type { ChatKind } from '../../../core/session.ts';
 import type { ImportError } from '../../../engine/import.ts';
@@ -82,6 +85,46 @@ const DELIVERY: Record<string, string> = {
   email: 'ایمیل همان حساب',
   fragment: iso('Fragment'),
   other: 'تلگرام',
+};
+
+const KINDS: Record<ActionKind, string> = {
+  reaction: 'واکنش',
+  vote: 'رأی به نظرسنجی',
+  join: 'عضویت',
+  leave: 'ترک گفتگو',
+  block: 'مسدود کردن',
+  pm: 'پیام خصوصی',
+  comment: 'دیدگاه',
+};
+
+const KIND_BUTTONS: Record<ActionKind, string> = {
+  reaction: '👍 واکنش',
+  vote: '📊 رأی',
+  join: '➕ عضویت',
+  leave: '🚪 ترک',
+  block: '🚫 مسدود کردن',
+  pm: '✉️ پیام خصوصی',
+  comment: '💬 دیدگاه',
+};
+
+const ASK_TARGET: Record<ActionKind, string> = {
+  reaction: `پیوند پیامی را که باید به آن واکنش داد بفرستید (${iso('t.me/<name>/<id>')} یا ${iso('t.me/c/<channel>/<id>')}).`,
+  vote: 'پیوند پیامی را که نظرسنجی دارد بفرستید.',
+  comment: 'پیوند پست کانالی را که باید زیر آن دیدگاه نوشت بفرستید.',
+  join: `گفتگویی را که باید عضو شد بفرستید: ${iso('t.me/<name>')}، ${iso('@name')} یا پیوند دعوت ${iso('t.me/+<hash>')}.`,
+  leave: `گفتگویی را که باید ترک کرد بفرستید: ${iso('t.me/<name>')}، ${iso('@name')}، پیوند یک پیام یا پیوند دعوتی که با آن عضو شده‌اید.`,
+  block: `کاربری را که باید مسدود شود بفرستید: ${iso('@name')} یا ${iso('t.me/<name>')}.`,
+  pm: `کاربری را که باید به او پیام داد بفرستید: ${iso('@name')} یا ${iso('t.me/<name>')}.`,
+};
+
+const OUTCOMES: Record<ActionOutcome, string> = { done: 'انجام شد', already: 'از قبل چنین بود', requested: 'درخواست عضویت فرستاده شد (منتظر مدیران)' };
+
+const OP_STATUS: Record<OperationStatus, string> = {
+  running: 'در حال اجرا',
+  finished: 'تمام شد',
+  stopped: 'متوقف شد',
+  cancelled: 'لغو شد',
+  interrupted: 'نیمه‌کاره ماند',
 };
 
 const CHAT_KINDS: Record<ChatKind, string> = { private: 'خصوصی', group: 'گروه', supergroup: 'سوپرگروه', forum: 'انجمن', channel: 'کانال' };
@@ -226,4 +269,50 @@ export const fa: Messages = {
   importRejected: (reason) => `تلگرام نشست را نپذیرفت: ${reason}`,
   importError: (kind) => IMPORT_ERRORS[kind],
   accountImported: (format) => `✅ حساب وارد شد (${iso(format)}).`,
+
+  actionsTitle: '⚡ عملیات\nحساب‌ها چه کنند؟ یک حساب یا چند حساب را در مرحلهٔ بعد انتخاب می‌کنید.',
+  kindName: (k) => KINDS[k],
+  kindButton: (k) => KIND_BUTTONS[k],
+  actTitle: (kind) => `⚡ ${kind}`,
+  askTarget: (k) => ASK_TARGET[k],
+  badLink: (reason) => `مناسب نیست: ${iso(reason)}`,
+  actSummaryKind: (kind) => `عملیات: ${kind}`,
+  actSummaryTarget: (target) => `هدف: ${target}`,
+  actSummaryEmoji: (emoji) => `واکنش: ${emoji}`,
+  actSummaryOptions: (options) => `گزینه‌ها: ${options}`,
+  actSummaryText: (text) => `متن: ${text}`,
+  actSummaryWho: (who) => `حساب‌ها: ${who}`,
+  askEmoji: 'یک واکنش انتخاب کنید یا هر ایموجی دلخواه را بنویسید.',
+  notAnEmoji: 'این یک ایموجی نیست. یکی از دکمه‌ها را بزنید یا فقط یک ایموجی بنویسید.',
+  askVote: (question, multiple) =>
+    `نظرسنجی: ${question}\n${multiple ? `یک یا چند گزینه را انتخاب کنید و «تمام» را بزنید (یا شماره‌هایشان را بنویسید، مثلاً ${iso('1 3')}).` : 'یک گزینه را انتخاب کنید (یا شماره‌اش را بنویسید).'}`,
+  pollClosed: 'این نظرسنجی بسته شده است: دیگر کسی نمی‌تواند رأی بدهد.',
+  badOptions: (max) => `شمارهٔ گزینه‌ها را از ${faNum(1)} تا ${faNum(max)} بنویسید، مثلاً ${iso('1')} یا ${iso('1 3')}.`,
+  oneOptionOnly: 'این نظرسنجی فقط یک گزینه می‌پذیرد.',
+  pickOneOption: 'اول دست‌کم یک گزینه انتخاب کنید.',
+  askActText: (k) => (k === 'pm' ? 'متن پیام را بنویسید (متن ساده).' : 'متن دیدگاه را بنویسید (متن ساده).'),
+  emptyText: 'متن خالی است.',
+  textTooLong: (n, max) => `متن ${faNum(n)} نویسه دارد؛ تلگرام ${faNum(max)} نویسه اجازه می‌دهد.`,
+  askWho: (usable, unusable) =>
+    `کدام حساب‌ها؟ ${faNum(usable)} حساب اکنون می‌توانند${unusable ? ` (${faNum(unusable)} حساب فعلاً نمی‌توانند)` : ''}. تعداد را انتخاب کنید (آن‌هایی که کمتر استفاده شده‌اند اول می‌آیند)، حساب‌ها را با نام انتخاب کنید یا یک عدد بنویسید.`,
+  actNoUsable: (unusable) =>
+    `هیچ حسابی اکنون نمی‌تواند این کار را بکند${unusable ? ` (${faNum(unusable)} حساب فعلاً نمی‌توانند: حساب‌ها ← مشکل‌ها را ببینید)` : ': اول یک حساب اضافه کنید'}.`,
+  btnAllUsable: (n) => `همهٔ حساب‌های آماده (${faNum(n)})`,
+  btnPickAccounts: '☑️ انتخاب حساب‌ها',
+  askPick: (n) => `روی حساب‌ها بزنید تا انتخاب شوند (${faNum(n)} انتخاب‌شده)، سپس «تمام».`,
+  pickOneAccount: 'اول دست‌کم یک حساب انتخاب کنید.',
+  btnDone: '✔️ تمام',
+  badCount: 'تعداد حساب‌ها را بنویسید: عددی صحیح از ۱ به بالا.',
+  actCount: (n) => `${faNum(n)} (کم‌استفاده‌ترها اول)`,
+  actPicked: (n) => `${faNum(n)} انتخاب‌شده`,
+  askConfirmRun: 'اجرا شود؟',
+  btnRun: '▶️ اجرا',
+  started: '▶️ شروع شد: پیشرفت کار در پیام بعدی می‌آید.',
+  btnStopOperation: '⏹ توقف',
+  opAlreadyOver: 'آن کار دیگر تمام شده است.',
+  opCancelling: 'در حال توقف: حساب تازه‌ای شروع نمی‌کند؛ آن‌هایی که در حال کارند تمام می‌کنند.',
+  outcome: (o) => OUTCOMES[o],
+  movedOn: '(به حساب دیگری سپرده شد)',
+  opSummary: (id, status, s, reason) =>
+    `عملیات ${iso(`#${id}`)} ${OP_STATUS[status]}: ✅ ${faNum(s.done)} انجام شد، ↩️ ${faNum(s.already)} از قبل، ⏳ ${faNum(s.requested)} درخواست، ❌ ${faNum(s.failed)} ناموفق${s.shortfall ? `، ${faNum(s.shortfall)} انجام نشد` : ''}.${reason ? `\n${iso(reason)}` : ''}`,
 };

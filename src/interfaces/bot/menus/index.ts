@@ -1,11 +1,13 @@
 import type { Registry } from '../runtime.ts';
 import { registerAccounts } from './accounts.ts';
+import { registerActions } from './actions.ts';
 import { registerAddAccount } from './add-account.ts';
 import { registerSettings } from './settings.ts';
 
 /** Every menu module registers its routes and flows here. */
 export function registerMenus(reg: Registry): void {
   registerAccounts(reg);
+  registerActions(reg);
   registerAddAccount(reg);
   registerSettings(reg);
 }
