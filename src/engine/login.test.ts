@@ -1,7 +1,11 @@
-import type { RpcCallMiddleware } from '@mtcute/node';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simPanel, type SimPanel } from '../../test/support/sim-panel.ts';
+import type { ConnectionOverride } from '../telegram/client.ts';
 import type { LoginStep } from './login.ts';
+
+type RpcCallMiddleware = ConnectionOverride['middleware'];
 
 let panel: SimPanel;
 afterEach(async () => {
@@ -35,6 +39,14 @@ describe('LoginService against the simulator', () => {
     // The stored session works on its own: the fleet connects it with getMe.
     const s = await app.fleet.session(done.account.id);
     expect((await s.me()).userId).toBe(done.account.userId);
+    // The real auth key Telegram (the simulator) agreed on is nowhere in the database files.
+    const [dc] = app.accounts.sessions.authKeyDcs(done.account.id);
+    const key = Buffer.from(app.accounts.sessions.authKey(done.account.id, dc!)!);
+    expect(key).toHaveLength(256);
+    app.db.pragma('wal_checkpoint(TRUNCATE)');
+    const dataDir = panel.config.dataDir;
+    const bytes = Buffer.concat(readdirSync(dataDir).filter((f) => f.startsWith('panel.db')).map((f) => readFileSync(join(dataDir, f))));
+    for (let i = 0; i + 16 <= 256; i += 16) expect(bytes.includes(key.subarray(i, i + 16))).toBe(false);
   });
 
   it('asks for the 2FA password, lets a wrong one be retried, then stores', async () => {
@@ -118,7 +130,7 @@ describe('LoginService against the simulator', () => {
     expect(app.logins.open).toBe(0);
   });
 
-  it('refuses an account that is already stored, at start and after a second login of the same user', async () => {
+  it('refuses a phone that is already stored before sending a code', async () => {
     panel = simPanel();
     const acc = panel.summary.accounts.find((a) => a.password === null)!;
     const app = panel.open();

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { isTelegramFailure, type Failure } from '../../src/core/failures.ts';
+import { simPanel, type SimPanel } from '../support/sim-panel.ts';
+
+const CHILD = fileURLToPath(new URL('./lease-child.ts', import.meta.url));
+
+const children: ChildProcess[] = [];
+let panel: SimPanel;
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await panel.close();
+});
+
+function startChild(env: Record<string, string>, id: number): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(env), String(id)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<number> {
+  const start = await app.logins.start(acc.phone);
+  if (start.step !== 'code') throw new Error(JSON.stringify(start));
+  let step = await app.logins.code(start.loginId, acc.code);
+  if (step.step === 'password') step = await app.logins.password(step.loginId, acc.password ?? '');
+  if (step.step !== 'done') throw new Error(JSON.stringify(step));
+  return step.account.id;
+}
+
+async function failureOf(p: Promise<unknown>): Promise<Failure> {
+  try {
+    await p;
+  } catch (e) {
+    if (isTelegramFailure(e)) return e.failure;
+    throw e;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('one live connection per account across processes', () => {
+  it('a second process is refused an account the first holds, by name, and takes over once the first is gone', async () => {
+    panel = simPanel({ accounts: 2 });
+    const app = panel.open();
+    const id = await enrol(app, panel.summary.accounts[0]!);
+
+    const first = startChild(panel.env, id);
+    await vi.waitFor(() => expect(first.output()).toMatch(/held \d+/), { timeout: 20_000, interval: 25 });
+    const pid = Number(/held (\d+)/.exec(first.output())![1]);
+
+    const refused = await failureOf(app.fleet.session(id));
+    expect(refused.code).toBe('LEASE_HELD');
+    expect(refused.message).toContain(`#${id} ${panel.summary.accounts[0]!.phone}`);
+    expect(refused.message).toContain(`process ${pid}`);
+
+    // A third process is refused too, and says so.
+    const third = startChild(panel.env, id);
+    expect(await third.exited).toBe(3);
+    expect(third.output()).toContain(`process ${pid}`);
+
+    // The holder crashes: its lease is known dead at once, so this process connects.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const s = await app.fleet.session(id);
+    expect((await s.me()).phone).toBe(panel.summary.accounts[0]!.phone);
+    expect(app.accounts.get(id, app.clock.now())?.status).toBe('active');
+  });
+});
