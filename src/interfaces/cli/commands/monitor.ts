@@ -1,22 +1,20 @@
 import type { Command } from 'commander';
 import type { App } from '../../../app.ts';
-import { InputError, PanelError } from '../../../core/errors.ts';
+import { InputError } from '../../../core/errors.ts';
 import { KeywordMatcher, type KeywordMode } from '../../../core/keywords.ts';
 import { parseChannelRef, type ChannelRef } from '../../../core/monitor-filter.ts';
 import { accountChatDirectory, MonitorService, type MonitorStatus } from '../../../engine/monitor-service.ts';
-import type { AccountPool } from '../../../engine/ports.ts';
-import { AccountStore } from '../../../store/accounts.ts';
 import { MonitorStore } from '../../../store/monitor.ts';
 import type { CliContext } from '../context.ts';
 import { table } from '../table.ts';
 
 /** The monitor service over the app's database and the accounts' chats. */
-export function monitorService(app: Pick<App, 'db' | 'clock' | 'config' | 'secrets'>): MonitorService {
+export function monitorService(app: Pick<App, 'db' | 'clock' | 'config' | 'accounts'>): MonitorService {
   return new MonitorService({
     store: new MonitorStore(app.db),
     clock: app.clock,
     channel: parseChannelRef(app.config.channelId),
-    directory: accountChatDirectory(new AccountStore(app.db, app.secrets), app.clock),
+    directory: accountChatDirectory(app.accounts, app.clock),
   });
 }
 
@@ -48,12 +46,6 @@ export function renderStatus(s: MonitorStatus): string {
   if (s.accounts.length === 0) return lines.join('\n') + '\nno accounts';
   const rows = s.accounts.map((a) => [a.label, a.state, `${a.watchedChats}/${a.chats}`, time(a.lastActivityAt), a.resyncs, a.lastError ?? '']);
   return lines.join('\n') + '\n\n' + table(['account', 'updates', 'watched/chats', 'last update', 'resyncs', 'problem'], rows);
-}
-
-function fleetOf(app: App): AccountPool {
-  const fleet = (app as App & { fleet?: AccountPool }).fleet;
-  if (!fleet) throw new PanelError('the account fleet is not available in this build');
-  return fleet;
 }
 
 export function registerMonitor(program: Command, ctx: CliContext): void {
@@ -205,7 +197,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .description("read every active account's chats from Telegram")
     .action(async () => {
       await ctx.withApp(['telegram'], async (app) => {
-        const r = await monitorService(app).refreshGroups(fleetOf(app));
+        const r = await monitorService(app).refreshGroups(app.fleet);
         ctx.emit(r, () =>
           [`${r.chats} chats over ${r.accounts.length} accounts`, ...r.accounts.map((a) => ('error' in a ? `  #${a.accountId}: failed (${a.error})` : `  #${a.accountId}: ${a.chats} chats`))].join('\n'),
         );
