@@ -157,7 +157,7 @@ describe('actions menu', () => {
     await h.press('All usable (4)');
     s.pool.script = async () => {
       await h.clock.sleep(60_000);
-      return 'done';
+      return 'done' as const;
     };
     await h.press('Run');
     const progress = await (async () => {
