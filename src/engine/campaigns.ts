@@ -30,6 +30,8 @@ export interface CampaignDeps {
   leaseOwner?: string;
   /** Whether a lease holder is gone; defaults to a pid check on the same host. */
   isLeaseOwnerDead?: (owner: string) => boolean;
+  /** Sync each claim to disk before its send (default true; see CampaignStoreOptions). */
+  syncClaims?: boolean;
 }
 
 export interface CreateCampaignInput {
@@ -120,7 +122,7 @@ export class CampaignService {
   readonly store: CampaignStore;
 
   constructor(private readonly d: CampaignDeps) {
-    this.store = new CampaignStore(d.db);
+    this.store = new CampaignStore(d.db, { syncClaims: d.syncClaims });
   }
 
   /**

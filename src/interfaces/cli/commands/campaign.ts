@@ -2,24 +2,37 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { App } from '../../../app.ts';
 import { TARGET_STATES, UNCERTAIN_DECISIONS, type TargetCounts, type UncertainDecision } from '../../../core/campaigns.ts';
-import { InputError, PanelError } from '../../../core/errors.ts';
+import { InputError } from '../../../core/errors.ts';
 import { TelegramFailure } from '../../../core/failures.ts';
 import { CampaignService, type CampaignEvent, type CampaignStatus, type ExportRow, type RunReport } from '../../../engine/campaigns.ts';
 import type { AccountPool } from '../../../engine/ports.ts';
 import type { CliContext } from '../context.ts';
 import { table } from '../table.ts';
 
-/** The fleet the accounts part adds to the app; commands that only read campaigns work without it. */
-function poolOf(app: App, needed: boolean): AccountPool {
-  const fleet = (app as App & { fleet?: AccountPool }).fleet;
-  if (fleet) return fleet;
-  if (needed) throw new PanelError('the account fleet is not available in this build');
-  const missing = new TelegramFailure({ kind: 'unknown', code: 'NO_FLEET', message: 'the account fleet is not available in this build' });
-  return { accounts: () => [], session: () => Promise.reject(missing), reportFailure: () => undefined, markUsed: () => undefined };
+/**
+ * Sending needs the live fleet (`app.fleet`, which needs API credentials or a simulator); commands
+ * that only read or change campaign rows list accounts straight from the account store.
+ */
+function poolOf(app: App, live: boolean): AccountPool {
+  if (live) return app.fleet;
+  const offline = new TelegramFailure({ kind: 'unknown', code: 'OFFLINE', message: 'this command does not connect accounts' });
+  return {
+    accounts: () => {
+      const now = app.clock.now();
+      const parks = app.accounts.parks(now);
+      return app.accounts
+        .list(now)
+        .filter((a) => a.enabled)
+        .map((a) => ({ ...a, parkedUntil: parks.get(a.id) ?? {} }));
+    },
+    session: () => Promise.reject(offline),
+    reportFailure: () => undefined,
+    markUsed: () => undefined,
+  };
 }
 
-function service(app: App, needsFleet = false): CampaignService {
-  return new CampaignService({ db: app.db, pool: poolOf(app, needsFleet), clock: app.clock, pacing: app.config.pacing, log: app.log });
+function service(app: App, live = false): CampaignService {
+  return new CampaignService({ db: app.db, pool: poolOf(app, live), clock: app.clock, pacing: app.config.pacing, log: app.log });
 }
 
 /** `--message`: the text itself, or `@path` to read it from a file. */
@@ -198,7 +211,7 @@ export function registerCampaign(program: Command, ctx: CliContext): void {
       const targets = readTargets(o.targets);
       const delaySeconds = o.delay === undefined ? undefined : parseDelay(o.delay);
       await ctx.withApp([], (app) => {
-        const r = service(app, o.accounts !== undefined).create({
+        const r = service(app).create({
           name,
           message,
           targets,
