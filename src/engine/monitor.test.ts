@@ -7,6 +7,7 @@ import type { ChatInfo, IncomingMessage, SenderInfo } from '../core/session.ts';
 import { silentLogger } from '../log.ts';
 import { openSqlite, type Db } from '../store/db.ts';
 import { MonitorStore } from '../store/monitor.ts';
+import { accountLabel, MonitorRuntime, type MonitorFleet } from './monitor-runtime.ts';
 import { Monitor, type MonitorDeps } from './monitor.ts';
 import { BudgetedRegexRunner } from './regex-budget.ts';
 
@@ -133,6 +134,17 @@ describe('Monitor pipeline', () => {
     expect(monitor.stats().regexTimeouts).toBe(1);
   });
 
+  it('does not forward a message again when it comes back edited', () => {
+    const { store, monitor } = setup();
+    store.addKeyword('usdt', 'plain', 'usdt', 0);
+    store.addKeyword('btc', 'plain', 'btc', 0);
+    const m = message(GROUP, 'usdt');
+    expect(monitor.handle(1, m)).toBe('queued');
+    // An edit keeps the (chat, message) key, even with another keyword and seen by another account.
+    expect(monitor.handle(2, { ...m, text: 'usdt and btc' })).toBe('duplicate');
+    expect(store.outbox()).toHaveLength(1);
+  });
+
   it('skips messages older than the catch-up window', () => {
     const { store, monitor, clock } = setup({ maxMessageAgeMs: 60_000 });
     store.addKeyword('hit', 'plain', 'hit', 0);
@@ -156,6 +168,44 @@ describe('Monitor pipeline', () => {
     monitor.attach(9, new MessageSession(9, 900));
     await clock.advance(0);
     expect(monitor.handle(9, message(GROUP, 'hit', { id: 900, name: 'me', username: null, isBot: false }))).toBe('own_account');
+  });
+});
+
+describe('MonitorRuntime', () => {
+  it('attaches accounts as the fleet connects them and detaches them when they drop', async () => {
+    const db = openSqlite(join(tempDir('rt-'), 'panel.db'));
+    opened.push(db);
+    const store = new MonitorStore(db);
+    store.addKeyword('hit', 'plain', 'hit', 0);
+    const clock = new VirtualClock();
+    const sessions = new Map([1, 2, 3].map((id) => [id, new MessageSession(id, 500 + id)]));
+    const listeners = new Set<(e: { type: string; accountId: number }) => void>();
+    const live = new Set([1]);
+    const fleet: MonitorFleet = {
+      onEvent: (l) => (listeners.add(l), () => listeners.delete(l)),
+      liveIds: () => [...live],
+      session: (id) => Promise.resolve(sessions.get(id)!),
+      accounts: () => [1, 2, 3].map((id) => ({ id, userId: 500 + id, username: id === 1 ? 'first' : null, firstName: `Acc ${id}` })),
+    };
+    const rt = new MonitorRuntime({ store, clock, log: silentLogger, channel: null, fleet, sender: null });
+    rt.start();
+    await clock.advance(0);
+    expect(rt.monitor.attached()).toEqual([1]);
+    live.add(2);
+    for (const l of listeners) l({ type: 'connected', accountId: 2 });
+    await clock.advance(0);
+    expect(rt.monitor.attached().sort()).toEqual([1, 2]);
+    for (const l of listeners) l({ type: 'disconnected', accountId: 1 });
+    expect(rt.monitor.attached()).toEqual([2]);
+    // Account 3 is not attached, but its messages in a group are still the fleet's own.
+    sessions.get(2)!.deliver(message(GROUP, 'hit', { id: 503, name: 'x', username: null, isBot: false }));
+    sessions.get(2)!.deliver(message(GROUP, 'a hit'));
+    const [row] = store.outbox();
+    expect(store.outbox()).toHaveLength(1);
+    expect(row!.payload.text).toContain('Seen by: #2 Acc 2');
+    expect(accountLabel({ id: 1, username: 'first', firstName: 'x' })).toBe('#1 @first');
+    await rt.stop();
+    expect(listeners.size).toBe(0);
   });
 });
 
