@@ -2,6 +2,7 @@ import { Long, tl, type Message } from '@mtcute/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggedInClient, type SimClient } from './client.ts';
 import { makeTestWorld, rpcError, type TestWorld } from './test-support.ts';
+import { openWorld } from './world.ts';
 
 let t: TestWorld;
 let a: SimClient;
@@ -128,6 +129,16 @@ describe('actions through the production TelegramClient', () => {
     expect(mine.topId).toBe(disc!.id);
   });
 
+  it('lists forum topics and posts into one', async () => {
+    const forum = t.world.db.prepare('SELECT username FROM chats WHERE forum = 1').get() as { username: string };
+    const topics = await a.client.getForumTopics(`@${forum.username}`);
+    expect(topics.map((x) => x.title).sort()).toEqual(['General talk', 'Off-topic', 'Questions']);
+    await a.client.joinChat(`@${forum.username}`);
+    const q = topics.find((x) => x.title === 'Questions')!;
+    const sent = await a.client.sendText(`@${forum.username}`, 'a question', { replyTo: q.id });
+    expect(t.world.messages(`@${forum.username}`).find((m) => m.id === sent.id)!.topId).toBe(q.id);
+  });
+
   it('blocks a user', async () => {
     const target = t.summary.usernames[3]!;
     await a.client.blockUser(target);
@@ -182,6 +193,22 @@ describe('actions through the production TelegramClient', () => {
     const post = got.find((x) => x.text === 'keyword alert')!;
     expect(post.chat.username).toBe(pub.link.replace('https://t.me/', ''));
     expect(got.find((x) => x.text === 'psst, b')!.sender.id).toBe(aId);
+  });
+
+  it('pushes a post written through another handle on the file (as `sim post` from another process does)', async () => {
+    const pub = groups().find((x) => !x.invite && !x.joinRequest && x.kind === 'supergroup')!;
+    const other = openWorld(t.path);
+    const arrived = new Promise<Message>((resolve) => {
+      b.client.onNewMessage.add((m) => {
+        if (m.text === 'from elsewhere') resolve(m);
+      });
+    });
+    try {
+      other.post(pub.link, 'from elsewhere');
+    } finally {
+      other.close();
+    }
+    expect((await arrived).chat.username).toBe(pub.link.replace('https://t.me/', ''));
   });
 
   it('answers a privacy-restricted user with USER_PRIVACY_RESTRICTED', async () => {

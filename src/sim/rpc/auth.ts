@@ -109,3 +109,16 @@ export function logOut(ctx: AnonContext): tl.auth.RawLoggedOut {
   setAuth(ctx, 'logged_out', ctx.auth.user_id);
   return { _: 'auth.loggedOut' };
 }
+
+/** A new code for the same login (the account's code does not change in the simulator). */
+export function resendCode(ctx: AnonContext, req: tl.auth.RawResendCodeRequest): tl.auth.TypeSentCode {
+  const code = ctx.db.prepare('SELECT * FROM login_codes WHERE hash = ? AND key_id = ?').get(req.phoneCodeHash, ctx.auth.key_id) as { used: number } | undefined;
+  if (!code || code.used) throw fail.badRequest('PHONE_CODE_EXPIRED');
+  ctx.db.prepare('UPDATE login_codes SET expires_at = ? WHERE hash = ?').run(ctx.now + CODE_TTL_MS, req.phoneCodeHash);
+  return { _: 'auth.sentCode', type: { _: 'auth.sentCodeTypeSms', length: 5 }, phoneCodeHash: req.phoneCodeHash, timeout: 60 };
+}
+
+export function cancelCode(ctx: AnonContext, req: tl.auth.RawCancelCodeRequest): boolean {
+  ctx.db.prepare('UPDATE login_codes SET used = 1 WHERE hash = ? AND key_id = ?').run(req.phoneCodeHash, ctx.auth.key_id);
+  return true;
+}

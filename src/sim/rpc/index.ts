@@ -36,6 +36,8 @@ anon('auth.signIn', auth.signIn);
 anon('account.getPassword', auth.getPassword);
 anon('auth.checkPassword', auth.checkPassword);
 anon('auth.logOut', auth.logOut);
+anon('auth.resendCode', auth.resendCode);
+anon('auth.cancelCode', auth.cancelCode);
 anon('help.getConfig', users.getConfig);
 anon('help.getNearestDc', users.getNearestDc);
 
@@ -68,6 +70,10 @@ read('messages.getDiscussionMessage', messages.getDiscussionMessage);
 read('messages.readHistory', messages.readHistory);
 read('channels.readHistory', () => true);
 read('messages.getAvailableReactions', messages.getAvailableReactions);
+read('messages.getForumTopics', messages.getForumTopics);
+read('channels.getForumTopics', messages.getForumTopics);
+read('messages.getForumTopicsByID', messages.getForumTopicsById);
+read('channels.getForumTopicsByID', messages.getForumTopicsById);
 
 read('updates.getState', updates.getState);
 read('updates.getDifference', updates.getDifference);

@@ -350,3 +350,56 @@ export function readHistory(ctx: CallContext): tl.messages.RawAffectedMessages {
 export function getAvailableReactions(): tl.messages.RawAvailableReactionsNotModified {
   return { _: 'messages.availableReactionsNotModified' };
 }
+
+function forumTopics(ctx: CallContext, chat: ChatRow, only: number[] | null, offsetTopic: number, limit: number): tl.messages.RawForumTopics {
+  if (!chat.forum) throw fail.badRequest('CHANNEL_FORUM_MISSING');
+  requireReadableChat(ctx, chat);
+  const all = ctx.db.prepare('SELECT id, title FROM topics WHERE chat_id = ? ORDER BY id DESC').all(chat.id) as Array<{ id: number; title: string }>;
+  const picked = only
+    ? all.filter((x) => only.includes(x.id))
+    : all.filter((x) => offsetTopic <= 0 || x.id < offsetTopic).slice(0, Math.max(1, Math.min(limit || 100, 100)));
+  const peers = new PeerSet().chat(chat.id);
+  const messages: tl.TypeMessage[] = [];
+  const topics = picked.map((topic): tl.RawForumTopic => {
+    const root = channelMessage(ctx, chat.id, topic.id)!;
+    const last = (ctx.db.prepare('SELECT * FROM channel_messages WHERE chat_id = ? AND (top_id = ? OR id = ?) ORDER BY id DESC LIMIT 1').get(chat.id, topic.id, topic.id) ??
+      root) as ChannelMessageRow;
+    messages.push(channelMessageTl(ctx, last, chat, peers));
+    peers.user(root.from_user_id);
+    return {
+      _: 'forumTopic',
+      id: topic.id,
+      date: sec(root.date),
+      peer: { _: 'peerChannel', channelId: chat.id },
+      title: topic.title,
+      iconColor: 0x6fb9f0,
+      topMessage: last.id,
+      readInboxMaxId: last.id,
+      readOutboxMaxId: last.id,
+      unreadCount: 0,
+      unreadMentionsCount: 0,
+      unreadReactionsCount: 0,
+      unreadPollVotesCount: 0,
+      fromId: root.from_user_id ? { _: 'peerUser', userId: root.from_user_id } : { _: 'peerChannel', channelId: chat.id },
+      notifySettings: { _: 'peerNotifySettings' },
+    };
+  });
+  return { _: 'messages.forumTopics', count: all.length, topics, messages, ...peers.build(ctx), pts: chat.pts };
+}
+
+function forumChat(ctx: CallContext, peer: tl.TypeInputPeer | tl.TypeInputChannel): ChatRow {
+  const r = resolveInput(ctx, peer);
+  if (r.kind !== 'chat' || r.chat.kind === 'group') throw fail.badRequest('CHANNEL_INVALID');
+  return r.chat;
+}
+
+export function getForumTopics(ctx: CallContext, req: tl.messages.RawGetForumTopicsRequest | tl.channels.RawGetForumTopicsRequest): tl.messages.RawForumTopics {
+  return forumTopics(ctx, forumChat(ctx, 'peer' in req ? req.peer : req.channel), null, req.offsetTopic, req.limit);
+}
+
+export function getForumTopicsById(
+  ctx: CallContext,
+  req: tl.messages.RawGetForumTopicsByIDRequest | tl.channels.RawGetForumTopicsByIDRequest,
+): tl.messages.RawForumTopics {
+  return forumTopics(ctx, forumChat(ctx, 'peer' in req ? req.peer : req.channel), req.topics, 0, 100);
+}
