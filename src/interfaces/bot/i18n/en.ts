@@ -1,6 +1,7 @@
 import type { PacingConfig } from '../../../config.ts';
 import type { AccountStatus } from '../../../core/accounts.ts';
 import type { ActionKind } from '../../../core/actions.ts';
+import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { ActionOutcome } from '../../../core/session.ts';
 import type { OperationStatus, OperationSummary } from '../../../store/operations.ts';
 import type { FailureKind } from '../../../core/failures.ts';
@@ -124,6 +125,25 @@ const OP_STATUS: Record<OperationStatus, string> = {
   stopped: 'stopped',
   cancelled: 'cancelled',
   interrupted: 'interrupted',
+};
+
+const TARGET_STATES: Record<TargetState, string> = {
+  pending: 'waiting',
+  claimed: 'being sent',
+  sent: 'sent',
+  not_found: 'not found',
+  privacy_restricted: 'privacy forbids',
+  failed: 'failed',
+  uncertain: 'uncertain (decide)',
+  skipped: 'skipped (contacted before)',
+};
+
+const CAMPAIGN_STATES: Record<CampaignState, string> = { ready: 'ready', running: 'running', paused: 'paused', done: 'done', cancelled: 'cancelled' };
+
+const CAMPAIGN_SETTINGS: Record<'cap' | 'daily' | 'delay', string> = {
+  cap: 'Messages per account in this campaign: type a whole number from 1 to 1000.',
+  daily: 'Messages per account per day over all campaigns: type a whole number from 1 to 10000.',
+  delay: 'Seconds between two messages of one account: type min-max, e.g. 60-180.',
 };
 
 const CHAT_KINDS: Record<ChatKind, string> = { private: 'private', group: 'group', supergroup: 'supergroup', forum: 'forum', channel: 'channel' };
@@ -311,6 +331,63 @@ Type the new value (${form}).`,
   opCancelling: 'Stopping: no new account starts; those acting now finish.',
   outcome: (o: ActionOutcome) => OUTCOMES[o],
   movedOn: '(moved to another account)',
+  // --- campaigns ---
+  campaignsTitle: (n: number) => `✉️ Campaigns (${n})`,
+  noCampaigns: '✉️ No campaigns yet.',
+  btnNewCampaign: '➕ New campaign',
+  campaignGone: 'That campaign no longer exists.',
+  targetState: (s: TargetState) => TARGET_STATES[s],
+  cmpState: (s: CampaignState) => CAMPAIGN_STATES[s],
+  cmpCardTitle: (name: string, state: string) => `✉️ Campaign ${name}: ${state}`,
+  cmpProgress: (done: number, total: number) => `Settled ${done} of ${total}:`,
+  cmpSettings: (cap: number, daily: number, delay: string, skip: boolean, accounts: number | null) =>
+    `Per account: ${cap} · per day: ${daily} · delay: ${iso(delay)} s\n${skip ? 'Skips people contacted before' : 'Includes people contacted before'} · accounts: ${accounts === null ? 'every usable one' : accounts}`,
+  cmpAccountsHead: 'Accounts (sent / failed / still allowed today):',
+  cmpAccountLine: (name: string, sent: number, failed: number, remaining: number) => `• ${name}: ${sent} / ${failed} / ${remaining}`,
+  btnRunCampaign: '▶️ Run',
+  btnResume: '▶️ Resume',
+  btnPause: '⏸ Pause',
+  btnSettle: (n: number) => `⚖️ Settle ${n} uncertain`,
+  btnExportCsv: '📤 Export CSV',
+  btnExportJson: '📤 Export JSON',
+  btnCancelCampaign: '✖ Cancel the campaign',
+  btnOpenCampaign: '✉️ The campaign',
+  cmpStarted: '▶️ Started: the progress follows below.',
+  cmpPaused: '⏸ Paused: sends in flight settle first.',
+  cmpPausing: 'Pausing after the sends in flight.',
+  cmpCancelled: '✖ Cancelled: nothing more is sent.',
+  confirmCancelCampaign: (name: string) =>
+    `Cancel the campaign ${name}? Nothing more is sent, and it cannot be run again (a new campaign can). Messages not yet confirmed become uncertain.`,
+  btnYesCancelCampaign: '✖ Yes, cancel it',
+  settleExplain: (n: number) =>
+    `${n} people are uncertain: a message may or may not have reached them (the account that sent it could not confirm). Decide for all of them:`,
+  btnSettle_sent: '✅ Count them as sent',
+  btnSettle_skip: '⏭ Skip them (never message them)',
+  btnSettle_retry: '🔁 Send again on the next run (may send twice)',
+  settled: (n: number) => `⚖️ ${n} settled.`,
+  exporting: 'Exporting…',
+  exportCaption: (name: string, n: number) => `Campaign ${name}: ${n} rows`,
+  askCampaignName: '➕ New campaign\n\nType a name (up to 64 characters). The same name later resumes the same campaign.',
+  badCampaignName: 'A name needs 1 to 64 characters and no control characters.',
+  askCampaignMessage: (name: string) => `Campaign ${name}\n\nType the message to send (plain text, up to 4096 characters).`,
+  askCampaignTargets:
+    'Send the people to message: usernames separated by new lines, spaces or commas (@ optional), as text or as a .txt file.',
+  noValidTargets: (invalid: number, examples: string[]) =>
+    `No valid username in that list${invalid ? ` (${invalid} invalid, e.g. ${examples.join(', ')})` : ''}.`,
+  targetsFileTooLarge: 'That file is too large for a list of usernames (5 MB at most).',
+  cmpReview: (name: string, message: string, valid: number, invalid: number, examples: string[], duplicates: number) =>
+    `Campaign ${name}\nMessage: ${message}\nPeople: ${valid}${duplicates ? ` (${duplicates} duplicates collapsed)` : ''}${invalid ? `\n⚠️ ${invalid} entries are not usernames and are left out, e.g. ${examples.join(', ')}` : ''}\n\nCheck the settings, then Create.`,
+  btnCap: (n: number) => `Per account: ${n}`,
+  btnDaily: (n: number) => `Per day: ${n}`,
+  btnDelay: (d: string) => `Delay: ${d} s`,
+  btnSkipContacted: (skip: boolean): string => (skip ? '✅ Skip people contacted before' : '☐ Skip people contacted before'),
+  btnCreateCampaign: '✅ Create',
+  askCampaignSetting: (what: 'cap' | 'daily' | 'delay') => CAMPAIGN_SETTINGS[what],
+  cmpCreated: (n: number) => `✅ Created with ${n} people.`,
+  cmpReused: (n: number) => `✅ A campaign with this name and message exists: ${n} new people added to it.`,
+  cmpRunTitle: (name: string) => `✉️ Campaign ${name}`,
+  cmpRunReport: (state: string, reason: string | null, sent: number, uncertain: number) =>
+    `The run ended: ${state}${reason ? ` (${reason})` : ''}. Sent in this run: ${sent}${uncertain ? `; uncertain: ${uncertain}` : ''}.`,
   opSummary: (id: number, status: OperationStatus, s: OperationSummary, reason: string | null) =>
     `Operation ${iso(`#${id}`)} ${OP_STATUS[status]}: ✅ ${s.done} done, ↩️ ${s.already} already, ⏳ ${s.requested} requested, ❌ ${s.failed} failed${s.shortfall ? `, ${s.shortfall} not done` : ''}.${reason ? `\n${iso(reason)}` : ''}`,
 };

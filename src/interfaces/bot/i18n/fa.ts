@@ -1,6 +1,7 @@
 import type { PacingConfig } from '../../../config.ts';
 import type { AccountStatus } from '../../../core/accounts.ts';
 import type { ActionKind } from '../../../core/actions.ts';
+import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { ActionOutcome } from '../../../core/session.ts';
 import type { OperationStatus } from '../../../store/operations.ts';
 import type { FailureKind } from '../../../core/failures.ts';
@@ -125,6 +126,25 @@ const OP_STATUS: Record<OperationStatus, string> = {
   stopped: 'متوقف شد',
   cancelled: 'لغو شد',
   interrupted: 'نیمه‌کاره ماند',
+};
+
+const TARGET_STATES: Record<TargetState, string> = {
+  pending: 'در انتظار',
+  claimed: 'در حال ارسال',
+  sent: 'فرستاده شد',
+  not_found: 'پیدا نشد',
+  privacy_restricted: 'حریم خصوصی اجازه نمی‌دهد',
+  failed: 'ناموفق',
+  uncertain: 'نامعلوم (تصمیم بگیرید)',
+  skipped: 'رد شد (قبلاً پیام گرفته)',
+};
+
+const CAMPAIGN_STATES: Record<CampaignState, string> = { ready: 'آماده', running: 'در حال اجرا', paused: 'متوقف موقت', done: 'تمام‌شده', cancelled: 'لغوشده' };
+
+const CAMPAIGN_SETTINGS: Record<'cap' | 'daily' | 'delay', string> = {
+  cap: 'پیام هر حساب در این کمپین: عددی صحیح از ۱ تا ۱۰۰۰ بنویسید.',
+  daily: 'پیام هر حساب در روز در همهٔ کمپین‌ها: عددی صحیح از ۱ تا ۱۰۰۰۰ بنویسید.',
+  delay: `ثانیه‌های بین دو پیام یک حساب: به شکل کمینه-بیشینه بنویسید، مثلاً ${iso('60-180')}.`,
 };
 
 const CHAT_KINDS: Record<ChatKind, string> = { private: 'خصوصی', group: 'گروه', supergroup: 'سوپرگروه', forum: 'انجمن', channel: 'کانال' };
@@ -313,6 +333,59 @@ export const fa: Messages = {
   opCancelling: 'در حال توقف: حساب تازه‌ای شروع نمی‌کند؛ آن‌هایی که در حال کارند تمام می‌کنند.',
   outcome: (o) => OUTCOMES[o],
   movedOn: '(به حساب دیگری سپرده شد)',
+  campaignsTitle: (n) => `✉️ کمپین‌ها (${faNum(n)})`,
+  noCampaigns: '✉️ هنوز کمپینی نیست.',
+  btnNewCampaign: '➕ کمپین تازه',
+  campaignGone: 'آن کمپین دیگر وجود ندارد.',
+  targetState: (s) => TARGET_STATES[s],
+  cmpState: (s) => CAMPAIGN_STATES[s],
+  cmpCardTitle: (name, state) => `✉️ کمپین ${name}: ${state}`,
+  cmpProgress: (done, total) => `${faNum(done)} از ${faNum(total)} نتیجه گرفته:`,
+  cmpSettings: (cap, daily, delay, skip, accounts) =>
+    `هر حساب: ${faNum(cap)} · در روز: ${faNum(daily)} · فاصله: ${iso(delay)} ثانیه\n${skip ? 'کسانی که قبلاً پیام گرفته‌اند رد می‌شوند' : 'کسانی که قبلاً پیام گرفته‌اند هم شامل‌اند'} · حساب‌ها: ${accounts === null ? 'همهٔ حساب‌های آماده' : faNum(accounts)}`,
+  cmpAccountsHead: 'حساب‌ها (فرستاده / ناموفق / مجاز امروز):',
+  cmpAccountLine: (name, sent, failed, remaining) => `• ${name}: ${faNum(sent)} / ${faNum(failed)} / ${faNum(remaining)}`,
+  btnRunCampaign: '▶️ اجرا',
+  btnResume: '▶️ ادامه',
+  btnPause: '⏸ توقف موقت',
+  btnSettle: (n) => `⚖️ تصمیم برای ${faNum(n)} مورد نامعلوم`,
+  btnExportCsv: `📤 خروجی ${iso('CSV')}`,
+  btnExportJson: `📤 خروجی ${iso('JSON')}`,
+  btnCancelCampaign: '✖ لغو کمپین',
+  btnOpenCampaign: '✉️ کمپین',
+  cmpStarted: '▶️ شروع شد: پیشرفت کار در پیام بعدی می‌آید.',
+  cmpPaused: '⏸ متوقف شد: ارسال‌های در جریان اول تمام می‌شوند.',
+  cmpPausing: 'پس از ارسال‌های در جریان متوقف می‌شود.',
+  cmpCancelled: '✖ لغو شد: دیگر چیزی فرستاده نمی‌شود.',
+  confirmCancelCampaign: (name) =>
+    `کمپین ${name} لغو شود؟ دیگر چیزی فرستاده نمی‌شود و نمی‌توان آن را دوباره اجرا کرد (کمپین تازه می‌شود). پیام‌هایی که هنوز تأیید نشده‌اند نامعلوم می‌شوند.`,
+  btnYesCancelCampaign: '✖ بله، لغو شود',
+  settleExplain: (n) => `${faNum(n)} نفر نامعلوم‌اند: ممکن است پیام به آن‌ها رسیده باشد یا نه (حسابی که فرستاد نتوانست تأیید کند). برای همهٔ آن‌ها تصمیم بگیرید:`,
+  btnSettle_sent: '✅ فرستاده‌شده حساب شوند',
+  btnSettle_skip: '⏭ رد شوند (هرگز پیام نگیرند)',
+  btnSettle_retry: '🔁 در اجرای بعدی دوباره فرستاده شوند (ممکن است دو بار برسد)',
+  settled: (n) => `⚖️ برای ${faNum(n)} مورد تصمیم گرفته شد.`,
+  exporting: 'در حال تهیهٔ خروجی…',
+  exportCaption: (name, n) => `کمپین ${name}: ${faNum(n)} ردیف`,
+  askCampaignName: '➕ کمپین تازه\n\nیک نام بنویسید (تا ۶۴ نویسه). همین نام بعداً همین کمپین را ادامه می‌دهد.',
+  badCampaignName: 'نام باید ۱ تا ۶۴ نویسه باشد و نویسهٔ کنترلی نداشته باشد.',
+  askCampaignMessage: (name) => `کمپین ${name}\n\nمتن پیامی را که باید فرستاده شود بنویسید (متن ساده، تا ${faNum(4096)} نویسه).`,
+  askCampaignTargets: `کسانی را که باید پیام بگیرند بفرستید: نام‌های کاربری جداشده با خط تازه، فاصله یا ویرگول (${iso('@')} اختیاری است)، به صورت متن یا فایل ${iso('.txt')}.`,
+  noValidTargets: (invalid, examples) => `در این فهرست هیچ نام کاربری معتبری نیست${invalid ? ` (${faNum(invalid)} نامعتبر، مثلاً ${examples.join('، ')})` : ''}.`,
+  targetsFileTooLarge: 'این فایل برای فهرست نام‌های کاربری بیش از حد بزرگ است (حداکثر ۵ مگابایت).',
+  cmpReview: (name, message, valid, invalid, examples, duplicates) =>
+    `کمپین ${name}\nپیام: ${message}\nافراد: ${faNum(valid)}${duplicates ? ` (${faNum(duplicates)} تکراری یکی شد)` : ''}${invalid ? `\n⚠️ ${faNum(invalid)} مورد نام کاربری نیست و کنار گذاشته می‌شود، مثلاً ${examples.join('، ')}` : ''}\n\nتنظیمات را بررسی کنید و «ساختن» را بزنید.`,
+  btnCap: (n) => `هر حساب: ${faNum(n)}`,
+  btnDaily: (n) => `در روز: ${faNum(n)}`,
+  btnDelay: (d) => `فاصله: ${iso(d)} ثانیه`,
+  btnSkipContacted: (skip) => (skip ? '✅ رد کردن کسانی که قبلاً پیام گرفته‌اند' : '☐ رد کردن کسانی که قبلاً پیام گرفته‌اند'),
+  btnCreateCampaign: '✅ ساختن',
+  askCampaignSetting: (what) => CAMPAIGN_SETTINGS[what],
+  cmpCreated: (n) => `✅ با ${faNum(n)} نفر ساخته شد.`,
+  cmpReused: (n) => `✅ کمپینی با همین نام و پیام هست: ${faNum(n)} نفر تازه به آن اضافه شد.`,
+  cmpRunTitle: (name) => `✉️ کمپین ${name}`,
+  cmpRunReport: (state, reason, sent, uncertain) =>
+    `اجرا تمام شد: ${state}${reason ? ` (${reason})` : ''}. فرستاده‌شده در این اجرا: ${faNum(sent)}${uncertain ? `؛ نامعلوم: ${faNum(uncertain)}` : ''}.`,
   opSummary: (id, status, s, reason) =>
     `عملیات ${iso(`#${id}`)} ${OP_STATUS[status]}: ✅ ${faNum(s.done)} انجام شد، ↩️ ${faNum(s.already)} از قبل، ⏳ ${faNum(s.requested)} درخواست، ❌ ${faNum(s.failed)} ناموفق${s.shortfall ? `، ${faNum(s.shortfall)} انجام نشد` : ''}.${reason ? `\n${iso(reason)}` : ''}`,
 };

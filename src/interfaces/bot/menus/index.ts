@@ -2,12 +2,15 @@ import type { Registry } from '../runtime.ts';
 import { registerAccounts } from './accounts.ts';
 import { registerActions } from './actions.ts';
 import { registerAddAccount } from './add-account.ts';
+import { registerCampaignPause, registerCampaigns } from './campaigns.ts';
 import { registerSettings } from './settings.ts';
 
 /** Every menu module registers its routes and flows here. */
 export function registerMenus(reg: Registry): void {
   registerAccounts(reg);
   registerActions(reg);
+  registerCampaigns(reg);
+  registerCampaignPause(reg);
   registerAddAccount(reg);
   registerSettings(reg);
 }
