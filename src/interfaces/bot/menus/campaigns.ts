@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InputFile } from 'grammy';
 import { MESSAGE_MAX_LENGTH } from '../../../core/campaign-schedule.ts';
-import { TARGET_STATES, type CampaignState, type TargetCounts, type UncertainDecision } from '../../../core/campaigns.ts';
+import { TARGET_STATES, type CampaignState, type TargetCounts } from '../../../core/campaigns.ts';
 import { InputError } from '../../../core/errors.ts';
 import { parseTargets } from '../../../core/targets.ts';
 import type { CampaignEvent, CampaignListItem, CampaignStatus, RunReport } from '../../../engine/campaigns.ts';
