@@ -85,6 +85,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   };
 
   let fleet: Fleet | undefined;
+  let connector: TelegramConnector | undefined;
   let logins: LoginService | undefined;
   let imports: ImportService | undefined;
   let health: HealthService | undefined;
@@ -95,7 +96,13 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     fleet = new Fleet({
       store: accounts,
       leases,
-      connector: new TelegramConnector(telegramApi(), accounts.sessions, clock, f.connectTimeoutMs),
+      // Built on the first connection, so commands that only read or change the store need no API credentials.
+      connector: {
+        connect: (req) => {
+          connector ??= new TelegramConnector(telegramApi(), accounts.sessions, clock, f.connectTimeoutMs);
+          return connector.connect(req);
+        },
+      },
       clock,
       log,
       defaultProxyUrl: config.proxyUrl,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AccountStatus, AccountSummary } from '../core/accounts.ts';
 import type { ActionKind } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
+import { InputError, PanelError } from '../core/errors.ts';
 import { TelegramFailure, type Failure } from '../core/failures.ts';
 import type { AccountSession, SelfInfo } from '../core/session.ts';
 import type { Logger } from '../log.ts';
@@ -363,7 +364,12 @@ export class Fleet implements AccountPool {
   renewLeases(): void {
     const ids = [...this.live.keys()];
     if (ids.length === 0) return;
-    const lost = this.o.leases.renew(this.owner, ids, this.o.clock.now(), this.o.leaseTtlMs);
+    // Disabled (or removed) by another panel since: let go here too.
+    for (const id of ids) {
+      const a = this.o.store.rawStatus(id);
+      if (!a || !a.enabled) this.drop(id);
+    }
+    const lost = this.o.leases.renew(this.owner, [...this.live.keys()], this.o.clock.now(), this.o.leaseTtlMs);
     for (const id of lost) {
       this.o.log.warn({ accountId: id }, 'lost the connection lease of this account; disconnecting it');
       this.setStatus(id, 'error', 'another telegram-panel took over this account');
@@ -407,6 +413,54 @@ export class Fleet implements AccountPool {
     });
     this.ensureHeartbeat();
     return report;
+  }
+
+  // Operator changes (the CLI and the bot both call these) -----------------------------------------
+
+  private requireAccount(accountId: number): AccountSummary {
+    const a = this.o.store.get(accountId, this.o.clock.now());
+    if (!a) throw new InputError(`there is no account #${accountId} (see: accounts list)`);
+    return a;
+  }
+
+  /** Enables or disables an account; disabling disconnects it here (another panel drops it at its next heartbeat). */
+  async setEnabled(accountId: number, enabled: boolean): Promise<AccountSummary> {
+    this.requireAccount(accountId);
+    this.o.store.setEnabled(accountId, enabled);
+    if (!enabled) await this.disconnect(accountId);
+    return this.requireAccount(accountId);
+  }
+
+  /**
+   * Sets the account's own proxy (`null`: back to PROXY_URL). Refuses an unusable URL before
+   * changing anything. The next connection goes through the new proxy, never around it.
+   */
+  async setProxy(accountId: number, url: string | null): Promise<AccountSummary> {
+    this.requireAccount(accountId);
+    let proxy: { url: string; label: string } | null = null;
+    if (url !== null) {
+      const p = parseProxyUrl(url);
+      if (!p.ok) throw new InputError(p.problem);
+      proxy = { url: url.trim(), label: p.label };
+    }
+    this.o.store.setProxy(accountId, proxy);
+    await this.disconnect(accountId);
+    return this.requireAccount(accountId);
+  }
+
+  /**
+   * Deletes the account with its keys: the only way keys are ever deleted. Refused while another
+   * panel is connected to it (that one would keep using the session).
+   */
+  async remove(accountId: number): Promise<void> {
+    const a = this.requireAccount(accountId);
+    const holder = this.o.leases.holder(accountId);
+    if (holder && holder.owner !== this.owner && holder.expiresAt > this.o.clock.now() && !ownerIsDead(holder.owner)) {
+      throw new PanelError(`account ${describeAccount(a)} is connected by another telegram-panel (${describeOwner(holder.owner)}); stop it or disable the account there first`);
+    }
+    await this.disconnect(accountId);
+    this.o.store.remove(accountId);
+    this.emit({ type: 'status', accountId, status: 'disabled', reason: 'removed' });
   }
 
   /** Disconnects one account and releases its lease (the status is left as it is). */

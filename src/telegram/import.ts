@@ -49,7 +49,8 @@ function implausible(data: StringSessionData): string | undefined {
 }
 
 function reason(e: unknown): string {
-  return e instanceof Error ? e.message.replace(/\s+/g, ' ').slice(0, 120) : 'unreadable';
+  // Parsers echo bytes they could not read; keep the message printable.
+  return e instanceof Error ? e.message.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]+/g, '?').slice(0, 120) : 'unreadable';
 }
 
 const STRING_PARSERS: Record<StringFormat, (text: string) => ParsedSession> = {
