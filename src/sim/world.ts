@@ -25,6 +25,7 @@ import { InputError } from '../core/errors.ts';
 import { openSqlite, StoreError, type Db } from '../store/db.ts';
 import { SimAttachmentImpl, type SimAttachment } from './attachment.ts';
 import { FaultSyntaxError, parseFault, type SimFault, type SimFaultKind } from './faults.ts';
+import { accountFaults, deliveryLog, fleetAccounts, worldSummary, type AccountInfo, type Delivery, type WorldSummary } from './inspect.ts';
 import type { BoxMessageRow, ChannelMessageRow, ChatRow, PollRow, UserRow } from './rows.ts';
 import { fail, RpcFail, type AnonContext, type AuthRow, type CallContext } from './rpc/context.ts';
 import { methodSpec } from './rpc/index.ts';
@@ -33,38 +34,17 @@ import { boxMessageTl, channelMessageTl, getChat, getUser, PeerSet } from './rpc
 import { SIM_MIGRATIONS, WORLD_KIND } from './schema.ts';
 import { addChannelMessage, addGroupMessage } from './write.ts';
 
+export type { AccountInfo, Delivery, WorldSummary };
+
 export interface OpenWorldOptions {
   /** Create the file when it does not exist (createWorld does this). */
   create?: boolean;
-}
-
-export interface Delivery {
-  /** Sender's phone. */
-  from: string;
-  /** Recipient's username (null when the recipient has none). */
-  to: string | null;
-  toId: number;
-  text: string;
-  randomId: string;
-  /** ISO time (world clock). */
-  at: string;
 }
 
 export interface PostResult {
   chatId: number;
   messageId: number;
   link: string | null;
-}
-
-export interface AccountInfo {
-  userId: number;
-  phone: string;
-  code: string;
-  password: string | null;
-  username: string | null;
-  state: UserRow['state'];
-  sessions: number;
-  faults: string[];
 }
 
 interface RpcErrorAnswer {
@@ -434,18 +414,7 @@ export class SimWorld {
   }
 
   faultsOf(userId: number): string[] {
-    const out: string[] = [];
-    const u = getUser({ db: this.db }, userId);
-    if (u && u.state !== 'active') out.push(u.state);
-    const now = this.now();
-    for (const f of this.db.prepare('SELECT * FROM faults WHERE user_id = ? ORDER BY kind, method').all(userId) as Array<{ kind: string; method: string; value: number | null }>) {
-      if (f.kind === 'flood') {
-        if ((f.value ?? 0) > now) out.push(`flood:${Math.ceil(((f.value ?? 0) - now) / 1000)}${f.method ? `:${f.method}` : ''}`);
-      } else if (f.kind === 'slow') out.push(`slow:${f.value}${f.method ? `:${f.method}` : ''}`);
-      else if (f.kind === 'drop') out.push(`drop:${f.value}`);
-      else out.push(f.kind.replace(/_/g, '-'));
-    }
-    return out;
+    return accountFaults(this.db, userId, this.now());
   }
 
   /** At most `max` calls of `method` per account per window; `peer_flood` counts private messages to strangers. */
@@ -592,76 +561,16 @@ export class SimWorld {
 
   /** The delivery log: every private message an account sent, oldest first. */
   deliveries(): Delivery[] {
-    const rows = this.db
-      .prepare(
-        `SELECT f.phone AS from_phone, t.username AS to_username, d.to_id, d.text, d.random_id, d.at
-         FROM deliveries d JOIN users f ON f.id = d.from_id JOIN users t ON t.id = d.to_id ORDER BY d.id`,
-      )
-      .all() as Array<{ from_phone: string | null; to_username: string | null; to_id: number; text: string; random_id: string; at: number }>;
-    return rows.map((r) => ({
-      from: r.from_phone ?? '',
-      to: r.to_username,
-      toId: r.to_id,
-      text: r.text,
-      randomId: r.random_id,
-      at: new Date(r.at).toISOString(),
-    }));
+    return deliveryLog(this.db);
   }
 
   accounts(): AccountInfo[] {
-    const rows = this.db.prepare("SELECT * FROM users WHERE kind = 'fleet' ORDER BY id").all() as UserRow[];
-    return rows.map((u) => ({
-      userId: u.id,
-      phone: u.phone ?? '',
-      code: u.login_code ?? '',
-      password: u.password,
-      username: u.username,
-      state: u.state,
-      sessions: (this.db.prepare("SELECT count(*) AS n FROM authorizations WHERE user_id = ? AND state = 'active'").get(u.id) as { n: number }).n,
-      faults: this.faultsOf(u.id),
-    }));
+    return fleetAccounts(this.db, this.now());
   }
 
   /** The same summary `sim create` prints, read back from the file. */
   summary(): WorldSummary {
-    const fleet = this.db.prepare("SELECT * FROM users WHERE kind = 'fleet' ORDER BY id").all() as UserRow[];
-    const usernames = (
-      this.db.prepare("SELECT username FROM users WHERE kind = 'person' AND deleted = 0 AND username IS NOT NULL ORDER BY id").all() as Array<{ username: string }>
-    ).map((r) => r.username);
-    const missing = JSON.parse(this.meta('missing_usernames') ?? '[]') as string[];
-    const chats = this.db.prepare('SELECT * FROM chats ORDER BY id').all() as ChatRow[];
-    const groups: WorldSummary['groups'] = [];
-    for (const c of chats) {
-      if (this.db.prepare("SELECT 1 FROM chats WHERE linked_chat_id = ? AND kind = 'channel'").get(c.id)) continue;
-      const inv = this.db.prepare('SELECT hash FROM invites WHERE chat_id = ? AND revoked = 0 ORDER BY hash LIMIT 1').get(c.id) as { hash: string } | undefined;
-      const link = c.username ? `https://t.me/${c.username}` : inv ? `https://t.me/+${inv.hash}` : null;
-      if (link) groups.push({ title: c.title, link });
-    }
-    const posts: WorldSummary['posts'] = [];
-    const postRows = this.db
-      .prepare(
-        `SELECT m.*, c.username, c.kind, c.linked_chat_id FROM channel_messages m JOIN chats c ON c.id = m.chat_id
-         WHERE m.fwd_chat_id IS NULL AND m.service IS NULL AND m.top_id IS NULL AND c.kind = 'channel' ORDER BY c.id, m.id`,
-      )
-      .all() as Array<ChannelMessageRow & { username: string | null; kind: string; linked_chat_id: number | null }>;
-    for (const m of postRows) {
-      const link = m.username ? `https://t.me/${m.username}/${m.id}` : `https://t.me/c/${m.chat_id}/${m.id}`;
-      let poll: { options: number; multiple: boolean } | null = null;
-      if (m.poll_id) {
-        const p = this.db.prepare('SELECT * FROM polls WHERE id = ?').get(m.poll_id) as PollRow;
-        if (p.closed) continue;
-        const n = (this.db.prepare('SELECT count(*) AS n FROM poll_options WHERE poll_id = ?').get(p.id) as { n: number }).n;
-        poll = { options: n, multiple: p.multiple === 1 };
-      }
-      posts.push({ link, hasComments: m.linked_chat_id !== null, poll });
-    }
-    return {
-      accounts: fleet.map((u) => ({ phone: u.phone ?? '', code: u.login_code ?? '', password: u.password, username: u.username ?? '' })),
-      usernames,
-      missingUsernames: missing,
-      groups,
-      posts,
-    };
+    return worldSummary(this.db);
   }
 
   close(): void {
@@ -672,14 +581,6 @@ export class SimWorld {
     this.pumpTimer = undefined;
     this.db.close();
   }
-}
-
-export interface WorldSummary {
-  accounts: Array<{ phone: string; code: string; password: string | null; username: string }>;
-  usernames: string[];
-  missingUsernames: string[];
-  groups: Array<{ title: string; link: string }>;
-  posts: Array<{ link: string; hasComments: boolean; poll: { options: number; multiple: boolean } | null }>;
 }
 
 function sleep(ms: number, opts: CallOptions): Promise<void> {
