@@ -23,6 +23,8 @@ export interface Config {
   apiId: number | undefined;
   apiHash: string | undefined;
   botToken: string | undefined;
+  /** Bot API server; a self-hosted one (or a test double) instead of api.telegram.org. */
+  botApiRoot: string | undefined;
   adminIds: number[];
   /** `-100…` numeric id or `@channel`; forwarding is off without it. */
   channelId: string | undefined;
@@ -49,6 +51,7 @@ export const VARIABLES: Record<string, VariableSpec> = {
   API_ID: { secret: false, form: 'a positive whole number, e.g. 1234567', where: 'https://my.telegram.org -> API development tools' },
   API_HASH: { secret: true, form: '32 hexadecimal characters', where: 'https://my.telegram.org -> API development tools' },
   BOT_TOKEN: { secret: true, form: '<bot id>:<secret>, e.g. 123456789:AA...', where: '@BotFather -> /newbot or /token' },
+  BOT_API_ROOT: { secret: false, form: 'http(s) URL of a self-hosted Bot API server (optional; default https://api.telegram.org)' },
   ADMIN_IDS: { secret: false, form: 'numeric Telegram user ids separated by commas, e.g. 11111111,22222222', where: '@userinfobot (send it any message)' },
   ADMIN_ID: { secret: false, form: 'one numeric Telegram user id (older name of ADMIN_IDS)', where: '@userinfobot (send it any message)' },
   CHANNEL_ID: { secret: false, form: 'a channel id like -1001234567890 or a public @channelname (optional)', where: '@userinfobot (forward it a post of the channel)' },
@@ -123,6 +126,9 @@ export function loadConfig(env: Record<string, string | undefined>, needs: reado
   const botToken = required('BOT_TOKEN', 'bot');
   if (botToken !== undefined && !/^\d{5,}:[A-Za-z0-9_-]{30,}$/.test(botToken)) problems.push(describe('BOT_TOKEN', 'is malformed', botToken));
 
+  const botApiRoot = get('BOT_API_ROOT');
+  if (botApiRoot !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(botApiRoot)) problems.push(describe('BOT_API_ROOT', 'is not an http(s) URL', botApiRoot));
+
   const adminName = get('ADMIN_IDS') !== undefined ? 'ADMIN_IDS' : 'ADMIN_ID';
   const adminRaw = get(adminName);
   let adminIds: number[] = [];
@@ -187,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>, needs: reado
     apiId,
     apiHash,
     botToken,
+    botApiRoot: botApiRoot?.replace(/\/+$/, ''),
     adminIds,
     channelId,
     dataDir: resolve(get('DATA_DIR') ?? './data'),
