@@ -192,6 +192,8 @@ export class CampaignRun {
       if (this.stop !== null) return;
       const now = clock.now();
       const accounts = new Map(pool.accounts().map((a) => [a.id, a]));
+      // With nothing pending, only lanes holding earlier claims have work left.
+      if (!this.d.store.hasPending(this.c.id)) for (const l of this.lanes.values()) l.idle = true;
       let next = Infinity;
       let nextWhy = '';
       for (const l of this.lanes.values()) {
@@ -454,7 +456,8 @@ export class CampaignRun {
     l.nextAt = clock.now() + jitteredDelay(this.c.delay, this.d.random);
     l.waitingFor = null;
     this.d.pool.markUsed(l.id);
-    this.sent(l, row, messageId);
+    // 0: Telegram said it went out earlier (RANDOM_ID_DUPLICATE) but the id was not found.
+    this.sent(l, row, messageId === 0 ? null : messageId);
   }
 
   private sendFailed(l: Lane, row: TargetRow, f: Failure, pinned: boolean): void {

@@ -197,6 +197,7 @@ export class CampaignStore {
       candidates: db.prepare<[number, number], { seq: number; username: string; tried: string }>(
         "SELECT seq, username, tried FROM campaign_targets WHERE campaign_id = ? AND state = 'pending' AND seq > ? ORDER BY seq LIMIT 8",
       ),
+      hasPending: db.prepare<[number], { one: number }>("SELECT 1 AS one FROM campaign_targets WHERE campaign_id = ? AND state = 'pending' LIMIT 1"),
       contacted: db.prepare<[string], { campaign_id: number }>('SELECT campaign_id FROM contacted WHERE username = ?'),
       openElsewhere: db.prepare<[string, number], { one: number }>(
         `SELECT 1 AS one FROM campaign_targets WHERE username = ? AND state IN ${OPEN_STATES} AND campaign_id <> ? LIMIT 1`,
@@ -335,6 +336,10 @@ export class CampaignStore {
     const l = this.s.lease.get(campaignId);
     if (!l?.lease_owner || (l.lease_until ?? 0) <= now || isDead(l.lease_owner)) return null;
     return l.lease_owner;
+  }
+
+  hasPending(campaignId: number): boolean {
+    return this.s.hasPending.get(campaignId) !== undefined;
   }
 
   rowsInState(campaignId: number, state: TargetState): TargetRow[] {
