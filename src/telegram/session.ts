@@ -188,6 +188,33 @@ export class MtcuteAccountSession implements AccountSession {
   }
 
   /**
+   * Catches up on missed updates (getDifference through mtcute's own updates manager, so its
+   * state stays right) and resolves once it reports being in sync, or after `timeoutMs`.
+   */
+  async resync(timeoutMs = 30_000): Promise<void> {
+    await this.startUpdates();
+    const client = this.opts.built.client;
+    const manager = (client._client as { updates?: { catchUp(): void } }).updates;
+    if (!manager) return;
+    const ctl = new AbortController();
+    const synced = new Promise<void>((resolve) => {
+      const onState = (state: string): void => {
+        if (state !== 'connected') return;
+        client.onConnectionState.remove(onState);
+        resolve();
+      };
+      client.onConnectionState.add(onState);
+      ctl.signal.addEventListener('abort', () => {
+        client.onConnectionState.remove(onState);
+        resolve();
+      });
+    });
+    manager.catchUp();
+    await Promise.race([synced, this.opts.clock.sleep(timeoutMs, ctl.signal).catch(() => undefined)]);
+    ctl.abort();
+  }
+
+  /**
    * Sends /start to @SpamBot and reads the first answer that follows it. Deletes nothing: the
    * operator's chat with the bot stays as it was, plus this exchange.
    */

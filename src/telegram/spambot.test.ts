@@ -17,6 +17,12 @@ describe('parseSpamBotReply', () => {
     });
   });
 
+  it('reads the limit the way the simulator words it, with an RFC 1123 date', () => {
+    const text =
+      'Unfortunately, some actions can trigger a harsh response from our anti-spam systems. While the account is limited, you will not be able to send messages to people who do not have your number in their phone contacts. Your account will be automatically released on Sat, 03 Jan 2026 10:00:00 GMT.';
+    expect(parseSpamBotReply(text)).toEqual({ state: 'limited', until: Date.UTC(2026, 0, 3, 10, 0) });
+  });
+
   it('reads a limit without a date', () => {
     expect(parseSpamBotReply("I'm very sorry that you had to contact me. Unfortunately, your account is now limited.")).toEqual({ state: 'limited', until: null });
   });

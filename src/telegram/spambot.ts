@@ -20,6 +20,8 @@ const LIMITED = [
   /\bwill be automatically released on\b/i,
   /\bare limited until\b/i,
   /\byou can(?:not|['’]t) (?:send messages|write) to (?:people|users) who\b/i,
+  /\byou will not be able to (?:send messages|write) to (?:people|users) who\b/i,
+  /\bwhile the account is limited\b/i,
   /ваш аккаунт (?:временно )?ограничен/i,
   /будет автоматически освобожд[её]н/i,
 ];
