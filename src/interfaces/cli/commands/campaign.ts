@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { App } from '../../../app.ts';
 import { TARGET_STATES, UNCERTAIN_DECISIONS, type TargetCounts, type UncertainDecision } from '../../../core/campaigns.ts';
@@ -7,6 +8,7 @@ import { TelegramFailure } from '../../../core/failures.ts';
 import { CampaignService, type CampaignEvent, type CampaignStatus, type ExportRow, type RunReport } from '../../../engine/campaigns.ts';
 import type { AccountPool } from '../../../engine/ports.ts';
 import type { CliContext } from '../context.ts';
+import { campaignDemo } from './campaign-demo.ts';
 import { table } from '../table.ts';
 
 /**
@@ -341,5 +343,22 @@ export function registerCampaign(program: Command, ctx: CliContext): void {
         ctx.emit(r, () => `${r.changed} uncertain target(s) settled as ${o.uncertain}\n${renderStatus(r.status)}`);
         return Promise.resolve();
       });
+    });
+
+  campaign
+    .command('demo')
+    .description('try it on a temporary simulated world: send, kill the sender with SIGKILL midway, resume, report')
+    .option('--seed <seed>', 'the same seed builds the same world', 'demo')
+    .action(async (o: { seed: string }) => {
+      const r = await campaignDemo(o.seed, (line) => {
+        if (!ctx.json) ctx.print(line);
+      });
+      ctx.emit(r, () =>
+        [
+          renderReport(r.report),
+          `delivery log of the simulated Telegram: ${r.deliveries} messages, ${r.duplicates.length === 0 ? 'nobody got it twice' : `twice to ${r.duplicates.join(', ')}`}`,
+          `look closer: telegram-panel --data-dir ${join(r.dir, 'data')} --sim ${r.world} campaign status demo`,
+        ].join('\n'),
+      );
     });
 }
