@@ -7,6 +7,7 @@ import type { LoginService } from '../../engine/login.ts';
 import type { MonitorService } from '../../engine/monitor-service.ts';
 import type { OperationsEngine } from '../../engine/operations.ts';
 import type { AccountPool } from '../../engine/ports.ts';
+import type { OperationHeader } from '../../store/operations.ts';
 
 /**
  * Managing stored accounts: the same calls the `accounts` CLI makes. Each throws `InputError`
@@ -24,6 +25,14 @@ export interface AccountsPort {
   /** getMe (and @SpamBot when `spam`) for the given accounts, updating their status. */
   check(ids: number[], spam: boolean): Promise<CheckResult[]>;
   refreshGroups(id: number): Promise<ChatInfo[]>;
+}
+
+/** Figures for the status screen that no service summarises. */
+export interface UsagePort {
+  /** Campaign messages the account sent in the current UTC day (counted against the daily cap). */
+  usedToday(accountId: number): number;
+  /** The newest operation records, newest first. */
+  recentOperations(limit: number): OperationHeader[];
 }
 
 /** Reads a poll under a message with one account, to show its options as buttons. */
@@ -54,9 +63,12 @@ export interface BotServices {
     | 'addTarget'
     | 'removeTarget'
     | 'knownChats'
+    | 'options'
+    | 'setOptions'
     | 'refreshGroups'
     | 'status'
   >;
+  usage?: UsagePort;
   /** The fleet as the engine sees it (monitor group refresh). */
   pool?: AccountPool;
 }

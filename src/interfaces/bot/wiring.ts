@@ -2,12 +2,14 @@ import type { App } from '../../app.ts';
 import { ConfigError } from '../../config.ts';
 import { InputError } from '../../core/errors.ts';
 import { TelegramFailure } from '../../core/failures.ts';
+import { utcDay } from '../../core/campaign-schedule.ts';
 import { parseChannelRef } from '../../core/monitor-filter.ts';
 import { CampaignService } from '../../engine/campaigns.ts';
 import { accountChatDirectory, MonitorService } from '../../engine/monitor-service.ts';
 import type { Monitor } from '../../engine/monitor.ts';
 import { OperationsEngine } from '../../engine/operations.ts';
 import { effectivePacing, BotStore } from '../../store/bot.ts';
+import { CampaignStore } from '../../store/campaigns.ts';
 import { MonitorStore } from '../../store/monitor.ts';
 import { OperationStore } from '../../store/operations.ts';
 import { parseProxyUrl } from '../../telegram/proxy.ts';
@@ -70,6 +72,8 @@ export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
   let campaigns = shared.campaigns;
   let monitor: MonitorService | undefined;
   const accounts = accountsPort(app);
+  const campaignStore = new CampaignStore(app.db);
+  const operationStore = new OperationStore(app.db);
   const services: BotServices = {
     accounts,
     get login() {
@@ -79,7 +83,7 @@ export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
       return app.imports;
     },
     get operations() {
-      operations ??= new OperationsEngine({ pool: app.fleet, store: new OperationStore(app.db), clock: app.clock, pacing: pacing(), log: app.log });
+      operations ??= new OperationsEngine({ pool: app.fleet, store: operationStore, clock: app.clock, pacing: pacing(), log: app.log });
       return operations;
     },
     polls: {
@@ -106,6 +110,10 @@ export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
     },
     get pool() {
       return app.fleet;
+    },
+    usage: {
+      usedToday: (accountId) => campaignStore.usedOn(accountId, utcDay(app.clock.now())),
+      recentOperations: (limit) => operationStore.list({ limit }),
     },
   };
   return { log: app.log, clock: app.clock, db: app.db, secrets: app.secrets, pacing: app.config.pacing, services };

@@ -5,7 +5,10 @@ import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { ActionOutcome } from '../../../core/session.ts';
 import type { OperationStatus, OperationSummary } from '../../../store/operations.ts';
 import type { FailureKind } from '../../../core/failures.ts';
+import type { KeywordMode } from '../../../core/keywords.ts';
+import type { SkipReason } from '../../../core/monitor-filter.ts';
 import type { ChatKind } from '../../../core/session.ts';
+import type { WatchState } from '../../../store/monitor.ts';
 import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError } from '../../../engine/login.ts';
 import { bar, type ProgressSnapshot } from '../progress.ts';
@@ -144,6 +147,18 @@ const CAMPAIGN_SETTINGS: Record<'cap' | 'daily' | 'delay', string> = {
   cap: 'Messages per account in this campaign: type a whole number from 1 to 1000.',
   daily: 'Messages per account per day over all campaigns: type a whole number from 1 to 10000.',
   delay: 'Seconds between two messages of one account: type min-max, e.g. 60-180.',
+};
+
+const KEYWORD_MODES: Record<KeywordMode, string> = { plain: 'anywhere', word: 'whole word', regex: 'regular expression' };
+
+const WATCH_STATES: Record<WatchState | 'unknown', string> = { live: 'live', stale: 'silent (resync due)', resyncing: 'resyncing', detached: 'not watched', unknown: 'unknown' };
+
+const SKIP_REASONS: Record<SkipReason, string> = {
+  own_account: 'one of the accounts',
+  ignored_sender: 'ignored sender',
+  forward_channel: 'the forward channel itself',
+  not_target: 'not a target chat',
+  chat_kind: 'channels or private chats are off',
 };
 
 const CHAT_KINDS: Record<ChatKind, string> = { private: 'private', group: 'group', supergroup: 'supergroup', forum: 'forum', channel: 'channel' };
@@ -388,6 +403,70 @@ Type the new value (${form}).`,
   cmpRunTitle: (name: string) => `✉️ Campaign ${name}`,
   cmpRunReport: (state: string, reason: string | null, sent: number, uncertain: number) =>
     `The run ended: ${state}${reason ? ` (${reason})` : ''}. Sent in this run: ${sent}${uncertain ? `; uncertain: ${uncertain}` : ''}.`,
+  // --- status ---
+  statusTitle: '📊 Status',
+  statusFleet: (n: number) => `Accounts: ${n}`,
+  statusUsage: (used: number, capacity: number, cap: number) => `Private messages today: ${used} of ${capacity} (${cap} per account)`,
+  statusRunning: 'Running now:',
+  statusNothingRunning: 'Nothing is running.',
+  statusOpsRunning: (n: number) => `⚡ ${n} operation${n === 1 ? '' : 's'}`,
+  statusCampaignRunning: (name: string, done: number, total: number) => `✉️ ${name}: ${done}/${total}`,
+  statusRecentOps: 'Last operations:',
+  statusOpLine: (id: number, kind: string, status: OperationStatus, ok: number, failed: number, at: string) =>
+    `${iso(`#${id}`)} ${kind}, ${OP_STATUS[status]}: ✅ ${ok} ❌ ${failed} · ${at}`,
+  statusMonitor: (keywords: number, pending: number, lastHit: string) => `🔎 Monitor: ${keywords} keywords · ${pending} forwards waiting · last hit ${lastHit}`,
+
+  // --- monitor ---
+  monTitle: '🔎 Monitor',
+  monCounts: (k: number, i: number, t: number) => `Keywords: ${k} · ignored senders: ${i} · target chats: ${t}`,
+  monWatching: (targetsOnly: boolean, channels: boolean, priv: boolean) =>
+    `Watching: ${targetsOnly ? 'the target chats only' : `every group${channels ? ', channels' : ''}${priv ? ', private chats' : ''}`}`,
+  monChannel: (c: string) => `Forward channel: ${c}`,
+  monNoChannel: 'none (CHANNEL_ID is not set: hits wait in the outbox)',
+  monOutbox: (pending: number, held: number, sent: number) => `Outbox: ${pending} waiting${held ? ` (${held} held: the bot cannot post there)` : ''}, ${sent} sent`,
+  monLastHit: (at: string, chat: string, keywords: string) => `Last hit: ${at} in ${chat} (${keywords})`,
+  monLastError: (e: string) => `Last error: ${e}`,
+  monAccountsHead: 'Accounts (state · watched / chats · last update):',
+  monAccountLine: (label: string, state: string, watched: number, chats: number, last: string) => `• ${label}: ${state} · ${watched}/${chats} · ${last}`,
+  watchState: (s: WatchState | 'unknown') => WATCH_STATES[s],
+  btnKeywords: '🔑 Keywords',
+  btnIgnored: '🙈 Ignored senders',
+  btnTargets: '🎯 Target chats',
+  btnWatchChannels: (on: boolean) => `${on ? '✅' : '☐'} Channels`,
+  btnWatchPrivate: (on: boolean) => `${on ? '✅' : '☐'} Private chats`,
+  keywordsTitle: (n: number) => `🔑 Keywords (${n}). Tap one to remove it.`,
+  noKeywords: '🔑 No keywords yet: nothing is forwarded.',
+  btnAddKeyword: '➕ Add a keyword',
+  keywordMode: (m: KeywordMode) => KEYWORD_MODES[m],
+  askKeyword: (mode: string) =>
+    `Type the keyword (matched ${mode}; case, Persian/Arabic letter forms and digits do not matter). Pick how it matches first if needed.`,
+  keywordAdded: (k: string) => `✅ Keyword ${k} added.`,
+  keywordExists: (k: string) => `The keyword ${k} is already there.`,
+  keywordRemoved: (k: string) => `🗑 Keyword ${k} removed.`,
+  alreadyGone: 'Already removed.',
+  ignoredTitle: (n: number) => `🙈 Ignored senders (${n}). Tap one to remove it.`,
+  noIgnored: '🙈 No ignored senders.',
+  btnAddIgnored: '➕ Ignore a sender',
+  askIgnored: 'Send the sender to ignore: a numeric user id or @username.',
+  ignoredAdded: (who: string) => `✅ ${who} is ignored now.`,
+  ignoredExists: (who: string) => `${who} was already ignored.`,
+  ignoredRemoved: (who: string) => `🗑 ${who} is no longer ignored.`,
+  targetsTitle: (n: number) => `🎯 Target chats (${n}): only these are watched. Tap one to remove it.`,
+  noTargets: '🎯 No target chats: every group the accounts are in is watched.',
+  btnAddTarget: '➕ Add a target chat',
+  askTarget_chat: 'Send the chat: its id (-100…), @username, t.me link or a message link from it. It must be one the accounts are in (refresh the groups first).',
+  targetAdded: (c: string) => `✅ ${c} is a target chat now.`,
+  targetExists: (c: string) => `${c} was already a target chat.`,
+  targetRemoved: (c: string) => `🗑 ${c} is no longer a target chat.`,
+  monGroupsTitle: (n: number, watched: number) => `👥 Chats the accounts are in: ${n} (👁 watched: ${watched})`,
+  noGroups: '👥 No chats known yet: refresh the groups.',
+  skipReason: (r: SkipReason) => SKIP_REASONS[r],
+  btnRefreshGroups: '🔄 Refresh from Telegram',
+  refreshingGroups: '🔄 Reading every account\'s chats from Telegram…',
+  groupsRefreshed: (chats: number, ok: number, failed: number) => `🔄 Refreshed: ${chats} chats from ${ok} accounts${failed ? ` (${failed} could not be read)` : ''}.`,
+  senderIgnored: (id: number) => `Sender ${id} is ignored now.`,
+  senderAlreadyIgnored: (id: number) => `Sender ${id} was already ignored.`,
+
   opSummary: (id: number, status: OperationStatus, s: OperationSummary, reason: string | null) =>
     `Operation ${iso(`#${id}`)} ${OP_STATUS[status]}: ✅ ${s.done} done, ↩️ ${s.already} already, ⏳ ${s.requested} requested, ❌ ${s.failed} failed${s.shortfall ? `, ${s.shortfall} not done` : ''}.${reason ? `\n${iso(reason)}` : ''}`,
 };

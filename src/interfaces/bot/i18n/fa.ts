@@ -5,7 +5,10 @@ import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { ActionOutcome } from '../../../core/session.ts';
 import type { OperationStatus } from '../../../store/operations.ts';
 import type { FailureKind } from '../../../core/failures.ts';
+import type { KeywordMode } from '../../../core/keywords.ts';
+import type { SkipReason } from '../../../core/monitor-filter.ts';
 import type { ChatKind } from '../../../core/session.ts';
+import type { WatchState } from '../../../store/monitor.ts';
 import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError } from '../../../engine/login.ts';
 import { bar } from '../progress.ts';
@@ -145,6 +148,18 @@ const CAMPAIGN_SETTINGS: Record<'cap' | 'daily' | 'delay', string> = {
   cap: 'پیام هر حساب در این کمپین: عددی صحیح از ۱ تا ۱۰۰۰ بنویسید.',
   daily: 'پیام هر حساب در روز در همهٔ کمپین‌ها: عددی صحیح از ۱ تا ۱۰۰۰۰ بنویسید.',
   delay: `ثانیه‌های بین دو پیام یک حساب: به شکل کمینه-بیشینه بنویسید، مثلاً ${iso('60-180')}.`,
+};
+
+const KEYWORD_MODES: Record<KeywordMode, string> = { plain: 'هر جای متن', word: 'کلمهٔ کامل', regex: 'عبارت باقاعده' };
+
+const WATCH_STATES: Record<WatchState | 'unknown', string> = { live: 'زنده', stale: 'ساکت (همگام‌سازی لازم)', resyncing: 'در حال همگام‌سازی', detached: 'پایش نمی‌شود', unknown: 'نامعلوم' };
+
+const SKIP_REASONS: Record<SkipReason, string> = {
+  own_account: 'یکی از حساب‌ها',
+  ignored_sender: 'فرستندهٔ نادیده‌گرفته',
+  forward_channel: 'خود کانال ارسال',
+  not_target: 'گفتگوی هدف نیست',
+  chat_kind: 'کانال‌ها یا گفتگوهای خصوصی خاموش‌اند',
 };
 
 const CHAT_KINDS: Record<ChatKind, string> = { private: 'خصوصی', group: 'گروه', supergroup: 'سوپرگروه', forum: 'انجمن', channel: 'کانال' };
@@ -386,6 +401,66 @@ export const fa: Messages = {
   cmpRunTitle: (name) => `✉️ کمپین ${name}`,
   cmpRunReport: (state, reason, sent, uncertain) =>
     `اجرا تمام شد: ${state}${reason ? ` (${reason})` : ''}. فرستاده‌شده در این اجرا: ${faNum(sent)}${uncertain ? `؛ نامعلوم: ${faNum(uncertain)}` : ''}.`,
+  statusTitle: '📊 وضعیت',
+  statusFleet: (n) => `حساب‌ها: ${faNum(n)}`,
+  statusUsage: (used, capacity, cap) => `پیام‌های خصوصی امروز: ${faNum(used)} از ${faNum(capacity)} (${faNum(cap)} برای هر حساب)`,
+  statusRunning: 'در حال اجرا:',
+  statusNothingRunning: 'چیزی در حال اجرا نیست.',
+  statusOpsRunning: (n) => `⚡ ${faNum(n)} عملیات`,
+  statusCampaignRunning: (name, done, total) => `✉️ ${name}: ${faNum(done)}/${faNum(total)}`,
+  statusRecentOps: 'آخرین عملیات:',
+  statusOpLine: (id, kind, status, ok, failed, at) => `${iso(`#${id}`)} ${kind}، ${OP_STATUS[status]}: ✅ ${faNum(ok)} ❌ ${faNum(failed)} · ${at}`,
+  statusMonitor: (keywords, pending, lastHit) => `🔎 پایش: ${faNum(keywords)} کلیدواژه · ${faNum(pending)} ارسال در انتظار · آخرین یافته ${lastHit}`,
+
+  monTitle: '🔎 پایش',
+  monCounts: (k, i, t) => `کلیدواژه‌ها: ${faNum(k)} · فرستنده‌های نادیده: ${faNum(i)} · گفتگوهای هدف: ${faNum(t)}`,
+  monWatching: (targetsOnly, channels, priv) =>
+    `پایش: ${targetsOnly ? 'فقط گفتگوهای هدف' : `همهٔ گروه‌ها${channels ? '، کانال‌ها' : ''}${priv ? '، گفتگوهای خصوصی' : ''}`}`,
+  monChannel: (c) => `کانال ارسال: ${c}`,
+  monNoChannel: `ندارد (${iso('CHANNEL_ID')} تنظیم نشده: یافته‌ها در صف می‌مانند)`,
+  monOutbox: (pending, held, sent) => `صف ارسال: ${faNum(pending)} در انتظار${held ? ` (${faNum(held)} نگه‌داشته: ربات نمی‌تواند آنجا بفرستد)` : ''}، ${faNum(sent)} فرستاده`,
+  monLastHit: (at, chat, keywords) => `آخرین یافته: ${at} در ${chat} (${keywords})`,
+  monLastError: (e) => `آخرین خطا: ${e}`,
+  monAccountsHead: 'حساب‌ها (وضعیت · پایش‌شده / گفتگوها · آخرین به‌روزرسانی):',
+  monAccountLine: (label, state, watched, chats, last) => `• ${label}: ${state} · ${faNum(watched)}/${faNum(chats)} · ${last}`,
+  watchState: (s) => WATCH_STATES[s],
+  btnKeywords: '🔑 کلیدواژه‌ها',
+  btnIgnored: '🙈 فرستنده‌های نادیده',
+  btnTargets: '🎯 گفتگوهای هدف',
+  btnWatchChannels: (on) => `${on ? '✅' : '☐'} کانال‌ها`,
+  btnWatchPrivate: (on) => `${on ? '✅' : '☐'} گفتگوهای خصوصی`,
+  keywordsTitle: (n) => `🔑 کلیدواژه‌ها (${faNum(n)}). برای حذف روی هر کدام بزنید.`,
+  noKeywords: '🔑 هنوز کلیدواژه‌ای نیست: چیزی فرستاده نمی‌شود.',
+  btnAddKeyword: '➕ افزودن کلیدواژه',
+  keywordMode: (m) => KEYWORD_MODES[m],
+  askKeyword: (mode) => `کلیدواژه را بنویسید (تطبیق: ${mode}؛ بزرگی و کوچکی حروف، شکل‌های عربی و فارسی حروف و ارقام فرقی نمی‌کند). اگر لازم است اول نوع تطبیق را انتخاب کنید.`,
+  keywordAdded: (k) => `✅ کلیدواژهٔ ${k} اضافه شد.`,
+  keywordExists: (k) => `کلیدواژهٔ ${k} از قبل هست.`,
+  keywordRemoved: (k) => `🗑 کلیدواژهٔ ${k} حذف شد.`,
+  alreadyGone: 'از قبل حذف شده بود.',
+  ignoredTitle: (n) => `🙈 فرستنده‌های نادیده (${faNum(n)}). برای حذف روی هر کدام بزنید.`,
+  noIgnored: '🙈 فرستندهٔ نادیده‌ای نیست.',
+  btnAddIgnored: '➕ نادیده گرفتن یک فرستنده',
+  askIgnored: `فرستنده‌ای را که باید نادیده گرفته شود بفرستید: شناسهٔ عددی کاربر یا ${iso('@username')}.`,
+  ignoredAdded: (who) => `✅ ${who} از این پس نادیده گرفته می‌شود.`,
+  ignoredExists: (who) => `${who} از قبل نادیده گرفته می‌شد.`,
+  ignoredRemoved: (who) => `🗑 ${who} دیگر نادیده گرفته نمی‌شود.`,
+  targetsTitle: (n) => `🎯 گفتگوهای هدف (${faNum(n)}): فقط این‌ها پایش می‌شوند. برای حذف روی هر کدام بزنید.`,
+  noTargets: '🎯 گفتگوی هدفی نیست: همهٔ گروه‌هایی که حساب‌ها در آن‌اند پایش می‌شوند.',
+  btnAddTarget: '➕ افزودن گفتگوی هدف',
+  askTarget_chat: `گفتگو را بفرستید: شناسه (${iso('-100…')})، ${iso('@username')}، پیوند ${iso('t.me')} یا پیوند پیامی از آن. باید گفتگویی باشد که حساب‌ها در آن‌اند (اول گروه‌ها را به‌روز کنید).`,
+  targetAdded: (c) => `✅ ${c} اکنون گفتگوی هدف است.`,
+  targetExists: (c) => `${c} از قبل گفتگوی هدف بود.`,
+  targetRemoved: (c) => `🗑 ${c} دیگر گفتگوی هدف نیست.`,
+  monGroupsTitle: (n, watched) => `👥 گفتگوهایی که حساب‌ها در آن‌اند: ${faNum(n)} (👁 پایش‌شده: ${faNum(watched)})`,
+  noGroups: '👥 هنوز گفتگویی شناخته نشده: گروه‌ها را به‌روز کنید.',
+  skipReason: (r) => SKIP_REASONS[r],
+  btnRefreshGroups: '🔄 به‌روزرسانی از تلگرام',
+  refreshingGroups: '🔄 در حال خواندن گفتگوهای همهٔ حساب‌ها از تلگرام…',
+  groupsRefreshed: (chats, ok, failed) => `🔄 به‌روز شد: ${faNum(chats)} گفتگو از ${faNum(ok)} حساب${failed ? ` (${faNum(failed)} حساب خوانده نشد)` : ''}.`,
+  senderIgnored: (id) => `فرستندهٔ ${iso(id)} از این پس نادیده گرفته می‌شود.`,
+  senderAlreadyIgnored: (id) => `فرستندهٔ ${iso(id)} از قبل نادیده گرفته می‌شد.`,
+
   opSummary: (id, status, s, reason) =>
     `عملیات ${iso(`#${id}`)} ${OP_STATUS[status]}: ✅ ${faNum(s.done)} انجام شد، ↩️ ${faNum(s.already)} از قبل، ⏳ ${faNum(s.requested)} درخواست، ❌ ${faNum(s.failed)} ناموفق${s.shortfall ? `، ${faNum(s.shortfall)} انجام نشد` : ''}.${reason ? `\n${iso(reason)}` : ''}`,
 };

@@ -3,7 +3,9 @@ import { registerAccounts } from './accounts.ts';
 import { registerActions } from './actions.ts';
 import { registerAddAccount } from './add-account.ts';
 import { registerCampaignPause, registerCampaigns } from './campaigns.ts';
+import { registerMonitor } from './monitor.ts';
 import { registerSettings } from './settings.ts';
+import { registerStatus } from './status.ts';
 
 /** Every menu module registers its routes and flows here. */
 export function registerMenus(reg: Registry): void {
@@ -12,5 +14,7 @@ export function registerMenus(reg: Registry): void {
   registerCampaigns(reg);
   registerCampaignPause(reg);
   registerAddAccount(reg);
+  registerMonitor(reg);
   registerSettings(reg);
+  registerStatus(reg);
 }
