@@ -129,6 +129,17 @@ describe('actions through the production TelegramClient', () => {
     expect(mine.topId).toBe(disc!.id);
   });
 
+  it('comments under a private channel post as a member of the channel only', async () => {
+    const post = t.summary.posts.find((p) => p.hasComments && p.link.includes('/c/'))!;
+    const { chat, id } = parseLink(post.link);
+    const channel = t.world.findChat(chat);
+    const invite = t.summary.groups.find((g) => t.world.findChat(g.link).id === channel.id)!;
+    expect((await b.client.joinChat(invite.link)).status).toBe('ok');
+    const sent = await b.client.sendText(-1e12 - channel.id, 'members only', { commentTo: id });
+    expect(t.world.messages(String(channel.linked_chat_id)).find((m) => m.id === sent.id)!.fromUserId).toBe(bId);
+    expect(t.world.isMember(String(channel.linked_chat_id), bId)).toBe(false);
+  });
+
   it('lists forum topics and posts into one', async () => {
     const forum = t.world.db.prepare('SELECT username FROM chats WHERE forum = 1').get() as { username: string };
     const topics = await a.client.getForumTopics(`@${forum.username}`);

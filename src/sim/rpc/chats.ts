@@ -1,7 +1,7 @@
 import { Long, type tl } from '@mtcute/core';
 import type { ChatRow, MemberRow } from '../rows.ts';
 import { fail, sec, type CallContext } from './context.ts';
-import { allowedReactions, STANDARD_REACTIONS } from './messages.ts';
+import { allowedReactions, canReadChat, isOpenDiscussion, STANDARD_REACTIONS } from './messages.ts';
 import { accessHash, chatTl, getChat, isMember, memberCount, memberRole, PeerSet, resolveChannelInput, resolveUserInput } from './tl.ts';
 
 /** Telegram's limit for a non-premium account. */
@@ -38,9 +38,7 @@ function joined(ctx: CallContext, chat: ChatRow): tl.messages.RawChatInviteJoinR
 export function joinChannel(ctx: CallContext, req: tl.channels.RawJoinChannelRequest): tl.messages.RawChatInviteJoinResultOk {
   const chat = resolveChannelInput(ctx, req.channel);
   if (isMember(ctx, chat.id, ctx.me.id)) return { _: 'messages.chatInviteJoinResultOk', updates: updatesWithChat(ctx, chat, []) };
-  const publicDiscussion =
-    ctx.db.prepare("SELECT 1 FROM chats WHERE linked_chat_id = ? AND kind = 'channel' AND username IS NOT NULL").get(chat.id) !== undefined;
-  if (chat.username === null && !publicDiscussion) throw fail.badRequest('CHANNEL_PRIVATE');
+  if (chat.username === null && !isOpenDiscussion(ctx, chat)) throw fail.badRequest('CHANNEL_PRIVATE');
   if (chat.join_request) fileJoinRequest(ctx, chat);
   addMember(ctx, chat);
   return joined(ctx, chat);
@@ -104,7 +102,7 @@ export function deleteChatUser(ctx: CallContext, req: tl.messages.RawDeleteChatU
 }
 
 function visibleChat(ctx: CallContext, chat: ChatRow): tl.TypeChat {
-  if (chat.kind !== 'group' && chat.username === null && !isMember(ctx, chat.id, ctx.me.id)) {
+  if (chat.kind !== 'group' && !canReadChat(ctx, chat)) {
     return {
       _: 'channelForbidden',
       id: chat.id,
@@ -139,7 +137,7 @@ function reactionsSetting(chat: ChatRow): tl.TypeChatReactions {
 
 export function getFullChannel(ctx: CallContext, req: tl.channels.RawGetFullChannelRequest): tl.messages.RawChatFull {
   const chat = resolveChannelInput(ctx, req.channel);
-  if (chat.username === null && !isMember(ctx, chat.id, ctx.me.id)) throw fail.badRequest('CHANNEL_PRIVATE');
+  if (!canReadChat(ctx, chat)) throw fail.badRequest('CHANNEL_PRIVATE');
   const peers = new PeerSet().chat(chat.id).chat(chat.linked_chat_id);
   return {
     _: 'messages.chatFull',

@@ -22,13 +22,24 @@ import { budgetExceeded, getBudget, hasFault } from './limits.ts';
 /** Emoji every chat without its own list accepts (Telegram's standard set, abridged). */
 export const STANDARD_REACTIONS = ['👍', '👎', '❤', '🔥', '🥰', '👏', '😁', '🤔', '🤯', '😱', '🤬', '😢', '🎉', '🤩', '🤮', '💩', '🙏', '👌', '🕊', '🤡', '🥱', '🥴', '😍', '🐳', '❤‍🔥', '🌚', '🌭', '💯', '🤣', '⚡', '🍌', '🏆', '💔', '🤨', '😐', '🍓', '🍾', '💋', '🖕', '😈', '😴', '😭', '🤓', '👻', '👨‍💻', '👀', '🎃', '🙈', '😇', '😨', '🤝', '✍', '🤗', '🫡', '🎅', '🎄', '☃', '💅', '🤪', '🗿', '🆒', '💘', '🙉', '🦄', '😘', '💊', '🙊', '😎', '👾', '🤷‍♂', '🤷', '🤷‍♀', '😡'];
 
-/** Whether a discussion group is readable to everyone because its channel is public. */
-function isPublicDiscussion(ctx: CallContext, chat: ChatRow): boolean {
-  return ctx.db.prepare("SELECT 1 FROM chats WHERE linked_chat_id = ? AND kind = 'channel' AND username IS NOT NULL").get(chat.id) !== undefined;
+/**
+ * Whether the viewer may read and comment in a discussion group without joining it: its channel
+ * is public, or the viewer is a member of the channel.
+ */
+export function isOpenDiscussion(ctx: CallContext, chat: ChatRow): boolean {
+  return (
+    ctx.db
+      .prepare(
+        `SELECT 1 FROM chats c WHERE c.linked_chat_id = ? AND c.kind = 'channel'
+         AND (c.username IS NOT NULL OR EXISTS (SELECT 1 FROM members m WHERE m.chat_id = c.id AND m.user_id = ?))`,
+      )
+      .get(chat.id, ctx.me.id) !== undefined
+  );
 }
 
-function canReadChat(ctx: CallContext, chat: ChatRow): boolean {
-  return chat.username !== null || isMember(ctx, chat.id, ctx.me.id) || isPublicDiscussion(ctx, chat);
+/** Members always; everyone for public chats and open discussion groups. */
+export function canReadChat(ctx: CallContext, chat: ChatRow): boolean {
+  return chat.username !== null || isMember(ctx, chat.id, ctx.me.id) || isOpenDiscussion(ctx, chat);
 }
 
 function requireReadableChat(ctx: CallContext, chat: ChatRow): void {
@@ -128,8 +139,8 @@ function sendToChat(ctx: CallContext, chat: ChatRow, req: tl.messages.RawSendMes
     return boxResult(ctx, addGroupMessage(ctx.db, ctx.now, chat.id, ctx.me.id, req.message), req.randomId);
   }
   if (chat.kind === 'channel' && role !== 'creator' && role !== 'admin') throw fail.badRequest('CHAT_ADMIN_REQUIRED');
-  // Guests may comment in the discussion group of a public channel without joining it.
-  const guestComment = !role && reply !== undefined && isPublicDiscussion(ctx, chat);
+  // Guests may comment in a discussion group they can see without joining it.
+  const guestComment = !role && reply !== undefined && isOpenDiscussion(ctx, chat);
   if (!role && !guestComment) throw fail.forbidden('CHAT_WRITE_FORBIDDEN');
   let replyTo: number | null = null;
   let topId: number | null = null;
@@ -279,7 +290,7 @@ export function allowedReactions(chat: ChatRow): readonly string[] {
 
 export function sendReaction(ctx: CallContext, req: tl.messages.RawSendReactionRequest): tl.RawUpdates {
   const { chat, message } = channelTarget(ctx, req.peer, req.msgId);
-  if (chat.kind === 'supergroup' && !isMember(ctx, chat.id, ctx.me.id) && !isPublicDiscussion(ctx, chat)) throw fail.forbidden('CHAT_WRITE_FORBIDDEN');
+  if (chat.kind === 'supergroup' && !isMember(ctx, chat.id, ctx.me.id) && !isOpenDiscussion(ctx, chat)) throw fail.forbidden('CHAT_WRITE_FORBIDDEN');
   const reactions = req.reaction ?? [];
   if (reactions.length === 0) {
     ctx.db.prepare('DELETE FROM reactions WHERE chat_id = ? AND msg_id = ? AND user_id = ?').run(chat.id, message.id, ctx.me.id);
@@ -304,7 +315,7 @@ export function sendVote(ctx: CallContext, req: tl.messages.RawSendVoteRequest):
   if (!message.poll_id) throw fail.badRequest('MESSAGE_ID_INVALID');
   const poll = ctx.db.prepare('SELECT * FROM polls WHERE id = ?').get(message.poll_id) as PollRow;
   if (poll.closed) throw fail.badRequest('MESSAGE_POLL_CLOSED');
-  if (chat.kind === 'supergroup' && !isMember(ctx, chat.id, ctx.me.id) && !isPublicDiscussion(ctx, chat)) throw fail.forbidden('CHAT_WRITE_FORBIDDEN');
+  if (chat.kind === 'supergroup' && !isMember(ctx, chat.id, ctx.me.id) && !isOpenDiscussion(ctx, chat)) throw fail.forbidden('CHAT_WRITE_FORBIDDEN');
   const count = (ctx.db.prepare('SELECT count(*) AS n FROM poll_options WHERE poll_id = ?').get(poll.id) as { n: number }).n;
   const chosen = req.options.map((o) => (o.length === 1 ? o[0]! : -1));
   if (chosen.some((i) => i < 0 || i >= count) || new Set(chosen).size !== chosen.length) throw fail.badRequest('OPTION_INVALID');

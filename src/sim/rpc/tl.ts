@@ -314,12 +314,3 @@ export function resolveChannelInput(ctx: Ctx, input: InputAny): ChatRow {
   if (r.kind !== 'chat' || r.chat.kind === 'group') throw fail.badRequest('CHANNEL_INVALID');
   return r.chat;
 }
-
-/** Whether the viewer may read the chat: members always, everyone for public chats. */
-export function canRead(ctx: Ctx, c: ChatRow): boolean {
-  return c.username !== null || isMember(ctx, c.id, ctx.me.id);
-}
-
-export function requireReadable(ctx: Ctx, c: ChatRow): void {
-  if (!canRead(ctx, c)) throw fail.badRequest(c.kind === 'group' ? 'CHAT_ID_INVALID' : 'CHANNEL_PRIVATE');
-}

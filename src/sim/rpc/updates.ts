@@ -1,8 +1,8 @@
 import type { tl } from '@mtcute/core';
 import type { BoxMessageRow, ChannelMessageRow, ChatRow } from '../rows.ts';
-import { sec, type CallContext } from './context.ts';
-import { boxMessageTl, channelMessageTl, chatPeer, getChat, isMember, PeerSet, resolveChannelInput, resolveInput } from './tl.ts';
-import { fail } from './context.ts';
+import { fail, sec, type CallContext } from './context.ts';
+import { canReadChat } from './messages.ts';
+import { boxMessageTl, channelMessageTl, chatPeer, getChat, PeerSet, resolveChannelInput, resolveInput } from './tl.ts';
 
 const DIFF_LIMIT = 100;
 
@@ -39,7 +39,7 @@ export function getDifference(ctx: CallContext, req: tl.updates.RawGetDifference
 
 export function getChannelDifference(ctx: CallContext, req: tl.updates.RawGetChannelDifferenceRequest): tl.updates.TypeChannelDifference {
   const chat = resolveChannelInput(ctx, req.channel);
-  if (chat.username === null && !isMember(ctx, chat.id, ctx.me.id)) throw fail.badRequest('CHANNEL_PRIVATE');
+  if (!canReadChat(ctx, chat)) throw fail.badRequest('CHANNEL_PRIVATE');
   if (req.pts >= chat.pts) return { _: 'updates.channelDifferenceEmpty', final: true, pts: chat.pts, timeout: 30 };
   const limit = Math.max(1, Math.min(req.limit || DIFF_LIMIT, DIFF_LIMIT));
   const rows = ctx.db.prepare('SELECT * FROM channel_messages WHERE chat_id = ? AND id > ? ORDER BY id LIMIT ?').all(chat.id, req.pts, limit) as ChannelMessageRow[];
