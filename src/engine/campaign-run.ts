@@ -68,6 +68,7 @@ interface Lane {
   waitingFor: string | null;
   busy: boolean;
   stopped: string | null;
+  stopCode: string | null;
   /** No row it may take right now; cleared when a row goes back to pending. */
   idle: boolean;
   /** Its claims from before that must be settled before it claims anything new. */
@@ -165,7 +166,7 @@ export class CampaignRun {
       if (!l) {
         const last = store.lastClaimAt(id);
         const nextAt = last === null ? now : Math.max(now, last + jitteredDelay(this.c.delay, this.d.random));
-        l = { id, sends, nextAt, waitingFor: null, busy: false, stopped: null, idle: false, settle: [], used: used.get(id) ?? 0, networkFailures: 0, peerFlood: false };
+        l = { id, sends, nextAt, waitingFor: null, busy: false, stopped: null, stopCode: null, idle: false, settle: [], used: used.get(id) ?? 0, networkFailures: 0, peerFlood: false };
         this.lanes.set(id, l);
       }
       return l;
@@ -301,6 +302,7 @@ export class CampaignRun {
   private stopLane(l: Lane, why: RowError, claims: 'uncertain' | 'keep'): false {
     if (l.stopped === null) {
       l.stopped = why.message;
+      l.stopCode = why.code;
       this.emit({ type: 'account', accountId: l.id, change: 'stopped', reason: why.message, until: null });
     }
     if (claims === 'uncertain') {
@@ -552,7 +554,7 @@ export class CampaignRun {
 
   /** Why pending or claimed rows are left with no account to take them. */
   private stuckReason(counts: TargetCounts): string {
-    const stopped = [...this.lanes.values()].filter((l) => l.stopped !== null).map((l) => l.stopped!);
+    const stopped = [...this.lanes.values()].filter((l) => l.stopped !== null && l.stopCode !== 'SETTLED').map((l) => l.stopped!);
     const parts: string[] = [];
     if (counts.pending > 0) parts.push(`${counts.pending} target(s) remain`);
     if (counts.claimed > 0) parts.push(`${counts.claimed} claimed message(s) wait to be confirmed by the account that claimed them`);

@@ -224,6 +224,25 @@ describe('campaign run', () => {
     expect(tg.deliveries.find((d) => d.to === 'user00002')!.from).toBe(two.accountId);
   });
 
+  it('keeps the claim of an account that cannot reach Telegram for that account, and settles it on the next run', async () => {
+    const { svc, tg, run } = setup({ accounts: 2, pacing: { campaignDelay: { min: 1, max: 1 } } });
+    let down = true;
+    tg.fault = (acc) => (acc === 1 && down ? failures.network() : undefined);
+    svc.create({ name: 'c', message: 'Hi', targets: usernames(6).join(' '), perAccountCap: 10 });
+    const r = await run('c');
+    expect(r.state).toBe('paused');
+    expect(r.counts).toMatchObject({ sent: 5, claimed: 1, pending: 0 });
+    expect(r.reason).toMatch(/1 claimed message\(s\) wait to be confirmed.*account #1 cannot reach Telegram/);
+    const claimed = svc.store.rowsInState(svc.store.get('c')!.id, 'claimed')[0]!;
+    expect(claimed.accountId).toBe(1);
+    expect(tg.deliveries.every((d) => d.from === 2)).toBe(true);
+    down = false;
+    const r2 = await run('c');
+    expect(r2).toMatchObject({ state: 'done', counts: { sent: 6, claimed: 0 }, run: { settled: 1, sent: 1 } });
+    expect(tg.deliveries.find((d) => d.to === claimed.username)).toMatchObject({ from: 1, randomId: claimed.randomId });
+    expect(tg.duplicates()).toEqual([]);
+  });
+
   it('treats RANDOM_ID_DUPLICATE on a resend as already sent', async () => {
     const { svc, tg, run } = setup({ accounts: 1, pacing: { campaignDelay: { min: 0, max: 0 } } });
     tg.hideHistory = true;
