@@ -79,8 +79,11 @@ export class BotStore {
       .run(adminId, ref.chatId, ref.messageId, now);
   }
 
-  /** The admin's flow, or undefined when there is none or its sealed part cannot be opened. */
-  flow(adminId: number): FlowRecord | undefined {
+  /**
+   * The admin's flow; `unreadable` when a row is there but cannot be used (damaged, or sealed
+   * with another key): the caller drops it and tells the admin.
+   */
+  flow(adminId: number): FlowRecord | 'unreadable' | undefined {
     const row = this.db.prepare('SELECT version, flow, step, data, sealed, updated_at FROM bot_flows WHERE admin_id = ?').get(adminId) as
       | FlowRow
       | undefined;
@@ -89,17 +92,17 @@ export class BotStore {
     try {
       data = JSON.parse(row.data);
     } catch {
-      return undefined;
+      return 'unreadable';
     }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return 'unreadable';
     const record: FlowRecord = { version: row.version, flow: row.flow, step: row.step, data: data as Record<string, unknown>, updatedAt: row.updated_at };
     if (row.sealed !== null) {
       try {
         const secret: unknown = JSON.parse(this.secrets.decryptText(row.sealed));
-        if (secret === null || typeof secret !== 'object') return undefined;
+        if (secret === null || typeof secret !== 'object') return 'unreadable';
         record.secret = Object.fromEntries(Object.entries(secret).filter((e): e is [string, string] => typeof e[1] === 'string'));
       } catch {
-        return undefined;
+        return 'unreadable';
       }
     }
     return record;

@@ -1,4 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { pino } from 'pino';
+import { SocksProxyAgent } from 'socks-proxy-agent';
 import { afterEach, describe, expect, it } from 'vitest';
+import { botProxyAgent } from '../../src/interfaces/bot/proxy.ts';
+import { BotStore } from '../../src/store/bot.ts';
+import { Secrets } from '../../src/store/secrets.ts';
 import { cb } from '../../src/interfaces/bot/ui.ts';
 import { ADMIN, harness, STRANGER, type Harness } from './harness.ts';
 
@@ -65,5 +72,53 @@ describe('admin bot framework', () => {
     h = harness();
     await h.text('/cancel');
     expect(h.screen()).toContain('Nothing to cancel.');
+  });
+});
+
+describe('flow state across versions and keys', () => {
+  it('drops a flow written by another flow version and says so', async () => {
+    h = harness();
+    await h.text('/start');
+    await h.press('Settings');
+    await h.press('Messages per account per day');
+    h.db.prepare('UPDATE bot_flows SET version = 0').run();
+    await h.text('12');
+    expect(h.screen()).toContain('started by an older version of the panel');
+    expect(h.bot.runtime.store.flow(ADMIN.id)).toBeUndefined();
+    expect(h.bot.runtime.store.pacing()).toEqual({});
+  });
+
+  it('drops a flow whose sealed part another key wrote', async () => {
+    h = harness();
+    h.bot.runtime.store.saveFlow(ADMIN.id, { version: 1, flow: 'add', step: 'code', data: { loginId: 'x' }, secret: { phone: '+15550001111' }, updatedAt: 0 });
+    const other = new BotStore(h.db, new Secrets(randomBytes(32)));
+    expect(other.flow(ADMIN.id)).toBe('unreadable');
+    h.db.prepare('UPDATE bot_flows SET sealed = ?').run(new Secrets(randomBytes(32)).encrypt('{"phone":"+1"}'));
+    await h.text('1 2 3 4 5');
+    expect(h.screen()).toContain('started by an older version of the panel');
+  });
+});
+
+describe('logging', () => {
+  it('logs a refused stranger without what they wrote', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
+    h = harness();
+    h.deps.log = log;
+    await h.text('my secret plan 12345', STRANGER);
+    const entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((e) => e.msg === 'refused a user who is not an admin');
+    expect(entry).toMatchObject({ userId: STRANGER.id, attempt: 'message', answered: true });
+    expect(lines.join('\n')).not.toContain('secret plan');
+  });
+});
+
+describe('proxy for the Bot API', () => {
+  it('uses SOCKS (resolving names at the proxy) or HTTP(S) agents, and none for MTProxy', () => {
+    const socks = botProxyAgent('socks5://u:p@127.0.0.1:1080');
+    expect(socks).toBeInstanceOf(SocksProxyAgent);
+    expect((socks as SocksProxyAgent).proxy.type).toBe(5);
+    expect(botProxyAgent('http://127.0.0.1:8080')).toBeInstanceOf(HttpsProxyAgent);
+    expect(botProxyAgent('tg://proxy?server=a&port=1&secret=ee')).toBeUndefined();
+    expect(botProxyAgent(undefined)).toBeUndefined();
   });
 });

@@ -62,7 +62,8 @@ export function dispatcher(rt: Runtime): Composer<Context> {
     withTurn(ctx, async (turn) => {
       const rec = turn.flow();
       if (!rec) {
-        await turn.send(withPrefix(await rt.home(turn), ctx.message.text.startsWith('/') ? turn.t.unknownCommand : turn.t.useMenu));
+        const why = turn.flowDropped ? turn.t.flowReset : ctx.message.text.startsWith('/') ? turn.t.unknownCommand : turn.t.useMenu;
+        await turn.send(withPrefix(await rt.home(turn), why));
         return;
       }
       const def = turn.flowDef(rec);
@@ -79,7 +80,7 @@ export function dispatcher(rt: Runtime): Composer<Context> {
       const rec = turn.flow();
       const doc = ctx.message.document;
       if (!rec) {
-        await turn.send(withPrefix(await rt.home(turn), turn.t.useMenu));
+        await turn.send(withPrefix(await rt.home(turn), turn.flowDropped ? turn.t.flowReset : turn.t.useMenu));
         return;
       }
       const def = turn.flowDef(rec);
@@ -95,7 +96,7 @@ export function dispatcher(rt: Runtime): Composer<Context> {
     withTurn(ctx, async (turn) => {
       const rec = turn.flow();
       if (!rec) {
-        await turn.send(withPrefix(await rt.home(turn), turn.t.useMenu));
+        await turn.send(withPrefix(await rt.home(turn), turn.flowDropped ? turn.t.flowReset : turn.t.useMenu));
         return;
       }
       const def = turn.flowDef(rec);

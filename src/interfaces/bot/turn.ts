@@ -84,12 +84,19 @@ export class Turn {
 
   // --- flows ---
 
+  /**
+   * True when this update found a flow written by another version of the bot (or one that can no
+   * longer be read) and dropped it: the admin is told to start that step again.
+   */
+  flowDropped = false;
+
   /** The admin's flow, when there is one this version of the bot can read. */
   flow(): FlowRecord | undefined {
     const rec = this.rt.store.flow(this.adminId);
     if (!rec) return undefined;
-    if (rec.version !== FLOW_VERSION || !this.rt.registry.flows.has(rec.flow)) {
+    if (rec === 'unreadable' || rec.version !== FLOW_VERSION || !this.rt.registry.flows.has(rec.flow)) {
       this.rt.store.clearFlow(this.adminId);
+      this.flowDropped = true;
       return undefined;
     }
     return rec;

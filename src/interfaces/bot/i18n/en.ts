@@ -179,6 +179,7 @@ export const en = {
   unknownCommand: 'Unknown command.',
   cancelled: 'Cancelled.',
   nothingToCancel: 'Nothing to cancel.',
+  flowReset: 'The step you were in was started by an older version of the panel (or can no longer be read); please start it again.',
   unexpected: 'Something went wrong on the panel side; it was logged. Try again.',
   inputRefused: (reason: string) => `Cannot do that: ${reason}`,
   panelRefused: (reason: string) => `Cannot do that now: ${reason}`,

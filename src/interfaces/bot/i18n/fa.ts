@@ -187,6 +187,7 @@ export const fa: Messages = {
   unknownCommand: 'دستور ناشناخته.',
   cancelled: 'لغو شد.',
   nothingToCancel: 'چیزی برای لغو وجود ندارد.',
+  flowReset: 'مرحله‌ای که در آن بودید با نسخهٔ قدیمی‌تری از پنل شروع شده بود (یا دیگر خوانده نمی‌شود)؛ لطفاً آن را دوباره شروع کنید.',
   unexpected: 'در پنل خطایی رخ داد و ثبت شد. دوباره امتحان کنید.',
   inputRefused: (reason) => `انجام نشد: ${iso(reason)}`,
   panelRefused: (reason) => `فعلاً ممکن نیست: ${iso(reason)}`,
