@@ -193,6 +193,34 @@ describe('actions menu', () => {
     expect(h.screen()).toContain('The details are in the file below.');
   });
 
+  it('comment under a post and join by invite link, each with one account', async () => {
+    const s = setup(2);
+    h = s.h;
+    await openKind('Comment');
+    await h.text('@durov');
+    expect(h.screen()).toContain('needs a message link');
+    await h.text('https://t.me/durov/77');
+    expect(h.screen()).toContain('Type the comment');
+    await h.text('x'.repeat(4097));
+    expect(h.screen()).toContain('The text has 4097 characters; Telegram allows 4096.');
+    await h.text('Nice post');
+    await h.press('1');
+    await h.press('Run');
+    await h.clock.run(h.bot.idle());
+    expect(s.pool.calls.map((c) => c.method)).toEqual(['comment']);
+    expect(s.pool.calls[0]!.args).toEqual([{ chat: { username: 'durov' }, messageId: 77 }, 'Nice post']);
+    await h.text('/start');
+    await h.press('Actions');
+    await h.press('Join');
+    await h.text('https://t.me/c/123/4');
+    expect(h.screen()).toContain('can be joined only by its invite link');
+    await h.text('https://t.me/+AbCdEfGh123');
+    await h.press('1');
+    await h.press('Run');
+    await h.clock.run(h.bot.idle());
+    expect(s.pool.calls.at(-1)).toMatchObject({ method: 'join', args: [{ kind: 'invite', hash: 'AbCdEfGh123' }] });
+  });
+
   it('says when the operations engine is not running', async () => {
     h = harness();
     await h.text('/start');
