@@ -217,6 +217,7 @@ export class Fleet implements AccountPool {
   private async open(accountId: number): Promise<AccountSession> {
     const account = this.o.store.get(accountId, this.o.clock.now());
     if (!account) throw new TelegramFailure({ kind: 'not_found', code: 'NO_ACCOUNT', message: `there is no account ${accountId}` });
+    if (!account.enabled) throw new TelegramFailure({ kind: 'unknown', code: 'DISABLED', message: `account ${describeAccount(account)} is disabled; enable it first` });
     const lease = this.o.leases.acquire(accountId, this.owner, this.o.clock.now(), this.o.leaseTtlMs, ownerIsDead);
     if (!lease.ok) {
       throw new TelegramFailure({
