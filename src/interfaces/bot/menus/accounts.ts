@@ -9,7 +9,7 @@ import type { Registry } from '../runtime.ts';
 import type { AccountsPort } from '../services.ts';
 import type { Turn } from '../turn.ts';
 import { button, cb, type View } from '../ui.ts';
-import { accountName, intArg, paged, STATUS_ICON, unavailable, when } from './common.ts';
+import { accountName, intArg, page, paged, pageNav, STATUS_ICON, unavailable, when } from './common.ts';
 import { navRow } from './home.ts';
 
 const PER_PAGE = 8;
@@ -201,15 +201,15 @@ export function registerAccounts(reg: Registry): void {
     }),
   );
 
-  reg.route('acc.g', (turn, [id, page]) =>
+  reg.route('acc.g', (turn, [id, pageArg]) =>
     withAccount(turn, id, async (svc, a) => {
       const t = turn.t;
       const { chats, refreshedAt } = svc.groups(a.id);
-      const p = paged(turn, chats, intArg(page) ?? 0, 15, () => button('', ''), (n) => cb('acc.g', a.id, n));
-      const shown = chats.slice(p.page * 15, (p.page + 1) * 15).map((c) => `• ${iso(c.title)}${c.username ? ` ${iso(`@${c.username}`)}` : ''} (${t.chatKind(c.kind)})`);
+      const p = page(chats, intArg(pageArg) ?? 0, 15);
+      const shown = p.items.map((c) => `• ${iso(c.title)}${c.username ? ` ${iso(`@${c.username}`)}` : ''} (${t.chatKind(c.kind)})`);
       await turn.show({
         text: `${t.groupsTitle(accountName(a), chats.length, refreshedAt === null ? t.never : when(refreshedAt))}${shown.length ? `\n\n${shown.join('\n')}` : ''}`,
-        keyboard: [...p.rows.filter((r) => r.every((b) => b.text !== '')), [button(t.btnRefresh, cb('acc.gr', a.id))], navRow(turn, cb('acc.c', a.id))],
+        keyboard: [...pageNav(turn, p.page, p.pages, (n) => cb('acc.g', a.id, n)), [button(t.btnRefresh, cb('acc.gr', a.id))], navRow(turn, cb('acc.c', a.id))],
       });
     }),
   );

@@ -31,26 +31,34 @@ export function when(ms: number): string {
   return iso(new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
 }
 
-/** Buttons for one page of items, with previous/next when there are more pages. */
+/** One page of `items` (the page number clamped to those that exist). */
+export function page<T>(items: readonly T[], requested: number, perPage: number): { items: T[]; page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(items.length / perPage));
+  const p = Math.min(Math.max(0, requested), pages - 1);
+  return { items: items.slice(p * perPage, (p + 1) * perPage), page: p, pages };
+}
+
+/** Previous / "n of m" / next, or nothing when there is one page. */
+export function pageNav(turn: Turn, p: number, pages: number, pageRoute: (page: number) => string): Keyboard {
+  if (pages <= 1) return [];
+  const nav: Button[] = [];
+  if (p > 0) nav.push(button(turn.t.btnPrev, pageRoute(p - 1)));
+  nav.push(button(turn.t.pageOf(p + 1, pages), pageRoute(p)));
+  if (p < pages - 1) nav.push(button(turn.t.btnNext, pageRoute(p + 1)));
+  return [nav];
+}
+
+/** A button per item of one page, with the page navigation under them. */
 export function paged<T>(
   turn: Turn,
   items: readonly T[],
-  page: number,
+  requested: number,
   perPage: number,
   toButton: (item: T) => Button,
   pageRoute: (page: number) => string,
 ): { rows: Keyboard; page: number; pages: number } {
-  const pages = Math.max(1, Math.ceil(items.length / perPage));
-  const p = Math.min(Math.max(0, page), pages - 1);
-  const rows: Keyboard = items.slice(p * perPage, (p + 1) * perPage).map((i) => [toButton(i)]);
-  if (pages > 1) {
-    const nav: Button[] = [];
-    if (p > 0) nav.push(button(turn.t.btnPrev, pageRoute(p - 1)));
-    nav.push(button(turn.t.pageOf(p + 1, pages), pageRoute(p)));
-    if (p < pages - 1) nav.push(button(turn.t.btnNext, pageRoute(p + 1)));
-    rows.push(nav);
-  }
-  return { rows, page: p, pages };
+  const p = page(items, requested, perPage);
+  return { rows: [...p.items.map((i) => [toButton(i)]), ...pageNav(turn, p.page, p.pages, pageRoute)], page: p.page, pages: p.pages };
 }
 
 /** A whole number from a callback argument, or undefined. */

@@ -9,7 +9,7 @@ import { editMessage } from '../render.ts';
 import type { Registry } from '../runtime.ts';
 import type { Turn } from '../turn.ts';
 import { button, cb, type Keyboard, type View } from '../ui.ts';
-import { intArg, paged, unavailable, when } from './common.ts';
+import { intArg, page, paged, pageNav, unavailable, when } from './common.ts';
 import { navRow } from './home.ts';
 
 type Monitor = NonNullable<Turn['rt']['deps']['services']['monitor']>;
@@ -266,16 +266,14 @@ export function registerMonitor(reg: Registry): void {
 
   // --- groups ---
 
-  const groupsView = (turn: Turn, svc: Monitor, page: number, prefix?: string): View => {
+  const groupsView = (turn: Turn, svc: Monitor, requested: number, prefix?: string): View => {
     const t = turn.t;
     const all = svc.knownChats();
-    const p = paged(turn, all, page, 15, () => button('', ''), (n) => cb('mon.g', n));
-    const shown = all
-      .slice(p.page * 15, (p.page + 1) * 15)
-      .map((k) => `${k.skip === null ? '👁' : '·'} ${iso(k.chat.title)}${k.chat.username ? ` ${iso(`@${k.chat.username}`)}` : ''}${k.target ? ' 🎯' : ''} (${t.chatKind(k.chat.kind)}, ${t.n(k.accountIds.length)})${k.skip === null ? '' : ` — ${t.skipReason(k.skip)}`}`);
+    const p = page(all, requested, 15);
+    const shown = p.items.map((k) => `${k.skip === null ? '👁' : '·'} ${iso(k.chat.title)}${k.chat.username ? ` ${iso(`@${k.chat.username}`)}` : ''}${k.target ? ' 🎯' : ''} (${t.chatKind(k.chat.kind)}, ${t.n(k.accountIds.length)})${k.skip === null ? '' : ` — ${t.skipReason(k.skip)}`}`);
     return {
       text: `${prefix ? `${prefix}\n\n` : ''}${all.length === 0 ? t.noGroups : t.monGroupsTitle(all.length, all.filter((k) => k.skip === null).length)}${shown.length ? `\n\n${shown.join('\n')}` : ''}`,
-      keyboard: [...p.rows.filter((r) => r.every((b) => b.text !== '')), [button(t.btnRefreshGroups, cb('mon.gr'))], navRow(turn, cb('mon'))],
+      keyboard: [...pageNav(turn, p.page, p.pages, (n) => cb('mon.g', n)), [button(t.btnRefreshGroups, cb('mon.gr'))], navRow(turn, cb('mon'))],
     };
   };
 
