@@ -1,4 +1,4 @@
-import { MemoryStorage, MtUnsupportedError, type SentCode, type User } from '@mtcute/node';
+import { MemoryStorage, MtUnsupportedError, type SentCode, type TelegramClient, type User } from '@mtcute/node';
 import type { SelfInfo } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { SessionSnapshot } from '../store/sessions.ts';
@@ -97,11 +97,16 @@ export class LoginAttempt {
   private phoneCodeHash = '';
   private done = false;
 
+  /** The client for login calls: never sleeps on FLOOD_WAIT, gives up on a dead network or proxy. */
+  private readonly c: TelegramClient;
+
   constructor(
     private readonly api: TelegramApi,
     proxy: ProxySpec | null,
+    timeoutMs = 30_000,
   ) {
     this.built = buildClient({ apiId: api.apiId, apiHash: api.apiHash, storage: new MemoryStorage(), log: api.log, proxy, override: api.override, disableUpdates: true });
+    this.c = this.built.client.withParams({ floodSleepThreshold: 0, timeout: timeoutMs });
   }
 
   private failure(e: unknown): Failure {
@@ -112,7 +117,7 @@ export class LoginAttempt {
     this.phone = phone;
     try {
       await this.built.client.connect();
-      const res = await this.built.client.sendCode({ phone });
+      const res = await this.c.sendCode({ phone });
       if (!('phoneCodeHash' in res)) {
         // Telegram logged in without a code (future auth token): nothing to ask.
         return { kind: 'failed', failure: { kind: 'unknown', code: 'UNEXPECTED_LOGIN', message: 'Telegram signed in without a code; try again' } };
@@ -133,7 +138,7 @@ export class LoginAttempt {
 
   private async passwordHint(): Promise<string | null> {
     try {
-      return await this.built.client.getPasswordHint();
+      return await this.c.getPasswordHint();
     } catch {
       return null;
     }
@@ -141,7 +146,7 @@ export class LoginAttempt {
 
   async signIn(code: string): Promise<SignInResult> {
     try {
-      const user = await this.built.client.signIn({ phone: this.phone, phoneCodeHash: this.phoneCodeHash, phoneCode: code });
+      const user = await this.c.signIn({ phone: this.phone, phoneCodeHash: this.phoneCodeHash, phoneCode: code });
       return await this.signedIn(user);
     } catch (e) {
       if (isPasswordNeeded(e)) return { kind: 'password_needed', hint: await this.passwordHint() };
@@ -153,7 +158,7 @@ export class LoginAttempt {
 
   async checkPassword(password: string): Promise<SignInResult> {
     try {
-      const user = await this.built.client.checkPassword(password);
+      const user = await this.c.checkPassword(password);
       return await this.signedIn(user);
     } catch (e) {
       const refusal = classifyLogin(e);
