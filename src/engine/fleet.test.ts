@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../app.ts';
 import { isTelegramFailure, type Failure } from '../core/failures.ts';
 import { simPanel, type SimPanel } from '../../test/support/sim-panel.ts';
@@ -140,6 +140,23 @@ describe('Fleet against the simulator', () => {
     await one.close();
     const s = await two.fleet.session(id);
     expect((await s.me()).phone).toBe(panel.summary.accounts[0]!.phone);
+  });
+
+  it('keeps an account that cannot be reached in error and reconnects it with backoff once it can', async () => {
+    panel = simPanel({ accounts: 2 });
+    const setup = panel.open();
+    const id = await enrol(setup, panel.summary.accounts[0]!);
+    await setup.close();
+    const phone = panel.summary.accounts[0]!.phone;
+    // Every answer comes too late for the connect timeout: the network is as good as down.
+    panel.world.setFault(phone, 'slow:2000');
+    const app = panel.open({ fleet: { connectTimeoutMs: 300, backoffMs: 100 } });
+    const report = await app.fleet.start();
+    expect(report.failed.map((f) => [f.accountId, f.failure.kind])).toEqual([[id, 'network']]);
+    expect(app.accounts.get(id, app.clock.now())).toMatchObject({ status: 'error', statusReason: expect.stringMatching(/reach Telegram|TIMEOUT|timed out/) });
+    panel.world.clearFault(phone, 'slow');
+    await vi.waitFor(() => expect(app.fleet.isLive(id)).toBe(true), { timeout: 15_000, interval: 50 });
+    expect(app.accounts.get(id, app.clock.now())?.status).toBe('active');
   });
 
   it('ends a duplicated session with an error status and disconnects', async () => {
