@@ -428,10 +428,18 @@ export class CampaignRun {
       return;
     }
     if (l.peerFlood) {
-      this.uncertain(row, { code: 'PEER_FLOOD', message: `account #${l.id} is limited (PEER_FLOOD) and cannot resend` });
+      // Its own history proves the message never went out, so another account may send it.
+      this.releaseProvenUnsent(l, row, { code: 'PEER_FLOOD', message: `account #${l.id} is limited (PEER_FLOOD) and cannot resend` });
       return;
     }
     await this.send(l, session, row, true);
+  }
+
+  private releaseProvenUnsent(l: Lane, row: TargetRow, why: RowError): void {
+    this.d.store.release(row, why, null);
+    l.used--;
+    for (const other of this.lanes.values()) other.idle = false;
+    this.emit({ type: 'target', username: row.username, accountId: l.id, state: 'pending', error: why.message });
   }
 
   private sent(l: Lane, row: TargetRow, messageId: number | null): void {
@@ -492,9 +500,10 @@ export class CampaignRun {
         return;
       case 'peer_flood':
       case 'account_lost':
+        // A pinned resend follows a history check that found nothing, and Telegram refused this
+        // one outright: nothing went out, so the row may go to another account.
         this.accountTrouble(l, f);
-        if (pinned) this.uncertain(row, rowError(f));
-        else giveBack(null);
+        giveBack(null);
         return;
       case 'refused':
         l.networkFailures = 0;
