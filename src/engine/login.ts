@@ -6,7 +6,7 @@ import type { Logger } from '../log.ts';
 import { AccountExistsError, type AccountStore } from '../store/accounts.ts';
 import type { LoginRefusal } from '../telegram/errors.ts';
 import { LoginAttempt, type CodeDelivery, type SignInResult, type TelegramApi, type VerifiedSession } from '../telegram/login.ts';
-import { parseProxyUrl } from '../telegram/proxy.ts';
+import { parseProxyUrl, type ProxySpec } from '../telegram/proxy.ts';
 import { parseLoginCode, parsePhone } from './account-input.ts';
 
 export type { CodeDelivery } from '../telegram/login.ts';
@@ -121,15 +121,14 @@ export class LoginService {
     if (existing !== undefined) {
       return { step: 'failed', error: { kind: 'already_exists', accountId: existing, message: `${phone.value} is already stored as account #${existing}` } };
     }
-    let proxy: Pending['proxy'] = null;
+    let proxy: (NonNullable<Pending['proxy']> & { spec: ProxySpec }) | null = null;
     const proxyUrl = opts.proxyUrl ?? this.o.defaultProxyUrl;
     if (proxyUrl) {
       const p = parseProxyUrl(proxyUrl);
       if (!p.ok) return { step: 'failed', error: { kind: 'bad_proxy', message: p.problem } };
-      proxy = { url: proxyUrl, label: p.label };
+      proxy = { url: proxyUrl.trim(), label: p.label, spec: p.spec };
     }
-    const parsedProxy = proxy ? parseProxyUrl(proxy.url) : null;
-    const attempt = new LoginAttempt(this.o.api, parsedProxy?.ok ? parsedProxy.spec : null);
+    const attempt = new LoginAttempt(this.o.api, proxy?.spec ?? null);
     const sent = await attempt.sendCode(phone.value);
     if (sent.kind !== 'code_sent') {
       await attempt.cancel();
@@ -144,7 +143,7 @@ export class LoginService {
       stage: 'code',
       codeLength: sent.codeLength,
       startedAt: this.o.clock.now(),
-      proxy: opts.proxyUrl && proxy ? proxy : null,
+      proxy: opts.proxyUrl && proxy ? { url: proxy.url, label: proxy.label } : null,
     });
     this.o.log.info({ phone: phone.value, delivery: sent.delivery }, 'login code sent');
     return { step: 'code', loginId, phone: phone.value, delivery: sent.delivery, codeLength: sent.codeLength };
