@@ -161,7 +161,11 @@ export class SimAttachmentImpl implements SimAttachment {
           });
         });
       }
-      key = (await this.storedKey()) ?? this.handshakeKey!;
+      // As with Telegram, nothing is answered before the client itself holds the key: it
+      // stores it a moment after the server finished the exchange.
+      const until = Date.now() + 10_000;
+      while (!(key = await this.storedKey()) && Date.now() < until) await new Promise<void>((r) => setImmediate(r));
+      key ??= this.handshakeKey!;
     }
     if (!this.lastKey || hex(this.lastKey.bytes) !== hex(key)) this.lastKey = { bytes: key, id: hex(authKeyIdOf(key)) };
     return this.lastKey.id;

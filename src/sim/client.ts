@@ -9,7 +9,7 @@ import type { SimWorld } from './world.ts';
 
 export interface SimClientOptions {
   storage?: ITelegramStorageProvider;
-  /** mtcute log level (0 off … 5 verbose). */
+  /** mtcute log level (0 off … 5 verbose); default: the SIM_LOG environment variable, else 0. */
   logLevel?: number;
   /** Disable mtcute's updates machinery (no getState / pushes). */
   disableUpdates?: boolean;
@@ -29,7 +29,7 @@ export function simClient(world: SimWorld, opts: SimClientOptions = {}): SimClie
     apiHash: '00000000000000000000000000000000',
     storage: opts.storage ?? new MemoryStorage(),
     transport: attachment.transport,
-    logLevel: opts.logLevel ?? 0,
+    logLevel: opts.logLevel ?? Number(process.env.SIM_LOG ?? 0),
     disableUpdates: opts.disableUpdates,
     network: {
       middlewares: [

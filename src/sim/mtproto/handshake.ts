@@ -30,12 +30,17 @@ let serverKey: ServerKey | undefined;
 
 function getServerKey(crypto: ICryptoProvider): ServerKey {
   if (serverKey) return serverKey;
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
-  const pem = publicKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  addPublicKey(crypto, pem);
-  const parsed = parsePublicKey(crypto, pem);
-  serverKey = { privateKey, fingerprint: Long.fromString(parsed.fingerprint, true, 16) };
-  return serverKey;
+  for (;;) {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
+    const pem = publicKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const parsed = parsePublicKey(crypto, pem);
+    // mtcute looks fingerprints up as unpadded hex, but indexes keys by padded hex: a fingerprint
+    // starting with a zero nibble (1 key in 16) would never be found. Telegram's keys have none.
+    if (parsed.fingerprint.startsWith('0')) continue;
+    addPublicKey(crypto, pem);
+    serverKey = { privateKey, fingerprint: Long.fromString(parsed.fingerprint, true, 16) };
+    return serverKey;
+  }
 }
 
 const sha1 = (data: Uint8Array): Uint8Array => createHash('sha1').update(data).digest();
@@ -63,9 +68,9 @@ export class ServerHandshake {
 
   constructor(private readonly crypto: ICryptoProvider) {}
 
-  /** Prepares the process-wide server key (and registers it with mtcute) ahead of any client. */
-  static prepare(crypto: ICryptoProvider): void {
-    getServerKey(crypto);
+  /** Prepares the process-wide server key (and registers it with mtcute) ahead of any client; returns its fingerprint. */
+  static prepare(crypto: ICryptoProvider): Long {
+    return getServerKey(crypto).fingerprint;
   }
 
   /** Answers one step; returns the auth key once the exchange succeeded. */

@@ -48,6 +48,7 @@ export function authKeyIdOf(authKey: Uint8Array): Uint8Array {
 
 export class SimConnection {
   private rx: Uint8Array[] = [];
+  private outbox: Uint8Array[] = [];
   private rxWaiter: (() => void) | undefined;
   private txBuf: Uint8Array = new Uint8Array(0);
   private tagSeen = false;
@@ -130,15 +131,27 @@ export class SimConnection {
     return true;
   }
 
+  /**
+   * Queues a frame for the client. Delivery waits for the next turn of the event loop, as a
+   * network would: the client registers what it waits for only after its write resolved, and a
+   * same-tick answer could beat that (mtcute drops a plain message nobody waits for).
+   */
   private pushFrame(data: Uint8Array): void {
     if (this.closed) return;
     const frame = new Uint8Array(4 + data.length);
     new DataView(frame.buffer).setUint32(0, data.length, true);
     frame.set(data, 4);
-    this.rx.push(frame);
-    const w = this.rxWaiter;
-    this.rxWaiter = undefined;
-    w?.();
+    this.outbox.push(frame);
+    if (this.outbox.length > 1) return;
+    setImmediate(() => {
+      const frames = this.outbox;
+      this.outbox = [];
+      if (this.closed) return;
+      this.rx.push(...frames);
+      const w = this.rxWaiter;
+      this.rxWaiter = undefined;
+      w?.();
+    });
   }
 
   private async handleFrame(frame: Uint8Array): Promise<void> {
