@@ -67,6 +67,7 @@ export function createAndOpenWorld(path: string, opts: CreateWorldOptions = {}):
 interface Person {
   id: number;
   username: string | null;
+  restricted: boolean;
 }
 
 function seed(world: SimWorld, o: Required<CreateWorldOptions>): void {
@@ -154,7 +155,7 @@ function seed(world: SimWorld, o: Required<CreateWorldOptions>): void {
       v: null,
       created: WORLD_EPOCH - rng.int(30, 2000) * 86_400_000,
     });
-    if (!deleted) people.push({ id, username });
+    if (!deleted) people.push({ id, username, restricted });
   }
   // Telegram's anti-spam bot, which answers accounts asking about their limits.
   insertUser.run({
@@ -184,7 +185,8 @@ function seed(world: SimWorld, o: Required<CreateWorldOptions>): void {
   world.setMeta('missing_usernames', JSON.stringify(missing));
 
   // A few people are each fleet account's contacts (they may be messaged without spam limits).
-  const humans = people.filter((p) => p.username !== null);
+  // Privacy-restricted people know none of the fleet, so they refuse every account alike.
+  const humans = people.filter((p) => p.username !== null && !p.restricted);
   for (const f of fleet) {
     for (let k = 0; k < Math.min(2, humans.length); k++) {
       const p = rng.pick(humans);
