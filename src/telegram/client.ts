@@ -90,7 +90,7 @@ export function buildClient(p: ClientParams): BuiltClient {
   const override = p.override?.();
   const transport = new RecordingTransport(override?.transport ?? (p.proxy ? proxyTransport(p.proxy) : new TcpTransport()));
   const middlewares: RpcCallMiddleware[] = [
-    ...networkMiddlewares.basic({ floodWaiter: { maxWait: 0, store: false }, internalErrors: { maxRetries: 3 } }),
+    ...networkMiddlewares.basic({ floodWaiter: { maxWait: 0, store: false }, internalErrors: { maxRetries: 3, exceptErrors: ['RANDOM_ID_DUPLICATE'] } }),
   ];
   if (p.onRpcError) {
     const watch = p.onRpcError;

@@ -13,10 +13,9 @@ export async function sendMessage(client: TelegramClient, username: string, text
   const peer = await resolveUsername(client, username);
   const rid = bigintToLong(randomId);
   try {
-    // Telegram answers RANDOM_ID_DUPLICATE as an internal (500) error, which mtcute's
-    // internal-errors middleware retries after 1 s pauses; with no retries it still pauses
-    // once. A send is not retried here: the engine decides about real 500s.
-    const res = await client.call({ _: 'messages.sendMessage', peer, message: text, randomId: rid }, { maxRetryCount: 0 });
+    // Retrying a real 500 is safe: the same random_id cannot deliver twice. RANDOM_ID_DUPLICATE,
+    // also a 500, is exempt from those retries in client.ts, so it arrives here at once.
+    const res = await client.call({ _: 'messages.sendMessage', peer, message: text, randomId: rid });
     absorbUpdates(client, res);
     return { messageId: sentMessageId(res, rid) ?? 0 };
   } catch (e) {
