@@ -89,6 +89,8 @@ export interface AccountSession {
   dialogs(): Promise<ChatInfo[]>;
   /** New (not edited) messages in chats the account is in. Returns an unsubscribe function. */
   onMessage(handler: (message: IncomingMessage) => void): () => void;
+  /** Resolves once updates flow, so every message posted afterwards reaches `onMessage` handlers. */
+  listen?(): Promise<void>;
   /**
    * Optional. Catches up on missed updates (getDifference) and resolves once the account is in
    * sync; the monitor's watchdog calls it when an account's updates stop arriving.

@@ -57,17 +57,20 @@ export class MonitorRuntime {
     });
   }
 
-  /** Attaches every live account, follows the fleet, starts the watchdog and the outbox. */
-  start(): void {
+  /**
+   * Attaches every live account, follows the fleet, starts the watchdog and the outbox. Resolves
+   * once the accounts live now listen, so nothing they receive afterwards is missed.
+   */
+  async start(): Promise<void> {
     if (this.unsubscribe) return;
     this.unsubscribe = this.o.fleet.onEvent((e) => {
       if (e.type === 'connected') void this.attach(e.accountId);
       else if (e.type === 'disconnected') this.monitor.detach(e.accountId);
     });
-    for (const id of this.o.fleet.liveIds()) void this.attach(id);
     this.monitor.start();
     this.outbox?.start();
     if (!this.outbox) this.o.log.warn('monitor: BOT_TOKEN or CHANNEL_ID is not set; hits are queued and wait for them');
+    await Promise.all(this.o.fleet.liveIds().map((id) => this.attach(id)));
   }
 
   private async attach(accountId: number): Promise<void> {
@@ -75,6 +78,7 @@ export class MonitorRuntime {
       const session = await this.o.fleet.session(accountId);
       const a = this.o.fleet.accounts().find((x) => x.id === accountId);
       this.monitor.attach(accountId, session, a ? { userId: a.userId, label: accountLabel(a) } : {});
+      await session.listen?.();
     } catch (e) {
       this.o.log.warn({ err: e, accountId }, 'monitor: could not attach the account');
     }

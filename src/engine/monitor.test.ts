@@ -188,7 +188,7 @@ describe('MonitorRuntime', () => {
       accounts: () => [1, 2, 3].map((id) => ({ id, userId: 500 + id, username: id === 1 ? 'first' : null, firstName: `Acc ${id}` })),
     };
     const rt = new MonitorRuntime({ store, clock, log: silentLogger, channel: null, fleet, sender: null });
-    rt.start();
+    await rt.start();
     await clock.advance(0);
     expect(rt.monitor.attached()).toEqual([1]);
     live.add(2);

@@ -160,6 +160,10 @@ export class MtcuteAccountSession implements AccountSession {
     });
   }
 
+  listen(): Promise<void> {
+    return this.startUpdates();
+  }
+
   private startUpdates(): Promise<void> {
     this.updatesStarted ??= this.client.startUpdatesLoop().catch((e: unknown) => {
       this.updatesStarted = undefined;

@@ -74,7 +74,7 @@ describe('monitor against the simulator', () => {
       sender: createBotForwarder(TOKEN, channelId, { apiRoot: root }),
       outbox: { minIntervalMs: 0 },
     });
-    runtime.start();
+    await runtime.start();
     await vi.waitFor(() => expect(runtime!.monitor.attached()).toHaveLength(5), { timeout: 20_000, interval: 20 });
     const forwarded = (): string[] => api.chat(Number(channelId)).map((m) => m.text);
 

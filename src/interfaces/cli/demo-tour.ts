@@ -51,8 +51,8 @@ export async function runTour(o: TourOptions): Promise<{ dir: string; worldPath:
     p(`Panel data: ${env.DATA_DIR}   (demo pacing: ACTION_DELAY=${env.ACTION_DELAY}s, CAMPAIGN_DELAY=${env.CAMPAIGN_DELAY}s)\n`);
     await enrol(app, summary, p);
     await actions(app, world, summary, p);
-    await campaign(app, world, summary, env, p);
     await monitor(app, world, summary, p);
+    await campaign(app, world, summary, env, p);
     p(`\nTry it yourself on this world:  npx telegram-panel --sim ${worldPath} --data-dir ${env.DATA_DIR} <command>`);
     p(`(sessions there are encrypted with PANEL_SECRET; the tour's key is not kept, so add accounts again)`);
   } finally {
@@ -129,13 +129,14 @@ async function actions(app: App, world: SimWorld, summary: WorldSummary, p: (s: 
 }
 
 async function campaign(app: App, world: SimWorld, summary: WorldSummary, env: Record<string, string>, p: (s: string) => void): Promise<void> {
-  p('\n3. A campaign: private messages spread over the accounts, killed midway and resumed');
-  const targets = [...summary.usernames.slice(0, 16), ...summary.missingUsernames.slice(0, 2), 'not a username!'];
+  p('\n4. A campaign: private messages spread over the accounts, killed midway and resumed');
+  const targets = [...summary.usernames.slice(0, 16), ...summary.missingUsernames.slice(0, 2), 'bad!name'];
   const service = new CampaignService({ db: app.db, pool: app.fleet, clock: app.clock, pacing: app.config.pacing, log: app.log });
   const created = service.create({ name: 'demo', message: 'Hello from the Telegram Panel demo!', targets: targets.join('\n'), perAccountCap: 4 });
   p(`   created "demo": ${created.targetsNote}`);
   // The campaign runs in a separate process, which is killed without warning after a few sends.
-  await app.fleet.stop();
+  // This process lets go of the accounts first: one live connection per account, across processes.
+  for (const id of app.fleet.liveIds()) await app.fleet.disconnect(id);
   const before = world.deliveries().length;
   const child = spawn(process.execPath, [BIN, 'campaign', 'run', 'demo'], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -163,15 +164,14 @@ function countsLine(c: Record<string, number>): string {
 }
 
 async function monitor(app: App, world: SimWorld, summary: WorldSummary, p: (s: string) => void): Promise<void> {
-  p('\n4. Monitor: keywords in every group the accounts are in, each hit queued once for the channel');
+  p('\n3. Monitor: keywords in every group the accounts are in, each hit queued once for the channel');
   const store = new MonitorStore(app.db);
   const service = new MonitorService({ store, clock: app.clock, channel: null, directory: accountChatDirectory(app.accounts, app.clock) });
   service.addKeyword('usdt', 'word');
   service.addKeyword('فروش ویژه');
   p(`   keywords: ${service.keywords().map((k) => k.pattern).join(', ')}`);
-  await app.fleet.start();
   const runtime = new MonitorRuntime({ store, clock: app.clock, log: app.log, channel: parseChannelRef(undefined), fleet: app.fleet, sender: null });
-  runtime.start();
+  await runtime.start();
   try {
     const group = chatGroup(world, summary);
     const messages = ['Selling USDT, good price', 'فروش ويژه امروز', 'just chatting, nothing to see'];
@@ -179,7 +179,8 @@ async function monitor(app: App, world: SimWorld, summary: WorldSummary, p: (s: 
     const deadline = Date.now() + 20_000;
     while (store.outbox().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const rows = store.outbox();
-    p(`   posted ${messages.length} messages in ${group} (seen by every member account): ${rows.length} hits queued`);
+    const stats = runtime.monitor.stats();
+    p(`   posted ${messages.length} messages in ${group}: the accounts saw ${stats.messages} copies, ${stats.duplicates} duplicates dropped, ${rows.length} hits queued`);
     for (const r of rows) p(`   ---\n${r.payload.text.replace(/^/gm, '   ')}`);
   } finally {
     await runtime.stop();

@@ -4,14 +4,20 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createWorld } from '../../../sim/index.ts';
 import type { CliContext } from '../context.ts';
+import { runTour } from '../demo-tour.ts';
 import { table } from '../table.ts';
 
 export function registerDemo(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .description('create a temporary simulated Telegram world and show what is in it (no credentials needed)')
+    .description('run the whole panel against a temporary simulated Telegram (no credentials needed): logins, bulk actions, a campaign killed and resumed, the monitor')
     .option('--seed <seed>', 'the same seed builds the same world', 'demo')
-    .action((o: { seed: string }) => {
+    .option('--world-only', 'only create the world and show what is in it')
+    .action(async (o: { seed: string; worldOnly?: boolean }) => {
+      if (!o.worldOnly) {
+        await runTour({ seed: o.seed, print: (line) => ctx.print(line), log: ctx.log(ctx.config()) });
+        return;
+      }
       const dir = mkdtempSync(join(tmpdir(), 'telegram-panel-demo-'));
       const world = join(dir, 'world.db');
       const summary = createWorld(world, { seed: o.seed, accounts: 5, users: 60, groups: 8 });

@@ -48,7 +48,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
           sender,
           ownUserIds: () => app.accounts.list(app.clock.now()).map((a) => a.userId),
         });
-        monitor.start();
+        await monitor.start();
         const bot = o.bot ? await startBot(app, { monitor: monitor.monitor }, config.botApiRoot ? { apiRoot: config.botApiRoot } : {}) : null;
         log.info(o.bot ? 'telegram-panel is running; talk to your bot (Ctrl-C stops)' : 'telegram-panel is running without the bot (Ctrl-C stops)');
 
