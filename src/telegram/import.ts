@@ -10,7 +10,7 @@ import {
   parsePyrogramSession,
   parseTelethonSession,
 } from '@mtcute/convert';
-import { readStringSession, type StringSessionData } from '@mtcute/core/utils.js';
+import { readStringSession, writeStringSession, type StringSessionData } from '@mtcute/core/utils.js';
 import { MemoryStorage } from '@mtcute/node';
 import type { Failure } from '../core/failures.ts';
 import type { ForeignSessionFile } from '../store/foreign-sessions.ts';
@@ -56,6 +56,9 @@ function reason(e: unknown): string {
 const STRING_PARSERS: Record<StringFormat, (text: string) => ParsedSession> = {
   mtcute: (t) => {
     const data = readStringSession(t);
+    // The reader accepts some other formats' bytes as garbage fields; a real mtcute string
+    // writes back exactly as it came.
+    if (writeStringSession(data) !== t) throw new Error('not an mtcute string (it does not read back the same)');
     return { format: 'mtcute', data, userId: data.self?.userId ?? null, isBot: data.self?.isBot ?? false };
   },
   gramjs: (t) => {
@@ -75,6 +78,11 @@ const STRING_PARSERS: Record<StringFormat, (text: string) => ParsedSession> = {
   },
   pyrogram: (t) => {
     if (![351, 356, 362].includes(t.length)) throw new Error(`a Pyrogram string has 351, 356 or 362 characters, this one ${t.length}`);
+    // Other formats share these lengths (an MTKruto string can be 356 long): Pyrogram's flag
+    // bytes hold exactly 0 or 1.
+    const raw = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    const flags = t.length === 362 ? [raw[5], raw[270]] : [raw[1], raw[raw.length - 1]];
+    if (flags.some((b) => b !== 0 && b !== 1)) throw new Error('the test-mode and bot flags of a Pyrogram string are 0 or 1');
     const p = parsePyrogramSession(t);
     return { format: 'pyrogram', data: convertFromPyrogramSession(p), userId: p.userId, isBot: p.isBot };
   },

@@ -1,6 +1,5 @@
 import type { App } from '../../app.ts';
 import { ConfigError } from '../../config.ts';
-import { InputError } from '../../core/errors.ts';
 import { TelegramFailure } from '../../core/failures.ts';
 import { utcDay } from '../../core/campaign-schedule.ts';
 import { parseChannelRef } from '../../core/monitor-filter.ts';
@@ -12,7 +11,6 @@ import { effectivePacing, BotStore } from '../../store/bot.ts';
 import { CampaignStore } from '../../store/campaigns.ts';
 import { MonitorStore } from '../../store/monitor.ts';
 import { OperationStore } from '../../store/operations.ts';
-import { parseProxyUrl } from '../../telegram/proxy.ts';
 import { createBot, type CreateBotOptions, type PanelBot } from './bot.ts';
 import type { BotDeps } from './deps.ts';
 import type { AccountsPort, BotServices } from './services.ts';
@@ -30,35 +28,21 @@ export interface SharedServices {
  */
 export function accountsPort(app: App): AccountsPort {
   const now = (): number => app.clock.now();
-  const exists = (id: number): void => {
-    if (!app.accounts.get(id, now())) throw new InputError(`there is no account #${id}`);
-  };
   return {
     list: () => app.accounts.list(now()),
     get: (id) => app.accounts.get(id, now()),
     groups: (id) => app.accounts.groups(id),
+    // The same fleet operations the CLI calls, so both interfaces behave alike (lease checks,
+    // disconnects, proxy validation).
     async setEnabled(id, enabled) {
-      exists(id);
-      app.accounts.setEnabled(id, enabled);
-      if (!enabled) await app.fleet.disconnect(id);
-      else void app.fleet.session(id).catch((e: unknown) => app.log.debug({ err: e, accountId: id }, 'enabled account did not connect'));
+      await app.fleet.setEnabled(id, enabled);
+      if (enabled) void app.fleet.session(id).catch((e: unknown) => app.log.debug({ err: e, accountId: id }, 'enabled account did not connect'));
     },
     async setProxy(id, url) {
-      exists(id);
-      let proxy: { url: string; label: string } | null = null;
-      if (url !== null) {
-        const p = parseProxyUrl(url);
-        if (!p.ok) throw new InputError(p.problem);
-        proxy = { url, label: p.label };
-      }
-      app.accounts.setProxy(id, proxy);
-      // The next use connects through the new proxy (never around it).
-      await app.fleet.disconnect(id);
+      await app.fleet.setProxy(id, url);
     },
     async remove(id) {
-      exists(id);
-      await app.fleet.disconnect(id);
-      app.accounts.remove(id);
+      await app.fleet.remove(id);
     },
     check: (ids, spam) => app.health.check({ ids, spam }),
     refreshGroups: (id) => app.health.refreshGroups(id),

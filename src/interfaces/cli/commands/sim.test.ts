@@ -104,8 +104,8 @@ describe('telegram-panel sim', () => {
     expect((JSON.parse((await cli('sim', 'time', path, 'wall', '--json')).stdout) as { clock: string }).clock).toBe('wall');
   });
 
-  it('demo creates a temporary world and shows it', async () => {
-    const r = await cli('demo', '--json');
+  it('demo --world-only creates a temporary world and shows it', async () => {
+    const r = await cli('demo', '--world-only', '--json');
     expect(r.code).toBe(0);
     const data = JSON.parse(r.stdout) as { world: string; accounts: unknown[]; groups: unknown[]; posts: unknown[] };
     expect(data.accounts.length).toBeGreaterThan(0);
