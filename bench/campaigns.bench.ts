@@ -14,6 +14,7 @@ import { CampaignService } from '../src/engine/campaigns.ts';
 import { CampaignStore } from '../src/store/campaigns.ts';
 import { openSqlite } from '../src/store/db.ts';
 import { FakeTelegram, MemoryPool, usernames } from '../test/support/pm-fleet.ts';
+import { seededRandom as seeded } from '../src/core/random.ts';
 
 const PACING = {
   actionDelay: { min: 8, max: 15 },
@@ -22,17 +23,6 @@ const PACING = {
   campaignPerAccount: 4,
   campaignDailyCap: 20,
 };
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fmt(us: number): string {
   return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;

@@ -21,17 +21,7 @@ import { silentLogger } from '../src/log.ts';
 import { openSqlite } from '../src/store/db.ts';
 import { MonitorStore, type NewHit } from '../src/store/monitor.ts';
 import { MessageSession } from '../test/support/message-session.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from '../src/core/random.ts';
 
 const rnd = mulberry32(0x6d6f6e);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;

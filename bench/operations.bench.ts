@@ -19,6 +19,7 @@ import { flood, MemoryPool, type SessionScript } from '../src/engine/memory-pool
 import { OperationsEngine } from '../src/engine/operations.ts';
 import { openSqlite } from '../src/store/db.ts';
 import { OperationStore, type NewOperation, type OperationRecorder, type OperationResult, type OperationStatus } from '../src/store/operations.ts';
+import { seededRandom as mulberry32 } from '../src/core/random.ts';
 
 const PACING = { actionDelay: { min: 8, max: 15 }, actionConcurrency: 4 };
 
@@ -35,16 +36,6 @@ class MemoryRecorder implements OperationRecorder {
 }
 
 /** A small seeded generator, so pauses replay exactly for the lower bound. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const seeded: RandomSource = (id) => mulberry32(0x5eed + id * 7919);
 
 const reactionOn = (messageId: number): ActionSpec => ({ kind: 'reaction', target: { chat: { username: 'benchchannel' }, messageId }, emoji: '👍' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../src/app.ts';
 import { simPanel, type SimPanel } from './support/sim-panel.ts';
+import { seededRandom as seeded } from '../src/core/random.ts';
 
 /**
  * The crash test the issue asks for: `telegram-panel campaign run` in a child process against a
@@ -18,17 +19,6 @@ afterEach(async () => {
   await panel?.close();
   panel = undefined;
 });
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<void> {
   // Under heavy load a login start occasionally fails its handshake with the simulator; an operator would retry.

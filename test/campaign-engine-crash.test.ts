@@ -6,6 +6,7 @@ import { CampaignService } from '../src/engine/campaigns.ts';
 import { openSqlite } from '../src/store/db.ts';
 import { failures, FakeTelegram, MemoryPool, usernames } from './support/pm-fleet.ts';
 import { tempDir } from './support/tmp.ts';
+import { seededRandom as seeded } from '../src/core/random.ts';
 
 const PACING: PacingConfig = {
   actionDelay: { min: 1, max: 1 },
@@ -14,17 +15,6 @@ const PACING: PacingConfig = {
   campaignPerAccount: 100,
   campaignDailyCap: 1000,
 };
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The engine-level crash simulation: each "process" is a fresh engine over the same SQLite file;

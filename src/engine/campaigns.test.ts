@@ -7,6 +7,7 @@ import { openSqlite } from '../store/db.ts';
 import { failures, FakeTelegram, MemoryPool, usernames } from '../../test/support/pm-fleet.ts';
 import { tempDir } from '../../test/support/tmp.ts';
 import { CampaignService, type CampaignEvent } from './campaigns.ts';
+import { seededRandom as seeded } from '../core/random.ts';
 
 const PACING: PacingConfig = {
   actionDelay: { min: 8, max: 15 },
@@ -15,17 +16,6 @@ const PACING: PacingConfig = {
   campaignPerAccount: 4,
   campaignDailyCap: 20,
 };
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Setup {
   accounts?: number;

@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../core/random.ts';
 
 /** A small seeded PRNG (mulberry32): the same seed builds the same world. */
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: string | number) {
-    this.state = createHash('sha256').update(String(seed)).digest().readUInt32LE(0);
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(createHash('sha256').update(String(seed)).digest().readUInt32LE(0));
   }
 
   /** Integer in [min, max]. */
