@@ -1,11 +1,10 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { App } from '../src/app.ts';
 import { parseLink, toJoinTarget, toMessageTarget } from '../src/core/links.ts';
 import type { JoinTarget, MessageTarget } from '../src/core/session.ts';
 import { runCli } from '../src/interfaces/cli/main.ts';
 import { OperationStore } from '../src/store/operations.ts';
-import { simPanel, type SimPanel } from './support/sim-panel.ts';
+import { enrol, simPanel, type SimPanel } from './support/sim-panel.ts';
 
 /**
  * The operations engine over the real fleet and the production mtcute client, against the
@@ -23,15 +22,6 @@ class Sink extends Writable {
     this.text += chunk.toString();
     cb();
   }
-}
-
-async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<number> {
-  const start = await app.logins.start(acc.phone);
-  if (start.step !== 'code') throw new Error(JSON.stringify(start));
-  let step = await app.logins.code(start.loginId, acc.code);
-  if (step.step === 'password') step = await app.logins.password(step.loginId, acc.password ?? '');
-  if (step.step !== 'done') throw new Error(JSON.stringify(step));
-  return step.account.id;
 }
 
 function messageTarget(link: string): MessageTarget {

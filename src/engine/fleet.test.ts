@@ -1,32 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { App } from '../app.ts';
-import { isTelegramFailure, type Failure } from '../core/failures.ts';
-import { simPanel, type SimPanel } from '../../test/support/sim-panel.ts';
+import { enrol, failureOf, simPanel, type SimPanel } from '../../test/support/sim-panel.ts';
 
 let panel: SimPanel;
 afterEach(async () => {
   await panel.close();
 });
-
-/** Enrols a simulated account through the real login path; returns its id. */
-async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<number> {
-  const start = await app.logins.start(acc.phone);
-  if (start.step !== 'code') throw new Error(JSON.stringify(start));
-  let step = await app.logins.code(start.loginId, acc.code);
-  if (step.step === 'password') step = await app.logins.password(step.loginId, acc.password ?? '');
-  if (step.step !== 'done') throw new Error(JSON.stringify(step));
-  return step.account.id;
-}
-
-async function failureOf(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (e) {
-    if (isTelegramFailure(e)) return e.failure;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('Fleet against the simulator', () => {
   it('restores every enabled account, skips disabled and banned ones, and releases leases on close', async () => {

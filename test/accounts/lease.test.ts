@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { App } from '../../src/app.ts';
-import { isTelegramFailure, type Failure } from '../../src/core/failures.ts';
-import { simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, failureOf, simPanel, type SimPanel } from '../support/sim-panel.ts';
 
 const CHILD = fileURLToPath(new URL('./lease-child.ts', import.meta.url));
 
@@ -22,25 +20,6 @@ function startChild(env: Record<string, string>, id: number): { child: ChildProc
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
-}
-
-async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<number> {
-  const start = await app.logins.start(acc.phone);
-  if (start.step !== 'code') throw new Error(JSON.stringify(start));
-  let step = await app.logins.code(start.loginId, acc.code);
-  if (step.step === 'password') step = await app.logins.password(step.loginId, acc.password ?? '');
-  if (step.step !== 'done') throw new Error(JSON.stringify(step));
-  return step.account.id;
-}
-
-async function failureOf(p: Promise<unknown>): Promise<Failure> {
-  try {
-    await p;
-  } catch (e) {
-    if (isTelegramFailure(e)) return e.failure;
-    throw e;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('one live connection per account across processes', () => {

@@ -7,7 +7,7 @@ import { createBotForwarder } from '../../src/interfaces/bot/forwarder.ts';
 import { silentLogger } from '../../src/log.ts';
 import { MonitorStore } from '../../src/store/monitor.ts';
 import { FakeBotApi, TOKEN } from '../support/fake-bot-api.ts';
-import { simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
 
 /**
  * The monitor over the real fleet and the production mtcute client, against the simulated
@@ -23,15 +23,6 @@ afterEach(async () => {
   await panel.close();
   await api.close();
 });
-
-async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<number> {
-  const start = await app.logins.start(acc.phone);
-  if (start.step !== 'code') throw new Error(JSON.stringify(start));
-  let step = await app.logins.code(start.loginId, acc.code);
-  if (step.step === 'password') step = await app.logins.password(step.loginId, acc.password ?? '');
-  if (step.step !== 'done') throw new Error(JSON.stringify(step));
-  return step.account.id;
-}
 
 async function joinAll(app: App, link: string, accounts: number): Promise<void> {
   const p = parseLink(link);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { openApp, type App, type AppOptions } from '../../src/app.ts';
+import { isTelegramFailure, type Failure } from '../../src/core/failures.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createAndOpenWorld, type CreateWorldOptions } from '../../src/sim/create.ts';
@@ -43,4 +44,25 @@ export function simPanel(world: CreateWorldOptions = {}, env: Record<string, str
       created.world.close();
     },
   };
+}
+
+/** Enrols a simulated account through the real login path; returns its id. */
+export async function enrol(app: App, acc: { phone: string; code: string; password: string | null }): Promise<number> {
+  const start = await app.logins.start(acc.phone);
+  if (start.step !== 'code') throw new Error(JSON.stringify(start));
+  let step = await app.logins.code(start.loginId, acc.code);
+  if (step.step === 'password') step = await app.logins.password(step.loginId, acc.password ?? '');
+  if (step.step !== 'done') throw new Error(JSON.stringify(step));
+  return step.account.id;
+}
+
+/** The failure a promise rejects with (fails the test when it resolves or throws something else). */
+export async function failureOf(p: Promise<unknown>): Promise<Failure> {
+  try {
+    await p;
+  } catch (e) {
+    if (isTelegramFailure(e)) return e.failure;
+    throw e;
+  }
+  throw new Error('expected a failure');
 }
