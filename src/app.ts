@@ -5,6 +5,7 @@ import { HealthService } from './engine/health.ts';
 import { ImportService } from './engine/import.ts';
 import { LoginService } from './engine/login.ts';
 import { OperationsEngine } from './engine/operations.ts';
+import { ownerIsGone, processOwner } from './engine/process-owner.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openWorld } from './sim/world.ts';
 import { AccountStore } from './store/accounts.ts';
@@ -38,6 +39,8 @@ export interface App {
   readonly health: HealthService;
   /** Bulk actions with pacing, FLOOD_WAIT parking and stored records; one per process. */
   readonly operations: OperationsEngine;
+  /** Operation records; operations left running by a process that was killed read as interrupted. */
+  readonly operationStore: OperationStore;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,13 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let imports: ImportService | undefined;
   let health: HealthService | undefined;
   let operations: OperationsEngine | undefined;
+  let operationStore: OperationStore | undefined;
+  const getOperationStore = (): OperationStore => {
+    if (operationStore) return operationStore;
+    operationStore = new OperationStore(db, processOwner());
+    operationStore.markInterrupted(clock.now(), ownerIsGone);
+    return operationStore;
+  };
   const getFleet = (): Fleet => {
     if (fleet) return fleet;
     const f = opts.fleet ?? {};
@@ -140,8 +150,11 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
       health ??= new HealthService({ fleet: getFleet(), store: accounts, clock, log });
       return health;
     },
+    get operationStore() {
+      return getOperationStore();
+    },
     get operations() {
-      operations ??= new OperationsEngine({ pool: getFleet(), store: new OperationStore(db), clock, pacing: config.pacing, log });
+      operations ??= new OperationsEngine({ pool: getFleet(), store: getOperationStore(), clock, pacing: config.pacing, log });
       return operations;
     },
     async close() {

@@ -13,7 +13,7 @@ import { ACCOUNT_FATAL_KINDS, isTelegramFailure, type Failure } from '../core/fa
 import type { AccountSession } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { CampaignRecord, CampaignStore, RowError, TargetRow } from '../store/campaigns.ts';
-import { leaseOwnerPid } from './campaign-lease.ts';
+import { describeOwner } from './process-owner.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
 
 /** Progress for the interfaces. `target` fires when a row reaches an outcome or goes back to pending. */
@@ -134,7 +134,7 @@ export class CampaignRun {
     this.leaseUntil = now + LEASE_MS;
     const lease = store.acquireLease(this.c.id, this.d.leaseOwner, this.leaseUntil, now, this.d.isLeaseOwnerDead);
     if (!lease.ok) {
-      throw new PanelError(`campaign "${this.c.name}" is being run by another process (pid ${leaseOwnerPid(lease.owner)}); pause it there or wait for it to finish`);
+      throw new PanelError(`campaign "${this.c.name}" is being run by another process (${describeOwner(lease.owner)}); pause it there or wait for it to finish`);
     }
     try {
       store.setState(this.c.id, 'running', null, now);

@@ -9,7 +9,7 @@ import { describeTargets, parseTargets, type ParsedTargets } from '../core/targe
 import type { Logger } from '../log.ts';
 import { CampaignStore, type CampaignRecord } from '../store/campaigns.ts';
 import type { Db } from '../store/db.ts';
-import { isLeaseOwnerDead, newLeaseOwner } from './campaign-lease.ts';
+import { ownerIsGone, processOwner } from './process-owner.ts';
 import { CampaignRun, type RunOptions, type RunReport } from './campaign-run.ts';
 import type { AccountPool } from './ports.ts';
 
@@ -236,8 +236,8 @@ export class CampaignService {
         clock: this.d.clock,
         random: this.d.random ?? Math.random,
         newRandomId: this.d.newRandomId ?? randomId63,
-        leaseOwner: (this.d.leaseOwner ??= newLeaseOwner()),
-        isLeaseOwnerDead: this.d.isLeaseOwnerDead ?? isLeaseOwnerDead,
+        leaseOwner: (this.d.leaseOwner ??= processOwner()),
+        isLeaseOwnerDead: this.d.isLeaseOwnerDead ?? ownerIsGone,
         log: this.d.log,
       },
       c,
@@ -270,7 +270,7 @@ export class CampaignService {
     const c = this.mustGet(name);
     if (c.state === 'cancelled') return this.status(name);
     const now = this.d.clock.now();
-    const live = this.store.liveLease(c.id, now, this.d.isLeaseOwnerDead ?? isLeaseOwnerDead);
+    const live = this.store.liveLease(c.id, now, this.d.isLeaseOwnerDead ?? ownerIsGone);
     this.store.db.transaction(() => {
       this.store.setState(c.id, 'cancelled', 'cancelled by the operator', now);
       if (live === null) {

@@ -1,5 +1,3 @@
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import type { AccountStatus, AccountSummary } from '../core/accounts.ts';
 import type { ActionKind } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
@@ -10,6 +8,7 @@ import type { Logger } from '../log.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import type { LeaseStore } from '../store/leases.ts';
 import { parseProxyUrl, type ProxySpec } from '../telegram/proxy.ts';
+import { describeOwner, ownerIsGone, processOwner } from './process-owner.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
 import { sleepUnless } from './sleep.ts';
 
@@ -56,28 +55,6 @@ const NO_AUTO_CONNECT: ReadonlySet<AccountStatus> = new Set(['revoked', 'banned'
 /** Failures after which the fleet keeps trying, with backoff. */
 const RETRIED: ReadonlySet<Failure['kind']> = new Set(['network', 'proxy', 'unknown', 'duplicate_session', 'flood_wait']);
 
-export function leaseOwner(): string {
-  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-}
-
-/** Whether a lease owner named like `leaseOwner()` is a process on this host that has exited. */
-export function ownerIsDead(owner: string): boolean {
-  const [host, pid] = owner.split('/');
-  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
-  if (Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-function describeOwner(owner: string): string {
-  const [host, pid] = owner.split('/');
-  return host && pid ? `process ${pid} on ${host}` : owner;
-}
-
 interface Live {
   session: AccountSession;
   self: SelfInfo;
@@ -101,7 +78,7 @@ export class Fleet implements AccountPool {
   private readonly o: Required<Omit<FleetOptions, 'defaultProxyUrl' | 'owner'>> & { defaultProxyUrl: string | undefined };
 
   constructor(opts: FleetOptions) {
-    this.owner = opts.owner ?? leaseOwner();
+    this.owner = opts.owner ?? processOwner();
     this.o = {
       restoreConcurrency: 16,
       leaseTtlMs: 60_000,
@@ -218,7 +195,7 @@ export class Fleet implements AccountPool {
     const account = this.o.store.get(accountId, this.o.clock.now());
     if (!account) throw new TelegramFailure({ kind: 'not_found', code: 'NO_ACCOUNT', message: `there is no account ${accountId}` });
     if (!account.enabled) throw new TelegramFailure({ kind: 'unknown', code: 'DISABLED', message: `account ${describeAccount(account)} is disabled; enable it first` });
-    const lease = this.o.leases.acquire(accountId, this.owner, this.o.clock.now(), this.o.leaseTtlMs, ownerIsDead);
+    const lease = this.o.leases.acquire(accountId, this.owner, this.o.clock.now(), this.o.leaseTtlMs, ownerIsGone);
     if (!lease.ok) {
       throw new TelegramFailure({
         kind: 'unknown',
@@ -456,7 +433,7 @@ export class Fleet implements AccountPool {
   async remove(accountId: number): Promise<void> {
     const a = this.requireAccount(accountId);
     const holder = this.o.leases.holder(accountId);
-    if (holder && holder.owner !== this.owner && holder.expiresAt > this.o.clock.now() && !ownerIsDead(holder.owner)) {
+    if (holder && holder.owner !== this.owner && holder.expiresAt > this.o.clock.now() && !ownerIsGone(holder.owner)) {
       throw new PanelError(`account ${describeAccount(a)} is connected by another telegram-panel (${describeOwner(holder.owner)}); stop it or disable the account there first`);
     }
     await this.disconnect(accountId);

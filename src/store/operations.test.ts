@@ -61,8 +61,14 @@ describe('OperationStore', () => {
     expect(s.list({ kind: 'join' }).map((o) => o.id)).toEqual([b]);
     expect(s.list({ limit: 1 }).map((o) => o.id)).toEqual([b]);
     expect(s.list({ before: b }).map((o) => o.id)).toEqual([a]);
-    expect(s.markInterrupted(10)).toBe(1);
-    expect(s.get(b)).toMatchObject({ status: 'interrupted', finishedAt: 10 });
+    // Only work whose process is gone is marked; another live process's work is left running.
+    const mine = new OperationStore(db, 'host/1/a');
+    const c = mine.create({ spec: { kind: 'block', username: 'someone' }, selection: { accounts: 1 }, actor: 'cli', planned: 1, startedAt: 5 });
+    const live = new OperationStore(db, 'host/2/b').create({ spec: { kind: 'block', username: 'other' }, selection: { accounts: 1 }, actor: 'cli', planned: 1, startedAt: 6 });
+    expect(s.markInterrupted(10, (owner) => owner === 'host/1/a')).toBe(1);
+    expect(s.get(c)).toMatchObject({ status: 'interrupted', finishedAt: 10, stopReason: 'the process running it ended' });
+    expect(s.get(live)).toMatchObject({ status: 'running' });
+    expect(s.get(b)).toMatchObject({ status: 'running' });
     expect(s.get(999)).toBeUndefined();
   });
 });

@@ -119,9 +119,13 @@ export class OperationStore implements OperationRecorder {
   private readonly selectOp;
   private readonly selectResults;
 
-  constructor(private readonly db: Db) {
-    this.insertOp = db.prepare<[string, string, string, string, number, number]>(
-      `INSERT INTO operations (kind, spec, selection, actor, status, planned, started_at) VALUES (?, ?, ?, ?, 'running', ?, ?)`,
+  /** `owner`: this process's name, stored with each operation it starts. */
+  constructor(
+    private readonly db: Db,
+    private readonly owner: string | null = null,
+  ) {
+    this.insertOp = db.prepare<[string, string, string, string, string | null, number, number]>(
+      `INSERT INTO operations (kind, spec, selection, actor, owner, status, planned, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`,
     );
     this.upsertResult = db.prepare(
       `INSERT INTO operation_results (operation_id, account_id, status, at, attempts, replaced, detail, failure_kind, failure_code, failure_message, failure_seconds)
@@ -136,7 +140,7 @@ export class OperationStore implements OperationRecorder {
   }
 
   create(op: NewOperation): number {
-    const r = this.insertOp.run(op.spec.kind, JSON.stringify(op.spec), JSON.stringify(op.selection), op.actor, op.planned, op.startedAt);
+    const r = this.insertOp.run(op.spec.kind, JSON.stringify(op.spec), JSON.stringify(op.selection), op.actor, this.owner, op.planned, op.startedAt);
     return Number(r.lastInsertRowid);
   }
 
@@ -196,12 +200,13 @@ export class OperationStore implements OperationRecorder {
       });
   }
 
-  /**
-   * Marks operations left `running` by a process that ended. Call only where no other process
-   * can be running operations on the same database (one panel process per data folder).
-   */
-  markInterrupted(at: number): number {
-    return this.db.prepare(`UPDATE operations SET status = 'interrupted', finished_at = ? WHERE status = 'running'`).run(at).changes;
+  /** Marks operations whose process is gone (`isGone(owner)`) as interrupted; returns how many. */
+  markInterrupted(at: number, isGone: (owner: string) => boolean): number {
+    const running = this.db.prepare(`SELECT id, owner FROM operations WHERE status = 'running' AND owner IS NOT NULL`).all() as Array<{ id: number; owner: string }>;
+    const mark = this.db.prepare(`UPDATE operations SET status = 'interrupted', finished_at = ?, stop_reason = 'the process running it ended' WHERE id = ? AND status = 'running'`);
+    let n = 0;
+    for (const r of running) if (isGone(r.owner)) n += mark.run(at, r.id).changes;
+    return n;
   }
 }
 

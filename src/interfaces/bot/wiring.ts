@@ -10,7 +10,6 @@ import { OperationsEngine } from '../../engine/operations.ts';
 import { effectivePacing, BotStore } from '../../store/bot.ts';
 import { CampaignStore } from '../../store/campaigns.ts';
 import { MonitorStore } from '../../store/monitor.ts';
-import { OperationStore } from '../../store/operations.ts';
 import { createBot, type CreateBotOptions, type PanelBot } from './bot.ts';
 import type { BotDeps } from './deps.ts';
 import type { AccountsPort, BotServices } from './services.ts';
@@ -57,7 +56,7 @@ export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
   let monitor: MonitorService | undefined;
   const accounts = accountsPort(app);
   const campaignStore = new CampaignStore(app.db);
-  const operationStore = new OperationStore(app.db);
+  const operationStore = app.operationStore;
   const services: BotServices = {
     accounts,
     get login() {

@@ -14,6 +14,8 @@ export const operations: Migration = {
       spec TEXT NOT NULL,
       selection TEXT NOT NULL,
       actor TEXT NOT NULL,
+      -- The process running it (host/pid/random), so work left by a killed process can be told apart.
+      owner TEXT,
       status TEXT NOT NULL,
       planned INTEGER NOT NULL,
       started_at INTEGER NOT NULL,

@@ -3,7 +3,7 @@ import { ACTION_KINDS, type ActionKind, type ActionSpec } from '../../../core/ac
 import { InputError } from '../../../core/errors.ts';
 import { formatMessageLink } from '../../../core/links.ts';
 import type { JoinTarget, LeaveTarget, MessageTarget } from '../../../core/session.ts';
-import { OperationStore, type OperationHeader, type OperationRecord, type OperationResult } from '../../../store/operations.ts';
+import type { OperationHeader, OperationRecord, OperationResult } from '../../../store/operations.ts';
 import type { CliContext } from '../context.ts';
 import { table } from '../table.ts';
 
@@ -108,7 +108,7 @@ export function registerOperations(program: Command, ctx: CliContext): void {
         throw new InputError(`--kind must be one of ${ACTION_KINDS.join(', ')} (got "${opts.kind}")`);
       }
       await ctx.withApp([], (app) => {
-        const list = new OperationStore(app.db).list({ limit, kind: opts.kind as ActionKind | undefined });
+        const list = app.operationStore.list({ limit, kind: opts.kind as ActionKind | undefined });
         ctx.emit(list, () =>
           list.length === 0
             ? 'no operations yet (run one with `act`)'
@@ -127,7 +127,7 @@ export function registerOperations(program: Command, ctx: CliContext): void {
     .action(async (idText: string) => {
       const id = positiveInt(idText.replace(/^#/, ''), 'the operation id');
       await ctx.withApp([], (app) => {
-        const r = new OperationStore(app.db).get(id);
+        const r = app.operationStore.get(id);
         if (!r) throw new InputError(`no operation #${id}; see \`operations list\``);
         ctx.emit(r, () => renderOperation(r, accountLabels(app.accounts.list(app.clock.now()))));
         return Promise.resolve();
