@@ -54,7 +54,7 @@ export interface AppOptions {
 }
 
 /** A simulated world ignores the API credentials; these stand in for them. */
-const SIM_API = { apiId: 2040, apiHash: 'b18441a1ff607e10a989891a5462e627' };
+const SIM_API = { apiId: 1, apiHash: '00000000000000000000000000000000' };
 
 export function openApp(config: Config, opts: AppOptions = {}): App {
   const log = opts.log ?? createLogger({ level: config.logLevel });
