@@ -43,6 +43,19 @@ describe('parseProxyUrl', () => {
     expect(p.ok).toBe(false);
     if (!p.ok) expect(p.problem).toMatch(problem);
   });
+  it.each([
+    ['socks5://me:hunter2@:1', 'socks5://***@:1'],
+    ['socks5://me:hun/ter2@h:1', 'socks5://***@h:1'],
+    ['//me:hunter2@h:1', '//***@h:1'],
+    ['tg://pr oxy?server=h&port=1&secret=hunter2', 'tg://pr oxy?server=h&port=1&secret=***'],
+  ])('never echoes the password or secret of an unreadable URL (%s)', (url, shown) => {
+    const p = parseProxyUrl(url);
+    expect(p.ok).toBe(false);
+    if (!p.ok) {
+      expect(p.problem).toContain(`"${shown}" is not a URL`);
+      expect(p.problem).not.toContain('hunter2');
+    }
+  });
 });
 
 /** A TCP server that counts connections and closes each at once. */

@@ -34,6 +34,14 @@ function mtproxyFrom(q: URLSearchParams): ParsedProxy {
   return { ok: true, spec: { kind: 'mtproxy', host, port: p, secret }, label: `tg://proxy?server=${host}&port=${p}` };
 }
 
+/** The text as typed, with anything that may be a password or secret replaced by ***. */
+function withoutCredentials(raw: string): string {
+  const at = raw.lastIndexOf('@');
+  const scheme = raw.indexOf('//');
+  const shown = at === -1 ? raw : (scheme !== -1 && scheme < at ? raw.slice(0, scheme + 2) : '') + '***' + raw.slice(at);
+  return shown.replace(/([?&](?:pass|password|secret)=)[^&]*/gi, '$1***');
+}
+
 /** Parses a proxy URL the operator typed; the label shows it without password or secret. */
 export function parseProxyUrl(text: string): ParsedProxy {
   const raw = text.trim();
@@ -41,7 +49,7 @@ export function parseProxyUrl(text: string): ParsedProxy {
   try {
     u = new URL(raw);
   } catch {
-    return { ok: false, problem: `"${raw.slice(0, 60)}" is not a URL; expected ${FORMS}` };
+    return { ok: false, problem: `"${withoutCredentials(raw).slice(0, 60)}" is not a URL; expected ${FORMS}` };
   }
   const internal = u.protocol === 'tg:' || u.protocol === 'mtproxy:';
   if (internal) {
