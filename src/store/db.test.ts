@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/tmp.ts';
@@ -60,6 +60,12 @@ describe('openSqlite', () => {
     expect(readFileSync(path).equals(bytes)).toBe(true);
   });
 
+  it('refuses a folder where the database file should be', () => {
+    const path = join(tempDir(), 'panel.db');
+    mkdirSync(path);
+    expect(() => openSqlite(path)).toThrow(new StoreError(`${path} is a folder, not a database file; it was left untouched. Move it away`));
+  });
+
   it('refuses a database written by a newer version and leaves it untouched', () => {
     const path = join(tempDir(), 'panel.db');
     openSqlite(path, { migrations: [m1, m2] }).close();
@@ -83,11 +89,16 @@ describe('data dir', () => {
     const file = join(parent, 'a-file');
     writeFileSync(file, 'x');
     expect(() => ensureDataDir(join(file, 'data'))).toThrow(new RegExp(`DATA_DIR ${file}/data cannot be used \\(ENOTDIR\\)`));
+    expect(() => ensureDataDir(file)).toThrow(/cannot be used \(it is a file, not a folder\)/);
     if (process.getuid?.() !== 0) {
       const locked = join(parent, 'locked');
       ensureDataDir(locked);
       chmodSync(locked, 0o500);
       expect(() => ensureDataDir(locked)).toThrow(/cannot be used/);
     }
+  });
+
+  it.runIf(existsSync('/proc/self'))('refuses a place where mkdir answers ENOENT under an existing parent, instead of hanging', () => {
+    expect(() => ensureDataDir('/proc/telegram-panel-test/data')).toThrow(/DATA_DIR \/proc\/telegram-panel-test\/data cannot be used \(ENOENT\)/);
   });
 });

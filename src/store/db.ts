@@ -1,5 +1,5 @@
 import { closeSync, constants, accessSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Migration } from './migration.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -18,8 +18,8 @@ const SQLITE_HEADER = 'SQLite format 3\0';
 /** Creates the data folder (mode 0700) or explains why it cannot be used. */
 export function ensureDataDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!statSync(dir).isDirectory()) throw new Error('it is not a folder');
+    makeFolders(resolve(dir));
+    if (!statSync(dir).isDirectory()) throw new Error('it is a file, not a folder');
     accessSync(dir, constants.W_OK | constants.R_OK);
   } catch (e) {
     const reason = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : String(e);
@@ -27,9 +27,21 @@ export function ensureDataDir(dir: string): void {
   }
 }
 
+/**
+ * mkdir -p one level at a time: Node's recursive mkdir spins forever where mkdir answers ENOENT
+ * under a parent that exists (e.g. /proc/x), which would hang the CLI instead of refusing.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  for (const d of missing) mkdirSync(d, { mode: 0o700 });
+}
+
 /** Refuses a file that exists but is not SQLite, before SQLite could write anything to it. */
 function checkHeader(path: string): void {
-  if (!existsSync(path) || statSync(path).size === 0) return;
+  if (!existsSync(path)) return;
+  if (statSync(path).isDirectory()) throw new StoreError(`${path} is a folder, not a database file; it was left untouched. Move it away`);
+  if (statSync(path).size === 0) return;
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(16);

@@ -19,7 +19,9 @@ export class SecretsError extends Error {
   }
 }
 
-export const WRONG_KEY_MESSAGE = 'cannot decrypt: PANEL_SECRET does not match the one these accounts were stored with';
+export const WRONG_KEY_MESSAGE =
+  'cannot decrypt: the key (PANEL_SECRET, or DATA_DIR/secret.key when PANEL_SECRET is unset) is not the one these accounts were stored with; ' +
+  'set PANEL_SECRET to that value, or unset it if they were stored with secret.key';
 
 export class Secrets {
   constructor(private readonly key: Buffer) {

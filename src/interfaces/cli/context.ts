@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openApp, type App } from '../../app.ts';
+import { InputError } from '../../core/errors.ts';
 import { loadConfig, readEnvironment, type Config, type ConfigNeed } from '../../config.ts';
 import { createLogger, type Logger } from '../../log.ts';
 
@@ -32,6 +33,9 @@ export class CliContext {
   config(needs: readonly ConfigNeed[] = []): Config {
     const env = readEnvironment(this.env);
     const g = this.globals;
+    // An empty option would silently fall back to ./data or to real Telegram.
+    if (g.dataDir?.trim() === '') throw new InputError('--data-dir is empty: give the folder that holds (or will hold) panel.db');
+    if (g.sim?.trim() === '') throw new InputError('--sim is empty: give a world file made by `telegram-panel sim create <world.db>`');
     if (g.dataDir !== undefined) env.DATA_DIR = g.dataDir;
     if (g.sim !== undefined) env.TELEGRAM_SIM = g.sim;
     // A simulated world needs no API credentials.

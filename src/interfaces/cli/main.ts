@@ -35,7 +35,8 @@ export function exitCodeFor(e: unknown): number {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     return EXIT.badInput;
   }
-  if (e instanceof InputError || e instanceof ConfigError) return EXIT.badInput;
+  // A data folder, database or key the operator pointed at that cannot be used is bad input too.
+  if (e instanceof InputError || e instanceof ConfigError || e instanceof StoreError || e instanceof SecretsError) return EXIT.badInput;
   return EXIT.failure;
 }
 
