@@ -46,7 +46,7 @@ export function createWorld(path: string, opts: CreateWorldOptions = {}): WorldS
     const [min, max] = CREATE_LIMITS[key];
     if (!Number.isInteger(o[key]) || o[key] < min || o[key] > max) throw new InputError(`--${key} must be a whole number from ${min} to ${max}`);
   }
-  if (existsSync(path) && statSync(path).size > 0) {
+  if (existsSync(path) && statSync(path).isFile() && statSync(path).size > 0) {
     throw new InputError(`${path} already exists; it was left untouched. Delete it or choose another file for the new world`);
   }
   const world = openWorld(path, { create: true });

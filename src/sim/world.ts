@@ -20,6 +20,7 @@
  * event log, which also carries events written by other processes (e.g. `sim post`).
  */
 import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { MtTimeoutError, type tl } from '@mtcute/core';
 import { InputError } from '../core/errors.ts';
 import { openSqlite, StoreError, type Db } from '../store/db.ts';
@@ -74,7 +75,9 @@ function pidAlive(pid: number): boolean {
 
 /** Opens a world file, refusing (and never touching) a file that is not one. */
 export function openWorld(path: string, opts: OpenWorldOptions = {}): SimWorld {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`${path} is a folder; give the world file (made by: telegram-panel sim create <world.db>)`);
   const exists = existsSync(path) && statSync(path).size > 0;
+  if (!exists && opts.create && !existsSync(dirname(resolve(path)))) throw new InputError(`the folder ${dirname(resolve(path))} does not exist; create it first or pick another path for the world`);
   if (!exists && !opts.create) throw new InputError(`${path} does not exist; create a world with: telegram-panel sim create ${path}`);
   if (exists) checkIsWorld(path);
   const db = openSqlite(path, { migrations: SIM_MIGRATIONS });

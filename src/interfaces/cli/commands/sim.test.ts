@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -59,6 +59,18 @@ describe('telegram-panel sim', () => {
     expect(r.stderr).toMatch(/not a simulator world/);
     expect((await cli('sim', 'create', foreign)).code).toBe(2);
     expect(readFileSync(foreign, 'utf8')).toBe('hello');
+  });
+
+  it('refuses a folder where a world file should be, and a world in a folder that does not exist, with exit 2', async () => {
+    for (const args of [['sim', 'show', dir], ['sim', 'create', dir], ['--sim', dir, 'accounts', 'check']]) {
+      const r = await cli(...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${dir} is a folder; give the world file`);
+    }
+    const r = await cli('sim', 'create', join(dir, 'no', 'such', 'w.db'));
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`the folder ${join(dir, 'no', 'such')} does not exist`);
+    expect(existsSync(join(dir, 'no'))).toBe(false);
   });
 
   it('deliveries --json lists what accounts sent; post pushes a message; unknown chats exit 2', async () => {
