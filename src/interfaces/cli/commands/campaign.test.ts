@@ -77,6 +77,15 @@ describe('campaign command line', () => {
     expect((await cli(data, 'campaign', 'status', 'nope')).code).toBe(2);
     expect((await cli(data, 'campaign', 'settle', 'x', '--uncertain', 'maybe')).code).toBe(2);
     expect((await cli(data, 'campaign', 'export', 'x', '--format', 'xml')).code).toBe(2);
+    const toFolder = await cli(data, 'campaign', 'export', 'x', '--out', dir);
+    expect(toFolder.code).toBe(2);
+    expect(toFolder.err).toContain(`--out ${dir} is a folder; give a file path, e.g. ${join(dir, 'x.csv')}`);
+    const toMissing = await cli(data, 'campaign', 'export', 'x', '--out', join(dir, 'no', 'x.csv'));
+    expect(toMissing.code).toBe(2);
+    expect(toMissing.err).toContain(`the folder ${join(dir, 'no')} does not exist`);
+    const targetsFolder = await cli(data, 'campaign', 'create', 'y', '--message', 'hi', '--targets', dir);
+    expect(targetsFolder.code).toBe(2);
+    expect(targetsFolder.err).toContain(`cannot read the targets file ${dir}: it is a folder, not a file`);
     const list = await cli(data, '--json', 'campaign', 'list');
     expect((JSON.parse(list.out) as unknown[]).length).toBe(1);
     expect(existsSync(join(dir, 'nope.txt'))).toBe(false);

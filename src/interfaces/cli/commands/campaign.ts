@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { App } from '../../../app.ts';
 import { TARGET_STATES, UNCERTAIN_DECISIONS, type TargetCounts, type UncertainDecision } from '../../../core/campaigns.ts';
@@ -37,12 +37,25 @@ function service(app: App, live = false): CampaignService {
   return new CampaignService({ db: app.db, pool: poolOf(app, live), clock: app.clock, pacing: app.config.pacing, log: app.log });
 }
 
+function notAFile(path: string): string | undefined {
+  if (!existsSync(path)) return 'does not exist';
+  return statSync(path).isFile() ? undefined : 'is a folder, not a file';
+}
+
+/** `--out`: refused before anything runs when it could not be written. */
+function checkOutFile(path: string, example: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`--out ${path} is a folder; give a file path, e.g. ${join(path, example)}`);
+  const parent = dirname(resolve(path));
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new InputError(`--out ${path}: the folder ${parent} does not exist; create it first or pick another path`);
+}
+
 /** `--message`: the text itself, or `@path` to read it from a file. */
 export function readMessage(value: string): string {
   if (!value.startsWith('@')) return value;
   const path = value.slice(1);
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new InputError(`cannot read the message file ${path} (to send text starting with "@", put it in a file and pass @file)`);
+  const problem = notAFile(path);
+  if (problem !== undefined) {
+    throw new InputError(`cannot read the message file ${path}: it ${problem} (to send text starting with "@", put it in a file and pass @file)`);
   }
   return readFileSync(path, 'utf8');
 }
@@ -50,7 +63,8 @@ export function readMessage(value: string): string {
 /** `--targets`: a file, or `-` for standard input. */
 export function readTargets(value: string, stdin: () => string = () => readFileSync(0, 'utf8')): string {
   if (value === '-') return stdin();
-  if (!existsSync(value) || !statSync(value).isFile()) throw new InputError(`cannot read the targets file ${value}`);
+  const problem = notAFile(value);
+  if (problem !== undefined) throw new InputError(`cannot read the targets file ${value}: it ${problem}; give a text file of usernames, or - for standard input`);
   return readFileSync(value, 'utf8');
 }
 
@@ -316,11 +330,16 @@ export function registerCampaign(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write to this file instead of standard output')
     .action((name: string, o: { format: string; out?: string }) => {
       if (o.format !== 'csv' && o.format !== 'json') throw new InputError(`--format is csv or json (got "${o.format}")`);
+      if (o.out !== undefined) checkOutFile(o.out, `${name}.${o.format}`);
       return ctx.withApp([], (app) => {
         const rows = service(app).exportRows(name);
         const text = o.format === 'csv' ? exportCsv(rows) : JSON.stringify([...rows], null, 2) + '\n';
         if (o.out !== undefined) {
-          writeFileSync(o.out, text);
+          try {
+            writeFileSync(o.out, text);
+          } catch (e) {
+            throw new InputError(`cannot write --out ${o.out} (${(e as NodeJS.ErrnoException).code ?? String(e)}): pick a file you can write`);
+          }
           ctx.print(`wrote ${o.out}`);
         } else ctx.out.write(text);
         return Promise.resolve();
