@@ -62,7 +62,7 @@ describe('telegram-panel sim', () => {
   });
 
   it('refuses a folder where a world file should be, and a world in a folder that does not exist, with exit 2', async () => {
-    for (const args of [['sim', 'show', dir], ['sim', 'create', dir], ['--sim', dir, 'accounts', 'check']]) {
+    for (const args of [['sim', 'show', dir], ['sim', 'create', dir], ['--data-dir', join(dir, 'data'), '--sim', dir, 'accounts', 'check']]) {
       const r = await cli(...args);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(`${dir} is a folder; give the world file`);
