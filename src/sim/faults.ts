@@ -32,6 +32,30 @@ export const FAULT_SYNTAX =
 
 export class FaultSyntaxError extends Error {}
 
+/** What a one-shot fault answers the sessions it ends with. */
+const ONE_SHOT_ERRORS: Partial<Record<SimFaultKind, string>> = {
+  revoked: 'AUTH_KEY_UNREGISTERED',
+  session_revoked: 'SESSION_REVOKED',
+  duplicated: 'AUTH_KEY_DUPLICATED',
+};
+
+/** Faults that act once on the account's current sessions and leave nothing to list or clear. */
+export function isOneShot(kind: SimFaultKind): boolean {
+  return ONE_SHOT_ERRORS[kind] !== undefined;
+}
+
+/**
+ * What applying `fault` did, for the operator. A one-shot fault is not among the account's
+ * lasting faults afterwards, so the listing alone would wrongly read as "nothing happened".
+ */
+export function describeApplied(fault: SimFault, sessions: number): string {
+  const name = fault.kind.replace(/_/g, '-');
+  const error = ONE_SHOT_ERRORS[fault.kind];
+  if (error === undefined) return `${name} set`;
+  if (sessions === 0) return `${name}: the account has no current session, nothing changed`;
+  return `${name}: ${sessions} current session${sessions === 1 ? '' : 's'} now answer${sessions === 1 ? 's' : ''} ${error} (a fresh login works again)`;
+}
+
 /** Parses the command-line form (`flood:300:contacts.resolveUsername`, `peer-flood`, …). */
 export function parseFault(text: string): SimFault {
   const [rawKind = '', a, b] = text.trim().split(':');

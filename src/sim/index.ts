@@ -3,4 +3,4 @@ export { openWorld, SimWorld, type OpenWorldOptions, type PostResult } from './w
 export type { AccountInfo, Delivery, WorldSummary } from './inspect.ts';
 export { createWorld, createAndOpenWorld, WORLD_EPOCH, type CreateWorldOptions } from './create.ts';
 export type { SimAttachment, BindableClient } from './attachment.ts';
-export { parseFault, FAULT_SYNTAX, DEFAULT_BUDGETS, type SimFault, type SimFaultKind } from './faults.ts';
+export { parseFault, describeApplied, isOneShot, FAULT_SYNTAX, DEFAULT_BUDGETS, type SimFault, type SimFaultKind } from './faults.ts';

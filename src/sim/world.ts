@@ -357,7 +357,8 @@ export class SimWorld {
     return row;
   }
 
-  setFault(accountRef: string, fault: SimFault | string): void {
+  /** Applies a fault; for one-shot faults, how many current sessions it ended (0 for the lasting kinds). */
+  setFault(accountRef: string, fault: SimFault | string): { fault: SimFault; sessions: number } {
     let f: SimFault;
     try {
       f = typeof fault === 'string' ? parseFault(fault) : fault;
@@ -367,6 +368,7 @@ export class SimWorld {
     }
     const user = this.account(accountRef);
     const now = this.now();
+    let sessions = 0;
     this.db.transaction(() => {
       switch (f.kind) {
         case 'revoked':
@@ -374,9 +376,9 @@ export class SimWorld {
         case 'duplicated': {
           const [state, error] =
             f.kind === 'duplicated' ? ['duplicated', 'AUTH_KEY_DUPLICATED'] : ['revoked', f.kind === 'revoked' ? 'AUTH_KEY_UNREGISTERED' : 'SESSION_REVOKED'];
-          this.db
+          sessions = this.db
             .prepare("UPDATE authorizations SET state = ?, error = ?, updated_at = ? WHERE user_id = ? AND state IN ('active', 'password')")
-            .run(state, error, now, user.id);
+            .run(state, error, now, user.id).changes;
           return;
         }
         case 'banned':
@@ -397,6 +399,7 @@ export class SimWorld {
           return;
       }
     })();
+    return { fault: f, sessions };
   }
 
   private upsertFault(userId: number, kind: SimFaultKind, method: string, value: number | null): void {

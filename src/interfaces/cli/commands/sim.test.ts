@@ -116,6 +116,20 @@ describe('telegram-panel sim', () => {
     expect((JSON.parse((await cli('sim', 'time', path, 'wall', '--json')).stdout) as { clock: string }).clock).toBe('wall');
   });
 
+  it('fault revoked says what it did to the current sessions instead of "no faults"', async () => {
+    const path = join(dir, 'a.db');
+    const world = openWorld(path);
+    const phone = world.accounts()[1]!.phone;
+    const c = await loggedInClient(world, phone);
+    await c.close();
+    world.close();
+    const r = await cli('sim', 'fault', path, phone, 'revoked');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('revoked: 1 current session now answers AUTH_KEY_UNREGISTERED');
+    const again = JSON.parse((await cli('sim', 'fault', path, phone, 'revoked', '--json')).stdout) as Record<string, unknown>;
+    expect(again).toMatchObject({ sessions: 0, faults: [], applied: expect.stringContaining('no current session') });
+  });
+
   it('demo --world-only creates a temporary world and shows it', async () => {
     const r = await cli('demo', '--world-only', '--json');
     expect(r.code).toBe(0);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../../core/errors.ts';
-import { createWorld, FAULT_SYNTAX, openWorld, type SimWorld } from '../../../sim/index.ts';
+import { createWorld, describeApplied, FAULT_SYNTAX, isOneShot, openWorld, type SimWorld } from '../../../sim/index.ts';
 import type { CliContext } from '../context.ts';
 import { table } from '../table.ts';
 
@@ -86,12 +86,22 @@ export function registerSim(program: Command, ctx: CliContext): void {
     .addHelpText('after', `\nFaults: ${FAULT_SYNTAX}\n  revoked/session-revoked/duplicated end the account's current sessions once; the rest stay until --clear.`)
     .action((path: string, account: string, fault: string | undefined, o: { clear?: boolean }) => {
       if (!o.clear && fault === undefined) throw new InputError(`name a fault (${FAULT_SYNTAX}) or pass --clear`);
-      const faults = withWorld(path, (w) => {
+      const r = withWorld(path, (w) => {
+        let applied: string | null = null;
+        let sessions: number | undefined;
         if (o.clear) w.clearFault(account, fault?.split(':')[0]);
-        else w.setFault(account, fault!);
-        return w.faultsOf(w.account(account).id);
+        else {
+          const done = w.setFault(account, fault!);
+          applied = describeApplied(done.fault, done.sessions);
+          if (isOneShot(done.fault.kind)) sessions = done.sessions;
+        }
+        return { applied, sessions, faults: w.faultsOf(w.account(account).id) };
       });
-      ctx.emit({ account, faults }, () => `${account}: ${faults.length ? faults.join(', ') : 'no faults'}`);
+      const lasting = r.faults.length ? r.faults.join(', ') : 'no faults';
+      ctx.emit(
+        { account, ...(r.applied !== null ? { applied: r.applied } : {}), ...(r.sessions !== undefined ? { sessions: r.sessions } : {}), faults: r.faults },
+        () => (r.applied !== null && r.sessions !== undefined ? `${account}: ${r.applied}; lasting faults: ${lasting}` : `${account}: ${lasting}`),
+      );
     });
 
   sim
