@@ -5,6 +5,7 @@
  * before any account acts, with the reason and the form that would work.
  */
 import type { ChatRef, JoinTarget, LeaveTarget, MessageTarget } from './session.ts';
+import { escapeInvisible, stripInvisible } from './text.ts';
 import { normalizeUsername, usernameProblem } from './usernames.ts';
 
 export type ParsedLink =
@@ -31,7 +32,7 @@ const EXPECTED = 'expected a t.me link (t.me/<name>/<id>, t.me/c/<channel>/<id>,
 type Step<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const fail = (error: string): { ok: false; error: string } => ({ ok: false, error });
-const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+const clip = (s: string): string => escapeInvisible(s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
 /**
  * Path words on t.me that are not chats. Those that are valid usernames would otherwise be
@@ -84,7 +85,8 @@ const REFUSED_PARAMS: Record<string, string> = {
 
 /** Parses one pasted link or name. Never throws. */
 export function parseLink(input: string): LinkParse {
-  const text = input.trim();
+  // Links copied out of Telegram carry invisible direction marks: no link or name holds one.
+  const text = stripInvisible(input).trim();
   if (text === '') return fail(`empty input: ${EXPECTED}`);
   if (text.length > 2048) return fail(`input of ${text.length} characters is too long for a Telegram link: ${EXPECTED}`);
   if (/^tg:/i.test(text)) return parseTg(text);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeTargets, parseTargets } from './targets.ts';
+import { stripInvisible } from './text.ts';
 import { isUsername } from './usernames.ts';
 
 describe('parseTargets', () => {
@@ -33,12 +34,29 @@ describe('parseTargets', () => {
     fc.assert(
       fc.property(fc.array(entry, { maxLength: 40 }), fc.constantFrom(' ', '\n', ',', ', ', '\r\n'), (entries, sep) => {
         const p = parseTargets(entries.join(sep));
-        const normalized = entries.map((e) => e.trim().replace(/^@/, '').toLowerCase());
+        const normalized = entries.map((e) => stripInvisible(e).trim().replace(/^@/, '').toLowerCase());
         const valid = normalized.filter(isUsername);
         expect(p.usernames).toEqual([...new Set(valid)]);
         expect(p.usernames.length + p.duplicates + p.invalid.count).toBe(entries.length);
         expect(p.usernames.every(isUsername)).toBe(true);
       }),
     );
+  });
+});
+
+describe('targets pasted from right-to-left chats', () => {
+  it('drops direction marks and zero-width characters before validating', () => {
+    const p = parseTargets('\u200f@Alice_1\u200e\n\u202bbob_two\u202c, carol\u200b99, \ufeffdave_smith');
+    expect(p.usernames).toEqual(['alice_1', 'bob_two', 'carol99', 'dave_smith']);
+    expect(p.invalid.count).toBe(0);
+  });
+
+  it('shows what it refuses with invisible and control characters escaped', () => {
+    const p = parseTargets('ab\u200f\u0007c-d\u001b[2J');
+    expect(p.invalid.count).toBe(1);
+    const [e] = p.invalid.examples;
+    expect(e!.input).toBe('ab\\u200f\\u0007c-d\\u001b[2J');
+    expect(e!.problem).toContain('"ab\\u0007c-d\\u001b[2j" may hold only');
+    expect(e!.input + e!.problem).not.toMatch(/[\p{Cc}\p{Cf}]/u);
   });
 });

@@ -1,7 +1,9 @@
+import { escapeInvisible, quoteInput } from './text.ts';
 import { normalizeUsername, usernameProblem } from './usernames.ts';
 
 /** One entry of a pasted list that is not a username, with the reason. */
 export interface InvalidTarget {
+  /** The entry as it can be shown: clipped, invisible characters escaped. */
   input: string;
   problem: string;
 }
@@ -31,10 +33,10 @@ export function parseTargets(text: string, maxExamples = 5): ParsedTargets {
   for (const raw of text.split(SEPARATORS)) {
     if (raw === '') continue;
     const name = normalizeUsername(raw);
-    const problem = name === '' ? `"${raw}" holds no username` : usernameProblem(name);
+    const problem = name === '' ? `${quoteInput(raw)} holds no username` : usernameProblem(name);
     if (problem !== undefined) {
       invalidCount++;
-      if (examples.length < maxExamples) examples.push({ input: raw.length > 40 ? raw.slice(0, 40) + '…' : raw, problem });
+      if (examples.length < maxExamples) examples.push({ input: escapeInvisible(raw.length > 40 ? raw.slice(0, 40) + '…' : raw), problem });
       continue;
     }
     if (seen.has(name)) {

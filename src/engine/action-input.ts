@@ -1,5 +1,4 @@
 import type { ActionSpec } from '../core/actions.ts';
-import type { AccountSummary } from '../core/accounts.ts';
 import { InputError } from '../core/errors.ts';
 import type { JoinTarget, LeaveTarget, MessageTarget } from '../core/session.ts';
 import { normalizeUsername, usernameProblem } from '../core/usernames.ts';
@@ -94,34 +93,4 @@ export function validateActionSpec(spec: ActionSpec): void {
       problems.push(`unknown action ${(spec as { kind: string }).kind}`);
   }
   if (problems.length > 0) throw new InputError(`${spec.kind}: ${problems.join('; ')}`);
-}
-
-/**
- * Turns what an operator typed (`12`, `#12`, `+15550001`, `@name`) into account ids. Up to six
- * digits is an id; a leading `+` or more digits is a phone number.
- */
-export function resolveAccountRefs(accounts: readonly Pick<AccountSummary, 'id' | 'phone' | 'username'>[], refs: readonly string[]): number[] {
-  const ids: number[] = [];
-  const unknown: string[] = [];
-  for (const raw of refs) {
-    const ref = raw.trim();
-    let found: Pick<AccountSummary, 'id'> | undefined;
-    if (/^#?\d{1,6}$/.test(ref)) {
-      const id = Number(ref.replace('#', ''));
-      found = accounts.find((a) => a.id === id);
-    } else if (/^\+?[\d\s()-]{7,}$/.test(ref)) {
-      const digits = ref.replace(/\D/g, '');
-      found = accounts.find((a) => a.phone.replace(/\D/g, '') === digits);
-    } else if (/^@?[A-Za-z]/.test(ref)) {
-      const name = normalizeUsername(ref);
-      found = accounts.find((a) => a.username !== null && a.username.toLowerCase() === name);
-    }
-    if (found) {
-      if (!ids.includes(found.id)) ids.push(found.id);
-    } else unknown.push(ref === '' ? '(empty)' : ref);
-  }
-  if (unknown.length > 0) {
-    throw new InputError(`no account matches ${unknown.map((u) => `"${u}"`).join(', ')}; see \`accounts list\` (an account is named by id, phone or @username)`);
-  }
-  return ids;
 }

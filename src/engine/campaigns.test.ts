@@ -47,7 +47,7 @@ describe('campaign create', () => {
       [{ name: 'a', message: '  \n', targets: 'alice_one' }, /message is empty/],
       [{ name: 'a', message: 'x'.repeat(4097), targets: 'alice_one' }, /4097 characters.*at most 4096/],
       [{ name: 'a', message: 'hi', targets: '1x, ab, __' }, /no valid username.*3 invalid entries/],
-      [{ name: 'a', message: 'hi', targets: 'alice_one', accounts: ['1', '+999', '@nobody'] }, /unknown accounts: \+999, @nobody/],
+      [{ name: 'a', message: 'hi', targets: 'alice_one', accounts: ['1', '+999', '@nobody'] }, /"\+999" has 3 digits.*; no account is @nobody/],
       [{ name: 'a', message: 'hi', targets: 'alice_one', perAccountCap: 0 }, /--max-per-account/],
       [{ name: 'a', message: 'hi', targets: 'alice_one', delaySeconds: { min: 5, max: 2 } }, /delay/],
       [{ name: '', message: 'hi', targets: 'alice_one' }, /name/],

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PacingConfig } from '../config.ts';
-import type { AccountSummary } from '../core/accounts.ts';
+import { resolveAccountRefs } from '../core/account-refs.ts';
 import { MESSAGE_MAX_LENGTH, utcDay } from '../core/campaign-schedule.ts';
 import type { CampaignSettings, CampaignState, TargetCounts, TargetState, UncertainDecision } from '../core/campaigns.ts';
 import type { Clock } from '../core/clock.ts';
@@ -198,21 +198,9 @@ export class CampaignService {
   /** Account ids for references by id, phone or @username; unknown ones are an `InputError`. */
   resolveAccounts(refs: readonly string[]): number[] {
     const fleet = this.d.pool.accounts();
-    const ids: number[] = [];
-    const unknown: string[] = [];
-    for (const raw of refs.flatMap((r) => r.split(',')).map((r) => r.trim()).filter((r) => r !== '')) {
-      const a = findAccount(fleet, raw);
-      if (a) {
-        if (!ids.includes(a.id)) ids.push(a.id);
-      } else unknown.push(raw);
-    }
-    if (unknown.length > 0) {
-      throw new InputError(
-        `unknown account${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')} (the fleet has ${fleet.length} enabled account${fleet.length === 1 ? '' : 's'}; see \`accounts list\`)`,
-      );
-    }
-    if (ids.length === 0) throw new InputError('--accounts names no account');
-    return ids;
+    const ids = resolveAccountRefs(fleet, refs);
+    if (!ids.ok) throw new InputError(`${ids.problem} (the fleet has ${fleet.length} enabled account${fleet.length === 1 ? '' : 's'})`);
+    return ids.value;
   }
 
   private mustGet(name: string): CampaignRecord {
@@ -352,19 +340,4 @@ export class CampaignService {
 
 function settingsOf(c: CampaignRecord): CampaignSettings {
   return { accountIds: c.accountIds, perAccountCap: c.perAccountCap, dailyCap: c.dailyCap, delay: c.delay, skipContacted: c.skipContacted };
-}
-
-function findAccount(fleet: readonly AccountSummary[], ref: string): AccountSummary | undefined {
-  if (/^#?\d+$/.test(ref)) {
-    const n = Number(ref.replace('#', ''));
-    const byId = fleet.find((a) => a.id === n);
-    if (byId) return byId;
-  }
-  const digits = ref.replace(/[\s()+-]/g, '');
-  if (/^\d{6,}$/.test(digits)) {
-    const byPhone = fleet.find((a) => a.phone.replace(/\D/g, '') === digits);
-    if (byPhone) return byPhone;
-  }
-  const user = ref.replace(/^@/, '').toLowerCase();
-  return fleet.find((a) => a.username !== null && a.username.toLowerCase() === user);
 }

@@ -7,7 +7,8 @@ import { AccountExistsError, type AccountStore } from '../store/accounts.ts';
 import type { LoginRefusal } from '../telegram/errors.ts';
 import { LoginAttempt, type CodeDelivery, type SignInResult, type TelegramApi, type VerifiedSession } from '../telegram/login.ts';
 import { parseProxyUrl, type ProxySpec } from '../telegram/proxy.ts';
-import { parseLoginCode, parsePhone } from './account-input.ts';
+import { parsePhone } from '../core/account-refs.ts';
+import { parseLoginCode } from './account-input.ts';
 
 export type { CodeDelivery } from '../telegram/login.ts';
 

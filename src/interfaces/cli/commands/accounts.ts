@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import type { App } from '../../../app.ts';
 import type { AccountSummary } from '../../../core/accounts.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
-import { findAccount, parsePhone } from '../../../engine/account-input.ts';
+import { findAccount, parsePhone } from '../../../core/account-refs.ts';
 import type { CheckResult } from '../../../engine/health.ts';
 import { IMPORT_FORMATS, isImportFormat, type ImportError } from '../../../engine/import.ts';
 import type { LoginError, LoginStep } from '../../../engine/login.ts';

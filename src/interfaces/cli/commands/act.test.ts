@@ -130,7 +130,7 @@ describe('act (command line)', () => {
     const printed = JSON.parse(out.text) as { id: number; results: Array<{ accountId: number; status: string }> };
     expect(printed.id).toBe(r.id);
     expect(printed.results.map((x) => x.accountId).sort()).toEqual([2, 3, 4]);
-    await expect(executeAct(ctx, app(pool), buildAction('join', ['@publicchat']), { refs: ['@nobody'] })).rejects.toThrow(/no account matches "@nobody"/);
+    await expect(executeAct(ctx, app(pool), buildAction('join', ['@publicchat']), { refs: ['@nobody'] })).rejects.toThrow(/no account is @nobody/);
   });
 
   it('exits 1 with the table when an account failed, and draws progress on a terminal', async () => {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { ActionKind, ActionSpec } from '../../../core/actions.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
 import { isLinkRefusal, parseLink, toJoinTarget, toLeaveTarget, toMessageTarget, toUsername, type LinkRefusal, type ParsedLink } from '../../../core/links.ts';
-import { resolveAccountRefs, validateActionSpec } from '../../../engine/action-input.ts';
+import { resolveAccountRefs } from '../../../core/account-refs.ts';
+import { validateActionSpec } from '../../../engine/action-input.ts';
 import type { OperationEvent, OperationsEngine } from '../../../engine/operations.ts';
 import type { AccountPool } from '../../../engine/ports.ts';
 import type { OperationRecord, OperationSelection } from '../../../store/operations.ts';
@@ -132,7 +133,13 @@ function progressBar(stream: NodeJS.WriteStream): { onEvent: (e: OperationEvent)
 export async function executeAct(ctx: CliContext, deps: ActDeps, spec: ActionSpec, choice: AccountChoice, err: NodeJS.WriteStream = process.stderr): Promise<OperationRecord> {
   const engine = deps.engine;
   const accounts = deps.pool.accounts();
-  const selection: OperationSelection = 'accounts' in choice ? choice : { accountIds: resolveAccountRefs(accounts, choice.refs) };
+  let selection: OperationSelection;
+  if ('accounts' in choice) selection = choice;
+  else {
+    const ids = resolveAccountRefs(accounts, choice.refs);
+    if (!ids.ok) throw new InputError(ids.problem);
+    selection = { accountIds: ids.value };
+  }
   const bar = !ctx.json && err.isTTY ? progressBar(err) : undefined;
   const ctl = new AbortController();
   const onSigint = (): void => {
