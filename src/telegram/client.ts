@@ -1,7 +1,17 @@
 import { format } from 'node:util';
-import { networkMiddlewares, TcpTransport, TelegramClient, type ITelegramStorageProvider, type RpcCallMiddleware, type TelegramTransport } from '@mtcute/node';
+import {
+  HttpProxyTcpTransport,
+  MtProxyTcpTransport,
+  networkMiddlewares,
+  SocksProxyTcpTransport,
+  TcpTransport,
+  TelegramClient,
+  type ITelegramStorageProvider,
+  type RpcCallMiddleware,
+  type TelegramTransport,
+} from '@mtcute/node';
 import type { Logger } from '../log.ts';
-import { proxyTransport, type ProxySpec } from './proxy.ts';
+import type { ProxySpec } from './proxy.ts';
 
 /** What `bind` receives: the client, whose storage manager exposes its provider at run time. */
 export type BindTarget = TelegramClient & { storage: { provider: ITelegramStorageProvider } };
@@ -138,4 +148,16 @@ export function buildClient(p: ClientParams): BuiltClient {
       }
     },
   };
+}
+
+/** The mtcute transport that connects through this proxy (and only through it). */
+export function proxyTransport(spec: ProxySpec): TelegramTransport {
+  switch (spec.kind) {
+    case 'socks':
+      return new SocksProxyTcpTransport({ version: spec.version, host: spec.host, port: spec.port, user: spec.user, password: spec.password });
+    case 'http':
+      return new HttpProxyTcpTransport({ tls: spec.tls, host: spec.host, port: spec.port, user: spec.user, password: spec.password });
+    case 'mtproxy':
+      return new MtProxyTcpTransport({ host: spec.host, port: spec.port, secret: spec.secret });
+  }
 }

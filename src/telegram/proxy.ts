@@ -1,5 +1,5 @@
-import { HttpProxyTcpTransport, MtProxyTcpTransport, SocksProxyTcpTransport, type TelegramTransport } from '@mtcute/node';
-
+// Parsing only, without mtcute: the configuration check and the fleet read proxy URLs in commands
+// that never connect (the transports live in client.ts).
 export type ProxySpec =
   | { kind: 'socks'; version: 4 | 5; host: string; port: number; user?: string; password?: string }
   | { kind: 'http'; tls: boolean; host: string; port: number; user?: string; password?: string }
@@ -86,16 +86,4 @@ export function parseProxyUrl(text: string): ParsedProxy {
   if (user !== undefined) base.user = user;
   if (password !== undefined) base.password = password;
   return { ok: true, spec: base, label: `${scheme}://${user !== undefined ? user + (password !== undefined ? ':***' : '') + '@' : ''}${u.hostname}:${p}` };
-}
-
-/** The mtcute transport that connects through this proxy (and only through it). */
-export function proxyTransport(spec: ProxySpec): TelegramTransport {
-  switch (spec.kind) {
-    case 'socks':
-      return new SocksProxyTcpTransport({ version: spec.version, host: spec.host, port: spec.port, user: spec.user, password: spec.password });
-    case 'http':
-      return new HttpProxyTcpTransport({ tls: spec.tls, host: spec.host, port: spec.port, user: spec.user, password: spec.password });
-    case 'mtproxy':
-      return new MtProxyTcpTransport({ host: spec.host, port: spec.port, secret: spec.secret });
-  }
 }
