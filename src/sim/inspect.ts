@@ -1,7 +1,8 @@
-/** Read-only views of a world: what `sim show`, `sim deliveries` and `sim create` print. */
-import type { Db } from '../store/db.ts';
+/** Read-only views of a world: lookups by the operator's references, and what `sim show`, `sim deliveries` and `sim create` print. */
+import { InputError } from '../core/errors.ts';
+import type { Db } from './world-file.ts';
 import type { ChannelMessageRow, ChatRow, PollRow, UserRow } from './rows.ts';
-import { getUser } from './rpc/tl.ts';
+import { getChat, getUser } from './rpc/tl.ts';
 
 export interface WorldSummary {
   accounts: Array<{ phone: string; code: string; password: string | null; username: string }>;
@@ -121,4 +122,92 @@ export function worldSummary(db: Db): WorldSummary {
     groups,
     posts,
   };
+}
+
+/** A fleet account by phone (any formatting), username or user id; `path` names the world in the refusal. */
+export function findAccount(db: Db, ref: string, path: string): UserRow {
+  const digits = ref.replace(/[^\d]/g, '');
+  const byPhone = /^\+?[\d\s-]+$/.test(ref.trim()) ? (db.prepare("SELECT * FROM users WHERE replace(phone, '+', '') = ?").get(digits) as UserRow | undefined) : undefined;
+  const row =
+    byPhone ??
+    (db.prepare('SELECT * FROM users WHERE username = ?').get(ref.replace(/^@/, '')) as UserRow | undefined) ??
+    (/^\d+$/.test(ref) ? (db.prepare('SELECT * FROM users WHERE id = ?').get(Number(ref)) as UserRow | undefined) : undefined);
+  if (!row || row.kind !== 'fleet') throw new InputError(`no fleet account "${ref}" in this world (run: telegram-panel sim show ${path})`);
+  return row;
+}
+
+/** A chat by @username, t.me link (public, +invite or /c/ID), numeric id or exact title. */
+export function findChat(db: Db, ref: string, path: string): ChatRow {
+  const r = ref.trim();
+  const link = /^(?:https?:\/\/)?(?:t\.me|telegram\.me)\/(.+)$/i.exec(r);
+  let chat: ChatRow | undefined;
+  if (link) {
+    const tail = link[1]!.split('?')[0]!;
+    const invite = /^(?:\+|joinchat\/)([\w-]+)/.exec(tail);
+    const priv = /^c\/(\d+)/.exec(tail);
+    if (invite) chat = db.prepare('SELECT c.* FROM invites i JOIN chats c ON c.id = i.chat_id WHERE i.hash = ?').get(invite[1]) as ChatRow | undefined;
+    else if (priv) chat = getChat({ db }, Number(priv[1]));
+    else chat = db.prepare('SELECT * FROM chats WHERE username = ?').get(tail.split('/')[0]) as ChatRow | undefined;
+  } else if (/^-?\d+$/.test(r)) {
+    const n = Math.abs(Number(r));
+    chat = getChat({ db }, n > 1e12 ? n - 1e12 : n);
+  } else {
+    chat =
+      (db.prepare('SELECT * FROM chats WHERE username = ?').get(r.replace(/^@/, '')) as ChatRow | undefined) ??
+      (db.prepare('SELECT * FROM chats WHERE title = ? ORDER BY id LIMIT 1').get(r) as ChatRow | undefined);
+  }
+  if (!chat) throw new InputError(`no chat "${ref}" in this world (run: telegram-panel sim show ${path})`);
+  return chat;
+}
+
+export function chatLink(chat: ChatRow, messageId?: number): string | null {
+  const tail = messageId === undefined ? '' : `/${messageId}`;
+  if (chat.username) return `https://t.me/${chat.username}${tail}`;
+  if (chat.kind === 'group') return null;
+  return messageId === undefined ? null : `https://t.me/c/${chat.id}${tail}`;
+}
+
+/** The poll id of a message, refused when it carries none. */
+export function pollOf(db: Db, chat: ChatRow, messageId: number): number {
+  const m = db.prepare('SELECT poll_id FROM channel_messages WHERE chat_id = ? AND id = ?').get(chat.id, messageId) as { poll_id: number | null } | undefined;
+  if (!m?.poll_id) throw new InputError(`message ${messageId} in ${chat.title} has no poll`);
+  return m.poll_id;
+}
+
+export function pollState(db: Db, pollId: number): { question: string; multiple: boolean; closed: boolean; votes: number[] } {
+  const p = db.prepare('SELECT * FROM polls WHERE id = ?').get(pollId) as PollRow;
+  const options = db.prepare('SELECT idx FROM poll_options WHERE poll_id = ? ORDER BY idx').all(p.id) as Array<{ idx: number }>;
+  const votes = options.map((o) => (db.prepare('SELECT count(*) AS n FROM poll_votes WHERE poll_id = ? AND idx = ?').get(p.id, o.idx) as { n: number }).n);
+  return { question: p.question, multiple: p.multiple === 1, closed: p.closed === 1, votes };
+}
+
+/** Who reacted to a message with what. */
+export function reactionsOn(db: Db, chatId: number, messageId: number): Array<{ userId: number; emoji: string }> {
+  return (db.prepare('SELECT user_id, emoji FROM reactions WHERE chat_id = ? AND msg_id = ? ORDER BY user_id').all(chatId, messageId) as Array<{ user_id: number; emoji: string }>).map((r) => ({
+    userId: r.user_id,
+    emoji: r.emoji,
+  }));
+}
+
+export function isMemberOf(db: Db, chatId: number, userId: number): boolean {
+  return db.prepare('SELECT 1 FROM members WHERE chat_id = ? AND user_id = ?').get(chatId, userId) !== undefined;
+}
+
+export function hasJoinRequestTo(db: Db, chatId: number, userId: number): boolean {
+  return db.prepare('SELECT 1 FROM join_requests WHERE chat_id = ? AND user_id = ?').get(chatId, userId) !== undefined;
+}
+
+export function hasBlocked(db: Db, userId: number, blockedUsername: string): boolean {
+  return db.prepare('SELECT 1 FROM blocks b JOIN users u ON u.id = b.blocked_id WHERE b.user_id = ? AND u.username = ?').get(userId, blockedUsername.replace(/^@/, '')) !== undefined;
+}
+
+/** Messages in a chat (newest last), for checks. */
+export function chatMessages(db: Db, chatId: number): Array<{ id: number; fromUserId: number | null; text: string; replyTo: number | null; topId: number | null }> {
+  return (db.prepare('SELECT * FROM channel_messages WHERE chat_id = ? ORDER BY id').all(chatId) as ChannelMessageRow[]).map((m) => ({
+    id: m.id,
+    fromUserId: m.from_user_id,
+    text: m.text,
+    replyTo: m.reply_to,
+    topId: m.top_id,
+  }));
 }

@@ -1,4 +1,9 @@
-import type { Migration } from '../store/migration.ts';
+/** One numbered, forward-only step of the world file's schema. */
+export interface WorldMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
 
 /** Written into `sim_meta` so a world file is recognised (and anything else refused). */
 export const WORLD_KIND = 'telegram-panel-sim-world';
@@ -8,7 +13,7 @@ export const WORLD_KIND = 'telegram-panel-sim-world';
  * panel.db). Times are epoch milliseconds of the world's clock; random ids and access hashes are
  * decimal strings (64-bit).
  */
-export const SIM_MIGRATIONS: readonly Migration[] = [
+export const SIM_MIGRATIONS: readonly WorldMigration[] = [
   {
     version: 1,
     name: 'world',

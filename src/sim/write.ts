@@ -2,7 +2,7 @@
  * The few ways the world gains messages. Each records an event so attached clients (in this
  * process or another) get the matching update pushed.
  */
-import type { Db } from '../store/db.ts';
+import type { Db } from './world-file.ts';
 import type { BoxMessageRow, ChannelMessageRow, ChatRow } from './rows.ts';
 
 export interface ChannelMessageInput {

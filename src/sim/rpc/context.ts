@@ -1,4 +1,4 @@
-import type { Db } from '../../store/db.ts';
+import type { Db } from '../world-file.ts';
 import type { ChatRow, UserRow } from '../rows.ts';
 
 /** Telegram's refusal, thrown by handlers and turned into an `mt_rpc_error` answer. */

@@ -1,4 +1,4 @@
-import type { Db } from '../../store/db.ts';
+import type { Db } from '../world-file.ts';
 import { fail, type CallContext } from './context.ts';
 
 type Ctx = Pick<CallContext, 'db' | 'now'> & { me: { id: number } };
