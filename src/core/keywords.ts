@@ -1,9 +1,11 @@
 /**
  * Keyword rules and the matcher. Plain and whole-word rules go into one Aho-Corasick automaton
- * over folded text (text-normalize.ts), so a thousand keywords cost one pass over the message.
- * Regular-expression rules are checked when added (syntax, length, shapes that backtrack
- * catastrophically) and run through a `RegexRunner`, which the engine gives a time budget.
+ * over folded text (text-normalize.ts), so ten thousand keywords cost one pass over the message.
+ * Regular-expression rules run on RE2 (re2js, a pure-JavaScript port): its matching time is
+ * linear in the text whatever the pattern, so no rule can hang the monitor or a test command, and
+ * no shape has to be guessed dangerous up front. The same compile serves checking and matching.
  */
+import { RE2JS } from 're2js';
 import { foldRegexSource, normalizeKeyword, normalizeText, wordCharAt, wordCharBefore } from './text-normalize.ts';
 
 export type KeywordMode = 'plain' | 'word' | 'regex';
@@ -21,12 +23,13 @@ export interface KeywordRule {
 export const MAX_KEYWORD_LENGTH = 128;
 /** Longest regular expression source. */
 export const MAX_REGEX_LENGTH = 200;
-/** Largest `{n,m}` count a regular expression may use. */
+/**
+ * Largest `{n,m}` count a regular expression may use: RE2 unrolls counted repeats, so large
+ * counts make big programs (a{1,1000} takes ~50 ms to compile) without being useful for keywords.
+ */
 export const MAX_REGEX_REPEAT = 100;
 /** Regular expressions see at most this much folded text (Telegram's own message limit). */
 export const REGEX_TEXT_LIMIT = 4096;
-/** Flags every regex rule runs with: the text is already lowercase; `u` for code points. */
-export const REGEX_FLAGS = 'iu';
 
 export type KeywordCheck = { ok: true; normalized: string } | { ok: false; reason: string };
 
@@ -47,142 +50,80 @@ export function checkKeyword(pattern: string, mode: KeywordMode): KeywordCheck {
   return { ok: true, normalized };
 }
 
-interface GroupFrame {
-  /** Any quantifier inside the group (at any depth). */
-  quantified: boolean;
-  alternation: boolean;
+/** A compiled regex rule: matches folded text in time linear in the text. */
+export interface CompiledRegex {
+  test(text: string): boolean;
 }
 
 /**
- * Why a regular expression is refused, or undefined when it is acceptable. Refused: invalid
- * syntax, too long, backreferences (they defeat every linear-time argument), a repeated group that
- * holds a quantifier or an alternation (`(a+)+`, `(\w|\d)*`: the exponential shapes), huge
- * counts, and patterns that match the empty string (they would match every message).
+ * Compiles a rule's source the one way it is ever run: folded like messages, JavaScript escapes
+ * (\u0600, named groups) translated to RE2 syntax, case-insensitive. Throws on what RE2 refuses.
+ */
+export function compileRegex(source: string): CompiledRegex {
+  return RE2JS.compile(RE2JS.translateRegExp(foldRegexSource(source)), RE2JS.CASE_INSENSITIVE);
+}
+
+/**
+ * Why a regular expression is refused, or undefined when it is acceptable. Refused: what RE2
+ * cannot compile (invalid syntax, backreferences, lookaround), too long, counts above
+ * MAX_REGEX_REPEAT, and patterns that match empty or blank text (they would match every message).
  */
 export function regexProblem(source: string): string | undefined {
   if (source.length > MAX_REGEX_LENGTH) return `the regular expression is too long (${source.length} characters; at most ${MAX_REGEX_LENGTH})`;
-  let re: RegExp;
+  const count = largestCount(source);
+  if (count > MAX_REGEX_REPEAT) return `counts above ${MAX_REGEX_REPEAT} ({n,m}) are not allowed in keyword rules`;
+  // Checked on the source: translating JavaScript syntax would read `\k<n>` as a plain `k<n>`.
+  if (BACKREFERENCE.test(source)) return 'backreferences (\\1, \\k<name>) are not allowed in keyword rules';
+  let re: CompiledRegex;
   try {
-    re = new RegExp(foldRegexSource(source), REGEX_FLAGS);
+    re = compileRegex(source);
   } catch (e) {
-    return `invalid regular expression: ${e instanceof Error ? e.message : String(e)}`;
+    const detail = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
+    if (/\(\?<?[=!]/.test(source)) return 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not allowed in keyword rules';
+    return `invalid regular expression: ${detail}`;
   }
-  const shape = shapeProblem(source);
-  if (shape !== undefined) return shape;
   if (re.test('') || re.test(' ')) return 'the regular expression matches empty or blank text, so it would match every message';
   return undefined;
 }
 
-/** Scans the source once, tracking groups, to find the backtracking shapes described above. */
-function shapeProblem(src: string): string | undefined {
-  const stack: GroupFrame[] = [{ quantified: false, alternation: false }];
-  // What the next quantifier would apply to: a group just closed (with its contents) or an atom.
-  let last: { group: GroupFrame | null } | null = null;
-  let i = 0;
-  while (i < src.length) {
+/** `\1`..`\9` or `\k<`, preceded by an even number of backslashes (so not `\\1`). */
+const BACKREFERENCE = /(?:^|[^\\])(?:\\\\)*\\(?:[1-9]|k<)/;
+
+/** The largest `{n}`, `{n,}` or `{n,m}` count in a source, skipping escapes and character classes. */
+function largestCount(src: string): number {
+  let largest = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
     const ch = src[i]!;
     if (ch === '\\') {
-      const next = src[i + 1] ?? '';
-      if (/[1-9]/.test(next) || next === 'k') return 'backreferences (\\1, \\k<name>) are not allowed in keyword rules';
-      if ((next === 'p' || next === 'P' || next === 'u') && src[i + 2] === '{') {
-        const close = src.indexOf('}', i + 3);
-        i = close < 0 ? src.length : close + 1;
-      } else if (next === 'x') i += 4;
-      else if (next === 'u') i += 6;
-      else if (next === 'c') i += 3;
-      else i += 2;
-      last = { group: null };
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
       continue;
     }
     if (ch === '[') {
-      i++;
-      if (src[i] === '^') i++;
-      if (src[i] === ']') i++;
-      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
-      i++;
-      last = { group: null };
+      inClass = true;
+      if (src[i + 1] === '^') i++;
+      if (src[i + 1] === ']') i++;
       continue;
     }
-    if (ch === '(') {
-      stack.push({ quantified: false, alternation: false });
-      if (src[i + 1] === '?') {
-        // (?: (?= (?! (?<= (?<! (?<name>
-        if (src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!') {
-          const close = src.indexOf('>', i + 3);
-          i = close < 0 ? src.length : close + 1;
-        } else i += src[i + 2] === '<' ? 4 : 3;
-      } else i++;
-      last = null;
-      continue;
-    }
-    if (ch === ')') {
-      const frame = stack.length > 1 ? stack.pop()! : stack[0]!;
-      const parent = stack[stack.length - 1]!;
-      parent.quantified ||= frame.quantified;
-      last = { group: frame };
-      i++;
-      continue;
-    }
-    if (ch === '|') {
-      stack[stack.length - 1]!.alternation = true;
-      last = null;
-      i++;
-      continue;
-    }
-    const q = readQuantifier(src, i);
-    if (q !== undefined) {
-      if (q.max !== Infinity && q.max > MAX_REGEX_REPEAT) return `counts above ${MAX_REGEX_REPEAT} ({n,m}) are not allowed in keyword rules`;
-      if (q.min > MAX_REGEX_REPEAT) return `counts above ${MAX_REGEX_REPEAT} ({n,m}) are not allowed in keyword rules`;
-      const group = last?.group ?? null;
-      if (group !== null && q.max > 1 && (group.quantified || group.alternation)) {
-        return 'a repeated group that holds a quantifier or an alternation, like (a+)+ or (a|b)*, can take forever on some messages: rewrite it without nesting';
-      }
-      stack[stack.length - 1]!.quantified = true;
-      i = q.end;
-      if (src[i] === '?') i++; // lazy
-      last = null;
-      continue;
-    }
-    last = { group: null };
-    i++;
+    if (ch !== '{') continue;
+    const m = /^\{(\d+)(?:,(\d*))?\}/.exec(src.slice(i));
+    if (!m) continue;
+    largest = Math.max(largest, Number(m[1]), m[2] ? Number(m[2]) : 0);
+    i += m[0].length - 1;
   }
-  return undefined;
+  return largest;
 }
-
-function readQuantifier(src: string, i: number): { min: number; max: number; end: number } | undefined {
-  const ch = src[i];
-  if (ch === '*') return { min: 0, max: Infinity, end: i + 1 };
-  if (ch === '+') return { min: 1, max: Infinity, end: i + 1 };
-  if (ch === '?') return { min: 0, max: 1, end: i + 1 };
-  if (ch === '{') {
-    const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
-    if (!m) return undefined;
-    const min = Number(m[1]);
-    const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-    return { min, max, end: i + m[0].length };
-  }
-  return undefined;
-}
-
-/** Runs regex rules over folded text; `timeout` when one ran past the runner's budget. */
-export interface RegexRunner {
-  test(patterns: readonly RegExp[], text: string): Array<boolean | 'timeout'>;
-}
-
-/** No time budget: for code paths that only hold rules already checked by `regexProblem`. */
-export const directRegexRunner: RegexRunner = {
-  test: (patterns, text) => patterns.map((p) => p.test(text)),
-};
 
 export interface MatchResult {
   /** The rules that matched, in the order given to the matcher. */
   rules: KeywordRule[];
-  /** Regex rules skipped for this text because they ran past the time budget. */
-  timedOut: KeywordRule[];
 }
 
 export interface MatcherOptions {
-  regexRunner?: RegexRunner;
   /**
    * A full transition table (fast) while it stays under this many cells; above it the automaton
    * follows failure links instead. Tests force the sparse form with 0.
@@ -192,45 +133,50 @@ export interface MatcherOptions {
 
 const DEFAULT_DENSE_CELLS = 4_000_000;
 
-/** One automaton for many rules; build once per rule set, then `match` each message. */
+/**
+ * One automaton for many rules; build once per rule set, then `match` each message. The work per
+ * message is the scan plus the rules that matched: nothing is allocated or swept per rule.
+ * Not re-entrant (one message at a time), which JavaScript's single thread guarantees.
+ */
 export class KeywordMatcher {
   readonly rules: readonly KeywordRule[];
   /** Rules that could not be compiled (should not happen for rules that passed `checkKeyword`). */
   readonly broken: KeywordRule[] = [];
-  private readonly literalRules: KeywordRule[] = [];
+  /** Position in `rules` of each literal rule, by literal index. */
+  private readonly literalPos: number[] = [];
   private readonly literalLengths: number[] = [];
   private readonly literalWord: boolean[] = [];
-  private readonly regexRules: KeywordRule[] = [];
-  private readonly regexes: RegExp[] = [];
-  private readonly runner: RegexRunner;
-  private readonly order: Map<KeywordRule, number>;
+  private readonly regexPos: number[] = [];
+  private readonly regexes: CompiledRegex[] = [];
   private readonly automaton: Automaton;
+  /** Per literal rule, the number of the last message it matched in (so nothing is reset per message). */
+  private readonly lastSeen: Uint32Array;
+  private messageNo = 0;
 
   constructor(rules: readonly KeywordRule[], opts: MatcherOptions = {}) {
     this.rules = rules;
-    this.runner = opts.regexRunner ?? directRegexRunner;
-    this.order = new Map(rules.map((r, i) => [r, i]));
     const patterns: string[] = [];
-    for (const rule of rules) {
+    rules.forEach((rule, pos) => {
       if (rule.mode === 'regex') {
         try {
-          this.regexes.push(new RegExp(foldRegexSource(rule.pattern), REGEX_FLAGS));
-          this.regexRules.push(rule);
+          this.regexes.push(compileRegex(rule.pattern));
+          this.regexPos.push(pos);
         } catch {
           this.broken.push(rule);
         }
-        continue;
+        return;
       }
       const normalized = normalizeKeyword(rule.pattern);
       if (normalized === '') {
         this.broken.push(rule);
-        continue;
+        return;
       }
-      this.literalRules.push(rule);
+      this.literalPos.push(pos);
       this.literalLengths.push(normalized.length);
       this.literalWord.push(rule.mode === 'word');
       patterns.push(normalized);
-    }
+    });
+    this.lastSeen = new Uint32Array(patterns.length);
     this.automaton = buildAutomaton(patterns, opts.maxDenseCells ?? DEFAULT_DENSE_CELLS);
   }
 
@@ -245,34 +191,37 @@ export class KeywordMatcher {
 
   /** Like `match` for text already passed through `normalizeText`. */
   matchNormalized(text: string): MatchResult {
-    const found = new Uint8Array(this.literalRules.length);
-    let count = 0;
-    this.automaton.scan(text, (end, ruleIndexes) => {
-      for (const r of ruleIndexes) {
-        if (found[r] === 1) continue;
-        if (this.literalWord[r]) {
-          const start = end - this.literalLengths[r]!;
-          if (wordCharBefore(text, start) && wordCharAt(text, start)) continue;
-          if (wordCharBefore(text, end) && wordCharAt(text, end)) continue;
+    if (this.messageNo === 0xffffffff) {
+      this.lastSeen.fill(0);
+      this.messageNo = 0;
+    }
+    const no = ++this.messageNo;
+    const seen = this.lastSeen;
+    const total = seen.length;
+    const positions: number[] = [];
+    let found = 0;
+    if (total > 0) {
+      this.automaton.scan(text, (end, ruleIndexes) => {
+        for (const r of ruleIndexes) {
+          if (seen[r] === no) continue;
+          if (this.literalWord[r]) {
+            const start = end - this.literalLengths[r]!;
+            if (wordCharBefore(text, start) && wordCharAt(text, start)) continue;
+            if (wordCharBefore(text, end) && wordCharAt(text, end)) continue;
+          }
+          seen[r] = no;
+          positions.push(this.literalPos[r]!);
+          found++;
         }
-        found[r] = 1;
-        count++;
-      }
-      return count === found.length;
-    });
-    const matched: KeywordRule[] = [];
-    for (let i = 0; i < found.length; i++) if (found[i] === 1) matched.push(this.literalRules[i]!);
-    const timedOut: KeywordRule[] = [];
+        return found === total;
+      });
+    }
     if (this.regexes.length > 0) {
       const slice = text.length > REGEX_TEXT_LIMIT ? cutUnits(text, REGEX_TEXT_LIMIT) : text;
-      const results = this.runner.test(this.regexes, slice);
-      results.forEach((r, i) => {
-        if (r === true) matched.push(this.regexRules[i]!);
-        else if (r === 'timeout') timedOut.push(this.regexRules[i]!);
-      });
-      matched.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+      for (let i = 0; i < this.regexes.length; i++) if (this.regexes[i]!.test(slice)) positions.push(this.regexPos[i]!);
     }
-    return { rules: matched, timedOut };
+    if (positions.length > 1) positions.sort((a, b) => a - b);
+    return { rules: positions.map((p) => this.rules[p]!) };
   }
 }
 

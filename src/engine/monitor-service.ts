@@ -5,17 +5,16 @@
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
 import { isTelegramFailure } from '../core/failures.ts';
-import { checkKeyword, type KeywordMode } from '../core/keywords.ts';
+import { checkKeyword, KeywordMatcher, type KeywordMode } from '../core/keywords.ts';
 import { parseLink } from '../core/links.ts';
 import { chatWatched, type ChannelRef, type IgnoredSender, type MonitorOptions, type SkipReason } from '../core/monitor-filter.ts';
 import type { ChatInfo } from '../core/session.ts';
 import { normalizeUsername, usernameProblem } from '../core/usernames.ts';
 import type { AccountStore } from '../store/accounts.ts';
-import type { IgnoredRow, KeywordRow, MonitorStore, OutboxSummary, TargetRow, WatchState } from '../store/monitor.ts';
+import type { IgnoredRow, KeywordRow, MonitorStore, OutboxRow, OutboxSummary, TargetRow, WatchState } from '../store/monitor.ts';
 import type { Monitor } from './monitor.ts';
 import { accountLabel } from './monitor-runtime.ts';
 import type { AccountPool } from './ports.ts';
-import { probeRegex } from './regex-budget.ts';
 
 /** The chats each account is in, as last refreshed (the accounts store keeps them). */
 export interface ChatDirectory {
@@ -102,13 +101,16 @@ export class MonitorService {
   addKeyword(pattern: string, mode: KeywordMode = 'plain'): { added: boolean; rule: KeywordRow } {
     const check = checkKeyword(pattern, mode);
     if (!check.ok) throw new InputError(`keyword refused: ${check.reason}`);
-    if (mode === 'regex') {
-      const slow = probeRegex(pattern);
-      if (slow !== undefined) throw new InputError(`keyword refused: ${slow}`);
-    }
     const r = this.store.addKeyword(pattern.trim(), mode, check.normalized, this.deps.clock.now());
     if (r.added) this.changed();
     return r;
+  }
+
+  /** The stored rules `text` matches, through the same matcher the monitor runs. */
+  testText(text: string): KeywordRow[] {
+    const rows = this.store.keywords();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return new KeywordMatcher(rows).match(text).rules.map((r) => byId.get(r.id)!);
   }
 
   /** By id (`#3` or `3`) or by the keyword text. */
@@ -275,6 +277,18 @@ export class MonitorService {
     }
     report.chats = ids.size;
     return report;
+  }
+
+  // --- outbox ---
+
+  /** The newest forwards, waiting and sent. */
+  outbox(limit = 100): OutboxRow[] {
+    return this.store.outbox(undefined, limit);
+  }
+
+  /** Makes held forwards due now (after the operator let the bot post in the channel). */
+  retryHeld(): number {
+    return this.store.releaseHeld(this.deps.clock.now());
   }
 
   // --- status ---

@@ -9,12 +9,11 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { formatForward } from '../core/forward-format.ts';
-import { KeywordMatcher, type KeywordRule, type RegexRunner } from '../core/keywords.ts';
+import { KeywordMatcher, type KeywordRule } from '../core/keywords.ts';
 import { skipReason, type ChannelRef, type FilterRules, type SkipReason } from '../core/monitor-filter.ts';
 import type { AccountSession, IncomingMessage } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { MonitorStore, WatchState } from '../store/monitor.ts';
-import { BudgetedRegexRunner } from './regex-budget.ts';
 import { sleepUnless } from './sleep.ts';
 
 export type HandleResult = 'queued' | 'duplicate' | 'no_match' | 'too_old' | SkipReason;
@@ -34,13 +33,16 @@ export interface MonitorDeps {
   channel: ChannelRef | null;
   /** User ids of every account in the fleet (attached or not): their messages are never hits. */
   ownUserIds?: () => Iterable<number>;
-  /** Defaults to a `BudgetedRegexRunner` (time budget per message). */
-  regexRunner?: RegexRunner;
   /** Called after a hit is queued (wire it to `OutboxSender.wake`). */
   onQueued?: () => void;
   watchdog?: Partial<WatchdogOptions>;
   /** Messages older than this (e.g. delivered by a catch-up after a long outage) are skipped. */
   maxMessageAgeMs?: number;
+  /**
+   * How often the rules version is read from the database, for changes made by another process
+   * (the CLI while `start` runs). Changes made through this process's service reload at once.
+   */
+  rulesCheckMs?: number;
 }
 
 export interface AttachInfo {
@@ -68,7 +70,6 @@ export interface MonitorStats {
   queued: number;
   duplicates: number;
   skipped: Partial<Record<SkipReason | 'too_old', number>>;
-  regexTimeouts: number;
   lastHitAt: number | null;
 }
 
@@ -90,9 +91,12 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 const SAVE_EVERY_MS = 60_000;
 /** (chat, message) keys already decided in this process: spares re-matching one message per account. */
 const RECENT_LIMIT = 50_000;
+const DEFAULT_RULES_CHECK_MS = 2000;
 
 interface LoadedRules {
   version: number;
+  /** The store's in-process change count when loaded. */
+  local: number;
   matcher: KeywordMatcher;
   filter: FilterRules;
 }
@@ -104,16 +108,17 @@ export class Monitor {
   private rules: LoadedRules | null = null;
   private readonly watchdog: WatchdogOptions;
   private readonly maxAgeMs: number;
-  private readonly runner: RegexRunner;
+  private readonly rulesCheckMs: number;
+  private rulesCheckedAt = -Infinity;
   private loop: Promise<void> | null = null;
   private stopCtl = new AbortController();
   private lastPrune = -Infinity;
-  private readonly st: MonitorStats = { messages: 0, hits: 0, queued: 0, duplicates: 0, skipped: {}, regexTimeouts: 0, lastHitAt: null };
+  private readonly st: MonitorStats = { messages: 0, hits: 0, queued: 0, duplicates: 0, skipped: {}, lastHitAt: null };
 
   constructor(private readonly deps: MonitorDeps) {
     this.watchdog = { ...DEFAULT_WATCHDOG, ...deps.watchdog };
     this.maxAgeMs = deps.maxMessageAgeMs ?? DEFAULT_MAX_AGE_MS;
-    this.runner = deps.regexRunner ?? new BudgetedRegexRunner();
+    this.rulesCheckMs = deps.rulesCheckMs ?? DEFAULT_RULES_CHECK_MS;
   }
 
   /** Starts watching one account's messages (again, when it reconnected with a new session). */
@@ -179,18 +184,26 @@ export class Monitor {
     this.rules = null;
   }
 
-  private loadRules(): LoadedRules {
+  /** The rules in memory; the stored version is read at most every `rulesCheckMs`, not per update. */
+  private loadRules(now: number): LoadedRules {
     const store = this.deps.store;
+    const local = store.localChanges;
+    if (this.rules && this.rules.local === local && now - this.rulesCheckedAt < this.rulesCheckMs) return this.rules;
     const version = store.rulesVersion();
-    if (this.rules && this.rules.version === version) return this.rules;
+    this.rulesCheckedAt = now;
+    if (this.rules && this.rules.version === version) {
+      this.rules.local = local;
+      return this.rules;
+    }
     const keywords: KeywordRule[] = store.keywords().map((k) => ({ id: k.id, pattern: k.pattern, mode: k.mode }));
     const ignored = store.ignored();
     const ownUserIds = new Set(this.own);
     for (const id of this.deps.ownUserIds?.() ?? []) ownUserIds.add(id);
-    const matcher = new KeywordMatcher(keywords, { regexRunner: this.runner });
+    const matcher = new KeywordMatcher(keywords);
     for (const b of matcher.broken) this.deps.log.error({ keywordId: b.id }, 'monitor: a stored keyword rule cannot be compiled; it is skipped');
     this.rules = {
       version,
+      local,
       matcher,
       filter: {
         ownUserIds,
@@ -218,7 +231,7 @@ export class Monitor {
   }
 
   private decide(accountId: number, message: IncomingMessage, now: number): HandleResult {
-    const rules = this.loadRules();
+    const rules = this.loadRules(now);
     const key = `${message.chat.id}:${message.messageId}`;
     if (this.recent.has(key)) {
       this.st.duplicates++;
@@ -228,10 +241,6 @@ export class Monitor {
     const skip = skipReason(message, rules.filter);
     if (skip !== null) return skip;
     const match = rules.matcher.match(message.text);
-    if (match.timedOut.length > 0) {
-      this.st.regexTimeouts += match.timedOut.length;
-      this.deps.log.warn({ keywordIds: match.timedOut.map((r) => r.id), chatId: message.chat.id }, 'monitor: regex rules ran past their time budget and were skipped for a message');
-    }
     if (match.rules.length === 0) {
       this.remember(key);
       return 'no_match';

@@ -125,6 +125,7 @@ const RULES_VERSION = 'rules_version';
 export class MonitorStore {
   private readonly statements = new Map<string, Statement>();
   private readonly recordTx: (hit: NewHit) => 'queued' | 'duplicate';
+  private changes = 0;
 
   constructor(private readonly db: Db) {
     this.recordTx = db.transaction((hit: NewHit) => this.insertHit(hit));
@@ -142,12 +143,18 @@ export class MonitorStore {
 
   // --- rules ---
 
+  /** Rule changes made through this object, counted in memory (the monitor checks it per update for free). */
+  get localChanges(): number {
+    return this.changes;
+  }
+
   rulesVersion(): number {
     const row = this.stmt('SELECT value FROM monitor_options WHERE key = ?').get(RULES_VERSION) as { value: string } | undefined;
     return row ? Number(row.value) : 0;
   }
 
   private bump(): void {
+    this.changes++;
     this.db
       .prepare("INSERT INTO monitor_options (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
       .run(RULES_VERSION);

@@ -1,22 +1,10 @@
 import type { Command } from 'commander';
-import type { App } from '../../../app.ts';
 import { InputError } from '../../../core/errors.ts';
-import { KeywordMatcher, type KeywordMode } from '../../../core/keywords.ts';
-import { parseChannelRef, type ChannelRef } from '../../../core/monitor-filter.ts';
-import { accountChatDirectory, MonitorService, type MonitorStatus } from '../../../engine/monitor-service.ts';
-import { MonitorStore } from '../../../store/monitor.ts';
+import type { KeywordMode } from '../../../core/keywords.ts';
+import type { ChannelRef } from '../../../core/monitor-filter.ts';
+import type { MonitorStatus } from '../../../engine/monitor-service.ts';
 import type { CliContext } from '../context.ts';
 import { table } from '../table.ts';
-
-/** The monitor service over the app's database and the accounts' chats. */
-export function monitorService(app: Pick<App, 'db' | 'clock' | 'config' | 'accounts'>): MonitorService {
-  return new MonitorService({
-    store: new MonitorStore(app.db),
-    clock: app.clock,
-    channel: parseChannelRef(app.config.channelId),
-    directory: accountChatDirectory(app.accounts, app.clock),
-  });
-}
 
 function time(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
@@ -58,12 +46,12 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .description('add a keyword (case, Persian/Arabic letter variants, diacritics and digits do not matter)')
     .argument('<keyword...>', 'the keyword; several words make one phrase')
     .option('--word', 'match whole words only (not inside longer words)')
-    .option('--regex', 'a regular expression over the folded lowercase text (no backreferences or nested repeats; at most 200 characters)')
+    .option('--regex', 'a regular expression (RE2 syntax: linear time, no backreferences or lookaround; at most 200 characters) over the folded lowercase text')
     .action(async (words: string[], opts: { word?: boolean; regex?: boolean }) => {
       if (opts.word && opts.regex) throw new InputError('--word and --regex cannot be combined (use \\b in the expression)');
       const mode: KeywordMode = opts.regex ? 'regex' : opts.word ? 'word' : 'plain';
       await ctx.withApp([], (app) => {
-        const r = monitorService(app).addKeyword(words.join(' '), mode);
+        const r = app.monitorService.addKeyword(words.join(' '), mode);
         ctx.emit({ added: r.added, keyword: r.rule }, () => (r.added ? `added keyword #${r.rule.id}: ${r.rule.pattern} (${r.rule.mode})` : `already there as keyword #${r.rule.id}: ${r.rule.pattern} (${r.rule.mode})`));
         return Promise.resolve();
       });
@@ -74,7 +62,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .argument('<keyword...>', 'number or text')
     .action(async (words: string[]) => {
       await ctx.withApp([], (app) => {
-        const rule = monitorService(app).removeKeyword(words.join(' '));
+        const rule = app.monitorService.removeKeyword(words.join(' '));
         ctx.emit({ removed: rule }, () => `removed keyword #${rule.id}: ${rule.pattern}`);
         return Promise.resolve();
       });
@@ -84,7 +72,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .description('list the keywords')
     .action(async () => {
       await ctx.withApp([], (app) => {
-        const list = monitorService(app).keywords();
+        const list = app.monitorService.keywords();
         ctx.emit(list, () => (list.length === 0 ? 'no keywords: add one with monitor keywords add <keyword>' : table(['#', 'keyword', 'mode', 'added'], list.map((k) => [k.id, k.pattern, k.mode, time(k.createdAt)]))));
         return Promise.resolve();
       });
@@ -95,9 +83,8 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .argument('<text...>', 'a message text')
     .action(async (words: string[]) => {
       await ctx.withApp([], (app) => {
-        const list = monitorService(app).keywords();
-        const m = new KeywordMatcher(list).match(words.join(' '));
-        ctx.emit({ matched: m.rules }, () => (m.rules.length === 0 ? 'no keyword matches' : `matches: ${m.rules.map((r) => `#${r.id} ${r.pattern}`).join(', ')}`));
+        const matched = app.monitorService.testText(words.join(' '));
+        ctx.emit({ matched }, () => (matched.length === 0 ? 'no keyword matches' : `matches: ${matched.map((r) => `#${r.id} ${r.pattern}`).join(', ')}`));
         return Promise.resolve();
       });
     });
@@ -110,7 +97,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .argument('<sender>', 'user id or @username')
     .action(async (ref: string) => {
       await ctx.withApp([], (app) => {
-        const r = monitorService(app).addIgnored(ref);
+        const r = app.monitorService.addIgnored(ref);
         const name = 'senderId' in r.sender ? String(r.sender.senderId) : `@${r.sender.username}`;
         ctx.emit(r, () => (r.added ? `ignoring ${name}` : `${name} was already ignored`));
         return Promise.resolve();
@@ -122,7 +109,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .argument('<sender>', 'user id or @username')
     .action(async (ref: string) => {
       await ctx.withApp([], (app) => {
-        const s = monitorService(app).removeIgnored(ref);
+        const s = app.monitorService.removeIgnored(ref);
         ctx.emit({ removed: s }, () => `no longer ignoring ${'senderId' in s ? s.senderId : `@${s.username}`}`);
         return Promise.resolve();
       });
@@ -132,7 +119,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .description('list ignored senders')
     .action(async () => {
       await ctx.withApp([], (app) => {
-        const list = monitorService(app).ignored();
+        const list = app.monitorService.ignored();
         ctx.emit(list, () => (list.length === 0 ? 'no ignored senders' : table(['sender', 'since'], list.map((i) => [i.senderId ?? `@${i.username}`, time(i.createdAt)]))));
         return Promise.resolve();
       });
@@ -146,7 +133,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .argument('<chat>', 'chat id (-100…), @username, t.me/<name> or a message link')
     .action(async (ref: string) => {
       await ctx.withApp([], (app) => {
-        const r = monitorService(app).addTarget(ref);
+        const r = app.monitorService.addTarget(ref);
         ctx.emit(r, () => `${r.added ? 'added target' : 'already a target'}: ${r.chat.title} (${r.chat.id})`);
         return Promise.resolve();
       });
@@ -157,7 +144,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .argument('<chat>', 'chat id or @username')
     .action(async (ref: string) => {
       await ctx.withApp([], (app) => {
-        const t = monitorService(app).removeTarget(ref);
+        const t = app.monitorService.removeTarget(ref);
         ctx.emit({ removed: t }, () => `removed target: ${t.title} (${t.chatId})`);
         return Promise.resolve();
       });
@@ -167,7 +154,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .description('list target chats')
     .action(async () => {
       await ctx.withApp([], (app) => {
-        const list = monitorService(app).targets();
+        const list = app.monitorService.targets();
         ctx.emit(list, () => (list.length === 0 ? 'no targets: every group the accounts are in is watched' : table(['chat', 'id', 'kind', 'username'], list.map((t) => [t.title, t.chatId, t.kind, t.username ? `@${t.username}` : null]))));
         return Promise.resolve();
       });
@@ -180,7 +167,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .description('list every chat any account is in, and whether it is watched')
     .action(async () => {
       await ctx.withApp([], (app) => {
-        const chats = monitorService(app).knownChats();
+        const chats = app.monitorService.knownChats();
         ctx.emit(chats, () =>
           chats.length === 0
             ? 'no chats known: run monitor groups refresh'
@@ -197,7 +184,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .description("read every active account's chats from Telegram")
     .action(async () => {
       await ctx.withApp(['telegram'], async (app) => {
-        const r = await monitorService(app).refreshGroups(app.fleet);
+        const r = await app.monitorService.refreshGroups(app.fleet);
         ctx.emit(r, () =>
           [`${r.chats} chats over ${r.accounts.length} accounts`, ...r.accounts.map((a) => ('error' in a ? `  #${a.accountId}: failed (${a.error})` : `  #${a.accountId}: ${a.chats} chats`))].join('\n'),
         );
@@ -213,7 +200,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .action(async (opts: { channels?: string; private?: string }) => {
       const change = { channels: onOff(opts.channels, 'channels'), private: onOff(opts.private, 'private') };
       await ctx.withApp([], (app) => {
-        const service = monitorService(app);
+        const service = app.monitorService;
         const o = change.channels === undefined && change.private === undefined ? service.options() : service.setOptions(change);
         ctx.emit(o, () => `channels: ${o.channels ? 'on' : 'off'}\nprivate chats: ${o.private ? 'on' : 'off'}`);
         return Promise.resolve();
@@ -226,7 +213,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .description('watched chats per account, update health, outbox length and the last hit')
     .action(async () => {
       await ctx.withApp([], (app) => {
-        const s = monitorService(app).status();
+        const s = app.monitorService.status();
         ctx.emit(s, () => renderStatus(s));
         return Promise.resolve();
       });
@@ -240,7 +227,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InputError('--limit takes a whole number from 1 to 1000');
       await ctx.withApp([], (app) => {
-        const rows = new MonitorStore(app.db).outbox(undefined, limit);
+        const rows = app.monitorService.outbox(limit);
         ctx.emit(rows, () =>
           rows.length === 0
             ? 'the outbox is empty'
@@ -257,7 +244,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .description('retry held forwards now (after giving the bot the right to post in the channel)')
     .action(async () => {
       await ctx.withApp([], (app) => {
-        const n = new MonitorStore(app.db).releaseHeld(app.clock.now());
+        const n = app.monitorService.retryHeld();
         ctx.emit({ released: n }, () => (n === 0 ? 'no held forwards' : `${n} held forward${n === 1 ? '' : 's'} will be retried by the running panel`));
         return Promise.resolve();
       });
