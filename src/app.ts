@@ -1,16 +1,23 @@
 import { ConfigError, type Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
+import { parseChannelRef } from './core/monitor-filter.ts';
+import { CampaignService } from './engine/campaigns.ts';
 import { Fleet } from './engine/fleet.ts';
 import { HealthService } from './engine/health.ts';
 import { ImportService } from './engine/import.ts';
 import { LoginService } from './engine/login.ts';
+import { accountChatDirectory, MonitorService } from './engine/monitor-service.ts';
+import type { Monitor } from './engine/monitor.ts';
 import { OperationsEngine } from './engine/operations.ts';
+import { PacingSettings } from './engine/pacing-settings.ts';
 import { ownerIsGone, processOwner } from './engine/process-owner.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openWorld } from './sim/world.ts';
 import { AccountStore } from './store/accounts.ts';
+import { BotStore } from './store/bot.ts';
 import { openPanelDb, type Db } from './store/db.ts';
 import { LeaseStore } from './store/leases.ts';
+import { MonitorStore } from './store/monitor.ts';
 import { OperationStore } from './store/operations.ts';
 import { loadKey, Secrets, verifyKey } from './store/secrets.ts';
 import type { ConnectionOverrideFactory } from './telegram/client.ts';
@@ -41,6 +48,16 @@ export interface App {
   readonly operations: OperationsEngine;
   /** Operation records; operations left running by a process that was killed read as interrupted. */
   readonly operationStore: OperationStore;
+  /** The pacing in force: the configuration with what the operator changed in the bot's Settings. */
+  readonly pacing: PacingSettings;
+  /** Campaigns over the fleet; one per process. */
+  readonly campaigns: CampaignService;
+  /** Monitor rules, known chats and status; tells the monitor running here (`attachMonitor`) to reload. */
+  readonly monitorService: MonitorService;
+  /** The admin bot's own state: admins' language, live menu message, conversation steps, refusals. */
+  readonly botState: BotStore;
+  /** The monitor running in this process (start), so rule changes made through `monitorService` reach it. */
+  attachMonitor(monitor: Monitor | undefined): void;
   close(): Promise<void>;
 }
 
@@ -94,6 +111,13 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let health: HealthService | undefined;
   let operations: OperationsEngine | undefined;
   let operationStore: OperationStore | undefined;
+  let botState: BotStore | undefined;
+  let pacing: PacingSettings | undefined;
+  let campaigns: CampaignService | undefined;
+  let monitorService: MonitorService | undefined;
+  let liveMonitor: Monitor | undefined;
+  const getBotState = (): BotStore => (botState ??= new BotStore(db, secrets));
+  const getPacing = (): PacingSettings => (pacing ??= new PacingSettings(config.pacing, getBotState()));
   const getOperationStore = (): OperationStore => {
     if (operationStore) return operationStore;
     operationStore = new OperationStore(db, processOwner());
@@ -154,8 +178,34 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
       return getOperationStore();
     },
     get operations() {
-      operations ??= new OperationsEngine({ pool: getFleet(), store: getOperationStore(), clock, pacing: config.pacing, log });
+      operations ??= new OperationsEngine({ pool: getFleet(), store: getOperationStore(), clock, pacing: getPacing().current(), log });
       return operations;
+    },
+    get pacing() {
+      return getPacing();
+    },
+    get campaigns() {
+      campaigns ??= new CampaignService({ db, pool: getFleet(), clock, pacing: getPacing().current(), log });
+      return campaigns;
+    },
+    get monitorService() {
+      monitorService ??= new MonitorService({
+        store: new MonitorStore(db),
+        clock,
+        channel: parseChannelRef(config.channelId),
+        directory: accountChatDirectory(accounts, clock),
+        // Read at each change, so a monitor attached after this service was built still reloads.
+        get monitor() {
+          return liveMonitor;
+        },
+      });
+      return monitorService;
+    },
+    get botState() {
+      return getBotState();
+    },
+    attachMonitor(monitor) {
+      liveMonitor = monitor;
     },
     async close() {
       for (const c of closers.reverse()) await c();

@@ -293,6 +293,11 @@ export class CampaignService {
     });
   }
 
+  /** Campaign messages the account sent in the current UTC day (what the daily cap counts). */
+  usedToday(accountId: number): number {
+    return this.store.usedOn(accountId, utcDay(this.d.clock.now()));
+  }
+
   /** One row per target with its outcome, account, time and error, in list order. */
   *exportRows(name: string): Generator<ExportRow> {
     const c = this.mustGet(name);

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Update } from 'grammy/types';
 import type { PacingConfig } from '../../src/config.ts';
-import { VirtualClock } from '../../src/core/clock.ts';
+import { VirtualClock, type Clock } from '../../src/core/clock.ts';
+import { PacingSettings } from '../../src/engine/pacing-settings.ts';
 import { createBot, type CreateBotOptions, type PanelBot } from '../../src/interfaces/bot/bot.ts';
 import type { BotDeps } from '../../src/interfaces/bot/deps.ts';
 import { stripIsolates } from '../../src/interfaces/bot/i18n/bidi.ts';
 import type { BotServices } from '../../src/interfaces/bot/services.ts';
 import { silentLogger } from '../../src/log.ts';
+import { BotStore } from '../../src/store/bot.ts';
 import { openPanelDb, type Db } from '../../src/store/db.ts';
 import { Secrets } from '../../src/store/secrets.ts';
 import { BOT_INFO, FakeBotApi, TOKEN, type FakeUser, type StoredMessage } from '../support/fake-bot-api.ts';
@@ -53,19 +55,18 @@ export interface HarnessOptions {
 
 let updateId = 1;
 
+/** Bot deps over a real panel database, built the way app.ts builds them. */
+export function depsOver(db: Db, clock: Clock, secrets = new Secrets(randomBytes(32)), services: BotServices = {}): BotDeps {
+  const state = new BotStore(db, secrets);
+  return { log: silentLogger, clock, state, pacing: new PacingSettings(PACING, state), services };
+}
+
 export function harness(opts: HarnessOptions = {}): Harness {
   const dir = opts.dir ?? tempDir('tp-bot-');
   const db = openPanelDb(dir);
   const clock = opts.clock ?? new VirtualClock();
   const api = opts.api ?? new FakeBotApi();
-  const deps: BotDeps = {
-    log: silentLogger,
-    clock,
-    db,
-    secrets: opts.secrets ?? new Secrets(randomBytes(32)),
-    pacing: PACING,
-    services: opts.services ?? {},
-  };
+  const deps = depsOver(db, clock, opts.secrets, opts.services);
   const bot = createBot(deps, {
     token: TOKEN,
     adminIds: [ADMIN.id],

@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/core/clock.ts';
 import { createBot, type PanelBot } from '../../src/interfaces/bot/bot.ts';
 import { stripIsolates } from '../../src/interfaces/bot/i18n/bidi.ts';
 import { bar, ProgressReporter } from '../../src/interfaces/bot/progress.ts';
-import { silentLogger } from '../../src/log.ts';
 import { openPanelDb, type Db } from '../../src/store/db.ts';
-import { Secrets } from '../../src/store/secrets.ts';
 import { eventually, FakeBotApi, TOKEN } from '../support/fake-bot-api.ts';
 import { tempDir } from '../support/tmp.ts';
-import { ADMIN, PACING, STRANGER } from './harness.ts';
+import { ADMIN, depsOver, STRANGER } from './harness.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -21,7 +18,7 @@ async function setup(clock = new VirtualClock()): Promise<{ api: FakeBotApi; bot
   const apiRoot = await api.listen();
   const db = openPanelDb(tempDir('tp-bothttp-'));
   const bot = createBot(
-    { log: silentLogger, clock, db, secrets: new Secrets(randomBytes(32)), pacing: PACING, services: {} },
+    depsOver(db, clock),
     { token: TOKEN, adminIds: [ADMIN.id], apiRoot, pollTimeoutSeconds: 30, limits: { privateChat: { intervalMs: 0, burst: 1 }, global: { intervalMs: 0, burst: 1 } } },
   );
   cleanups.push(() => void db.close(), () => api.close(), () => bot.stop());

@@ -2,7 +2,6 @@ import { get as httpGet, type Agent } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { Bot, type ApiClientOptions } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
-import { BotStore } from '../../store/bot.ts';
 import { accessGate } from './access.ts';
 import { apiLimits, type ApiLimitOptions } from './api-limits.ts';
 import type { BotDeps } from './deps.ts';
@@ -70,7 +69,7 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions): PanelBot {
 
   const runtime: Runtime = {
     deps,
-    store: new BotStore(deps.db, deps.secrets),
+    store: deps.state,
     api: bot.api,
     adminIds: new Set(opts.adminIds),
     registry,

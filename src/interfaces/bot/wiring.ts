@@ -1,15 +1,9 @@
 import type { App } from '../../app.ts';
 import { ConfigError } from '../../config.ts';
 import { TelegramFailure } from '../../core/failures.ts';
-import { utcDay } from '../../core/campaign-schedule.ts';
-import { parseChannelRef } from '../../core/monitor-filter.ts';
-import { CampaignService } from '../../engine/campaigns.ts';
-import { accountChatDirectory, MonitorService } from '../../engine/monitor-service.ts';
+import type { CampaignService } from '../../engine/campaigns.ts';
 import type { Monitor } from '../../engine/monitor.ts';
-import { OperationsEngine } from '../../engine/operations.ts';
-import { effectivePacing, BotStore } from '../../store/bot.ts';
-import { CampaignStore } from '../../store/campaigns.ts';
-import { MonitorStore } from '../../store/monitor.ts';
+import type { OperationsEngine } from '../../engine/operations.ts';
 import { createBot, type CreateBotOptions, type PanelBot } from './bot.ts';
 import type { BotDeps } from './deps.ts';
 import type { AccountsPort, BotServices } from './services.ts';
@@ -48,17 +42,11 @@ export function accountsPort(app: App): AccountsPort {
   };
 }
 
-/** The bot's view of the app: every service the CLI uses, built lazily like the app's own. */
+/** The bot's view of the app: the services app.ts built once, shared with every other interface. */
 export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
-  const pacing = (): ReturnType<typeof effectivePacing> => effectivePacing(app.config.pacing, new BotStore(app.db, app.secrets).pacing());
-  let operations = shared.operations;
-  let campaigns = shared.campaigns;
-  let monitor: MonitorService | undefined;
-  const accounts = accountsPort(app);
-  const campaignStore = new CampaignStore(app.db);
-  const operationStore = app.operationStore;
+  if (shared.monitor) app.attachMonitor(shared.monitor);
   const services: BotServices = {
-    accounts,
+    accounts: accountsPort(app),
     get login() {
       return app.logins;
     },
@@ -66,8 +54,7 @@ export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
       return app.imports;
     },
     get operations() {
-      operations ??= new OperationsEngine({ pool: app.fleet, store: operationStore, clock: app.clock, pacing: pacing(), log: app.log });
-      return operations;
+      return shared.operations ?? app.operations;
     },
     polls: {
       async poll(target) {
@@ -78,28 +65,20 @@ export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
       },
     },
     get campaigns() {
-      campaigns ??= new CampaignService({ db: app.db, pool: app.fleet, clock: app.clock, pacing: pacing(), log: app.log });
-      return campaigns;
+      return shared.campaigns ?? app.campaigns;
     },
     get monitor() {
-      monitor ??= new MonitorService({
-        store: new MonitorStore(app.db),
-        clock: app.clock,
-        channel: parseChannelRef(app.config.channelId),
-        directory: accountChatDirectory(app.accounts, app.clock),
-        ...(shared.monitor ? { monitor: shared.monitor } : {}),
-      });
-      return monitor;
+      return app.monitorService;
     },
     get pool() {
       return app.fleet;
     },
     usage: {
-      usedToday: (accountId) => campaignStore.usedOn(accountId, utcDay(app.clock.now())),
-      recentOperations: (limit) => operationStore.list({ limit }),
+      usedToday: (accountId) => (shared.campaigns ?? app.campaigns).usedToday(accountId),
+      recentOperations: (limit) => app.operationStore.list({ limit }),
     },
   };
-  return { log: app.log, clock: app.clock, db: app.db, secrets: app.secrets, pacing: app.config.pacing, services };
+  return { log: app.log, clock: app.clock, state: app.botState, pacing: app.pacing, services };
 }
 
 /**

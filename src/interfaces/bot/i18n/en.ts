@@ -29,6 +29,9 @@ const FAILURES: Record<FailureKind, string> = {
   network: 'network problem; try again later',
   proxy: "the account's proxy does not work",
   unknown: 'Telegram refused',
+  lease_held: 'another telegram-panel process holds this account now',
+  disabled: 'the account is disabled',
+  no_account: 'there is no such account (removed meanwhile?)',
 };
 
 const STATUS: Record<AccountStatus, string> = {

@@ -30,6 +30,9 @@ const FAILURES: Record<FailureKind, string> = {
   network: 'مشکل شبکه؛ بعداً دوباره امتحان کنید',
   proxy: 'پروکسی این حساب کار نمی‌کند',
   unknown: 'تلگرام نپذیرفت',
+  lease_held: 'یک پردازهٔ دیگر پنل اکنون این حساب را در دست دارد',
+  disabled: 'حساب غیرفعال است',
+  no_account: 'چنین حسابی وجود ندارد (شاید حذف شده است)',
 };
 
 const STATUS: Record<AccountStatus, string> = {

@@ -1,5 +1,4 @@
 import type { PacingConfig } from '../../../config.ts';
-import { effectivePacing, type PacingOverrides } from '../../../store/bot.ts';
 import type { FlowRecord } from '../../../store/bot.ts';
 import type { Registry } from '../runtime.ts';
 import type { Turn } from '../turn.ts';
@@ -21,7 +20,7 @@ function isField(s: string | undefined): s is PacingField {
 }
 
 export function currentPacing(turn: Turn): PacingConfig {
-  return effectivePacing(turn.rt.deps.pacing, turn.rt.store.pacing());
+  return turn.rt.deps.pacing.current();
 }
 
 export function formatPacingValue(field: PacingField, p: PacingConfig): string {
@@ -53,7 +52,7 @@ export function parsePacingValue(
 function settingsView(turn: Turn): View {
   const t = turn.t;
   const p = currentPacing(turn);
-  const overrides = turn.rt.store.pacing();
+  const overrides = turn.rt.deps.pacing.overrides();
   const lines = FIELDS.map((f) => t.pacingLine(t.pacingName(f), formatPacingValue(f, p), overrides[f] !== undefined));
   return {
     text: `${t.settingsTitle}\n\n${t.languageNow}\n\n${t.pacingTitle}\n${lines.join('\n')}\n\n${t.pacingNote}`,
@@ -94,7 +93,7 @@ export function registerSettings(reg: Registry): void {
   });
 
   reg.route('set.reset', async (turn) => {
-    turn.rt.store.setPacing({}, turn.now);
+    turn.rt.deps.pacing.reset(turn.now);
     await turn.show(settingsView(turn));
   });
 
@@ -109,8 +108,7 @@ export function registerSettings(reg: Registry): void {
       }
       const parsed = parsePacingValue(field, text);
       if (!parsed.ok) return turn.retry(parsed.problem === 'range' ? turn.t.pacingBadRange : turn.t.pacingBadInt(parsed.lo ?? 1, parsed.hi ?? 1));
-      const overrides: PacingOverrides = { ...turn.rt.store.pacing(), [field]: parsed.value };
-      turn.rt.store.setPacing(overrides, turn.now);
+      turn.rt.deps.pacing.set(field, parsed.value, turn.now);
       await turn.leaveFlow();
       const view = settingsView(turn);
       await turn.send({ ...view, text: `${turn.t.saved}\n\n${view.text}` });
