@@ -101,4 +101,23 @@ describe('data dir', () => {
   it.runIf(existsSync('/proc/self'))('refuses a place where mkdir answers ENOENT under an existing parent, instead of hanging', () => {
     expect(() => ensureDataDir('/proc/telegram-panel-test/data')).toThrow(/DATA_DIR \/proc\/telegram-panel-test\/data cannot be used \(ENOENT\)/);
   });
+
+  it('refuses an empty panel.db beside an existing secret.key (a botched restore), saying what it found, and writes nothing', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'panel.db'), '');
+    writeFileSync(join(dir, 'secret.key'), 'k'.repeat(44) + '\n');
+    writeFileSync(join(dir, 'panel.db-wal'), Buffer.alloc(32));
+    expect(() => openPanelDb(dir)).toThrow(StoreError);
+    expect(() => openPanelDb(dir)).toThrow(/panel\.db is empty \(0 bytes\) but .*secret\.key exists, with .*panel\.db-wal \(32 bytes\): this looks like an unfinished restore/);
+    expect(statSync(join(dir, 'panel.db')).size).toBe(0);
+    expect(statSync(join(dir, 'panel.db-wal')).size).toBe(32);
+    expect(existsSync(join(dir, 'panel.db-shm'))).toBe(false);
+  });
+
+  it('still opens an empty panel.db with no key file beside it (nothing to lose)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'panel.db'), '');
+    openPanelDb(dir).close();
+    expect(readFileSync(join(dir, 'panel.db')).subarray(0, 15).toString()).toBe('SQLite format 3');
+  });
 });

@@ -3,10 +3,12 @@ import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Migration } from './migration.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { InputError } from '../core/errors.ts';
 
 export type Db = Database.Database;
 
-export class StoreError extends Error {
+/** A data folder, database or key the operator pointed at that cannot be used: bad input (exit 2). */
+export class StoreError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'StoreError';
@@ -108,5 +110,32 @@ export function migrate(db: Db, path: string, migrations: readonly Migration[]):
 
 export function openPanelDb(dataDir: string): Db {
   ensureDataDir(dataDir);
-  return openSqlite(join(dataDir, 'panel.db'));
+  const path = join(dataDir, DB_FILE);
+  refuseBotchedRestore(path, join(dataDir, KEY_FILE));
+  return openSqlite(path);
+}
+
+export const DB_FILE = 'panel.db';
+/** Where loadKey keeps the generated key; the restore check and export guards need the same name. */
+export const KEY_FILE = 'secret.key';
+
+/**
+ * An empty panel.db beside a key file is a restore that copied the key but not the data (or
+ * copied a database that was still being written): opened, it would become a new empty panel
+ * and the real one could be restored over a database that has since been written to. A first
+ * run has neither file, so refusing costs a fresh install nothing.
+ */
+function refuseBotchedRestore(dbPath: string, keyPath: string): void {
+  if (!existsSync(dbPath) || !existsSync(keyPath)) return;
+  const st = statSync(dbPath);
+  if (!st.isFile() || st.size !== 0) return;
+  const sidecars = ['-wal', '-shm']
+    .map((s) => dbPath + s)
+    .filter((p) => existsSync(p))
+    .map((p) => `${p} (${statSync(p).size} bytes)`);
+  throw new StoreError(
+    `${dbPath} is empty (0 bytes) but ${keyPath} exists${sidecars.length > 0 ? `, with ${sidecars.join(' and ')}` : ''}: ` +
+      'this looks like an unfinished restore, so nothing was opened or written. Copy the backed-up panel.db in again ' +
+      '(stop the panel first and copy panel.db together with any panel.db-wal), or, to start over with no data, move both files away',
+  );
 }

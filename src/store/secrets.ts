@@ -2,7 +2,8 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeSecretKey } from '../config.ts';
-import type { Db } from './db.ts';
+import { KEY_FILE, type Db } from './db.ts';
+import { InputError } from '../core/errors.ts';
 
 /**
  * AES-256-GCM for what must not sit in the database in plain text (auth keys, pending logins).
@@ -12,7 +13,8 @@ const VERSION = 1;
 const IV = 12;
 const TAG = 16;
 
-export class SecretsError extends Error {
+/** A data folder, database or key the operator pointed at that cannot be used: bad input (exit 2). */
+export class SecretsError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'SecretsError';
@@ -74,7 +76,7 @@ export function loadKey(dataDir: string, panelSecret: string | undefined, db?: D
     if (!key) throw new SecretsError('PANEL_SECRET is not 32 bytes of base64 or hex');
     return key;
   }
-  const path = join(dataDir, 'secret.key');
+  const path = join(dataDir, KEY_FILE);
   if (existsSync(path)) {
     const key = decodeSecretKey(readFileSync(path, 'utf8'));
     if (!key) throw new SecretsError(`${path} does not hold a 32-byte key; restore it from a backup`);

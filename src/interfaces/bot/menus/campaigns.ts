@@ -4,6 +4,7 @@ import { MESSAGE_MAX_LENGTH } from '../../../core/campaign-schedule.ts';
 import { TARGET_STATES, type CampaignState, type TargetCounts } from '../../../core/campaigns.ts';
 import { InputError } from '../../../core/errors.ts';
 import { parseTargets } from '../../../core/targets.ts';
+import { campaignExport, exportFileName } from '../../../engine/campaign-export.ts';
 import type { CampaignEvent, CampaignListItem, CampaignStatus, RunReport } from '../../../engine/campaigns.ts';
 import type { FlowRecord } from '../../../store/bot.ts';
 import { FileTooLarge } from '../bot.ts';
@@ -114,11 +115,6 @@ function createPrompt(turn: Turn, flow: FlowRecord): View {
       };
     }
   }
-}
-
-function csvCell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function registerCampaigns(reg: Registry): void {
@@ -239,14 +235,11 @@ export function registerCampaigns(reg: Registry): void {
   reg.route('cmp.x', (turn, [key, format]) =>
     withCampaign(turn, key, async (svc, c) => {
       const fmt = format === 'json' ? 'json' : 'csv';
-      const rows = [...svc.exportRows(c.name)];
-      const body =
-        fmt === 'json'
-          ? JSON.stringify(rows, null, 2) + '\n'
-          : ['username,outcome,account_id,account,time,error', ...rows.map((r) => [r.username, r.outcome, r.accountId, r.account, r.time, r.error].map(csvCell).join(','))].join('\n') + '\n';
-      const file = `campaign-${c.name.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 40)}.${fmt}`;
+      const out = campaignExport(svc.exportRows(c.name), fmt);
       await turn.answer(turn.t.exporting);
-      await turn.rt.api.sendDocument(turn.chatId, new InputFile(Buffer.from(body, 'utf8'), file), { caption: stripIsolates(turn.t.exportCaption(c.name, rows.length)) });
+      await turn.rt.api.sendDocument(turn.chatId, new InputFile(Buffer.from(out.text, 'utf8'), exportFileName(c.name, fmt)), {
+        caption: stripIsolates(turn.t.exportCaption(c.name, out.count)),
+      });
       // The document pushed the menu up: show it again below.
       await turn.send(cardView(turn, svc.status(c.name), running(turn, c.name) !== undefined));
     }),

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { App } from '../../../app.ts';
 import { TARGET_STATES, UNCERTAIN_DECISIONS, type TargetCounts, type UncertainDecision } from '../../../core/campaigns.ts';
 import { InputError } from '../../../core/errors.ts';
 import { TelegramFailure } from '../../../core/failures.ts';
-import { CampaignService, type CampaignEvent, type CampaignStatus, type ExportRow, type RunReport } from '../../../engine/campaigns.ts';
+import { campaignExport, checkExportTarget, isExportFormat, writeExportFile } from '../../../engine/campaign-export.ts';
+import { CampaignService, type CampaignEvent, type CampaignStatus, type RunReport } from '../../../engine/campaigns.ts';
 import type { AccountPool } from '../../../engine/ports.ts';
 import type { CliContext } from '../context.ts';
 import { campaignDemo } from './campaign-demo.ts';
@@ -40,13 +41,6 @@ function service(app: App, live = false): CampaignService {
 function notAFile(path: string): string | undefined {
   if (!existsSync(path)) return 'does not exist';
   return statSync(path).isFile() ? undefined : 'is a folder, not a file';
-}
-
-/** `--out`: refused before anything runs when it could not be written. */
-function checkOutFile(path: string, example: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`--out ${path} is a folder; give a file path, e.g. ${join(path, example)}`);
-  const parent = dirname(resolve(path));
-  if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new InputError(`--out ${path}: the folder ${parent} does not exist; create it first or pick another path`);
 }
 
 /** `--message`: the text itself, or `@path` to read it from a file. */
@@ -117,22 +111,6 @@ function renderReport(r: RunReport): string {
 
 function quote(name: string): string {
   return /^[\w.-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
-}
-
-const CSV_HEADER = ['username', 'outcome', 'account_id', 'account', 'time', 'error'];
-
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  // A leading = + - @ would run as a formula when the file is opened in a spreadsheet.
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function exportCsv(rows: Iterable<ExportRow>): string {
-  const out = [CSV_HEADER.join(',')];
-  for (const r of rows) out.push([r.username, r.outcome, r.accountId, r.account, r.time, r.error].map(csvCell).join(','));
-  return out.join('\n') + '\n';
 }
 
 /** A one-line progress bar on stderr, redrawn in place; only on a terminal. */
@@ -327,20 +305,20 @@ export function registerCampaign(program: Command, ctx: CliContext): void {
     .command('export <name>')
     .description('one row per target: username, outcome, account, time, error')
     .option('--format <csv|json>', 'csv or json', 'csv')
-    .option('--out <file>', 'write to this file instead of standard output')
-    .action((name: string, o: { format: string; out?: string }) => {
-      if (o.format !== 'csv' && o.format !== 'json') throw new InputError(`--format is csv or json (got "${o.format}")`);
-      if (o.out !== undefined) checkOutFile(o.out, `${name}.${o.format}`);
+    .option('--out <file>', 'write to this file instead of standard output (never over an existing file without --force)')
+    .option('--force', 'with --out: replace the file if it exists (the panel\'s panel.db* and secret.key are refused even so)')
+    .addHelpText('after', '\nThe bot\'s export buttons give the same file. Cells with free text (usernames, errors) that start with = + - @ get a leading \' so a spreadsheet shows them as text.')
+    .action((name: string, o: { format: string; out?: string; force?: boolean }) => {
+      const format = o.format;
+      if (!isExportFormat(format)) throw new InputError(`--format is csv or json (got "${format}")`);
+      if (o.force === true && o.out === undefined) throw new InputError('--force only applies with --out <file>');
+      const target = o.out === undefined ? undefined : { path: o.out, opts: { force: o.force === true, dataDir: ctx.config([]).dataDir } };
+      if (target) checkExportTarget(target.path, target.opts);
       return ctx.withApp([], (app) => {
-        const rows = service(app).exportRows(name);
-        const text = o.format === 'csv' ? exportCsv(rows) : JSON.stringify([...rows], null, 2) + '\n';
-        if (o.out !== undefined) {
-          try {
-            writeFileSync(o.out, text);
-          } catch (e) {
-            throw new InputError(`cannot write --out ${o.out} (${(e as NodeJS.ErrnoException).code ?? String(e)}): pick a file you can write`);
-          }
-          ctx.print(`wrote ${o.out}`);
+        const { text } = campaignExport(service(app).exportRows(name), format);
+        if (target) {
+          writeExportFile(target.path, text, target.opts);
+          ctx.print(`wrote ${target.path}`);
         } else ctx.out.write(text);
         return Promise.resolve();
       });
