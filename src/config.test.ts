@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, decodeSecretKey, isProxyUrl, loadConfig, VARIABLES } from './config.ts';
+import { ConfigError, decodeSecretKey, loadConfig, VARIABLES } from './config.ts';
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_';
 const HASH = '0123456789abcdef0123456789abcdef';
@@ -103,18 +103,38 @@ describe('decodeSecretKey', () => {
   });
 });
 
-describe('isProxyUrl', () => {
+describe('PROXY_URL', () => {
+  const env = (url: string): Record<string, string> => ({ DATA_DIR: '/tmp/x', PROXY_URL: url });
   it.each([
-    ['socks5://user:pass@127.0.0.1:1080', true],
-    ['http://proxy.local:8080', true],
-    ['https://proxy.local:443', true],
-    ['tg://proxy?server=1.2.3.4&port=443&secret=ee00', true],
-    ['https://t.me/proxy?server=1.2.3.4&port=443&secret=dd00', true],
-    ['socks5://host', false],
-    ['ftp://host:21', false],
-    ['tg://proxy?server=1.2.3.4', false],
-    ['not a url', false],
-  ])('%s -> %s', (url, ok) => {
-    expect(isProxyUrl(url)).toBe(ok);
+    'socks5://user:pass@127.0.0.1:1080',
+    'http://proxy.local:8080',
+    'https://proxy.local:443',
+    'tg://proxy?server=1.2.3.4&port=443&secret=0123456789abcdef0123456789abcdef',
+    'https://t.me/proxy?server=1.2.3.4&port=443&secret=dd0123456789abcdef0123456789abcdef',
+    // Refused here before, though the connection accepted it.
+    'tg://socks?server=1.2.3.4&port=1080&user=u&pass=p',
+  ])('accepts %s, as the connection does', (url) => {
+    expect(loadConfig(env(url)).proxyUrl).toBe(url);
+  });
+
+  it.each([
+    ['socks5://host', /explicit port/],
+    ['ftp://host:21', /unknown proxy scheme "ftp"/],
+    ['tg://proxy?server=1.2.3.4', /no valid port/],
+    ['not a url', /is not a URL/],
+    // Accepted here before and refused only when an account connected.
+    ['tg://proxy?server=1.2.3.4&port=443&secret=ee00hunter2hunter2', /MTProxy secret/],
+    ['tg://proxy?server=1.2.3.4&port=443&secret=ee0123456789abcdef0123456789abcdef', /MTProxy secret is 17 bytes/],
+  ])('refuses %s with the reason, never the secret', (url, problem) => {
+    let error: unknown;
+    try {
+      loadConfig(env(url));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as ConfigError).message;
+    expect(text).toMatch(problem);
+    expect(text).not.toMatch(/hunter2|0123456789abcdef0123|not a url/);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseProxyUrl, PROXY_FORMS } from './core/proxy-url.ts';
 
 /** What a command needs from the configuration; each command asks only for its part. */
 export type ConfigNeed = 'telegram' | 'bot';
@@ -58,7 +59,7 @@ export const VARIABLES: Record<string, VariableSpec> = {
   DATA_DIR: { secret: false, form: 'a writable folder (default ./data)' },
   PANEL_SECRET: { secret: true, form: '32 bytes as base64 (44 characters) or hex (64 characters); optional', where: 'the command: openssl rand -base64 32' },
   LOG_LEVEL: { secret: false, form: LOG_LEVELS.join(', ') + ' (default info)' },
-  PROXY_URL: { secret: true, form: 'socks5://[user:pass@]host:port, http(s)://host:port or tg://proxy?server=..&port=..&secret=.. (optional)' },
+  PROXY_URL: { secret: true, form: `${PROXY_FORMS} (optional)` },
   TELEGRAM_SIM: { secret: false, form: 'path of a simulator world made by `telegram-panel sim create` (optional)' },
   ACTION_DELAY: { secret: false, form: 'seconds between one account\'s actions as min-max, e.g. 8-15 (default 8-15)' },
   ACTION_CONCURRENCY: { secret: false, form: 'accounts acting at once, 1-50 (default 4)' },
@@ -156,7 +157,11 @@ export function loadConfig(env: Record<string, string | undefined>, needs: reado
   if (logLevel === undefined) problems.push(describe('LOG_LEVEL', 'is not a known level', logLevelRaw));
 
   const proxyUrl = get('PROXY_URL');
-  if (proxyUrl !== undefined && !isProxyUrl(proxyUrl)) problems.push(describe('PROXY_URL', 'is not a supported proxy URL', proxyUrl));
+  if (proxyUrl !== undefined) {
+    // The parser that connects, so what passes here connects; its problems never hold a secret.
+    const parsed = parseProxyUrl(proxyUrl, { echo: false });
+    if (!parsed.ok) problems.push(describe('PROXY_URL', `cannot be used (${parsed.problem.replace(`; expected ${PROXY_FORMS}`, '')})`, proxyUrl));
+  }
 
   const range = (name: string, def: { min: number; max: number }): { min: number; max: number } => {
     const raw = get(name);
@@ -214,20 +219,4 @@ export function decodeSecretKey(text: string): Buffer | undefined {
     if (b.length === 32) return b;
   }
   return undefined;
-}
-
-export function isProxyUrl(text: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(text);
-  } catch {
-    return false;
-  }
-  if (u.protocol === 'tg:' || u.protocol === 'mtproxy:' || (u.hostname === 't.me' && u.pathname === '/proxy')) {
-    return u.searchParams.has('server') && u.searchParams.has('port') && u.searchParams.has('secret');
-  }
-  // http(s) may rely on the scheme's default port; SOCKS has none.
-  if (u.protocol === 'http:' || u.protocol === 'https:') return u.hostname !== '';
-  if (['socks4:', 'socks5:', 'socks5h:'].includes(u.protocol)) return u.hostname !== '' && u.port !== '';
-  return false;
 }

@@ -7,7 +7,7 @@ import type { AccountSession, SelfInfo } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import type { LeaseStore } from '../store/leases.ts';
-import { parseProxyUrl, type ProxySpec } from '../telegram/proxy.ts';
+import { parseProxyUrl, type ProxySpec } from '../core/proxy-url.ts';
 import { describeOwner, ownerIsGone, processOwner } from './process-owner.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
 import { sleepUnless } from './sleep.ts';

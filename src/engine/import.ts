@@ -7,7 +7,7 @@ import { AccountExistsError, type AccountStore } from '../store/accounts.ts';
 import { ForeignSessionError, readForeignSessionFile } from '../store/foreign-sessions.ts';
 import { fromForeignFile, fromTdata, IMPORT_FORMATS, parseSessionString, STRING_FORMATS, verifySession, type ImportFormat, type ParseResult, type StringFormat } from '../telegram/import.ts';
 import type { TelegramApi } from '../telegram/login.ts';
-import { parseProxyUrl, type ProxySpec } from '../telegram/proxy.ts';
+import { parseProxyUrl, type ProxySpec } from '../core/proxy-url.ts';
 
 export { IMPORT_FORMATS, type ImportFormat } from '../telegram/import.ts';
 

@@ -6,7 +6,7 @@ import type { Logger } from '../log.ts';
 import { AccountExistsError, type AccountStore } from '../store/accounts.ts';
 import type { LoginRefusal } from '../telegram/errors.ts';
 import { LoginAttempt, type CodeDelivery, type SignInResult, type TelegramApi, type VerifiedSession } from '../telegram/login.ts';
-import { parseProxyUrl, type ProxySpec } from '../telegram/proxy.ts';
+import { parseProxyUrl, type ProxySpec } from '../core/proxy-url.ts';
 import { parsePhone } from '../core/account-refs.ts';
 import { parseLoginCode } from './account-input.ts';
 

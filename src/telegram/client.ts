@@ -11,7 +11,7 @@ import {
   type TelegramTransport,
 } from '@mtcute/node';
 import type { Logger } from '../log.ts';
-import type { ProxySpec } from './proxy.ts';
+import type { ProxySpec } from '../core/proxy-url.ts';
 
 /** What `bind` receives: the client, whose storage manager exposes its provider at run time. */
 export type BindTarget = TelegramClient & { storage: { provider: ITelegramStorageProvider } };

@@ -6,7 +6,7 @@ import type { SessionStore } from '../store/sessions.ts';
 import { buildClient } from './client.ts';
 import { classify } from './errors.ts';
 import type { TelegramApi } from './login.ts';
-import type { ProxySpec } from './proxy.ts';
+import type { ProxySpec } from '../core/proxy-url.ts';
 import { MtcuteAccountSession, selfInfo } from './session.ts';
 import { PanelStorage } from './storage.ts';
 

@@ -17,7 +17,7 @@ import type { ForeignSessionFile } from '../store/foreign-sessions.ts';
 import { buildClient } from './client.ts';
 import { classify } from './errors.ts';
 import { layOut, verifiedFrom, type TelegramApi, type VerifiedSession } from './login.ts';
-import type { ProxySpec } from './proxy.ts';
+import type { ProxySpec } from '../core/proxy-url.ts';
 
 /** In the order auto-detection tries them (GramJS before Telethon: a GramJS string can have a Telethon length). */
 export const STRING_FORMATS = ['mtcute', 'gramjs', 'telethon', 'pyrogram', 'mtkruto'] as const;

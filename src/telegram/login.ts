@@ -5,7 +5,7 @@ import type { SessionSnapshot } from '../store/sessions.ts';
 import { buildClient, type BuiltClient, type ConnectionOverrideFactory } from './client.ts';
 import { classify, classifyLogin, isPasswordNeeded, type LoginRefusal } from './errors.ts';
 import type { Failure } from '../core/failures.ts';
-import type { ProxySpec } from './proxy.ts';
+import type { ProxySpec } from '../core/proxy-url.ts';
 import { selfInfo } from './session.ts';
 import { snapshotOf } from './storage.ts';
 

@@ -119,6 +119,10 @@ describe('proxy for the Bot API', () => {
     expect((socks as SocksProxyAgent).proxy.type).toBe(5);
     expect(botProxyAgent('http://127.0.0.1:8080')).toBeInstanceOf(HttpsProxyAgent);
     expect(botProxyAgent('tg://proxy?server=a&port=1&secret=ee')).toBeUndefined();
+    // The same parser as the accounts' connections: a Telegram SOCKS link works for the bot too.
+    const tgSocks = botProxyAgent('tg://socks?server=127.0.0.1&port=1080&user=u&pass=p');
+    expect(tgSocks).toBeInstanceOf(SocksProxyAgent);
+    expect((tgSocks as SocksProxyAgent).proxy).toMatchObject({ host: '127.0.0.1', port: 1080, userId: 'u', password: 'p' });
     expect(botProxyAgent(undefined)).toBeUndefined();
   });
 });

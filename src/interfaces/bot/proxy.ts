@@ -1,19 +1,21 @@
 import type { Agent } from 'node:http';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { SocksProxyAgent } from 'socks-proxy-agent';
+import { parseProxyUrl } from '../../core/proxy-url.ts';
 
 /**
- * The HTTP agent that sends the bot's Bot API calls through `PROXY_URL`. MTProxy only carries
- * MTProto, so a `tg://proxy` URL cannot serve the bot: undefined, and the caller says so.
+ * The HTTP agent that sends the bot's Bot API calls through `PROXY_URL`, read by the same parser
+ * as the accounts' connections (so `tg://socks?…` works here too). MTProxy only carries MTProto,
+ * so a `tg://proxy` URL cannot serve the bot: undefined, and the caller says so.
  */
 export function botProxyAgent(proxyUrl: string | undefined): Agent | undefined {
   if (proxyUrl === undefined) return undefined;
-  const u = new URL(proxyUrl);
-  if (u.protocol === 'socks5:' || u.protocol === 'socks5h:' || u.protocol === 'socks4:') {
-    // socks5h resolves api.telegram.org at the proxy, which is what a blocked network needs.
-    if (u.protocol === 'socks5:') u.protocol = 'socks5h:';
-    return new SocksProxyAgent(u.toString());
-  }
-  if (u.protocol === 'http:' || u.protocol === 'https:') return new HttpsProxyAgent(u.toString());
-  return undefined;
+  const parsed = parseProxyUrl(proxyUrl);
+  if (!parsed.ok || parsed.spec.kind === 'mtproxy') return undefined;
+  const s = parsed.spec;
+  const auth = s.user !== undefined ? `${encodeURIComponent(s.user)}${s.password !== undefined ? ':' + encodeURIComponent(s.password) : ''}@` : '';
+  const host = s.host.includes(':') ? `[${s.host}]` : s.host;
+  // socks5h resolves api.telegram.org at the proxy, which is what a blocked network needs.
+  if (s.kind === 'socks') return new SocksProxyAgent(`${s.version === 4 ? 'socks4' : 'socks5h'}://${auth}${host}:${s.port}`);
+  return new HttpsProxyAgent(`${s.tls ? 'https' : 'http'}://${auth}${host}:${s.port}`);
 }
