@@ -1,18 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_CHANNEL_ID, MAX_MESSAGE_ID, formatLink, formatMessageLink, parseLink, type ParsedLink } from './links.ts';
+import { MAX_CHANNEL_ID, MAX_MESSAGE_ID, RESERVED_LINK_WORDS, formatLink, formatMessageLink, isReservedLinkWord, parseLink, type LinkParse, type ParsedLink } from './links.ts';
 import type { ChatRef } from './session.ts';
 import { isUsername } from './usernames.ts';
 
-/** t.me path words that are not chats; Telegram never hands them out as usernames. */
-const RESERVED = new Set(['joinchat', 'addlist', 'addstickers', 'addemoji', 'addtheme', 'setlanguage', 'proxy', 'socks', 'share', 'login', 'invoice', 'giftcode', 'boost', 'contact', 'confirmphone']);
 
 const alnum = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789');
 const letter = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz');
 const username = fc
   .tuple(letter, fc.array(fc.oneof(alnum, alnum.map((c) => `_${c}`)), { minLength: 3, maxLength: 31 }))
   .map(([first, rest]) => (first + rest.join('')).slice(0, 32))
-  .filter((name) => isUsername(name) && !RESERVED.has(name));
+  .filter((name) => isUsername(name) && !isReservedLinkWord(name));
 const messageId = fc.integer({ min: 1, max: MAX_MESSAGE_ID });
 const channelId = fc.integer({ min: 1, max: MAX_CHANNEL_ID });
 // An all-digit hash after "+" would be a phone number link.
@@ -113,6 +111,7 @@ const linkish = fc
       fc.nat().map(String),
       fc.constantFrom('0', '2147483648', '99999999999999999999999', '1e3', '0x10'),
       username,
+      fc.constantFrom(...RESERVED_LINK_WORDS),
       fc.string({ maxLength: 6 }),
     ),
     { maxLength: 12 },
@@ -136,13 +135,16 @@ function expectWellFormed(input: string): void {
   switch (l.kind) {
     case 'peer':
       expect(isUsername(l.username)).toBe(true);
+      expect(isReservedLinkWord(l.username)).toBe(false);
       break;
     case 'invite':
       expect(l.hash).toMatch(/^[A-Za-z0-9_-]{4,64}$/);
       break;
     case 'message':
-      if ('username' in l.chat) expect(isUsername(l.chat.username)).toBe(true);
-      else id(l.chat.channelId, MAX_CHANNEL_ID);
+      if ('username' in l.chat) {
+        expect(isUsername(l.chat.username)).toBe(true);
+        expect(isReservedLinkWord(l.chat.username)).toBe(false);
+      } else id(l.chat.channelId, MAX_CHANNEL_ID);
       id(l.messageId, MAX_MESSAGE_ID);
       id(l.topicId, MAX_MESSAGE_ID);
       id(l.commentId, MAX_MESSAGE_ID);
@@ -150,6 +152,41 @@ function expectWellFormed(input: string): void {
   }
   // Anything accepted is written back canonically and reads the same again.
   expect(parseLink(formatLink(l))).toEqual(r);
+}
+
+/** The scheme (or tg:, or //) and what precedes it: never encoded, as no client decodes it. */
+const LEAD = /^[\s\p{Cf}]*(?:[a-z][a-z0-9+.-]*:\/\/|tg:(?:\/\/)?|\/\/)?/iu;
+
+/**
+ * Writes some characters of a link as %XX escapes: letters, digits, "_", "-", and "." only where
+ * `dots` allows (a bare "t%2Eme" would no longer look like a link); "+" only before the query,
+ * where a raw "+" is a plus and not a space.
+ */
+function encodeSome(text: string, pick: boolean[], upperHex: boolean, dots: boolean): string {
+  const start = LEAD.exec(text)?.[0].length ?? 0;
+  const queryAt = text.indexOf('?');
+  let out = text.slice(0, start);
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i] ?? '';
+    const encodable = /[A-Za-z0-9_-]/.test(ch) || (dots && ch === '.') || (ch === '+' && (queryAt < 0 || i < queryAt));
+    if (encodable && pick[i % pick.length]) {
+      const hex = ch.charCodeAt(0).toString(16).padStart(2, '0');
+      out += `%${upperHex ? hex.toUpperCase() : hex}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** Reserved words that start link kinds the parser reads itself (t.me/c/…, t.me/s/…, t.me/joinchat/…). */
+const READ_HERE = new Set(['c', 's', 'joinchat']);
+
+const picks = fc.array(fc.boolean(), { minLength: 1, maxLength: 9 });
+
+/** What two parses must share to read alike: the link, or the failure's code. */
+function outcome(r: LinkParse): unknown {
+  return r.ok ? r : { ok: false, code: r.code };
 }
 
 describe('parseLink properties', () => {
@@ -222,6 +259,54 @@ describe('parseLink properties', () => {
         if (!r.ok) expect(r.error).toMatch(/bad message id/);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('an encoded and an unencoded form of the same link parse alike', () => {
+    fc.assert(
+      fc.property(link, style, picks, fc.boolean(), (l, s, pick, upper) => {
+        const plain = render(l, s);
+        if (s.at === '@' || s.at === 'bare') return; // names are not links: nothing in them is decoded
+        expect(parseLink(encodeSome(plain, pick, upper, true))).toEqual({ ok: true, link: l });
+      }),
+      { numRuns: 1000 },
+    );
+    fc.assert(
+      fc.property(linkish, picks, fc.boolean(), (text, pick, upper) => {
+        // A "%" already there would change meaning once its digits are escaped; a bare name is no link.
+        fc.pre(!text.includes('%') && (/^\s*tg:/i.test(text) || /[./]/.test(text)));
+        expect(outcome(parseLink(encodeSome(text, pick, upper, false)))).toEqual(outcome(parseLink(text)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('no reserved word is ever a username, in any form, case or encoding', () => {
+    const form = fc.constantFrom(
+      (w: string) => `https://t.me/${w}`,
+      (w: string, id: number) => `https://t.me/${w}/${id}`,
+      (w: string, id: number) => `t.me/s/${w}/${id}`,
+      (w: string, id: number) => `https://telegram.me/${w}/${id}/${id}?single`,
+      (w: string) => `https://${w}.t.me`,
+      (w: string, id: number) => `${w}.t.me/${id}`,
+      (w: string) => `tg://resolve?domain=${w}`,
+      (w: string, id: number) => `tg:resolve?domain=${w}&post=${id}`,
+      (w: string) => `@${w}`,
+      (w: string) => w,
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...RESERVED_LINK_WORDS), fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), messageId, form, picks, fc.boolean(), (word, upper, id, write, pick, encode) => {
+        const text = write(recase(word, upper), id);
+        const input = encode && !text.startsWith('@') && /[./:]/.test(text) ? encodeSome(text, pick, false, false) : text;
+        const r = parseLink(input);
+        if (r.ok) {
+          const name = r.link.kind === 'peer' ? r.link.username : r.link.kind === 'message' && 'username' in r.link.chat ? r.link.chat.username : undefined;
+          expect(name).not.toBe(word);
+        }
+        // A word for a link kind the panel does not act on is refused as that, not as a bad name.
+        if (!READ_HERE.has(word)) expect(r.ok ? 'ok' : r.code).toMatch(/^(unsupported_link|reserved_word)$/);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -5,11 +5,15 @@ import {
   formatLink,
   formatMessageLink,
   isLinkRefusal,
+  isReservedLinkWord,
   parseLink,
+  RESERVED_LINK_WORDS,
   toJoinTarget,
   toLeaveTarget,
   toMessageTarget,
   toUsername,
+  type LinkErrorCode,
+  type LinkErrorParams,
   type ParsedLink,
 } from './links.ts';
 
@@ -77,6 +81,32 @@ const ACCEPTED: [string, ParsedLink][] = [
   ['tg://join?invite=AAAAAEHbEkejzxUjAUCzYA', inv('AAAAAEHbEkejzxUjAUCzYA')],
   ['https://t.me/abcd', peer('abcd')],
   ['https://t.me/durov/007', msg('durov', 7)],
+  // Path segments, hosts and query keys are percent-decoded the way tdlib's LinkManager reads them.
+  ['https://t.me/+aba%30aba', inv('aba0aba')],
+  ['https://t.me/joinchat/aba%30aba', inv('aba0aba')],
+  ['https://t.me/%2BAbCdEfgh', inv('AbCdEfgh')],
+  ['https://t.me/%20AbCdEfgh', inv('AbCdEfgh')],
+  ['https://telegram.dog/tele%63ram', peer('telecram')],
+  ['https://telegram.dog/tele%67ram/1', msg('telegram', 1)],
+  ['https://t.me/c/%312345/%3123', priv(12345, 123)],
+  ['tg:resolve?domain=user%31name&post=%312345', msg('user1name', 12345)],
+  ['tg://%72esolve?domain=durov', peer('durov')],
+  ['https://www%2Etelegram.me/durov/1', msg('durov', 1)],
+  ['%54.me/durov', peer('durov')],
+  ['https://t.me/durov/1?%63omment=2', msg('durov', 1, { commentId: 2 })],
+  ['https://t.me/durov?utm_source=a+b%20c', peer('durov')],
+  ['https://t.me/durov?utm_source=%zz', peer('durov')],
+  // tdlib drops any number of leading s/ segments, whatever follows them.
+  ['www.t.me/s/%73/%73/s/%73/joinchat/AbCd', inv('AbCd')],
+  ['https://t.me/s/c/1234567890/55', priv(1234567890, 55)],
+  ['https://t.me/s/+AbCdEfgh', inv('AbCdEfgh')],
+  ['shares.t.me', peer('shares')],
+  ['https://t.me/calls/5', msg('calls', 5)],
+  // Words that name Object.prototype members are ordinary names and query keys.
+  ['https://t.me/constructor', peer('constructor')],
+  ['constructor.t.me', peer('constructor')],
+  ['tg://resolve?domain=constructor', peer('constructor')],
+  ['https://t.me/durov?constructor=1&__proto__=2&tostring', peer('durov')],
 ];
 
 /** Each refused input with a piece of the reason that must be in the message. */
@@ -152,6 +182,57 @@ const REFUSED: [string, RegExp][] = [
   ['tg://settings', /tg:\/\/settings links are not supported: only tg:\/\/resolve, tg:\/\/privatepost and tg:\/\/join/],
   ['tg://', /names no action/],
   [`https://t.me/${'a'.repeat(3000)}`, /too long/],
+  // Reserved path words are link kinds, never chats (tdlib LinkManager, Telegram Desktop).
+  ['https://t.me/call/123456', /group call links \(t\.me\/call\/…\) are not supported/],
+  ['https://t.me/call', /group call links/],
+  ['https://t.me/CALL/123456', /group call links/],
+  ['https://t.me/c%61ll/123456', /group call links/],
+  ['https://t.me/s/call/123456', /group call links/],
+  ['https://t.me/auction', /gift auction links/],
+  ['https://t.me/auction/abacaba', /gift auction links/],
+  ['https://t.me/addstyle/abacabaabc', /text style links/],
+  ['https://t.me/auth', /web login links/],
+  ['https://t.me/login/12345', /login code links/],
+  ['https://t.me/i/userpic/320/durov.jpg', /image links/],
+  ['https://t.me/nft/Gift-1', /collectible gift links/],
+  ['https://t.me/contact/AbCdEf', /contact token links/],
+  ['https://t.me/%24AbCdEf', /invoice links/],
+  ['call.t.me', /"call" is a word Telegram keeps for its own links, never a username: group call links/],
+  ['https://call.t.me/123456', /"call" is a word Telegram keeps/],
+  ['auth.t.me', /"auth" is a word Telegram keeps.*web login/],
+  ['auction.t.me', /"auction" is a word Telegram keeps/],
+  ['addstyle.t.me', /"addstyle" is a word Telegram keeps/],
+  ['joinchat.t.me', /"joinchat" is a word Telegram keeps.*invite link/],
+  ['web.t.me', /Telegram Web addresses/],
+  ['https://k.t.me/', /Telegram Web addresses/],
+  ['tg://resolve?domain=call', /"call" is a word Telegram keeps/],
+  ['tg://resolve?domain=call&post=123456', /"call" is a word Telegram keeps/],
+  ['tg://resolve?domain=Joinchat', /"joinchat" is a word Telegram keeps/],
+  ['tg://resolve?domain=c%61ll', /"call" is a word Telegram keeps/],
+  ['@auction', /"auction" is a word Telegram keeps/],
+  ['boost', /"boost" is a word Telegram keeps/],
+  ['tg://call?slug=abcdef', /group call links \(tg:\/\/call\/…\)/],
+  ['tg://stargift_auction?slug=abcdef', /gift auction links/],
+  ['tg://addstyle?slug=abcdefabc', /text style links/],
+  ['tg://oauth?token=12345', /web login links/],
+  ['tg://message?slug=abc', /business chat links/],
+  // Encoded query keys are the keys they spell.
+  ['tg:resolve?domain=durov&voice%63hat=abc', /video chat links/],
+  ['https://telegram.dog/tele%63ram?voi%63e%63hat=t%63st', /video chat links/],
+  ['https://t.me/durovbot?%73tart=ref', /bot start links/],
+  ['https://t.me/durov/1?comment=2&%63omment=3', /twice/],
+  // Malformed escapes are refused, not guessed.
+  ['https://t.me/dur%ov', /"dur%ov" is not valid percent-encoding/],
+  ['https://t.me/durov%2', /not valid percent-encoding/],
+  ['https://t.me/%FFdurov', /not valid percent-encoding/],
+  ['https://t%2.me/durov', /not valid percent-encoding/],
+  ['https://t.me/durov?voice%zzhat', /not valid percent-encoding/],
+  ['https://t.me/durov/1?comment=%3', /not valid percent-encoding/],
+  ['tg://res%olve?domain=durov', /not valid percent-encoding/],
+  // Decoding happens once per segment, after the path is split.
+  ['https://t.me/joinchat/aba%20aba', /bad invite hash "aba aba"/],
+  ['https://t.me/dur%2Fov/5', /bad chat name.*"dur\/ov"/],
+  ['https://t.me/durov%252F5', /bad chat name.*"durov%2f5"/],
 ];
 
 describe('parseLink accepts what operators paste', () => {
@@ -177,6 +258,73 @@ describe('parseLink refuses everything else with the reason', () => {
       const result = parseLink(input);
       if (!result.ok) expect(result.error.length).toBeLessThan(400);
     }
+  });
+});
+
+/** Refusals with the machine code and params a translated reason is built from. */
+const CODED: [string, LinkErrorCode, LinkErrorParams | undefined][] = [
+  ['', 'empty', undefined],
+  ['ftp://t.me/durov', 'unsupported_scheme', { value: 'ftp://' }],
+  ['https://example.com/durov', 'unknown_host', { value: 'example.com' }],
+  ['https://t.me/', 'no_chat', undefined],
+  ['https://t.me/dur', 'bad_username', { value: 'dur', rule: 'too_short' }],
+  ['@du__rov', 'bad_username', { value: 'du__rov', rule: 'double_underscore' }],
+  ['https://t.me/call/123456', 'unsupported_link', { kind: 'group_call', word: 'call' }],
+  ['call.t.me', 'reserved_word', { word: 'call', kind: 'group_call' }],
+  ['tg://resolve?domain=joinchat', 'reserved_word', { word: 'joinchat' }],
+  ['https://t.me/durovbot?start=x', 'unsupported_link', { kind: 'bot_start' }],
+  ['https://t.me/+79001234567', 'unsupported_link', { kind: 'phone_number' }],
+  ['tg://user?id=1', 'unsupported_link', { kind: 'user_id' }],
+  ['tg://proxy?server=x', 'unsupported_link', { kind: 'proxy', word: 'proxy' }],
+  ['https://t.me/dur%ov', 'bad_percent_encoding', { value: 'dur%ov' }],
+  ['+123', 'not_a_name', { value: '+123' }],
+  ['https://t.me/+ab', 'bad_invite_hash', { value: 'ab' }],
+  ['https://t.me/joinchat', 'invite_without_hash', undefined],
+  ['https://t.me/durov/1/2/3', 'unexpected_path', { value: '3' }],
+  ['https://t.me/durovbot/app', 'expected_message_id', { username: 'durovbot', value: 'app' }],
+  ['https://t.me/c/123', 'private_chat_without_message', { channel: 123 }],
+  ['https://t.me/c/-100123/5', 'channel_id_prefix', { value: '123' }],
+  ['https://t.me/durov/1x', 'bad_id', { field: 'message', value: '1x', max: 2147483647 }],
+  ['https://t.me/durov/1?comment=0', 'zero_id', { field: 'comment' }],
+  ['https://t.me/c/99999999999999/1', 'id_too_large', { field: 'channel', value: '99999999999999', max: MAX_CHANNEL_ID }],
+  ['https://t.me/pyforum/7/456?thread=8', 'conflicting_thread', { topic: 7, thread: 8 }],
+  ['https://t.me/durov/1?comment=2&comment=3', 'duplicate_param', { key: 'comment', value: '2', other: '3' }],
+  ['https://t.me/durov?comment=5', 'param_needs_post', { key: 'comment' }],
+  ['tg://privatepost?channel=5', 'missing_param', { action: 'privatepost', key: 'post' }],
+  ['tg://', 'no_action', undefined],
+  ['tg://settings', 'unsupported_action', { action: 'settings' }],
+];
+
+describe('every refusal carries a machine code beside its English reason', () => {
+  it.each(CODED)('%j', (input, code, params) => {
+    const result = parseLink(input);
+    expect(result).toEqual(params === undefined ? { ok: false, code, error: expect.any(String) } : { ok: false, code, params, error: expect.any(String) });
+  });
+  it('codes every refusal of the reason table', () => {
+    for (const [input] of REFUSED) {
+      const result = parseLink(input);
+      expect(!result.ok && /^[a-z_]+$/.test(result.code)).toBe(true);
+    }
+  });
+});
+
+describe('reserved path words', () => {
+  it('t.me/call/123456 is a group call link, not message 123456 in @call', () => {
+    expect(parseLink('https://t.me/call/123456')).toMatchObject({ ok: false, code: 'unsupported_link', params: { kind: 'group_call' } });
+  });
+  it('lists each word once, lowercase, and knows them in any case', () => {
+    expect(new Set(RESERVED_LINK_WORDS).size).toBe(RESERVED_LINK_WORDS.length);
+    for (const word of RESERVED_LINK_WORDS) {
+      expect(word).toBe(word.toLowerCase());
+      expect(isReservedLinkWord(word.toUpperCase())).toBe(true);
+    }
+    expect(isReservedLinkWord('durov')).toBe(false);
+    expect(isReservedLinkWord('constructor')).toBe(false);
+  });
+  it("holds tdlib's disallowed subdomains and the path words Telegram reads before a username", () => {
+    const tdlibSubdomains = ['addemoji', 'addlist', 'addstickers', 'addstyle', 'addtheme', 'auction', 'auth', 'boost', 'call', 'confirmphone', 'contact', 'giftcode', 'invoice', 'joinchat', 'login', 'm', 'nft', 'proxy', 'setlanguage', 'share', 'socks', 'web', 'a', 'k', 'z'];
+    const tdlibPathWords = ['c', 'bg', 'i', 'iv', 'msg'];
+    for (const word of [...tdlibSubdomains, ...tdlibPathWords]) expect(RESERVED_LINK_WORDS).toContain(word);
   });
 });
 
@@ -212,7 +360,7 @@ describe('targets for actions', () => {
     expect(toJoinTarget(msg('durov', 5))).toEqual({ kind: 'public', username: 'durov' });
     const refused = toJoinTarget(priv(12, 5));
     expect(isLinkRefusal(refused)).toBe(true);
-    expect(refused).toEqual({ error: expect.stringMatching(/only by its invite link/) });
+    expect(refused).toEqual({ error: expect.stringMatching(/only by its invite link/), code: 'join_needs_invite', params: { channel: 12 } });
   });
   it('reactions, votes and comments need a message link and say so', () => {
     expect(toMessageTarget(msg('pyforum', 456, { topicId: 7, commentId: 3 }))).toEqual({
@@ -222,8 +370,12 @@ describe('targets for actions', () => {
       commentId: 3,
     });
     expect(toMessageTarget(priv(12, 5))).toEqual({ chat: { channelId: 12 }, messageId: 5 });
-    expect(toMessageTarget(peer('durov'), 'a reaction')).toEqual({ error: expect.stringMatching(/^a reaction needs a message link.*@durov/) });
-    expect(toMessageTarget(inv('AbCdEfgh'), 'a vote')).toEqual({ error: expect.stringMatching(/^a vote needs a message link.*invite link/) });
+    expect(toMessageTarget(peer('durov'), 'a reaction')).toEqual({
+      error: expect.stringMatching(/^a reaction needs a message link.*@durov/),
+      code: 'needs_message_link',
+      params: { action: 'a reaction', got: 'peer', username: 'durov' },
+    });
+    expect(toMessageTarget(inv('AbCdEfgh'), 'a vote')).toMatchObject({ error: expect.stringMatching(/^a vote needs a message link.*invite link/), code: 'needs_message_link' });
   });
   it('leave takes any chat: by name, by the chat of a message, or by invite', () => {
     expect(toLeaveTarget(peer('durov'))).toEqual({ username: 'durov' });
@@ -234,7 +386,11 @@ describe('targets for actions', () => {
   });
   it('block and private messages need a user name', () => {
     expect(toUsername(peer('durov'))).toBe('durov');
-    expect(toUsername(msg('durov', 5), 'a block')).toEqual({ error: expect.stringMatching(/^a block needs a user.*message link/) });
-    expect(toUsername(inv('AbCdEfgh'))).toEqual({ error: expect.stringMatching(/invite link/) });
+    expect(toUsername(msg('durov', 5), 'a block')).toEqual({
+      error: expect.stringMatching(/^a block needs a user.*message link/),
+      code: 'needs_user',
+      params: { action: 'a block', got: 'message' },
+    });
+    expect(toUsername(inv('AbCdEfgh'))).toMatchObject({ error: expect.stringMatching(/invite link/), code: 'needs_user' });
   });
 });
