@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { ActionSpec } from '../src/core/actions.ts';
 import { VirtualClock } from '../src/core/clock.ts';
 import { Pacer, pacingRules, type PacingOverrides, type RandomSource } from '../src/core/pacing.ts';
-import { flood, MemoryPool, type SessionScript } from '../src/engine/memory-pool.ts';
+import { flood, MemoryPool, type SessionScript } from '../test/support/memory-pool.ts';
 import { OperationsEngine } from '../src/engine/operations.ts';
 import { openSqlite } from '../src/store/db.ts';
 import { OperationStore, type NewOperation, type OperationRecorder, type OperationResult, type OperationStatus } from '../src/store/operations.ts';

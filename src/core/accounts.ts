@@ -43,3 +43,12 @@ export interface AccountSummary {
   lastUsedAt: number | null;
   createdAt: number;
 }
+
+/**
+ * How every interface names an account: `#12 +15551234567 @name`. Leave `phone` out where the
+ * number must not travel (forwarded hits); without a username the first name stands in.
+ */
+export function accountLabel(a: { id: number; phone?: string | null; username?: string | null; firstName?: string | null }): string {
+  const name = a.username ? `@${a.username}` : (a.firstName ?? '').trim();
+  return [`#${a.id}`, a.phone ?? '', name].filter((p) => p !== '').join(' ');
+}

@@ -15,6 +15,12 @@ export type ActionKind = ActionSpec['kind'];
 
 export const ACTION_KINDS: readonly ActionKind[] = ['reaction', 'vote', 'join', 'leave', 'block', 'pm', 'comment'];
 
+/**
+ * A kind of call a FLOOD_WAIT closes on one account: an action kind, or `check`, the health
+ * check's getMe. A wait on one kind leaves the others open.
+ */
+export type CallKind = ActionKind | 'check';
+
 /** The result of one account's attempt, as stored in an operation record. */
 export type ActionResult =
   | { accountId: number; status: ActionOutcome; at: number; detail?: string }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { accountBudget, campaignLowerBoundMs, jitteredDelay, networkBackoffMs, nextUtcMidnight, utcDay } from './campaign-schedule.ts';
-import { sendFailureEffect } from './campaigns.ts';
 
 describe('campaign schedule maths', () => {
   it('draws delays uniformly inside the range', () => {
@@ -34,17 +33,5 @@ describe('campaign schedule maths', () => {
 
   it('backs off connection failures exponentially up to ten minutes', () => {
     expect([1, 2, 3, 4, 9].map(networkBackoffMs)).toEqual([5_000, 20_000, 80_000, 320_000, 600_000]);
-  });
-
-  it('maps failure kinds to what they mean for a campaign row', () => {
-    expect(sendFailureEffect('not_found')).toBe('not_found');
-    expect(sendFailureEffect('privacy_restricted')).toBe('privacy_restricted');
-    expect(sendFailureEffect('flood_wait')).toBe('park');
-    expect(sendFailureEffect('peer_flood')).toBe('peer_flood');
-    expect(sendFailureEffect('banned')).toBe('account_lost');
-    expect(sendFailureEffect('not_allowed')).toBe('refused');
-    // A lost connection may have delivered: only the same account may try again.
-    expect(sendFailureEffect('network')).toBe('ambiguous');
-    expect(sendFailureEffect('unknown')).toBe('ambiguous');
   });
 });

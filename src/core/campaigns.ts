@@ -1,5 +1,3 @@
-import type { FailureKind } from './failures.ts';
-
 /**
  * A campaign's vocabulary. A target row moves
  * `pending -> claimed(account, random_id) -> sent | not_found | privacy_restricted | failed | uncertain`,
@@ -48,44 +46,3 @@ export interface CampaignSettings {
 
 /** Attempts per target over different accounts before it becomes `failed`. */
 export const MAX_TARGET_ATTEMPTS = 3;
-
-/** Telegram's answer to a resend with a `random_id` this account already used: it went out before. */
-export const RANDOM_ID_DUPLICATE = 'RANDOM_ID_DUPLICATE';
-
-/**
- * What a refused send means for the row and the account:
- * - `not_found` / `privacy_restricted`: final for the person, never retried;
- * - `park`: FLOOD_WAIT, the account waits, nothing went out;
- * - `peer_flood`: the account may not message strangers any more, nothing went out;
- * - `account_lost`: revoked, banned, frozen, duplicate session: the account stops;
- * - `refused`: this account may not message this person (blocked, not allowed); another may;
- * - `ambiguous`: the connection failed or Telegram had an internal error, so the message may
- *   have gone out: only the same account, with the same random_id, may try again.
- */
-export type SendFailureEffect = 'not_found' | 'privacy_restricted' | 'park' | 'peer_flood' | 'account_lost' | 'refused' | 'ambiguous';
-
-export function sendFailureEffect(kind: FailureKind): SendFailureEffect {
-  switch (kind) {
-    case 'not_found':
-      return 'not_found';
-    case 'privacy_restricted':
-      return 'privacy_restricted';
-    case 'flood_wait':
-      return 'park';
-    case 'peer_flood':
-      return 'peer_flood';
-    case 'revoked':
-    case 'banned':
-    case 'frozen':
-    case 'duplicate_session':
-      return 'account_lost';
-    case 'not_allowed':
-    case 'bad_request':
-    case 'no_access':
-      return 'refused';
-    case 'network':
-    case 'proxy':
-    case 'unknown':
-      return 'ambiguous';
-  }
-}

@@ -30,7 +30,33 @@ export type FailureKind =
   /** The account's proxy could not be used; never fall back to a direct connection. */
   | 'proxy'
   /** Anything else; carries the RPC code for the operator. */
-  | 'unknown';
+  | 'unknown'
+  /** Not from Telegram: another panel process holds the account's connection lease. */
+  | 'lease_held'
+  /** Not from Telegram: the operator disabled the account. */
+  | 'disabled'
+  /** Not from Telegram: there is no such account (removed meanwhile). */
+  | 'no_account';
+
+export const FAILURE_KINDS: readonly FailureKind[] = [
+  'flood_wait',
+  'peer_flood',
+  'revoked',
+  'banned',
+  'frozen',
+  'duplicate_session',
+  'not_found',
+  'privacy_restricted',
+  'not_allowed',
+  'bad_request',
+  'no_access',
+  'network',
+  'proxy',
+  'unknown',
+  'lease_held',
+  'disabled',
+  'no_account',
+];
 
 export interface Failure {
   kind: FailureKind;
@@ -40,6 +66,8 @@ export interface Failure {
   message: string;
   /** For `flood_wait`: how long the method is closed. */
   seconds?: number;
+  /** For `lease_held`: the process that holds the account (`host/pid/random`). */
+  holder?: string;
 }
 
 /** Thrown by an `AccountSession` when Telegram refuses; the engine reads `failure.kind`. */
@@ -53,9 +81,3 @@ export class TelegramFailure extends Error {
 export function isTelegramFailure(e: unknown): e is TelegramFailure {
   return e instanceof TelegramFailure;
 }
-
-/** Failures that end the account's usefulness until the operator acts. */
-export const ACCOUNT_FATAL_KINDS: readonly FailureKind[] = ['revoked', 'banned', 'frozen', 'duplicate_session'];
-
-/** Failures where another attempt (maybe by another account, maybe later) can succeed. */
-export const TRANSIENT_KINDS: readonly FailureKind[] = ['network', 'proxy', 'unknown', 'flood_wait'];

@@ -115,9 +115,14 @@ export class Pacer {
   private readonly randoms = new Map<number, () => number>();
 
   constructor(
-    readonly rules: PacingRules,
+    private rules: PacingRules,
     private readonly random: RandomSource = mathRandom,
   ) {}
+
+  /** New rules from now on; each account's state carries over (its next pause follows the new rules). */
+  setRules(rules: PacingRules): void {
+    this.rules = rules;
+  }
 
   /** Tells the pacer when an account was last used before it knew of it (only the first call counts). */
   seed(accountId: number, lastUsedAt: number | null): void {

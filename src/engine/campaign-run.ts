@@ -1,15 +1,10 @@
 import { jitteredDelay, networkBackoffMs, nextUtcMidnight } from '../core/campaign-schedule.ts';
-import {
-  MAX_TARGET_ATTEMPTS,
-  RANDOM_ID_DUPLICATE,
-  sendFailureEffect,
-  type CampaignState,
-  type TargetCounts,
-  type TargetState,
-} from '../core/campaigns.ts';
+import { PROBLEM_STATUSES } from '../core/accounts.ts';
+import { MAX_TARGET_ATTEMPTS, type CampaignState, type TargetCounts, type TargetState } from '../core/campaigns.ts';
 import type { Clock } from '../core/clock.ts';
 import { PanelError } from '../core/errors.ts';
-import { ACCOUNT_FATAL_KINDS, isTelegramFailure, type Failure } from '../core/failures.ts';
+import { policyOf, waitUntil } from '../core/failure-policy.ts';
+import { isTelegramFailure, type Failure } from '../core/failures.ts';
 import type { AccountSession } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { CampaignRecord, CampaignStore, RowError, TargetRow } from '../store/campaigns.ts';
@@ -177,7 +172,7 @@ export class CampaignRun {
     for (const l of this.lanes.values()) {
       const a = accounts.get(l.id);
       if (!a) this.stopLane(l, { code: 'ACCOUNT_UNAVAILABLE', message: `account #${l.id} is not in the fleet (removed or disabled)` }, 'uncertain');
-      else if ((ACCOUNT_FATAL_KINDS as readonly string[]).includes(a.status)) {
+      else if (PROBLEM_STATUSES.includes(a.status)) {
         this.stopLane(l, { code: a.status.toUpperCase(), message: `account #${l.id} is ${a.status}${a.statusReason ? ` (${a.statusReason})` : ''}` }, 'uncertain');
       } else if (a.status === 'peer_flood') l.peerFlood = true;
     }
@@ -227,7 +222,7 @@ export class CampaignRun {
       this.stopLane(l, { code: 'ACCOUNT_UNAVAILABLE', message: `account #${l.id} left the fleet (removed or disabled)` }, 'uncertain');
       return false;
     }
-    if ((ACCOUNT_FATAL_KINDS as readonly string[]).includes(a.status)) {
+    if (PROBLEM_STATUSES.includes(a.status)) {
       this.stopLane(l, { code: a.status.toUpperCase(), message: `account #${l.id} is ${a.status}` }, 'uncertain');
       return false;
     }
@@ -337,10 +332,10 @@ export class CampaignRun {
   /** A failure that is about the account, not the person (while connecting or reading history). */
   private accountTrouble(l: Lane, f: Failure): void {
     const now = this.d.clock.now();
-    switch (sendFailureEffect(f.kind)) {
+    switch (policyOf(f.kind).row) {
       case 'park':
         this.d.pool.reportFailure(l.id, 'pm', f);
-        this.wait(l, now + (f.seconds ?? 60) * 1000, `account #${l.id} has a flood wait (${f.code})`);
+        this.wait(l, waitUntil(f, now), `account #${l.id} has a flood wait (${f.code})`);
         return;
       case 'peer_flood':
         this.d.pool.reportFailure(l.id, 'pm', f);
@@ -349,6 +344,10 @@ export class CampaignRun {
       case 'account_lost':
         this.d.pool.reportFailure(l.id, 'pm', f);
         this.stopLane(l, rowError(f), 'uncertain');
+        return;
+      case 'account_busy':
+        // Another process holds the account: its claims wait, still claimed, for a run that holds it.
+        this.stopLane(l, rowError(f), 'keep');
         return;
       default:
         this.networkTrouble(l, f);
@@ -408,7 +407,7 @@ export class CampaignRun {
       found = await session.findSent(row.username, this.c.message, (row.claimedAt ?? 0) - FIND_SENT_SLACK_MS);
     } catch (e) {
       const f = failureOf(e);
-      const effect = sendFailureEffect(f.kind);
+      const effect = policyOf(f.kind).row;
       if (effect === 'not_found') found = false; // the resend gives the final answer
       else if (effect === 'refused') {
         l.settle.shift();
@@ -474,11 +473,7 @@ export class CampaignRun {
     const { store, clock } = this.d;
     const now = clock.now();
     const event = (state: TargetState): void => this.emit({ type: 'target', username: row.username, accountId: l.id, state, error: f.message });
-    if (f.code === RANDOM_ID_DUPLICATE) {
-      this.sent(l, row, null);
-      return;
-    }
-    const effect = sendFailureEffect(f.kind);
+    const effect = policyOf(f.kind).row;
     const giveBack = (refusedBy: number | null): void => {
       store.release(row, rowError(f), refusedBy);
       l.used--;
@@ -500,6 +495,7 @@ export class CampaignRun {
         return;
       case 'peer_flood':
       case 'account_lost':
+      case 'account_busy':
         // A pinned resend follows a history check that found nothing, and Telegram refused this
         // one outright: nothing went out, so the row may go to another account.
         this.accountTrouble(l, f);

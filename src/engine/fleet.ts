@@ -1,15 +1,19 @@
-import type { AccountStatus, AccountSummary } from '../core/accounts.ts';
-import type { ActionKind } from '../core/actions.ts';
+import { accountLabel, type AccountStatus, type AccountSummary } from '../core/accounts.ts';
+import type { CallKind } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
-import { InputError, PanelError } from '../core/errors.ts';
+import { policyOf } from '../core/failure-policy.ts';
 import { TelegramFailure, type Failure } from '../core/failures.ts';
 import type { AccountSession, SelfInfo } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import type { LeaseStore } from '../store/leases.ts';
 import { parseProxyUrl, type ProxySpec } from '../core/proxy-url.ts';
+import { Backoff } from './fleet-backoff.ts';
+import { AccountCommands } from './fleet-commands.ts';
+import { FleetStatus } from './fleet-status.ts';
 import { describeOwner, ownerIsGone, processOwner } from './process-owner.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
+import { runPool } from './run-pool.ts';
 import { sleepUnless } from './sleep.ts';
 
 /** How the fleet reaches Telegram for one account (src/telegram's TelegramConnector; tests fake it). */
@@ -19,7 +23,16 @@ export interface AccountConnector {
     proxy: { spec: ProxySpec; label: string } | null;
     onFailure: (failure: Failure) => void;
     onClose: () => void;
-  }): Promise<{ ok: true; session: AccountSession; self: SelfInfo } | { ok: false; failure: Failure }>;
+  }): Promise<
+    | {
+        ok: true;
+        session: AccountSession;
+        /** Null when the connection works but its getMe check was refused (`checkFailure`, e.g. a FLOOD_WAIT on getMe). */
+        self: SelfInfo | null;
+        checkFailure?: Failure;
+      }
+    | { ok: false; failure: Failure }
+  >;
 }
 
 export interface FleetOptions {
@@ -49,49 +62,75 @@ export interface RestoreReport {
 
 export type FleetEvent = { type: 'status'; accountId: number; status: AccountStatus; reason: string | null } | { type: 'connected'; accountId: number } | { type: 'disconnected'; accountId: number };
 
-/** Statuses the fleet does not try to connect on its own: the operator must act first. */
-const NO_AUTO_CONNECT: ReadonlySet<AccountStatus> = new Set(['revoked', 'banned', 'frozen']);
-
-/** Failures after which the fleet keeps trying, with backoff. */
-const RETRIED: ReadonlySet<Failure['kind']> = new Set(['network', 'proxy', 'unknown', 'duplicate_session', 'flood_wait']);
-
 interface Live {
   session: AccountSession;
-  self: SelfInfo;
+  self: SelfInfo | null;
 }
 
 /**
  * Every stored account and its one live connection. Restores enabled accounts at start with
  * bounded parallelism, keeps a lease per connected account (a second process is refused),
- * retries transient failures with backoff, records what failures mean for the account, and
- * disconnects everything on stop. Implements the engine's `AccountPool`.
+ * reconnects after transient failures (`fleet-backoff.ts`), records what failures mean for the
+ * account (`fleet-status.ts`, by the policy table in core), and disconnects everything on stop.
+ * Implements the engine's `AccountPool`; the operator's commands live in `fleet-commands.ts`.
  */
 export class Fleet implements AccountPool {
   readonly owner: string;
+  readonly store: AccountStore;
+  private readonly leases: LeaseStore;
+  private readonly connector: AccountConnector;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly defaultProxyUrl: string | undefined;
+  private readonly restoreConcurrency: number;
+  private readonly leaseTtlMs: number;
+  private readonly heartbeatMs: number;
+  private readonly status: FleetStatus;
+  private readonly backoff: Backoff;
+  private readonly commands: AccountCommands;
   private readonly live = new Map<number, Live>();
   private readonly connecting = new Map<number, Promise<AccountSession>>();
-  private readonly retries = new Map<number, { attempt: number; timer: Promise<void> }>();
+  private readonly closing = new Set<Promise<void>>();
   private readonly listeners = new Set<(e: FleetEvent) => void>();
   private readonly stopCtl = new AbortController();
   private heartbeat: Promise<void> | undefined;
   private running = false;
-  private readonly o: Required<Omit<FleetOptions, 'defaultProxyUrl' | 'owner'>> & { defaultProxyUrl: string | undefined };
+  private stopped = false;
 
   constructor(opts: FleetOptions) {
     this.owner = opts.owner ?? processOwner();
-    this.o = {
-      restoreConcurrency: 16,
-      leaseTtlMs: 60_000,
-      heartbeatMs: 20_000,
-      backoffMs: 5_000,
-      maxBackoffMs: 300_000,
-      ...opts,
-      defaultProxyUrl: opts.defaultProxyUrl,
-    };
-  }
-
-  get store(): AccountStore {
-    return this.o.store;
+    this.store = opts.store;
+    this.leases = opts.leases;
+    this.connector = opts.connector;
+    this.clock = opts.clock;
+    this.log = opts.log;
+    this.defaultProxyUrl = opts.defaultProxyUrl;
+    this.restoreConcurrency = opts.restoreConcurrency ?? 16;
+    this.leaseTtlMs = opts.leaseTtlMs ?? 60_000;
+    this.heartbeatMs = opts.heartbeatMs ?? 20_000;
+    this.status = new FleetStatus(this.store, this.clock, (accountId, status, reason) => this.emit({ type: 'status', accountId, status, reason }));
+    this.backoff = new Backoff(
+      this.clock,
+      opts.backoffMs ?? 5_000,
+      opts.maxBackoffMs ?? 300_000,
+      this.stopCtl.signal,
+      async (id) => {
+        if (this.live.has(id)) return true;
+        try {
+          await this.session(id);
+          return true;
+        } catch (e) {
+          this.log.debug({ accountId: id, err: e }, 'reconnect failed');
+          return false;
+        }
+      },
+      (id) => !this.live.has(id) && this.status.mayConnect(id),
+    );
+    this.commands = new AccountCommands(this.store, this.leases, this.clock, {
+      owner: this.owner,
+      disconnect: (id) => this.disconnect(id),
+      announce: (accountId, status, reason) => this.emit({ type: 'status', accountId, status, reason }),
+    });
   }
 
   onEvent(listener: (e: FleetEvent) => void): () => void {
@@ -104,25 +143,21 @@ export class Fleet implements AccountPool {
       try {
         l(e);
       } catch (err) {
-        this.o.log.warn({ err }, 'a fleet listener failed');
+        this.log.warn({ err }, 'a fleet listener failed');
       }
     }
-  }
-
-  private setStatus(id: number, status: AccountStatus, reason: string | null, until: number | null = null): void {
-    this.o.store.setStatus(id, status, reason, this.o.clock.now(), until);
-    this.emit({ type: 'status', accountId: id, status, reason });
   }
 
   // AccountPool ----------------------------------------------------------------------------------
 
   accounts(): PoolAccount[] {
-    const now = this.o.clock.now();
-    const parks = this.o.store.parks(now);
-    return this.o.store
+    const now = this.clock.now();
+    const parks = this.store.parks(now);
+    const held = this.leases.heldElsewhere(this.owner, now, ownerIsGone);
+    return this.store
       .list(now)
       .filter((a) => a.enabled)
-      .map((a) => ({ ...a, parkedUntil: parks.get(a.id) ?? {} }))
+      .map((a) => ({ ...a, parkedUntil: parks.get(a.id) ?? {}, heldBy: held.get(a.id) ?? null }))
       .sort((x, y) => (x.lastUsedAt ?? -Infinity) - (y.lastUsedAt ?? -Infinity) || x.id - y.id);
   }
 
@@ -138,39 +173,13 @@ export class Fleet implements AccountPool {
     return pending;
   }
 
-  reportFailure(accountId: number, kind: ActionKind, failure: Failure): void {
-    const now = this.o.clock.now();
-    const cur = this.o.store.rawStatus(accountId);
-    if (!cur) return;
-    switch (failure.kind) {
-      case 'flood_wait': {
-        const until = now + Math.max(1, failure.seconds ?? 60) * 1000;
-        this.o.store.park(accountId, kind, until, failure.code);
-        // The status says "waiting" while the others kinds stay usable; a stronger status stays.
-        if (cur.status === 'active' || cur.status === 'flood_wait' || cur.status === 'connecting') {
-          const latest = Math.max(until, cur.status === 'flood_wait' && cur.until !== null ? cur.until : 0);
-          this.setStatus(accountId, 'flood_wait', `${failure.code} on ${kind}`, latest);
-        }
-        return;
-      }
-      case 'peer_flood':
-        if (!NO_AUTO_CONNECT.has(cur.status)) this.setStatus(accountId, 'peer_flood', failure.message);
-        return;
-      case 'revoked':
-      case 'banned':
-      case 'frozen':
-        this.accountEnded(accountId, failure);
-        return;
-      case 'duplicate_session':
-        this.accountEnded(accountId, failure);
-        return;
-      default:
-        return;
-    }
+  reportFailure(accountId: number, kind: CallKind, failure: Failure): void {
+    const effect = this.status.apply(accountId, kind, failure, 'call');
+    if (effect?.endsSession) this.ended(accountId, failure);
   }
 
   markUsed(accountId: number): void {
-    this.o.store.markUsed(accountId, this.o.clock.now());
+    this.store.markUsed(accountId, this.clock.now());
   }
 
   // Connections ------------------------------------------------------------------------------------
@@ -184,7 +193,7 @@ export class Fleet implements AccountPool {
   }
 
   private proxyFor(accountId: number): { spec: ProxySpec; label: string } | null | Failure {
-    const url = this.o.store.proxyUrl(accountId) ?? this.o.defaultProxyUrl;
+    const url = this.store.proxyUrl(accountId) ?? this.defaultProxyUrl;
     if (!url) return null;
     const p = parseProxyUrl(url);
     if (!p.ok) return { kind: 'proxy', code: 'PROXY_INVALID', message: `the proxy cannot be used: ${p.problem}` };
@@ -192,41 +201,39 @@ export class Fleet implements AccountPool {
   }
 
   private async open(accountId: number): Promise<AccountSession> {
-    const account = this.o.store.get(accountId, this.o.clock.now());
-    if (!account) throw new TelegramFailure({ kind: 'not_found', code: 'NO_ACCOUNT', message: `there is no account ${accountId}` });
-    if (!account.enabled) throw new TelegramFailure({ kind: 'unknown', code: 'DISABLED', message: `account ${describeAccount(account)} is disabled; enable it first` });
-    const lease = this.o.leases.acquire(accountId, this.owner, this.o.clock.now(), this.o.leaseTtlMs, ownerIsGone);
+    const account = this.store.get(accountId, this.clock.now());
+    if (!account) throw new TelegramFailure({ kind: 'no_account', code: 'NO_ACCOUNT', message: `there is no account #${accountId}` });
+    if (!account.enabled) throw new TelegramFailure({ kind: 'disabled', code: 'DISABLED', message: `account ${accountLabel(account)} is disabled; enable it first` });
+    const lease = this.leases.acquire(accountId, this.owner, this.clock.now(), this.leaseTtlMs, ownerIsGone);
     if (!lease.ok) {
       throw new TelegramFailure({
-        kind: 'unknown',
+        kind: 'lease_held',
         code: 'LEASE_HELD',
-        message: `account ${describeAccount(account)} is connected by another telegram-panel (${describeOwner(lease.holder.owner)}); stop that one first`,
+        message: `account ${accountLabel(account)} is connected by another telegram-panel (${describeOwner(lease.holder.owner)}); stop that one first`,
+        holder: lease.holder.owner,
       });
     }
     const proxy = this.proxyFor(accountId);
     if (proxy !== null && 'kind' in proxy) {
-      this.o.leases.release(accountId, this.owner);
-      this.setStatus(accountId, 'error', proxy.message);
+      this.leases.release(accountId, this.owner);
+      this.status.set(accountId, 'error', proxy.message);
       throw new TelegramFailure(proxy);
     }
-    const before = this.o.store.rawStatus(accountId);
-    if (before && !NO_AUTO_CONNECT.has(before.status) && before.status !== 'peer_flood' && before.status !== 'flood_wait') {
-      this.setStatus(accountId, 'connecting', proxy ? `through ${proxy.label}` : null);
-    }
+    this.status.connecting(accountId, proxy ? `through ${proxy.label}` : null);
     let res: Awaited<ReturnType<AccountConnector['connect']>>;
     try {
-      res = await this.o.connector.connect({
+      res = await this.connector.connect({
         accountId,
         proxy,
         onFailure: (f) => this.onSessionFailure(accountId, f),
         onClose: () => this.onSessionClosed(accountId),
       });
     } catch (e) {
-      this.o.leases.release(accountId, this.owner);
+      this.leases.release(accountId, this.owner);
       throw e;
     }
     if (!res.ok) {
-      this.o.leases.release(accountId, this.owner);
+      this.leases.release(accountId, this.owner);
       this.connectFailed(accountId, res.failure);
       throw new TelegramFailure(res.failure);
     }
@@ -235,20 +242,28 @@ export class Fleet implements AccountPool {
       throw new TelegramFailure({ kind: 'network', code: 'STOPPED', message: 'the fleet is stopping' });
     }
     this.live.set(accountId, { session: res.session, self: res.self });
-    this.retries.delete(accountId);
-    this.o.store.setProfile(accountId, { username: res.self.username, firstName: res.self.firstName });
-    const now = this.o.clock.now();
-    const after = this.o.store.rawStatus(accountId);
-    const keep = after && (after.status === 'peer_flood' || (after.status === 'flood_wait' && (after.until ?? 0) > now));
-    if (!keep) this.setStatus(accountId, 'active', null);
+    this.backoff.reset(accountId);
+    if (res.self) this.store.setProfile(accountId, { username: res.self.username, firstName: res.self.firstName });
+    this.status.connected(accountId);
+    // The connection works; only its check was refused (a wait on getMe closes getMe, nothing else).
+    if (res.checkFailure) this.reportFailure(accountId, 'check', res.checkFailure);
     this.emit({ type: 'connected', accountId });
     this.ensureHeartbeat();
     return res.session;
   }
 
-  /** A failure seen by a live session: account-ending ones change the status and disconnect. */
+  /** A failure seen by a live session: the ones that end it change the status and disconnect. */
   private onSessionFailure(accountId: number, f: Failure): void {
-    if (f.kind === 'revoked' || f.kind === 'banned' || f.kind === 'frozen' || f.kind === 'duplicate_session') this.accountEnded(accountId, f);
+    if (policyOf(f.kind).endsSession) {
+      this.status.apply(accountId, 'check', f, 'call');
+      this.ended(accountId, f);
+    }
+  }
+
+  /** The session can no longer be used: out of the live set now, reconnected later if the policy says so. */
+  private ended(accountId: number, f: Failure): void {
+    this.drop(accountId);
+    if (policyOf(f.kind).reconnect === 'backoff') this.scheduleReconnect(accountId);
   }
 
   /** Takes the account out of the live set at once (no caller gets it again), then closes it. */
@@ -262,74 +277,35 @@ export class Fleet implements AccountPool {
       .close()
       .catch(() => undefined)
       .then(() => {
-        if (!this.live.has(accountId) && !this.stopped) this.o.leases.release(accountId, this.owner);
+        if (!this.live.has(accountId) && !this.stopped) this.leases.release(accountId, this.owner);
       })
       .finally(() => this.closing.delete(closing));
     this.closing.add(closing);
   }
 
-  private readonly closing = new Set<Promise<void>>();
-  private stopped = false;
-
   private onSessionClosed(accountId: number): void {
     if (this.live.delete(accountId)) {
-      this.o.leases.release(accountId, this.owner);
+      this.leases.release(accountId, this.owner);
       this.emit({ type: 'disconnected', accountId });
     }
   }
 
-  private accountEnded(accountId: number, f: Failure): void {
-    const status: AccountStatus = f.kind === 'duplicate_session' ? 'error' : (f.kind as AccountStatus);
-    const cur = this.o.store.rawStatus(accountId);
-    if (cur && (cur.status !== status || cur.reason !== f.message)) this.setStatus(accountId, status, f.message);
-    this.drop(accountId);
-    if (f.kind === 'duplicate_session') this.scheduleRetry(accountId);
-  }
-
   private connectFailed(accountId: number, f: Failure): void {
-    if (f.kind === 'revoked' || f.kind === 'banned' || f.kind === 'frozen') {
-      this.setStatus(accountId, f.kind, f.message);
-      return;
-    }
-    if (f.kind === 'duplicate_session') {
-      this.setStatus(accountId, 'error', f.message);
-    } else if (f.kind === 'flood_wait') {
-      this.setStatus(accountId, 'error', f.message, this.o.clock.now() + (f.seconds ?? 60) * 1000);
-    } else {
-      this.setStatus(accountId, 'error', f.message);
-    }
-    if (RETRIED.has(f.kind)) this.scheduleRetry(accountId, f.kind === 'flood_wait' ? (f.seconds ?? 60) * 1000 : undefined);
+    this.status.apply(accountId, 'check', f, 'connect');
+    const p = policyOf(f.kind);
+    if (p.reconnect === 'backoff') this.scheduleReconnect(accountId);
+    else if (p.reconnect === 'after_wait') this.scheduleReconnect(accountId, Math.max(1, f.seconds ?? 60) * 1000);
   }
 
-  /** While the fleet runs, tries a failed account again later, doubling the wait each time. */
-  private scheduleRetry(accountId: number, atLeastMs?: number): void {
-    if (!this.running || this.stopCtl.signal.aborted || this.retries.has(accountId)) return;
-    const attempt = (this.retriesDone.get(accountId) ?? 0) + 1;
-    this.retriesDone.set(accountId, attempt);
-    const delay = Math.max(atLeastMs ?? 0, Math.min(this.o.maxBackoffMs, this.o.backoffMs * 2 ** (attempt - 1)));
-    const timer = (async () => {
-      await sleepUnless(this.o.clock, delay, [this.stopCtl.signal]);
-      this.retries.delete(accountId);
-      if (this.stopCtl.signal.aborted || this.live.has(accountId)) return;
-      const a = this.o.store.rawStatus(accountId);
-      if (!a || !a.enabled || NO_AUTO_CONNECT.has(a.status)) return;
-      try {
-        await this.session(accountId);
-        this.retriesDone.delete(accountId);
-      } catch (e) {
-        this.o.log.debug({ accountId, err: e }, 'reconnect failed');
-      }
-    })();
-    this.retries.set(accountId, { attempt, timer });
+  private scheduleReconnect(accountId: number, atLeastMs?: number): void {
+    if (this.running) this.backoff.schedule(accountId, atLeastMs);
   }
-
-  private readonly retriesDone = new Map<number, number>();
 
   private ensureHeartbeat(): void {
     if (this.heartbeat || this.stopCtl.signal.aborted) return;
     this.heartbeat = (async () => {
       while (!this.stopCtl.signal.aborted) {
-        await sleepUnless(this.o.clock, this.o.heartbeatMs, [this.stopCtl.signal]);
+        await sleepUnless(this.clock, this.heartbeatMs, [this.stopCtl.signal]);
         if (this.stopCtl.signal.aborted) break;
         this.renewLeases();
         if (this.live.size === 0 && !this.running) break;
@@ -344,13 +320,13 @@ export class Fleet implements AccountPool {
     if (ids.length === 0) return;
     // Disabled (or removed) by another panel since: let go here too.
     for (const id of ids) {
-      const a = this.o.store.rawStatus(id);
+      const a = this.store.rawStatus(id);
       if (!a || !a.enabled) this.drop(id);
     }
-    const lost = this.o.leases.renew(this.owner, [...this.live.keys()], this.o.clock.now(), this.o.leaseTtlMs);
+    const lost = this.leases.renew(this.owner, [...this.live.keys()], this.clock.now(), this.leaseTtlMs);
     for (const id of lost) {
-      this.o.log.warn({ accountId: id }, 'lost the connection lease of this account; disconnecting it');
-      this.setStatus(id, 'error', 'another telegram-panel took over this account');
+      this.log.warn({ accountId: id }, 'lost the connection lease of this account; disconnecting it');
+      this.status.set(id, 'error', 'another telegram-panel took over this account');
       const live = this.live.get(id);
       this.live.delete(id);
       this.emit({ type: 'disconnected', accountId: id });
@@ -372,13 +348,13 @@ export class Fleet implements AccountPool {
     this.running = true;
     const report: RestoreReport = { connected: [], failed: [], skipped: [] };
     const todo: AccountSummary[] = [];
-    for (const a of this.o.store.list(this.o.clock.now())) {
-      const raw = this.o.store.rawStatus(a.id);
+    for (const a of this.store.list(this.clock.now())) {
+      const raw = this.store.rawStatus(a.id);
       if (!a.enabled) report.skipped.push({ accountId: a.id, reason: 'disabled' });
-      else if (raw && NO_AUTO_CONNECT.has(raw.status)) report.skipped.push({ accountId: a.id, reason: `${raw.status}${raw.reason ? `: ${raw.reason}` : ''}` });
+      else if (raw && !this.status.mayConnect(a.id)) report.skipped.push({ accountId: a.id, reason: `${raw.status}${raw.reason ? `: ${raw.reason}` : ''}` });
       else todo.push(a);
     }
-    await runPool(todo, this.o.restoreConcurrency, async (a) => {
+    await runPool(todo, this.restoreConcurrency, async (a) => {
       if (this.stopCtl.signal.aborted) return;
       try {
         await this.session(a.id);
@@ -386,7 +362,7 @@ export class Fleet implements AccountPool {
       } catch (e) {
         const failure = e instanceof TelegramFailure ? e.failure : { kind: 'unknown' as const, code: 'UNKNOWN', message: e instanceof Error ? e.message : String(e) };
         report.failed.push({ accountId: a.id, failure });
-        if (failure.code === 'LEASE_HELD') this.o.log.warn({ accountId: a.id }, failure.message);
+        if (failure.kind === 'lease_held') this.log.warn({ accountId: a.id }, failure.message);
       }
     });
     this.ensureHeartbeat();
@@ -395,50 +371,16 @@ export class Fleet implements AccountPool {
 
   // Operator changes (the CLI and the bot both call these) -----------------------------------------
 
-  private requireAccount(accountId: number): AccountSummary {
-    const a = this.o.store.get(accountId, this.o.clock.now());
-    if (!a) throw new InputError(`there is no account #${accountId} (see: accounts list)`);
-    return a;
+  setEnabled(accountId: number, enabled: boolean): Promise<AccountSummary> {
+    return this.commands.setEnabled(accountId, enabled);
   }
 
-  /** Enables or disables an account; disabling disconnects it here (another panel drops it at its next heartbeat). */
-  async setEnabled(accountId: number, enabled: boolean): Promise<AccountSummary> {
-    this.requireAccount(accountId);
-    this.o.store.setEnabled(accountId, enabled);
-    if (!enabled) await this.disconnect(accountId);
-    return this.requireAccount(accountId);
+  setProxy(accountId: number, url: string | null): Promise<AccountSummary> {
+    return this.commands.setProxy(accountId, url);
   }
 
-  /**
-   * Sets the account's own proxy (`null`: back to PROXY_URL). Refuses an unusable URL before
-   * changing anything. The next connection goes through the new proxy, never around it.
-   */
-  async setProxy(accountId: number, url: string | null): Promise<AccountSummary> {
-    this.requireAccount(accountId);
-    let proxy: { url: string; label: string } | null = null;
-    if (url !== null) {
-      const p = parseProxyUrl(url);
-      if (!p.ok) throw new InputError(p.problem);
-      proxy = { url: url.trim(), label: p.label };
-    }
-    this.o.store.setProxy(accountId, proxy);
-    await this.disconnect(accountId);
-    return this.requireAccount(accountId);
-  }
-
-  /**
-   * Deletes the account with its keys: the only way keys are ever deleted. Refused while another
-   * panel is connected to it (that one would keep using the session).
-   */
-  async remove(accountId: number): Promise<void> {
-    const a = this.requireAccount(accountId);
-    const holder = this.o.leases.holder(accountId);
-    if (holder && holder.owner !== this.owner && holder.expiresAt > this.o.clock.now() && !ownerIsGone(holder.owner)) {
-      throw new PanelError(`account ${describeAccount(a)} is connected by another telegram-panel (${describeOwner(holder.owner)}); stop it or disable the account there first`);
-    }
-    await this.disconnect(accountId);
-    this.o.store.remove(accountId);
-    this.emit({ type: 'status', accountId, status: 'disabled', reason: 'removed' });
+  remove(accountId: number): Promise<void> {
+    return this.commands.remove(accountId);
   }
 
   /** Disconnects one account and releases its lease (the status is left as it is). */
@@ -448,7 +390,7 @@ export class Fleet implements AccountPool {
     const live = this.live.get(accountId);
     if (live) await live.session.close();
     this.live.delete(accountId);
-    this.o.leases.release(accountId, this.owner);
+    this.leases.release(accountId, this.owner);
   }
 
   /** Graceful shutdown: stops retries and heartbeats, disconnects everything, releases leases. */
@@ -459,24 +401,8 @@ export class Fleet implements AccountPool {
     await Promise.allSettled([...this.live.values()].map((l) => l.session.close()));
     await Promise.allSettled([...this.closing]);
     this.live.clear();
-    this.o.leases.releaseAll(this.owner);
+    this.leases.releaseAll(this.owner);
     this.stopped = true;
-    await Promise.allSettled([this.heartbeat, ...[...this.retries.values()].map((r) => r.timer)]);
+    await Promise.allSettled([this.heartbeat, this.backoff.settled()]);
   }
-}
-
-export function describeAccount(a: Pick<AccountSummary, 'id' | 'phone' | 'username'>): string {
-  return `#${a.id} ${a.phone}${a.username ? ` @${a.username}` : ''}`;
-}
-
-/** Runs `fn` over `items` with at most `n` at once. */
-export async function runPool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
 }

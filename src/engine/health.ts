@@ -4,7 +4,8 @@ import { isTelegramFailure, type Failure } from '../core/failures.ts';
 import type { ChatInfo, SelfInfo, SpamStatus } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../store/accounts.ts';
-import { runPool, type Fleet } from './fleet.ts';
+import type { Fleet } from './fleet.ts';
+import { runPool } from './run-pool.ts';
 
 export interface CheckResult {
   accountId: number;
@@ -58,9 +59,8 @@ export class HealthService {
         }
       } catch (e) {
         failure = asFailure(e);
-        if (failure.kind === 'revoked' || failure.kind === 'banned' || failure.kind === 'frozen' || failure.kind === 'duplicate_session') {
-          this.o.fleet.reportFailure(a.id, 'pm', failure);
-        }
+        // The check's own call: a wait on it closes getMe only, never the account's actions.
+        this.o.fleet.reportFailure(a.id, 'check', failure);
       }
       const after = this.o.store.get(a.id, this.o.clock.now())!;
       results.push({ accountId: a.id, phone: a.phone, ok: me !== null, me, failure, spam, status: after.status, reason: after.statusReason });

@@ -1,12 +1,13 @@
 import type { ActionKind, ActionSpec } from '../core/actions.ts';
-import type { Failure, FailureKind } from '../core/failures.ts';
+import { policyOf } from '../core/failure-policy.ts';
+import type { Failure } from '../core/failures.ts';
 import { isTelegramFailure } from '../core/failures.ts';
 import type { ActionOutcome, AccountSession } from '../core/session.ts';
 import type { OperationRecord, OperationResult, OperationStatus, OperationSummary } from '../store/operations.ts';
 import { summarize } from '../store/operations.ts';
 import type { OperationPlan, OperationsEngine, RunOptions } from './operations.ts';
 import type { PoolAccount } from './ports.ts';
-import { usability, type Usability } from './usability.ts';
+import { UNUSABLE_KIND, usability, type Usability } from './usability.ts';
 
 const USABLE: Usability = { usable: true };
 
@@ -23,18 +24,6 @@ export type OperationEvent =
   /** A named account hit a short FLOOD_WAIT and is retried at `until`. */
   | { type: 'waiting'; operationId: number; accountId: number; until: number; failure: Failure }
   | { type: 'finished'; operationId: number; status: OperationStatus; stopReason: string | null; summary: OperationSummary; at: number };
-
-/** Failures that say nothing about the target, so another account may well succeed. */
-export const REPLACEABLE_KINDS: ReadonlySet<FailureKind> = new Set<FailureKind>([
-  'flood_wait',
-  'peer_flood',
-  'revoked',
-  'banned',
-  'frozen',
-  'duplicate_session',
-  'network',
-  'proxy',
-]);
 
 type Attempt = { ok: true; outcome: ActionOutcome; detail?: string } | { ok: false; failure: Failure };
 
@@ -101,7 +90,7 @@ export class OperationRun {
   ) {
     this.kind = plan.spec.kind;
     this.planned = plan.planned;
-    this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? engine.concurrency));
+    this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
     this.candidates = plan.candidates.map((account) => ({ account, attempts: 0 }));
   }
 
@@ -211,7 +200,7 @@ export class OperationRun {
       at: now,
       attempts: c.attempts,
       replaced: false,
-      failure: { kind: u.usable || u.category !== 'parked' ? 'unknown' : 'flood_wait', code: 'ACCOUNT_UNUSABLE', message: `the account cannot act now: ${reason}` },
+      failure: { kind: u.usable ? 'unknown' : UNUSABLE_KIND[u.category], code: 'ACCOUNT_UNUSABLE', message: `the account cannot act now: ${reason}` },
     });
   }
 
@@ -264,26 +253,28 @@ export class OperationRun {
   private fail(c: Candidate, failure: Failure, now: number): void {
     const e = this.engine;
     const id = c.account.id;
+    const policy = policyOf(failure.kind);
     e.noteFailure(id, this.kind, failure);
     const base = { accountId: id, status: 'failed' as const, at: now, attempts: c.attempts, failure };
+    const waitMs = (failure.seconds ?? Infinity) * 1000;
+    const shortWait = policy.retriedAfterWait && waitMs <= e.floodRetryMaxMs;
     if (this.plan.named) {
-      const waitMs = (failure.seconds ?? Infinity) * 1000;
-      if (failure.kind === 'flood_wait' && waitMs <= e.floodRetryMaxMs && !this.aborted && this.stopReason === null) {
+      if (shortWait && !this.aborted && this.stopReason === null) {
         this.candidates.push(c);
         this.emit({ type: 'waiting', operationId: this.id, accountId: id, until: now + waitMs, failure });
         return;
       }
-    } else if (REPLACEABLE_KINDS.has(failure.kind)) {
+    } else if (policy.replaceable) {
       // The slot goes back to the operation; another account takes it if one is left.
       this.record({ ...base, replaced: true });
       // After a short wait this account may take a slot again, if none is ready sooner.
-      if (failure.kind === 'flood_wait' && (failure.seconds ?? Infinity) * 1000 <= e.floodRetryMaxMs) this.candidates.push(c);
+      if (shortWait) this.candidates.push(c);
       return;
     }
     this.terminal++;
     this.record({ ...base, replaced: false });
     // The target refused in a way no other account would change: stop spending accounts on it.
-    if (failure.kind === 'bad_request' || (failure.kind === 'not_allowed' && this.successes === 0)) this.stopReason = failure.message;
+    if (policy.stopsOperation === 'always' || (policy.stopsOperation === 'first' && this.successes === 0)) this.stopReason = failure.message;
   }
 
   private record(r: OperationResult): void {

@@ -7,7 +7,7 @@ import { VirtualClock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
 import { openSqlite, type Db } from '../store/db.ts';
 import { OperationStore } from '../store/operations.ts';
-import { failure, flood, MemoryPool, type MemoryPoolOptions } from './memory-pool.ts';
+import { failure, flood, MemoryPool, type MemoryPoolOptions } from '../../test/support/memory-pool.ts';
 import { OperationsEngine, type OperationEvent, type OperationsEngineOptions } from './operations.ts';
 
 const target = { chat: { username: 'somechannel' }, messageId: 10 };
@@ -59,6 +59,25 @@ describe('OperationsEngine', () => {
         expect(gap).toBeGreaterThanOrEqual(8000);
       }
     }
+  });
+
+  it('reads pacing per operation, so a change made in Settings applies without a restart', async () => {
+    let current = { actionDelay: { min: 8, max: 15 }, actionConcurrency: 1 };
+    const { pool, engine } = setup({ accounts: 6, latencyMs: 1000 }, { pacing: () => current });
+    await clock.run(engine.runOperation(reaction, { accounts: 6 }));
+    expect(pool.maxInFlight).toBe(1);
+
+    current = { actionDelay: { min: 100, max: 100 }, actionConcurrency: 6 };
+    const at = (messageId: number): ActionSpec => ({ ...reaction, target: { ...target, messageId } });
+    await clock.run(Promise.all([engine.runOperation(at(2), { accountIds: [1] }), engine.runOperation(at(3), { accountIds: [1] })]));
+    const [, second, third] = pool.callsOf(1);
+    // The new 100 s pause, not the 8-15 s the engine was built with.
+    expect(third!.at - second!.endAt!).toBeGreaterThanOrEqual(100_000);
+
+    pool.maxInFlight = 0;
+    // Account 1 still pauses; the other five act at once under the new concurrency.
+    await clock.run(engine.runOperation(at(4), { accounts: 5 }));
+    expect(pool.maxInFlight).toBe(5);
   });
 
   it('keeps at most `actionConcurrency` accounts acting at once in one operation', async () => {
@@ -151,7 +170,7 @@ describe('OperationsEngine', () => {
     // The PEER_FLOOD account may not message strangers but still reacts; the revoked one does nothing.
     await expect(engine.runOperation(pm, { accounts: 4 })).rejects.toThrow(/only 3 can do private messages now; the others: 1 limited by PEER_FLOOD \(#1\); 1 revoked \(#2\)/);
     const calls = pool.calls.length;
-    await expect(engine.runOperation(reaction, { accountIds: [2] })).rejects.toThrow(/#2 @acct2 cannot: revoked/);
+    await expect(engine.runOperation(reaction, { accountIds: [2] })).rejects.toThrow(/#2 \+\d+ @acct2 cannot: revoked/);
     const rr = await clock.run(engine.runOperation(reaction, { accounts: 4 }));
     expect(rr.results.map((x) => x.accountId).sort()).toEqual([1, 3, 4, 5]);
     expect(pool.calls.length).toBe(calls + 4);

@@ -1,26 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import type { PacingConfig } from '../config.ts';
+import { accountLabel } from '../core/accounts.ts';
 import type { ActionKind, ActionSpec } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
-import type { Failure, FailureKind } from '../core/failures.ts';
+import { failureEffect } from '../core/failure-policy.ts';
+import type { Failure } from '../core/failures.ts';
 import { Pacer, pacingRules, type PacingOverrides, type RandomSource } from '../core/pacing.ts';
 import type { OperationRecord, OperationRecorder, OperationSelection } from '../store/operations.ts';
 import type { Logger } from '../log.ts';
-import { validateActionSpec } from './action-input.ts';
-import { OperationRun, REPLACEABLE_KINDS, type OperationEvent } from './operation-run.ts';
+import { checkAgainstTarget, validateActionSpec } from './action-input.ts';
+import { OperationRun, type OperationEvent } from './operation-run.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
-import { accountLabel, describeShortage, type LocalAccountState, usability, type Usability } from './usability.ts';
+import { describeShortage, type LocalAccountState, usability, type Usability } from './usability.ts';
 
-export { REPLACEABLE_KINDS, type OperationEvent } from './operation-run.ts';
+export type { OperationEvent } from './operation-run.ts';
 export type { OperationSelection } from '../store/operations.ts';
 
 export interface OperationsEngineOptions {
   pool: AccountPool;
   store: OperationRecorder;
   clock: Clock;
-  /** `Config.pacing`: the base delay range and the concurrency of one operation. */
-  pacing: Pick<PacingConfig, 'actionDelay' | 'actionConcurrency'>;
+  /**
+   * The base delay range and the concurrency of one operation (`Config.pacing` with the
+   * operator's overrides). A function is read at the start of every operation, so a change made
+   * in Settings applies to the next operation without a restart.
+   */
+  pacing: OperationPacing | (() => OperationPacing);
   /** Per-kind pacing beyond the defaults derived from `pacing.actionDelay`. */
   rules?: PacingOverrides;
   /** Named accounts hit by a FLOOD_WAIT this long or shorter are retried after it; longer ones fail. Default 300. */
@@ -57,8 +63,7 @@ export interface FleetUsability {
   unusable: Array<{ account: PoolAccount; usability: Usability }>;
 }
 
-/** Failures that change what the pool knows about the account. */
-const ACCOUNT_KINDS: ReadonlySet<FailureKind> = REPLACEABLE_KINDS;
+export type OperationPacing = Pick<PacingConfig, 'actionDelay' | 'actionConcurrency'>;
 
 /**
  * Runs actions with many accounts: picks usable ones (least recently used first), paces each
@@ -71,7 +76,6 @@ export class OperationsEngine {
   readonly pool: AccountPool;
   readonly store: OperationRecorder;
   readonly clock: Clock;
-  readonly concurrency: number;
   readonly floodRetryMaxMs: number;
   readonly randomId: () => bigint;
   readonly log: Logger | undefined;
@@ -80,13 +84,20 @@ export class OperationsEngine {
   private readonly local = new Map<number, LocalAccountState>();
   private readonly lastUsed = new Map<number, number>();
   private readonly runs = new Set<OperationRun>();
+  private readonly readPacing: () => OperationPacing;
+  private readonly rules: PacingOverrides | undefined;
+  private pacingSeen: OperationPacing;
 
   constructor(opts: OperationsEngineOptions) {
     this.pool = opts.pool;
     this.store = opts.store;
     this.clock = opts.clock;
-    this.pacer = new Pacer(pacingRules(opts.pacing, opts.rules), opts.random);
-    this.concurrency = Math.max(1, Math.floor(opts.pacing.actionConcurrency));
+    const pacing = opts.pacing;
+    this.readPacing = typeof pacing === 'function' ? pacing : () => pacing;
+    this.rules = opts.rules;
+    const first = this.readPacing();
+    this.pacingSeen = first;
+    this.pacer = new Pacer(pacingRules(first, opts.rules), opts.random);
     this.floodRetryMaxMs = (opts.floodRetryMaxSeconds ?? 300) * 1000;
     this.randomId = opts.randomId ?? (() => randomBytes(8).readBigInt64LE());
     this.log = opts.log;
@@ -141,18 +152,43 @@ export class OperationsEngine {
   }
 
   /**
+   * `check`, then what only Telegram can tell (a vote's options against the poll), read by the
+   * first account that would act, without acting; throws `InputError` before anything is recorded.
+   */
+  async prepare(spec: ActionSpec, selection: OperationSelection): Promise<OperationPlan> {
+    const plan = this.check(spec, selection);
+    await checkAgainstTarget(plan.spec, plan.candidates.map((a) => a.id), this);
+    return plan;
+  }
+
+  /**
    * Validates, records and runs an operation; resolves with its final record when every attempt
    * has settled. Rejects with `InputError` before any account acts when the input is bad.
    */
   async runOperation(spec: ActionSpec, selection: OperationSelection, opts: RunOptions = {}): Promise<OperationRecord> {
-    const plan = this.check(spec, selection);
-    const run = new OperationRun(this, plan, opts);
+    const plan = await this.prepare(spec, selection);
+    const pacing = this.currentPacing();
+    const concurrency = Math.max(1, Math.floor(opts.concurrency ?? pacing.actionConcurrency));
+    const run = new OperationRun(this, plan, { ...opts, concurrency });
     this.runs.add(run);
     try {
       return await run.start();
     } finally {
       this.runs.delete(run);
     }
+  }
+
+  /**
+   * The pacing in force now. A changed delay range takes effect for every account's next pause
+   * (operations already running included: pauses are per account, whatever operation it is in).
+   */
+  currentPacing(): OperationPacing {
+    const p = this.readPacing();
+    if (p.actionDelay.min !== this.pacingSeen.actionDelay.min || p.actionDelay.max !== this.pacingSeen.actionDelay.max) {
+      this.pacer.setRules(pacingRules(p, this.rules));
+    }
+    this.pacingSeen = p;
+    return p;
   }
 
   /** Operations running now in this engine. */
@@ -181,16 +217,15 @@ export class OperationsEngine {
 
   /** Remembers what a failure says about the account and tells the pool. */
   noteFailure(accountId: number, kind: ActionKind, failure: Failure): void {
-    if (!ACCOUNT_KINDS.has(failure.kind)) return;
-    const s = this.local.get(accountId) ?? {};
-    if (failure.kind === 'flood_wait') {
-      const until = this.clock.now() + (failure.seconds ?? 60) * 1000;
-      s.parkedUntil = { ...s.parkedUntil, [kind]: Math.max(s.parkedUntil?.[kind] ?? 0, until) };
-    } else if (failure.kind === 'peer_flood') s.peerFlood = true;
-    else if (failure.kind === 'revoked' || failure.kind === 'banned' || failure.kind === 'frozen' || failure.kind === 'duplicate_session') {
-      s.fatal = failure.kind;
+    // What this process must not wait for the pool's next listing to know.
+    const e = failureEffect({ status: 'active', until: null }, kind, failure, this.clock.now(), 'call');
+    if (e.park || e.status?.status === 'peer_flood' || e.endsSession) {
+      const s = this.local.get(accountId) ?? {};
+      if (e.park) s.parkedUntil = { ...s.parkedUntil, [kind]: Math.max(s.parkedUntil?.[kind] ?? 0, e.park.until) };
+      if (e.status?.status === 'peer_flood') s.peerFlood = true;
+      else if (e.endsSession && e.status) s.ended = { status: e.status.status, reason: failure.message };
+      this.local.set(accountId, s);
     }
-    this.local.set(accountId, s);
     try {
       this.pool.reportFailure(accountId, kind, failure);
     } catch (e) {

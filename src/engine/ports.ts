@@ -1,12 +1,14 @@
 import type { AccountSummary } from '../core/accounts.ts';
-import type { ActionKind } from '../core/actions.ts';
+import type { CallKind } from '../core/actions.ts';
 import type { Failure } from '../core/failures.ts';
 import type { AccountSession } from '../core/session.ts';
 
 /** An account as the schedulers see it: its summary plus the action kinds parked until a time. */
 export interface PoolAccount extends AccountSummary {
-  /** Epoch ms until which each action kind is closed for this account (FLOOD_WAIT). */
-  parkedUntil: Partial<Record<ActionKind, number>>;
+  /** Epoch ms until which each kind of call is closed for this account (FLOOD_WAIT). */
+  parkedUntil: Partial<Record<CallKind, number>>;
+  /** Another live panel process that holds the account's connection (`host/pid/random`); it cannot act here. */
+  heldBy?: string | null;
 }
 
 /**
@@ -18,12 +20,8 @@ export interface AccountPool {
   accounts(): PoolAccount[];
   /** The account's live session, connecting it when needed. Throws `TelegramFailure` when it cannot. */
   session(accountId: number): Promise<AccountSession>;
-  /**
-   * Records what a failure means for the account: `flood_wait` parks `kind` until it passes,
-   * `peer_flood` takes the account out of private messages, revoked/banned/frozen set the status.
-   * Other kinds change nothing about the account.
-   */
-  reportFailure(accountId: number, kind: ActionKind, failure: Failure): void;
+  /** Records what a failure met by `kind` of call means for the account (core/failure-policy.ts decides). */
+  reportFailure(accountId: number, kind: CallKind, failure: Failure): void;
   /** Marks the account as used now (for least-recently-used picking). */
   markUsed(accountId: number): void;
 }

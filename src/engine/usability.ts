@@ -1,15 +1,30 @@
+import { PROBLEM_STATUSES, type AccountStatus } from '../core/accounts.ts';
 import type { ActionKind } from '../core/actions.ts';
+import type { FailureKind } from '../core/failures.ts';
+import { describeOwner } from './process-owner.ts';
 import type { PoolAccount } from './ports.ts';
 
 /** Why an account cannot take part in an action of some kind right now. */
-export type UnusableCategory = 'disabled' | 'revoked' | 'banned' | 'frozen' | 'error' | 'peer_flood' | 'parked';
+export type UnusableCategory = 'disabled' | 'held' | 'revoked' | 'banned' | 'frozen' | 'error' | 'peer_flood' | 'parked';
+
+/** The failure kind an operation records for an account it had to leave out. */
+export const UNUSABLE_KIND: Readonly<Record<UnusableCategory, FailureKind>> = {
+  disabled: 'disabled',
+  held: 'lease_held',
+  revoked: 'revoked',
+  banned: 'banned',
+  frozen: 'frozen',
+  error: 'unknown',
+  peer_flood: 'peer_flood',
+  parked: 'flood_wait',
+};
 
 export type Usability = { usable: true } | { usable: false; category: UnusableCategory; reason: string; until?: number };
 
 /** What this process learned about accounts since the pool listed them (the pool may lag). */
 export interface LocalAccountState {
-  /** An account-ending failure kind seen here. */
-  fatal?: 'revoked' | 'banned' | 'frozen' | 'duplicate_session';
+  /** The status an account-ending failure seen here set (the pool's listing may not show it yet). */
+  ended?: { status: AccountStatus; reason: string };
   peerFlood?: boolean;
   parkedUntil?: Partial<Record<ActionKind, number>>;
 }
@@ -39,11 +54,12 @@ export function parkedUntil(a: PoolAccount, kind: ActionKind, local?: LocalAccou
  */
 export function usability(a: PoolAccount, kind: ActionKind, now: number, local?: LocalAccountState): Usability {
   if (!a.enabled) return { usable: false, category: 'disabled', reason: 'disabled' };
-  const fatal = local?.fatal ?? (a.status === 'revoked' || a.status === 'banned' || a.status === 'frozen' ? a.status : undefined);
-  if (fatal !== undefined) {
-    const category = fatal === 'duplicate_session' ? 'revoked' : fatal;
-    return { usable: false, category, reason: withReason(fatal === 'duplicate_session' ? 'session used twice' : fatal, local?.fatal ? null : a.statusReason) };
+  const ended = local?.ended ?? (PROBLEM_STATUSES.includes(a.status) ? { status: a.status, reason: a.statusReason } : undefined);
+  if (ended !== undefined) {
+    const category = ended.status === 'revoked' || ended.status === 'banned' || ended.status === 'frozen' ? ended.status : 'error';
+    return { usable: false, category, reason: withReason(ended.status, ended.reason) };
   }
+  if (a.heldBy) return { usable: false, category: 'held', reason: `connected by another telegram-panel (${describeOwner(a.heldBy)})` };
   if (a.status === 'disabled') return { usable: false, category: 'disabled', reason: withReason('disabled', a.statusReason) };
   if (a.status === 'error') return { usable: false, category: 'error', reason: withReason('error', a.statusReason) };
   if (kind === 'pm' && (a.status === 'peer_flood' || local?.peerFlood)) {
@@ -58,17 +74,12 @@ function withReason(what: string, reason: string | null): string {
   return reason ? `${what} (${reason})` : what;
 }
 
-/** `#id` plus the phone or username, for messages. */
-export function accountLabel(a: Pick<PoolAccount, 'id' | 'username' | 'phone'>): string {
-  return `#${a.id}` + (a.username ? ` @${a.username}` : '');
-}
-
 /** "asked for 10 accounts but only 6 can …: 2 disabled (#3, #4), 1 revoked (#7)". */
 export function describeShortage(asked: number, kind: ActionKind, usableCount: number, unusable: Array<{ account: PoolAccount; usability: Usability }>): string {
   const groups = new Map<string, number[]>();
   for (const { account, usability: u } of unusable) {
     if (u.usable) continue;
-    const key = u.category === 'parked' ? u.reason : u.category === 'peer_flood' ? 'limited by PEER_FLOOD' : u.category;
+    const key = u.category === 'parked' || u.category === 'held' ? u.reason : u.category === 'peer_flood' ? 'limited by PEER_FLOOD' : u.category;
     const list = groups.get(key) ?? [];
     list.push(account.id);
     groups.set(key, list);

@@ -1,5 +1,5 @@
 import { PROBLEM_STATUSES, type AccountStatus, type AccountSummary } from '../core/accounts.ts';
-import type { ActionKind } from '../core/actions.ts';
+import type { CallKind } from '../core/actions.ts';
 import type { ChatInfo, ChatKind } from '../core/session.ts';
 import type { Db } from './db.ts';
 import type { Secrets } from './secrets.ts';
@@ -201,7 +201,7 @@ export class AccountStore {
 
   // Parks --------------------------------------------------------------------------------------
 
-  park(id: number, kind: ActionKind, until: number, code: string): void {
+  park(id: number, kind: CallKind, until: number, code: string): void {
     this.db
       .prepare(
         `INSERT INTO account_parks (account_id, kind, until, code) VALUES (?, ?, ?, ?)
@@ -211,10 +211,10 @@ export class AccountStore {
   }
 
   /** Every park still in force, per account. */
-  parks(now: number): Map<number, Partial<Record<ActionKind, number>>> {
-    const out = new Map<number, Partial<Record<ActionKind, number>>>();
+  parks(now: number): Map<number, Partial<Record<CallKind, number>>> {
+    const out = new Map<number, Partial<Record<CallKind, number>>>();
     const rows = this.db
-      .prepare<[number], { account_id: number; kind: ActionKind; until: number }>('SELECT account_id, kind, until FROM account_parks WHERE until > ?')
+      .prepare<[number], { account_id: number; kind: CallKind; until: number }>('SELECT account_id, kind, until FROM account_parks WHERE until > ?')
       .all(now);
     for (const r of rows) {
       const m = out.get(r.account_id) ?? {};

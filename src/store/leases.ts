@@ -48,6 +48,27 @@ export class LeaseStore {
     this.db.prepare('DELETE FROM account_leases WHERE owner = ?').run(owner);
   }
 
+  /** The owner other than `self` whose lease on the account is in force now, else null. */
+  liveHolder(accountId: number, self: string, now: number, isDead: (owner: string) => boolean): string | null {
+    const h = this.holder(accountId);
+    return h && h.owner !== self && h.expiresAt > now && !isDead(h.owner) ? h.owner : null;
+  }
+
+  /** Every account whose lease another owner than `self` holds in force now, with that owner. */
+  heldElsewhere(self: string, now: number, isDead: (owner: string) => boolean): Map<number, string> {
+    const out = new Map<number, string>();
+    const dead = new Map<string, boolean>();
+    const rows = this.db
+      .prepare<[string, number], { account_id: number; owner: string }>('SELECT account_id, owner FROM account_leases WHERE owner <> ? AND expires_at > ?')
+      .all(self, now);
+    for (const r of rows) {
+      let gone = dead.get(r.owner);
+      if (gone === undefined) dead.set(r.owner, (gone = isDead(r.owner)));
+      if (!gone) out.set(r.account_id, r.owner);
+    }
+    return out;
+  }
+
   holder(accountId: number): LeaseHolder | undefined {
     const r = this.db
       .prepare<[number], { owner: string; heartbeat_at: number; expires_at: number }>(

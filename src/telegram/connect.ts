@@ -19,7 +19,7 @@ export interface ConnectRequest {
   onClose: () => void;
 }
 
-export type ConnectOutcome = { ok: true; session: AccountSession; self: SelfInfo } | { ok: false; failure: Failure };
+export type ConnectOutcome = { ok: true; session: AccountSession; self: SelfInfo | null; checkFailure?: Failure } | { ok: false; failure: Failure };
 
 /** RPC errors that end an account whatever call they come back on. */
 const ACCOUNT_ENDING = new Set(['revoked', 'banned', 'frozen', 'duplicate_session']);
@@ -72,6 +72,8 @@ export class TelegramConnector {
       return { ok: true, session, self: selfInfo(user) };
     } catch (e) {
       let failure = classify(e, { viaProxy: built.viaProxy });
+      // Telegram answered, so the connection and the key work: a FLOOD_WAIT closes getMe only.
+      if (failure.kind === 'flood_wait' && !keyDropped) return { ok: true, session, self: null, checkFailure: failure };
       if (keyDropped && failure.kind !== 'banned' && failure.kind !== 'frozen') {
         failure = { kind: 'revoked', code: 'AUTH_KEY_UNKNOWN', message: 'Telegram no longer knows this session (the key was kept); log in again' };
       } else if (failure.kind === 'network' || failure.kind === 'proxy' || failure.code === 'TIMEOUT') {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryPool } from '../../src/engine/memory-pool.ts';
+import { MemoryPool } from '../support/memory-pool.ts';
 import { OperationsEngine } from '../../src/engine/operations.ts';
 import type { PollInfo } from '../../src/core/session.ts';
 import type { BotServices } from '../../src/interfaces/bot/services.ts';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatInfo } from '../../src/core/session.ts';
 import type { AccountSession } from '../../src/core/session.ts';
 import { MonitorService, type ChatDirectory } from '../../src/engine/monitor-service.ts';
-import { poolAccount } from '../../src/engine/memory-pool.ts';
+import { poolAccount } from '../support/memory-pool.ts';
 import type { AccountPool } from '../../src/engine/ports.ts';
 import { MonitorStore } from '../../src/store/monitor.ts';
 import { ADMIN, harness, type Harness } from './harness.ts';

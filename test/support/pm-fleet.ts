@@ -1,9 +1,9 @@
 import type { AccountStatus } from '../../src/core/accounts.ts';
-import type { ActionKind } from '../../src/core/actions.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { TelegramFailure, type Failure } from '../../src/core/failures.ts';
 import type { AccountSession } from '../../src/core/session.ts';
-import type { AccountPool, PoolAccount } from '../../src/engine/ports.ts';
+import type { PoolAccount } from '../../src/engine/ports.ts';
+import { MemoryPool as BasePool } from './memory-pool.ts';
 
 /**
  * An in-memory Telegram for private messages and an `AccountPool` over it, for campaign tests
@@ -60,7 +60,8 @@ export class FakeTelegram {
     if (f && !('deliverThenFail' in f)) throw new TelegramFailure(f);
     const used = this.usedRandomIds.get(from) ?? new Set<bigint>();
     this.usedRandomIds.set(from, used);
-    if (used.has(randomId)) throw new TelegramFailure({ kind: 'bad_request', code: 'RANDOM_ID_DUPLICATE', message: 'RANDOM_ID_DUPLICATE' });
+    // What the adapter (src/telegram) makes of RANDOM_ID_DUPLICATE: it went out before, id unknown.
+    if (used.has(randomId)) return { messageId: 0 };
     if (!this.users.has(to) && !this.privacy.has(to)) throw new TelegramFailure({ kind: 'not_found', code: 'USERNAME_NOT_OCCUPIED', message: 'no such user' });
     if (this.privacy.has(to)) throw new TelegramFailure({ kind: 'privacy_restricted', code: 'USER_PRIVACY_RESTRICTED', message: 'privacy' });
     used.add(randomId);
@@ -153,72 +154,36 @@ class FakeSession implements AccountSession {
 }
 
 /**
- * An in-memory fleet. `kill()` models the process dying: sessions handed out before it never
- * answer again; accounts, statuses and parks carry over to the next "process".
+ * The shared in-memory pool with sessions over a `FakeTelegram`. `kill()` models the process
+ * dying: sessions handed out before it never answer again; accounts, statuses and parks carry
+ * over to the next "process".
  */
-export class MemoryPool implements AccountPool {
-  readonly list: PoolAccount[];
-  readonly reported: Array<{ accountId: number; kind: ActionKind; failure: Failure }> = [];
+export class MemoryPool extends BasePool {
   private generation = 0;
+
+  constructor(tg: FakeTelegram, count: number, clock: Clock) {
+    let gen = (): number => 0;
+    super({
+      clock,
+      accounts: Array.from({ length: count }, (_, i) => ({ id: i + 1, userId: 1000 + i, username: `fleet${i + 1}`, firstName: `Fleet ${i + 1}` })),
+      sessionFor: (accountId) => {
+        const at = gen();
+        return new FakeSession(accountId, tg, () => gen() === at);
+      },
+    });
+    gen = () => this.generation;
+  }
 
   kill(): void {
     this.generation++;
   }
 
-  constructor(
-    private readonly tg: FakeTelegram,
-    count: number,
-    private readonly clock: Clock,
-  ) {
-    this.list = Array.from({ length: count }, (_, i) => ({
-      id: i + 1,
-      phone: `+1555000${String(i + 1).padStart(4, '0')}`,
-      userId: 1000 + i,
-      username: `fleet${i + 1}`,
-      firstName: `Fleet ${i + 1}`,
-      status: 'active',
-      statusReason: null,
-      statusSince: 0,
-      statusUntil: null,
-      enabled: true,
-      proxyUrl: null,
-      groupsCount: 0,
-      lastUsedAt: null,
-      createdAt: 0,
-      parkedUntil: {},
-    }));
-  }
-
-  accounts(): PoolAccount[] {
-    return this.list.filter((a) => a.enabled);
-  }
-
-  session(accountId: number): Promise<AccountSession> {
-    const a = this.list.find((x) => x.id === accountId);
-    if (!a) return Promise.reject(new TelegramFailure({ kind: 'unknown', code: 'NO_ACCOUNT', message: 'no such account' }));
-    if (a.status === 'revoked' || a.status === 'banned' || a.status === 'frozen') {
-      return Promise.reject(new TelegramFailure({ kind: a.status, code: a.status, message: a.status }));
-    }
-    const gen = this.generation;
-    return Promise.resolve(new FakeSession(accountId, this.tg, () => this.generation === gen));
-  }
-
-  reportFailure(accountId: number, kind: ActionKind, failure: Failure): void {
-    this.reported.push({ accountId, kind, failure });
-    const a = this.list.find((x) => x.id === accountId);
-    if (!a) return;
-    if (failure.kind === 'flood_wait') a.parkedUntil[kind] = this.clock.now() + (failure.seconds ?? 0) * 1000;
-    else if (failure.kind === 'peer_flood') a.status = 'peer_flood';
-    else if (failure.kind === 'revoked' || failure.kind === 'banned' || failure.kind === 'frozen') a.status = failure.kind;
-  }
-
-  markUsed(accountId: number): void {
-    const a = this.list.find((x) => x.id === accountId);
-    if (a) a.lastUsedAt = this.clock.now();
+  get list(): PoolAccount[] {
+    return [...this.byId.values()];
   }
 
   setStatus(accountId: number, status: AccountStatus): void {
-    this.list.find((x) => x.id === accountId)!.status = status;
+    this.byId.get(accountId)!.status = status;
   }
 }
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config.ts';
 import { VirtualClock } from '../../../core/clock.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
-import { failure, MemoryPool } from '../../../engine/memory-pool.ts';
+import { failure, MemoryPool } from '../../../../test/support/memory-pool.ts';
 import { OperationsEngine } from '../../../engine/operations.ts';
 import { silentLogger } from '../../../log.ts';
 import { openSqlite, type Db } from '../../../store/db.ts';

@@ -1,14 +1,15 @@
-import type { AccountStatus } from '../core/accounts.ts';
-import type { ActionKind } from '../core/actions.ts';
-import type { Clock } from '../core/clock.ts';
-import { TelegramFailure, type Failure } from '../core/failures.ts';
-import type { AccountSession, ActionOutcome, JoinTarget, LeaveTarget, MessageTarget } from '../core/session.ts';
-import type { AccountPool, PoolAccount } from './ports.ts';
+import type { CallKind } from '../../src/core/actions.ts';
+import type { Clock } from '../../src/core/clock.ts';
+import { failureEffect } from '../../src/core/failure-policy.ts';
+import { TelegramFailure, type Failure } from '../../src/core/failures.ts';
+import type { AccountSession, ActionOutcome, JoinTarget, LeaveTarget, MessageTarget, PollInfo } from '../../src/core/session.ts';
+import type { AccountPool, PoolAccount } from '../../src/engine/ports.ts';
 
 /**
- * An `AccountPool` held in memory, with sessions whose answers a script decides. Tests and
- * benchmarks of the schedulers use it; it follows the port's contract (parks per kind, statuses
- * from failures, least recently used first) without a database or Telegram.
+ * The one in-memory `AccountPool` of the tests and benchmarks, with sessions whose answers a
+ * script decides (or that `sessionFor` builds). It follows the port's contract without a database
+ * or Telegram: least recently used first, and failures applied by the same policy table the
+ * fleet uses (parks per kind, statuses).
  */
 
 /** One call a fake session received. */
@@ -31,6 +32,10 @@ export interface MemoryPoolOptions {
   script?: SessionScript;
   /** Clock time each call takes (slept on the clock before answering). 0: answers at once. */
   latencyMs?: number;
+  /** What reading the poll under any message answers (default: open, four options, several allowed). */
+  poll?: PollInfo;
+  /** Builds the account's session instead of the scripted one (campaign tests' fake Telegram). */
+  sessionFor?: (accountId: number) => AccountSession;
 }
 
 export function poolAccount(id: number, over: Partial<PoolAccount> = {}): PoolAccount {
@@ -57,18 +62,22 @@ export function poolAccount(id: number, over: Partial<PoolAccount> = {}): PoolAc
 export class MemoryPool implements AccountPool {
   readonly byId = new Map<number, PoolAccount>();
   readonly calls: SessionCall[] = [];
-  readonly reported: Array<{ accountId: number; kind: ActionKind; failure: Failure }> = [];
+  readonly reported: Array<{ accountId: number; kind: CallKind; failure: Failure }> = [];
   /** Calls in flight now, and the most there ever were. */
   inFlight = 0;
   maxInFlight = 0;
   script: SessionScript;
-  private readonly clock: Clock;
+  protected readonly clock: Clock;
   private readonly latencyMs: number;
+  private readonly sessionFor: ((accountId: number) => AccountSession) | undefined;
+  poll: PollInfo;
   private readonly sessions = new Map<number, AccountSession>();
 
   constructor(opts: MemoryPoolOptions) {
     this.clock = opts.clock;
     this.latencyMs = opts.latencyMs ?? 0;
+    this.sessionFor = opts.sessionFor;
+    this.poll = opts.poll ?? { question: 'Which one?', options: ['one', 'two', 'three', 'four'], multiple: true, closed: false };
     this.script = opts.script ?? (() => 'done');
     const list = typeof opts.accounts === 'number' ? Array.from({ length: opts.accounts }, (_, i) => ({ id: i + 1 })) : opts.accounts;
     for (const a of list) this.byId.set(a.id, poolAccount(a.id, a));
@@ -82,6 +91,12 @@ export class MemoryPool implements AccountPool {
   }
 
   session(accountId: number): Promise<AccountSession> {
+    const a = this.byId.get(accountId);
+    if (!a) return Promise.reject(new TelegramFailure({ kind: 'no_account', code: 'NO_ACCOUNT', message: `there is no account #${accountId}` }));
+    if (a.status === 'revoked' || a.status === 'banned' || a.status === 'frozen') {
+      return Promise.reject(new TelegramFailure({ kind: a.status, code: a.status.toUpperCase(), message: a.status }));
+    }
+    if (this.sessionFor) return Promise.resolve(this.sessionFor(accountId));
     let s = this.sessions.get(accountId);
     if (!s) {
       s = this.makeSession(accountId);
@@ -90,37 +105,14 @@ export class MemoryPool implements AccountPool {
     return Promise.resolve(s);
   }
 
-  reportFailure(accountId: number, kind: ActionKind, failure: Failure): void {
+  reportFailure(accountId: number, kind: CallKind, failure: Failure): void {
     this.reported.push({ accountId, kind, failure });
     const a = this.byId.get(accountId);
     if (!a) return;
     const now = this.clock.now();
-    const set = (status: AccountStatus, until: number | null = null): void => {
-      a.status = status;
-      a.statusReason = failure.code;
-      a.statusSince = now;
-      a.statusUntil = until;
-    };
-    switch (failure.kind) {
-      case 'flood_wait': {
-        const until = now + (failure.seconds ?? 60) * 1000;
-        a.parkedUntil[kind] = Math.max(a.parkedUntil[kind] ?? 0, until);
-        if (a.status === 'active') set('flood_wait', until);
-        break;
-      }
-      case 'peer_flood':
-        set('peer_flood');
-        break;
-      case 'revoked':
-      case 'duplicate_session':
-        set('revoked');
-        break;
-      case 'banned':
-      case 'frozen':
-        set(failure.kind);
-        break;
-      default:
-    }
+    const e = failureEffect({ status: a.status, until: a.statusUntil }, kind, failure, now, 'call');
+    if (e.park) a.parkedUntil[e.park.kind] = Math.max(a.parkedUntil[e.park.kind] ?? 0, e.park.until);
+    if (e.status) Object.assign(a, { status: e.status.status, statusReason: e.status.reason, statusSince: now, statusUntil: e.status.until });
   }
 
   markUsed(accountId: number): void {
@@ -156,7 +148,7 @@ export class MemoryPool implements AccountPool {
       accountId,
       me: () => Promise.resolve({ userId: 100_000 + accountId, username: `acct${accountId}`, firstName: `Account ${accountId}`, phone: null }),
       react: (t: MessageTarget, emoji: string) => act('react', [t, emoji]),
-      poll: () => Promise.reject(new Error('not supported by the in-memory pool')),
+      poll: () => Promise.resolve(this.poll),
       vote: (t: MessageTarget, options: number[]) => act('vote', [t, options]),
       join: (t: JoinTarget) => act('join', [t]),
       leave: (t: LeaveTarget) => act('leave', [t]),
