@@ -5,9 +5,11 @@ import { operations } from './migrations/003-operations.ts';
 import { campaigns } from './migrations/004-campaigns.ts';
 import { monitor } from './migrations/005-monitor.ts';
 import { bot } from './migrations/006-bot.ts';
+import { monitorCatchUp } from './migrations/007-monitor-catch-up.ts';
 
 /**
  * Forward-only, numbered. Never edit a migration that has shipped: add the next number.
- * Numbers are reserved per aggregate: 2 accounts, 3 operations, 4 campaigns, 5 monitor, 6 bot.
+ * Numbers are reserved per aggregate: 2 accounts, 3 operations, 4 campaigns, 5 monitor, 6 bot;
+ * later ones take the next free number (7 monitor catch-up).
  */
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot, monitorCatchUp];
