@@ -109,8 +109,8 @@ export class CampaignRun {
   private readonly emit: (e: CampaignEvent) => void;
 
   constructor(
-    private readonly d: RunDeps,
-    private readonly c: CampaignRecord,
+    private readonly deps: RunDeps,
+    private readonly campaign: CampaignRecord,
     private readonly opts: RunOptions = {},
   ) {
     const on = opts.onEvent;
@@ -118,24 +118,24 @@ export class CampaignRun {
       try {
         on?.(e);
       } catch (err) {
-        d.log?.warn({ err }, 'campaign progress listener failed');
+        deps.log?.warn({ err }, 'campaign progress listener failed');
       }
     };
   }
 
   async execute(): Promise<RunReport> {
-    const { store, clock } = this.d;
+    const { store, clock } = this.deps;
     const now = clock.now();
     this.leaseUntil = now + LEASE_MS;
-    const lease = store.acquireLease(this.c.id, this.d.leaseOwner, this.leaseUntil, now, this.d.isLeaseOwnerDead);
+    const lease = store.acquireLease(this.campaign.id, this.deps.leaseOwner, this.leaseUntil, now, this.deps.isLeaseOwnerDead);
     if (!lease.ok) {
-      throw new PanelError(`campaign "${this.c.name}" is being run by another process (${describeOwner(lease.owner)}); pause it there or wait for it to finish`);
+      throw new PanelError(`campaign "${this.campaign.name}" is being run by another process (${describeOwner(lease.owner)}); pause it there or wait for it to finish`);
     }
     try {
-      store.setState(this.c.id, 'running', null, now);
+      store.setState(this.campaign.id, 'running', null, now);
       this.prepareLanes(now);
-      const counts = store.counts(this.c.id);
-      this.emit({ type: 'started', name: this.c.name, total: Object.values(counts).reduce((a, b) => a + b, 0), counts, accounts: [...this.lanes.keys()] });
+      const counts = store.counts(this.campaign.id);
+      this.emit({ type: 'started', name: this.campaign.name, total: Object.values(counts).reduce((a, b) => a + b, 0), counts, accounts: [...this.lanes.keys()] });
       await this.loop();
       await this.drain();
       if (this.error !== null) throw this.error;
@@ -145,7 +145,7 @@ export class CampaignRun {
       throw e;
     } finally {
       try {
-        store.releaseLease(this.c.id, this.d.leaseOwner);
+        store.releaseLease(this.campaign.id, this.deps.leaseOwner);
       } catch {
         // The database is gone (the process is going down): the lease expires by itself.
       }
@@ -153,22 +153,22 @@ export class CampaignRun {
   }
 
   private prepareLanes(now: number): void {
-    const { store, pool } = this.d;
+    const { store, pool } = this.deps;
     const accounts = new Map(pool.accounts().map((a) => [a.id, a]));
-    const used = store.usedInCampaign(this.c.id);
+    const used = store.usedInCampaign(this.campaign.id);
     const lane = (id: number, sends: boolean): Lane => {
       let l = this.lanes.get(id);
       if (!l) {
         const last = store.lastClaimAt(id);
-        const nextAt = last === null ? now : Math.max(now, last + jitteredDelay(this.c.delay, this.d.random));
+        const nextAt = last === null ? now : Math.max(now, last + jitteredDelay(this.campaign.delay, this.deps.random));
         l = { id, sends, nextAt, waitingFor: null, busy: false, stopped: null, stopCode: null, idle: false, settle: [], used: used.get(id) ?? 0, networkFailures: 0, peerFlood: false };
         this.lanes.set(id, l);
       }
       return l;
     };
-    for (const id of this.c.accountIds ?? [...accounts.keys()]) lane(id, true);
+    for (const id of this.campaign.accountIds ?? [...accounts.keys()]) lane(id, true);
     // Claims left by an earlier run are settled first, by the account that made them.
-    for (const row of store.rowsInState(this.c.id, 'claimed')) lane(row.accountId!, false).settle.push(row);
+    for (const row of store.rowsInState(this.campaign.id, 'claimed')) lane(row.accountId!, false).settle.push(row);
     for (const l of this.lanes.values()) {
       const a = accounts.get(l.id);
       if (!a) this.stopLane(l, { code: 'ACCOUNT_UNAVAILABLE', message: `account #${l.id} is not in the fleet (removed or disabled)` }, 'uncertain');
@@ -179,7 +179,7 @@ export class CampaignRun {
   }
 
   private async loop(): Promise<void> {
-    const { clock, pool } = this.d;
+    const { clock, pool } = this.deps;
     const maxWait = this.opts.maxWaitMs ?? 30 * 60_000;
     const poll = this.opts.pollMs ?? 5_000;
     while (this.error === null) {
@@ -189,7 +189,7 @@ export class CampaignRun {
       const now = clock.now();
       const accounts = new Map(pool.accounts().map((a) => [a.id, a]));
       // With nothing pending, only lanes holding earlier claims have work left.
-      if (!this.d.store.hasPending(this.c.id)) for (const l of this.lanes.values()) l.idle = true;
+      if (!this.deps.store.hasPending(this.campaign.id)) for (const l of this.lanes.values()) l.idle = true;
       let next = Infinity;
       let nextWhy = '';
       for (const l of this.lanes.values()) {
@@ -230,8 +230,8 @@ export class CampaignRun {
     if (l.settle.length > 0) return true;
     if (!l.sends) return this.stopLane(l, { code: 'SETTLED', message: `account #${l.id} settled its earlier claims` }, 'keep');
     if (l.peerFlood) return this.stopLane(l, { code: 'PEER_FLOOD', message: `account #${l.id} is limited by Telegram (PEER_FLOOD)` }, 'keep');
-    if (l.used >= this.c.perAccountCap) {
-      return this.stopLane(l, { code: 'CAMPAIGN_CAP', message: `account #${l.id} reached its cap of ${this.c.perAccountCap} for this campaign` }, 'keep');
+    if (l.used >= this.campaign.perAccountCap) {
+      return this.stopLane(l, { code: 'CAMPAIGN_CAP', message: `account #${l.id} reached its cap of ${this.campaign.perAccountCap} for this campaign` }, 'keep');
     }
     return !l.idle;
   }
@@ -257,7 +257,7 @@ export class CampaignRun {
   }
 
   private async sleepUntil(t: number): Promise<void> {
-    const ms = t - this.d.clock.now();
+    const ms = t - this.deps.clock.now();
     if (ms <= 0) return;
     const ac = new AbortController();
     this.wake = () => ac.abort();
@@ -265,7 +265,7 @@ export class CampaignRun {
     const onOuter = (): void => ac.abort();
     outer?.addEventListener('abort', onOuter, { once: true });
     try {
-      await this.d.clock.sleep(ms, ac.signal);
+      await this.deps.clock.sleep(ms, ac.signal);
     } catch {
       // Woken early: a task finished or the run was asked to stop.
     } finally {
@@ -280,8 +280,8 @@ export class CampaignRun {
 
   /** Notices a pause or cancel made elsewhere and keeps the lease alive. */
   private checkCampaign(): void {
-    const { store, clock } = this.d;
-    const head = store.getById(this.c.id);
+    const { store, clock } = this.deps;
+    const head = store.getById(this.campaign.id);
     if (!head || head.state !== 'running') {
       this.stop = { kind: 'external', state: head?.state ?? 'cancelled' };
       return;
@@ -289,7 +289,7 @@ export class CampaignRun {
     const now = clock.now();
     if (now > this.leaseUntil - LEASE_MS / 2) {
       this.leaseUntil = now + LEASE_MS;
-      if (!store.renewLease(this.c.id, this.d.leaseOwner, this.leaseUntil)) this.stop = { kind: 'lease' };
+      if (!store.renewLease(this.campaign.id, this.deps.leaseOwner, this.leaseUntil)) this.stop = { kind: 'lease' };
     }
   }
 
@@ -307,7 +307,7 @@ export class CampaignRun {
   }
 
   private uncertain(row: TargetRow, why: RowError): void {
-    this.d.store.markUncertain(row, { code: why.code, message: `not confirmed: ${why.message}; decide with campaign settle` }, this.d.clock.now());
+    this.deps.store.markUncertain(row, { code: why.code, message: `not confirmed: ${why.message}; decide with campaign settle` }, this.deps.clock.now());
     this.stats.uncertain++;
     this.emit({ type: 'target', username: row.username, accountId: row.accountId, state: 'uncertain', error: why.message });
   }
@@ -321,7 +321,7 @@ export class CampaignRun {
 
   private async session(l: Lane): Promise<AccountSession | null> {
     try {
-      const s = await this.d.pool.session(l.id);
+      const s = await this.deps.pool.session(l.id);
       return s;
     } catch (e) {
       this.accountTrouble(l, failureOf(e));
@@ -331,18 +331,18 @@ export class CampaignRun {
 
   /** A failure that is about the account, not the person (while connecting or reading history). */
   private accountTrouble(l: Lane, f: Failure): void {
-    const now = this.d.clock.now();
+    const now = this.deps.clock.now();
     switch (policyOf(f.kind).row) {
       case 'park':
-        this.d.pool.reportFailure(l.id, 'pm', f);
+        this.deps.pool.reportFailure(l.id, 'pm', f);
         this.wait(l, waitUntil(f, now), `account #${l.id} has a flood wait (${f.code})`);
         return;
       case 'peer_flood':
-        this.d.pool.reportFailure(l.id, 'pm', f);
+        this.deps.pool.reportFailure(l.id, 'pm', f);
         l.peerFlood = true;
         return;
       case 'account_lost':
-        this.d.pool.reportFailure(l.id, 'pm', f);
+        this.deps.pool.reportFailure(l.id, 'pm', f);
         this.stopLane(l, rowError(f), 'uncertain');
         return;
       case 'account_busy':
@@ -355,35 +355,35 @@ export class CampaignRun {
   }
 
   private networkTrouble(l: Lane, f: Failure): void {
-    this.d.pool.reportFailure(l.id, 'pm', f);
+    this.deps.pool.reportFailure(l.id, 'pm', f);
     l.networkFailures++;
     if (l.networkFailures >= MAX_NETWORK_FAILURES) {
       this.stopLane(l, { code: f.code, message: `account #${l.id} cannot reach Telegram (${f.message})` }, 'keep');
       return;
     }
-    this.wait(l, this.d.clock.now() + networkBackoffMs(l.networkFailures), `account #${l.id} retries after a connection failure`);
+    this.wait(l, this.deps.clock.now() + networkBackoffMs(l.networkFailures), `account #${l.id} retries after a connection failure`);
   }
 
   private async claimAndSend(l: Lane): Promise<void> {
     const session = await this.session(l);
     if (!session) return;
-    const { store, clock } = this.d;
+    const { store, clock } = this.deps;
     const now = clock.now();
     const claim = store.claimNext({
-      campaignId: this.c.id,
-      leaseOwner: this.d.leaseOwner,
+      campaignId: this.campaign.id,
+      leaseOwner: this.deps.leaseOwner,
       accountId: l.id,
-      randomId: this.d.newRandomId(),
+      randomId: this.deps.newRandomId(),
       now,
-      dailyCap: this.c.dailyCap,
-      skipContacted: this.c.skipContacted,
+      dailyCap: this.campaign.dailyCap,
+      skipContacted: this.campaign.skipContacted,
     });
     switch (claim.kind) {
       case 'stopped':
         this.stop ??= claim.state === 'lease_lost' ? { kind: 'lease' } : { kind: 'external', state: claim.state };
         return;
       case 'daily_cap':
-        this.wait(l, nextUtcMidnight(now), `account #${l.id} reached its daily cap of ${this.c.dailyCap}`);
+        this.wait(l, nextUtcMidnight(now), `account #${l.id} reached its daily cap of ${this.campaign.dailyCap}`);
         return;
       case 'none':
         l.idle = true;
@@ -404,7 +404,7 @@ export class CampaignRun {
     if (!session) return;
     let found: boolean;
     try {
-      found = await session.findSent(row.username, this.c.message, (row.claimedAt ?? 0) - FIND_SENT_SLACK_MS);
+      found = await session.findSent(row.username, this.campaign.message, (row.claimedAt ?? 0) - FIND_SENT_SLACK_MS);
     } catch (e) {
       const f = failureOf(e);
       const effect = policyOf(f.kind).row;
@@ -435,14 +435,14 @@ export class CampaignRun {
   }
 
   private releaseProvenUnsent(l: Lane, row: TargetRow, why: RowError): void {
-    this.d.store.release(row, why, null);
+    this.deps.store.release(row, why, null);
     l.used--;
     for (const other of this.lanes.values()) other.idle = false;
     this.emit({ type: 'target', username: row.username, accountId: l.id, state: 'pending', error: why.message });
   }
 
   private sent(l: Lane, row: TargetRow, messageId: number | null): void {
-    this.d.store.markSent(row, messageId, this.d.clock.now());
+    this.deps.store.markSent(row, messageId, this.deps.clock.now());
     l.networkFailures = 0;
     this.stats.sent++;
     this.emit({ type: 'target', username: row.username, accountId: l.id, state: 'sent', error: null });
@@ -450,27 +450,27 @@ export class CampaignRun {
 
   /** `pinned`: an earlier attempt may have delivered it, so no other account may take the row. */
   private async send(l: Lane, session: AccountSession, row: TargetRow, pinned: boolean): Promise<void> {
-    const { clock } = this.d;
+    const { clock } = this.deps;
     this.stats.attempts++;
     let messageId: number;
     try {
-      messageId = (await session.sendMessage(row.username, this.c.message, row.randomId!)).messageId;
+      messageId = (await session.sendMessage(row.username, this.campaign.message, row.randomId!)).messageId;
     } catch (e) {
-      l.nextAt = clock.now() + jitteredDelay(this.c.delay, this.d.random);
+      l.nextAt = clock.now() + jitteredDelay(this.campaign.delay, this.deps.random);
       l.waitingFor = null;
-      this.d.pool.markUsed(l.id);
+      this.deps.pool.markUsed(l.id);
       this.sendFailed(l, row, failureOf(e), pinned);
       return;
     }
-    l.nextAt = clock.now() + jitteredDelay(this.c.delay, this.d.random);
+    l.nextAt = clock.now() + jitteredDelay(this.campaign.delay, this.deps.random);
     l.waitingFor = null;
-    this.d.pool.markUsed(l.id);
+    this.deps.pool.markUsed(l.id);
     // 0: Telegram said it went out earlier (RANDOM_ID_DUPLICATE) but the id was not found.
     this.sent(l, row, messageId === 0 ? null : messageId);
   }
 
   private sendFailed(l: Lane, row: TargetRow, f: Failure, pinned: boolean): void {
-    const { store, clock } = this.d;
+    const { store, clock } = this.deps;
     const now = clock.now();
     const event = (state: TargetState): void => this.emit({ type: 'target', username: row.username, accountId: l.id, state, error: f.message });
     const effect = policyOf(f.kind).row;
@@ -518,23 +518,23 @@ export class CampaignRun {
   }
 
   private finish(): RunReport {
-    const { store, clock } = this.d;
+    const { store, clock } = this.deps;
     const now = clock.now();
-    let counts = store.counts(this.c.id);
+    let counts = store.counts(this.campaign.id);
     let state: CampaignState;
     let reason: string | null;
     const stop = this.stop;
     if (stop?.kind === 'external') {
       state = stop.state;
       if (state === 'cancelled') {
-        for (const row of store.rowsInState(this.c.id, 'claimed')) {
+        for (const row of store.rowsInState(this.campaign.id, 'claimed')) {
           this.uncertain(row, { code: 'CANCELLED', message: 'the campaign was cancelled before this message was confirmed' });
         }
-        counts = store.counts(this.c.id);
+        counts = store.counts(this.campaign.id);
       }
-      reason = store.getById(this.c.id)?.reason ?? null;
+      reason = store.getById(this.campaign.id)?.reason ?? null;
     } else if (stop?.kind === 'lease') {
-      state = store.getById(this.c.id)?.state ?? 'running';
+      state = store.getById(this.campaign.id)?.state ?? 'running';
       reason = 'another process took the campaign over';
     } else {
       if (stop?.kind === 'signal') {
@@ -551,10 +551,10 @@ export class CampaignRun {
         state = 'paused';
         reason = this.stuckReason(counts);
       }
-      store.setState(this.c.id, state, reason, now);
+      store.setState(this.campaign.id, state, reason, now);
     }
     this.emit({ type: 'finished', state, reason, counts });
-    return { name: this.c.name, state, reason, counts, run: { ...this.stats } };
+    return { name: this.campaign.name, state, reason, counts, run: { ...this.stats } };
   }
 
   /** Why pending or claimed rows are left with no account to take them. */
