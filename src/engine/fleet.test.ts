@@ -147,4 +147,24 @@ describe('Fleet against the simulator', () => {
     expect(app.accounts.get(id, app.clock.now())).toMatchObject({ status: 'error', statusReason: expect.stringContaining('AUTH_KEY_DUPLICATED') });
     expect(app.fleet.isLive(id)).toBe(false);
   });
+
+  it('a FLOOD_WAIT on getMe, at connect or in accounts check, closes the check only: the account stays usable for every action', async () => {
+    panel = simPanel({ accounts: 2 });
+    const app = panel.open();
+    const id = await enrol(app, panel.summary.accounts[0]!);
+    panel.world.setFault(panel.summary.accounts[0]!.phone, 'flood:600:users.getUsers');
+    // The connection's own getMe meets the wait: Telegram answered, so the account is connected.
+    await app.fleet.session(id);
+    expect(app.fleet.isLive(id)).toBe(true);
+    const [checked] = await app.health.check({ ids: [id] });
+    expect(checked).toMatchObject({ ok: false, failure: { kind: 'flood_wait', seconds: 600 } });
+    expect(checked!.status).not.toBe('error');
+    const a = app.fleet.accounts().find((x) => x.id === id)!;
+    expect(a.status).toBe('flood_wait');
+    expect(a.parkedUntil.check).toBeGreaterThan(app.clock.now());
+    for (const kind of ['join', 'reaction', 'pm', 'vote'] as const) {
+      expect(a.parkedUntil[kind]).toBeUndefined();
+      expect(app.operations.usable(kind).usable.map((x) => x.id)).toContain(id);
+    }
+  });
 });

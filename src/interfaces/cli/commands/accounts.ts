@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import type { App } from '../../../app.ts';
 import type { AccountSummary } from '../../../core/accounts.ts';
+import type { CallKind } from '../../../core/actions.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
 import { findAccount, parsePhone } from '../../../core/account-refs.ts';
 import type { CheckResult } from '../../../engine/health.ts';
@@ -93,27 +94,54 @@ function importFailure(error: ImportError): Error {
   return error.kind === 'rejected' ? new PanelError(error.message) : new InputError(error.message);
 }
 
-function ago(ms: number | null, now: number): string {
-  if (ms === null) return '-';
-  const s = Math.max(0, Math.round((now - ms) / 1000));
-  if (s < 90) return `${s}s ago`;
-  if (s < 5400) return `${Math.round(s / 60)}m ago`;
-  if (s < 129_600) return `${Math.round(s / 3600)}h ago`;
-  return `${Math.round(s / 86_400)}d ago`;
+/** A length of time for people: `45s`, `12m`, `3h`, `2d`. */
+function span(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return `${s}s`;
+  if (s < 5400) return `${Math.round(s / 60)}m`;
+  if (s < 129_600) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
 }
 
-function statusText(a: AccountSummary): string {
-  if (a.statusUntil !== null) return `${a.status} until ${new Date(a.statusUntil).toISOString().replace('.000Z', 'Z')}`;
+function ago(ms: number | null, now: number): string {
+  return ms === null ? '-' : `${span(now - ms)} ago`;
+}
+
+/** Flood waits in force, per kind of call (a wait closes only the kind that met it). */
+export type AccountWaits = Partial<Record<CallKind, number>>;
+
+/** `flood_wait (join 12m, check 9m)`, `peer_flood (lifts in 3d)`: times as long as they last, like "last used". */
+function statusText(a: AccountSummary, waits: AccountWaits, now: number): string {
+  const open = (Object.entries(waits) as Array<[CallKind, number]>).filter(([, until]) => until > now).sort((x, y) => x[1] - y[1]);
+  if (open.length > 0) return `${a.status} (${open.map(([kind, until]) => `${kind} ${span(until - now)}`).join(', ')})`;
+  if (a.statusUntil !== null && a.statusUntil > now) return `${a.status} (lifts in ${span(a.statusUntil - now)})`;
   return a.status;
 }
 
 /** `defaultProxy`: whether PROXY_URL is set (accounts without their own proxy use it). */
-export function accountsTable(accounts: readonly AccountSummary[], now: number, defaultProxy = false): string {
+export function accountsTable(accounts: readonly AccountSummary[], now: number, defaultProxy = false, waits: ReadonlyMap<number, AccountWaits> = new Map()): string {
   if (accounts.length === 0) return 'no accounts yet: add one with `accounts add <phone>` or `accounts import <session>`';
   return table(
     ['id', 'phone', 'username', 'status', 'reason', 'proxy', 'groups', 'last used'],
-    accounts.map((a) => [a.id, a.phone, a.username ? `@${a.username}` : null, statusText(a), a.statusReason, a.proxyUrl ?? (defaultProxy ? 'PROXY_URL' : null), a.groupsCount, ago(a.lastUsedAt, now)]),
+    accounts.map((a) => [
+      a.id,
+      a.phone,
+      a.username ? `@${a.username}` : null,
+      statusText(a, waits.get(a.id) ?? {}, now),
+      a.statusReason,
+      a.proxyUrl ?? (defaultProxy ? 'PROXY_URL' : null),
+      a.groupsCount,
+      ago(a.lastUsedAt, now),
+    ]),
   );
+}
+
+/** The JSON form: every account with its waits as absolute times. */
+export function accountsJson(accounts: readonly AccountSummary[], waits: ReadonlyMap<number, AccountWaits>): unknown[] {
+  return accounts.map((a) => ({
+    ...a,
+    waits: Object.fromEntries(Object.entries(waits.get(a.id) ?? {}).map(([kind, until]) => [kind, new Date(until).toISOString()])),
+  }));
 }
 
 function resolve(app: App, ref: string): AccountSummary {
@@ -241,7 +269,8 @@ export function registerAccounts(program: Command, ctx: CliContext): void {
       await ctx.withApp([], (app) => {
         const now = app.clock.now();
         const list = app.accounts.list(now);
-        ctx.emit(list, () => accountsTable(list, now, app.config.proxyUrl !== undefined));
+        const waits = app.accounts.parks(now);
+        ctx.emit(accountsJson(list, waits), () => accountsTable(list, now, app.config.proxyUrl !== undefined, waits));
         return Promise.resolve();
       });
     });
