@@ -154,6 +154,28 @@ describe('campaign run', () => {
     expect(exported[0]).toMatchObject({ username: 'user00001', outcome: 'skipped', error: expect.stringMatching(/already messaged by campaign #1/) });
   });
 
+  it('says what earlier campaigns learned about the targets and skips the unreachable unless told to recheck them', async () => {
+    const { svc, tg, run } = setup({ accounts: 2, users: usernames(4), privacy: ['shy_person'], pacing: { campaignDelay: { min: 0, max: 0 } } });
+    const first = svc.create({ name: 'a', message: 'One', targets: 'user00001 user00002 shy_person ghost_one', perAccountCap: 10 });
+    expect(first.history).toEqual({ contacted: 0, notFound: 0, privacyRestricted: 0 });
+    expect((await run('a')).counts).toMatchObject({ sent: 2, not_found: 1, privacy_restricted: 1 });
+
+    const list = 'user00001 user00002 shy_person ghost_one user00003';
+    // The bot's wizard asks the same service before creating anything.
+    expect(svc.targetHistory(['user00001', 'user00002', 'shy_person', 'ghost_one', 'user00003'])).toEqual({ contacted: 2, notFound: 1, privacyRestricted: 1 });
+    const second = svc.create({ name: 'b', message: 'Two', targets: list, perAccountCap: 10 });
+    expect(second).toMatchObject({ history: { contacted: 2, notFound: 1, privacyRestricted: 1 }, skippedUnreachable: 2, counts: { pending: 3, skipped: 2 } });
+    const sendsBefore = tg.sendCalls;
+    expect((await run('b')).counts).toMatchObject({ sent: 1, skipped: 4 });
+    // Only user00003 was tried: no lookup was spent on people known to be unreachable.
+    expect(tg.sendCalls - sendsBefore).toBe(1);
+    expect([...svc.exportRows('b')].find((r) => r.username === 'ghost_one')).toMatchObject({ outcome: 'skipped', error: expect.stringMatching(/campaign #1 found no such user/) });
+
+    const third = svc.create({ name: 'c', message: 'Three', targets: 'shy_person ghost_one', perAccountCap: 10, recheckUnreachable: true });
+    expect(third).toMatchObject({ history: { notFound: 1, privacyRestricted: 1 }, skippedUnreachable: 0, counts: { pending: 2 } });
+    expect((await run('c')).counts).toMatchObject({ not_found: 1, privacy_restricted: 1 });
+  });
+
   it('does not take a person whose message another campaign has claimed but not settled', async () => {
     const { svc, run, tg } = setup({ accounts: 1, pacing: { campaignDelay: { min: 0, max: 0 } } });
     const a = svc.create({ name: 'a', message: 'One', targets: 'user00001', perAccountCap: 10 });

@@ -47,6 +47,27 @@ export interface CreateCampaignInput {
   delaySeconds?: { min: number; max: number };
   /** Also message people an earlier campaign already messaged. */
   includeContacted?: boolean;
+  /**
+   * Also look up people an earlier campaign found not to exist or privacy-restricted. Skipped by
+   * default: each lookup spends the account's daily budget of username resolutions.
+   */
+  recheckUnreachable?: boolean;
+}
+
+/** What earlier campaigns learned about a list of people (the CLI and the bot's wizard show it). */
+export interface TargetHistory {
+  /** Messaged by an earlier campaign: skipped unless `includeContacted`. */
+  contacted: number;
+  /** Not messaged, and their latest lookup found no such user: skipped unless `recheckUnreachable`. */
+  notFound: number;
+  /** Not messaged, and their latest attempt met their privacy settings: skipped unless `recheckUnreachable`. */
+  privacyRestricted: number;
+}
+
+interface Unreachable {
+  username: string;
+  state: 'not_found' | 'privacy_restricted';
+  campaignId: number;
 }
 
 export interface CreateCampaignResult {
@@ -59,6 +80,10 @@ export interface CreateCampaignResult {
   /** One line for the operator about what the pasted list held. */
   targetsNote: string;
   counts: TargetCounts;
+  /** What earlier campaigns learned about the listed people. */
+  history: TargetHistory;
+  /** Rows skipped now because an earlier campaign found them unreachable (0 with `recheckUnreachable`). */
+  skippedUnreachable: number;
 }
 
 export interface CampaignAccountSummary {
@@ -152,6 +177,8 @@ export class CampaignService {
       throw new InputError(`the delay must be min-max seconds with 0 <= min <= max <= 86400 (got ${delay.min}-${delay.max})`);
     }
     const accountIds = input.accounts === undefined ? undefined : this.resolveAccounts(input.accounts);
+    const { history, unreachable } = this.readHistory(parsed.usernames);
+    const skip = input.recheckUnreachable === true ? [] : unreachable;
 
     const now = this.d.clock.now();
     const existing = this.store.get(name);
@@ -169,17 +196,18 @@ export class CampaignService {
         delay: delay ? { minMs: delay.min * 1000, maxMs: delay.max * 1000 } : existing.delay,
         skipContacted: input.includeContacted === undefined ? existing.skipContacted : !input.includeContacted,
       };
-      const added = this.store.db.transaction(() => {
+      const { added, skipped } = this.store.db.transaction(() => {
         this.store.updateSettings(existing.id, settings, now);
         const n = this.store.addTargets(existing.id, parsed.usernames);
-        if (n > 0 && existing.state === 'done') this.store.setState(existing.id, 'paused', `${n} new target(s) added`, now);
-        return n;
+        const skipped = this.skipUnreachable(existing.id, skip, now);
+        if (n > skipped && existing.state === 'done') this.store.setState(existing.id, 'paused', `${n} new target(s) added`, now);
+        return { added: n, skipped };
       })();
       const campaign = this.store.getById(existing.id)!;
-      return { campaign, created: false, added, targets: parsed, targetsNote: note, counts: this.store.counts(existing.id) };
+      return { campaign, created: false, added, targets: parsed, targetsNote: note, counts: this.store.counts(existing.id), history, skippedUnreachable: skipped };
     }
     const p = this.d.pacing;
-    const campaign = this.store.create({
+    const newCampaign = {
       name,
       message,
       now,
@@ -191,8 +219,50 @@ export class CampaignService {
         delay: delay ? { minMs: delay.min * 1000, maxMs: delay.max * 1000 } : { minMs: p.campaignDelay.min * 1000, maxMs: p.campaignDelay.max * 1000 },
         skipContacted: input.includeContacted !== true,
       },
-    });
-    return { campaign, created: true, added: parsed.usernames.length, targets: parsed, targetsNote: note, counts: this.store.counts(campaign.id) };
+    };
+    // One transaction: a campaign never exists with the rows it should skip still pending.
+    const { campaign, skipped } = this.store.db.transaction(() => {
+      const made = this.store.create(newCampaign);
+      return { campaign: made, skipped: this.skipUnreachable(made.id, skip, now) };
+    }).immediate();
+    return { campaign, created: true, added: parsed.usernames.length, targets: parsed, targetsNote: note, counts: this.store.counts(campaign.id), history, skippedUnreachable: skipped };
+  }
+
+  /**
+   * What earlier campaigns learned about these people: how many were messaged, and how many of
+   * the rest were found not to exist or privacy-restricted when last tried. Reads only.
+   */
+  targetHistory(usernames: readonly string[]): TargetHistory {
+    return this.readHistory(usernames).history;
+  }
+
+  private readHistory(usernames: readonly string[]): { history: TargetHistory; unreachable: Unreachable[] } {
+    const history: TargetHistory = { contacted: 0, notFound: 0, privacyRestricted: 0 };
+    const unreachable: Unreachable[] = [];
+    for (const username of usernames) {
+      if (this.store.contacted.isContacted(username)) {
+        history.contacted++;
+        continue;
+      }
+      const last = this.store.targets.lastOutcome(username);
+      if (last?.state === 'not_found') history.notFound++;
+      else if (last?.state === 'privacy_restricted') history.privacyRestricted++;
+      else continue;
+      unreachable.push({ username, state: last.state, campaignId: last.campaignId });
+    }
+    return { history, unreachable };
+  }
+
+  private skipUnreachable(campaignId: number, people: readonly Unreachable[], now: number): number {
+    let n = 0;
+    for (const u of people) {
+      const error =
+        u.state === 'not_found'
+          ? { code: 'KNOWN_NOT_FOUND', message: `campaign #${u.campaignId} found no such user; --recheck-unreachable looks again` }
+          : { code: 'KNOWN_PRIVACY_RESTRICTED', message: `campaign #${u.campaignId} found their privacy settings refuse the message; --recheck-unreachable tries again` };
+      if (this.store.targets.skipPending(campaignId, u.username, error, now)) n++;
+    }
+    return n;
   }
 
   /** Account ids for references by id, phone or @username; unknown ones are an `InputError`. */

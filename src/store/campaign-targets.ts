@@ -162,6 +162,12 @@ export class CampaignTargets {
       retryUncertain: db.prepare<[number]>(
         "UPDATE campaign_targets SET state = 'pending', account_id = NULL, random_id = NULL, claimed_at = NULL, error_code = NULL, error = NULL, done_at = NULL, tried = ',', attempts = 0 WHERE campaign_id = ? AND state = 'uncertain'",
       ),
+      lastOutcome: db.prepare<[string], { state: TargetState; campaign_id: number }>(
+        "SELECT state, campaign_id FROM campaign_targets WHERE username = ? AND state IN ('sent', 'not_found', 'privacy_restricted', 'failed') ORDER BY done_at DESC, campaign_id DESC LIMIT 1",
+      ),
+      skipPerson: db.prepare<[string, string, number, number, string]>(
+        "UPDATE campaign_targets SET state = 'skipped', error_code = ?, error = ?, done_at = ? WHERE campaign_id = ? AND username = ? AND state = 'pending'",
+      ),
       skipUncertain: db.prepare<[number, number, number]>(
         "UPDATE campaign_targets SET state = 'skipped', error_code = 'SETTLED_SKIP', error = 'skipped by the operator; it may have been delivered', done_at = ? WHERE campaign_id = ? AND seq = ? AND state = 'uncertain'",
       ),
@@ -259,6 +265,17 @@ export class CampaignTargets {
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
+  }
+
+  /** How the person's latest ended row in any campaign ended (sent, not_found, privacy_restricted or failed), and where. */
+  lastOutcome(username: string): { state: TargetState; campaignId: number } | undefined {
+    const r = this.sql.lastOutcome.get(username);
+    return r && { state: r.state, campaignId: r.campaign_id };
+  }
+
+  /** Skips the person's row while it is still pending (in the caller's transaction); whether it did. */
+  skipPending(campaignId: number, username: string, error: RowError, now: number): boolean {
+    return this.sql.skipPerson.run(error.code, error.message, now, campaignId, username).changes > 0;
   }
 
   /** The message went out: the row and the contacted ledger change together. */

@@ -6,7 +6,7 @@ import { TARGET_STATES, UNCERTAIN_DECISIONS, type TargetCounts, type UncertainDe
 import { InputError } from '../../../core/errors.ts';
 import { TelegramFailure } from '../../../core/failures.ts';
 import { campaignExport, checkExportTarget, isExportFormat, writeExportFile } from '../../../engine/campaign-export.ts';
-import { CampaignService, type CampaignEvent, type CampaignStatus, type RunReport } from '../../../engine/campaigns.ts';
+import { CampaignService, type CampaignEvent, type CampaignStatus, type RunReport, type TargetHistory } from '../../../engine/campaigns.ts';
 import type { AccountPool } from '../../../engine/ports.ts';
 import type { CliContext } from '../context.ts';
 import { campaignDemo } from './campaign-demo.ts';
@@ -182,6 +182,21 @@ interface CreateOptions {
   dailyCap?: number;
   delay?: string;
   includeContacted?: boolean;
+  recheckUnreachable?: boolean;
+}
+
+/** What earlier campaigns learned about the listed people, and what this campaign does with them. */
+function historyLines(h: TargetHistory, skipContacted: boolean, recheck: boolean): string[] {
+  const lines: string[] = [];
+  if (h.contacted > 0) {
+    lines.push(`${h.contacted} already messaged by an earlier campaign: ${skipContacted ? 'skipped (--include-contacted messages them again)' : 'messaged again (--include-contacted)'}`);
+  }
+  if (h.notFound + h.privacyRestricted > 0) {
+    const found = [h.notFound > 0 ? `${h.notFound} not to exist` : '', h.privacyRestricted > 0 ? `${h.privacyRestricted} privacy-restricted` : ''].filter((x) => x !== '').join(' and ');
+    const what = !recheck ? "skipped, sparing the accounts' daily username lookups (--recheck-unreachable tries them again)" : 'looked up again (--recheck-unreachable)';
+    lines.push(`an earlier campaign found ${found}: ${what}`);
+  }
+  return lines;
 }
 
 export function registerCampaign(program: Command, ctx: CliContext): void {
@@ -199,6 +214,7 @@ export function registerCampaign(program: Command, ctx: CliContext): void {
     .option('--daily-cap <n>', 'messages per account per UTC day over all campaigns (default CAMPAIGN_DAILY_CAP)', wholeNumber('--daily-cap'))
     .option('--delay <min-max>', 'seconds between one account\'s messages, drawn at random (default CAMPAIGN_DELAY)')
     .option('--include-contacted', 'also message people an earlier campaign already messaged')
+    .option('--recheck-unreachable', 'also look up people an earlier campaign found not to exist or privacy-restricted (skipped by default: lookups spend each account\'s daily username budget)')
     .addHelpText('after', '\nInvalid usernames are reported (count and examples); nothing is created when the input is bad (exit 2).')
     .action(async (name: string, o: CreateOptions) => {
       const message = readMessage(o.message);
@@ -214,6 +230,7 @@ export function registerCampaign(program: Command, ctx: CliContext): void {
           dailyCap: o.dailyCap,
           delaySeconds,
           includeContacted: o.includeContacted,
+          recheckUnreachable: o.recheckUnreachable,
         });
         const data = {
           name: r.campaign.name,
@@ -222,6 +239,8 @@ export function registerCampaign(program: Command, ctx: CliContext): void {
           counts: r.counts,
           duplicates: r.targets.duplicates,
           invalid: r.targets.invalid,
+          history: r.history,
+          skippedUnreachable: r.skippedUnreachable,
           settings: { accountIds: r.campaign.accountIds, perAccountCap: r.campaign.perAccountCap, dailyCap: r.campaign.dailyCap, delay: r.campaign.delay, skipContacted: r.campaign.skipContacted },
         };
         ctx.emit(data, () =>
@@ -229,6 +248,7 @@ export function registerCampaign(program: Command, ctx: CliContext): void {
             r.created ? `created campaign "${r.campaign.name}"` : `campaign "${r.campaign.name}" exists with this message: ${r.added} new target(s) added`,
             `targets: ${r.targetsNote}`,
             ...r.targets.invalid.examples.map((e) => `  left out: ${e.problem}`),
+            ...historyLines(r.history, r.campaign.skipContacted, o.recheckUnreachable === true),
             `run it: telegram-panel campaign run ${quote(r.campaign.name)}`,
           ].join('\n'),
         );
