@@ -239,6 +239,22 @@ export class AccountStore {
     })();
   }
 
+  /** One chat joined (or found again): kept beside the last full refresh, which keeps its time. */
+  addGroup(id: number, chat: ChatInfo): void {
+    this.db.transaction(() => {
+      this.db.prepare('INSERT OR REPLACE INTO account_groups (account_id, chat_id, kind, title, username) VALUES (?, ?, ?, ?, ?)').run(id, chat.id, chat.kind, chat.title, chat.username);
+      this.db.prepare('UPDATE accounts SET groups_count = (SELECT count(*) FROM account_groups WHERE account_id = ?) WHERE id = ?').run(id, id);
+    })();
+  }
+
+  /** One chat left or removed from. */
+  removeGroup(id: number, chatId: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM account_groups WHERE account_id = ? AND chat_id = ?').run(id, chatId);
+      this.db.prepare('UPDATE accounts SET groups_count = (SELECT count(*) FROM account_groups WHERE account_id = ?) WHERE id = ?').run(id, id);
+    })();
+  }
+
   groups(id: number): { chats: ChatInfo[]; refreshedAt: number | null } {
     const chats = this.db
       .prepare<[number], { chat_id: number; kind: ChatKind; title: string; username: string | null }>(
