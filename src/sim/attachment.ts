@@ -10,7 +10,7 @@ import { IntermediatePacketCodec, type tl } from '@mtcute/core';
 import type { TelegramTransport, RpcCallMiddleware } from '@mtcute/core';
 import { readStringSession, type ICryptoProvider } from '@mtcute/core/utils.js';
 import { authKeyIdOf, SimConnection, type WireServer } from './mtproto/wire.ts';
-import { ServerHandshake } from './mtproto/handshake.ts';
+import type { ServerKey } from './mtproto/handshake.ts';
 import type { SimWorld } from './world.ts';
 
 /** The parts of a TelegramClient the simulator uses (mtcute's TelegramClient has them all). */
@@ -45,6 +45,7 @@ export class SimAttachmentImpl implements SimAttachment {
   private connections = new Set<SimConnection>();
   private rows = new Map<string, number>();
   private crypto: ICryptoProvider | undefined;
+  private serverKey: ServerKey | undefined;
   private handshakeKey: Uint8Array | undefined;
   private handshakeWaiters: Array<() => void> = [];
   private lastKey: { bytes: Uint8Array; id: string } | undefined;
@@ -55,6 +56,8 @@ export class SimAttachmentImpl implements SimAttachment {
 
   constructor(private readonly world: SimWorld) {
     const server: WireServer = {
+      // setup() runs before mtcute opens any connection.
+      serverKey: () => this.serverKey!,
       findKey: async (id) => {
         const key = await this.storedKey();
         if (key && hex(authKeyIdOf(key)) === hex(id)) return key;
@@ -72,7 +75,7 @@ export class SimAttachmentImpl implements SimAttachment {
     this.transport = {
       setup: (crypto) => {
         this.crypto = crypto;
-        ServerHandshake.prepare(crypto);
+        this.serverKey = this.world.serverKey(crypto);
       },
       connect: (dc) => {
         // A detached client sees a server that no longer accepts its connections.

@@ -27,6 +27,22 @@ describe('login against the simulator with the production TelegramClient', () =>
     await c.close();
   });
 
+  it('keeps one server key per world: a second handle of the file (another process alike) logs in with the key the first made', async () => {
+    const first = await loggedInClient(t.world, plain().phone, { storage: new MemoryStorage() });
+    await first.close();
+    const stored = t.world.meta('server_key');
+    expect(stored).toMatch(/BEGIN PRIVATE KEY/);
+    const other = openWorld(t.path);
+    try {
+      const c = await loggedInClient(other, with2fa().phone, { storage: new MemoryStorage() });
+      expect((await c.client.getMe()).username).toBe(with2fa().username);
+      await c.close();
+      expect(other.meta('server_key')).toBe(stored);
+    } finally {
+      other.close();
+    }
+  });
+
   it('logs in with 2FA through real SRP', async () => {
     const acc = with2fa();
     const c = await loggedInClient(t.world, acc.phone);

@@ -20,6 +20,7 @@
  * read-only views (inspect.ts). This class ties them to one open file.
  */
 import type { tl } from '@mtcute/core';
+import type { ICryptoProvider } from '@mtcute/core/utils.js';
 import { SimAttachmentImpl, type SimAttachment } from './attachment.ts';
 import { ConnectionRegistry } from './connections.ts';
 import { applyFault, budgets, clearBudget, clearFaults, closePollOf, postMessage, setBudget, toFault, type PostResult } from './controls.ts';
@@ -44,6 +45,7 @@ import {
   type Delivery,
   type WorldSummary,
 } from './inspect.ts';
+import { loadServerKey, newServerKeyPem, type ServerKey } from './mtproto/handshake.ts';
 import type { ChatRow, UserRow } from './rows.ts';
 import { UpdatePump } from './update-pump.ts';
 import { openWorldFile, type Db } from './world-file.ts';
@@ -67,6 +69,7 @@ export class SimWorld {
   private readonly updates: UpdatePump;
   private closed = false;
   private cachedSecret: string | undefined;
+  private cachedServerKey: ServerKey | undefined;
 
   constructor(
     readonly db: Db,
@@ -80,6 +83,22 @@ export class SimWorld {
   get secret(): string {
     this.cachedSecret ??= this.meta('secret');
     return this.cachedSecret ?? '';
+  }
+
+  /**
+   * The world's RSA server key for key exchanges, made once per world and kept in its file: an
+   * RSA key pair costs a noticeable share of a second, which every process (each CLI command, each
+   * test's child) paid again. When two processes make one at once, the first stored wins.
+   */
+  serverKey(crypto: ICryptoProvider): ServerKey {
+    if (this.cachedServerKey) return this.cachedServerKey;
+    let pem = this.meta('server_key');
+    if (pem === undefined) {
+      this.db.prepare('INSERT OR IGNORE INTO sim_meta (key, value) VALUES (?, ?)').run('server_key', newServerKeyPem(crypto));
+      pem = this.meta('server_key')!;
+    }
+    this.cachedServerKey = loadServerKey(crypto, pem);
+    return this.cachedServerKey;
   }
 
   // ---- meta and clock ----

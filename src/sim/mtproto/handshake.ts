@@ -1,11 +1,11 @@
 /**
  * The server half of MTProto's auth key exchange (req_pq_multi -> req_DH_params ->
  * set_client_DH_params), so a production client with an empty storage negotiates a real auth key
- * with the simulator exactly as it would with Telegram. The simulator's RSA key is generated once
- * per process and registered with mtcute as a server key; it is not Telegram's and is useless
- * outside this process.
+ * with the simulator exactly as it would with Telegram. Each world has its own RSA key (kept in
+ * its file, so it is generated once per world rather than once per process), registered with
+ * mtcute as a server key; it is not Telegram's and is useless outside the simulator.
  */
-import { createDiffieHellman, createHash, generateKeyPairSync, privateDecrypt, constants, randomBytes, type KeyObject } from 'node:crypto';
+import { createDiffieHellman, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, constants, randomBytes, type KeyObject } from 'node:crypto';
 import type { mtp } from '@mtcute/core';
 import { Long } from '@mtcute/core';
 import { addPublicKey, generateKeyAndIvFromNonce, parsePublicKey, TlBinaryReader, TlBinaryWriter, __tlReaderMap, __tlWriterMap, type ICryptoProvider } from '@mtcute/core/utils.js';
@@ -21,26 +21,31 @@ const DH_G = 3;
 const PQ_P = 1229739323n;
 const PQ_Q = 1402015859n;
 
-interface ServerKey {
+export interface ServerKey {
   privateKey: KeyObject;
   fingerprint: Long;
 }
 
-let serverKey: ServerKey | undefined;
-
-function getServerKey(crypto: ICryptoProvider): ServerKey {
-  if (serverKey) return serverKey;
+/**
+ * A new server key as PKCS#8 PEM. mtcute looks fingerprints up as unpadded hex but indexes keys by
+ * padded hex, so a fingerprint starting with a zero nibble (1 key in 16) would never be found;
+ * Telegram's keys have none, and neither do these.
+ */
+export function newServerKeyPem(crypto: ICryptoProvider): string {
   for (;;) {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
-    const pem = publicKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const parsed = parsePublicKey(crypto, pem);
-    // mtcute looks fingerprints up as unpadded hex, but indexes keys by padded hex: a fingerprint
-    // starting with a zero nibble (1 key in 16) would never be found. Telegram's keys have none.
-    if (parsed.fingerprint.startsWith('0')) continue;
-    addPublicKey(crypto, pem);
-    serverKey = { privateKey, fingerprint: Long.fromString(parsed.fingerprint, true, 16) };
-    return serverKey;
+    if (parsePublicKey(crypto, publicKey.export({ type: 'pkcs1', format: 'pem' }).toString()).fingerprint.startsWith('0')) continue;
+    return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   }
+}
+
+/** Loads a server key made by newServerKeyPem and registers its public half with mtcute (a process-wide index). */
+export function loadServerKey(crypto: ICryptoProvider, privatePem: string): ServerKey {
+  const privateKey = createPrivateKey(privatePem);
+  const pem = createPublicKey(privateKey).export({ type: 'pkcs1', format: 'pem' }).toString();
+  const parsed = parsePublicKey(crypto, pem);
+  addPublicKey(crypto, pem);
+  return { privateKey, fingerprint: Long.fromString(parsed.fingerprint, true, 16) };
 }
 
 const sha1 = (data: Uint8Array): Uint8Array => createHash('sha1').update(data).digest();
@@ -66,12 +71,10 @@ export class ServerHandshake {
   private dh: ReturnType<typeof createDiffieHellman> | undefined;
   private ige: { encrypt(d: Uint8Array): Uint8Array; decrypt(d: Uint8Array): Uint8Array } | undefined;
 
-  constructor(private readonly crypto: ICryptoProvider) {}
-
-  /** Prepares the process-wide server key (and registers it with mtcute) ahead of any client; returns its fingerprint. */
-  static prepare(crypto: ICryptoProvider): Long {
-    return getServerKey(crypto).fingerprint;
-  }
+  constructor(
+    private readonly crypto: ICryptoProvider,
+    private readonly key: ServerKey,
+  ) {}
 
   /** Answers one step; returns the auth key once the exchange succeeded. */
   handle(msg: mtp.TlObject): { reply: mtp.TlObject; authKey?: Uint8Array } {
@@ -85,7 +88,7 @@ export class ServerHandshake {
             nonce: msg.nonce,
             serverNonce: this.serverNonce,
             pq: bigintToBytes(PQ_P * PQ_Q),
-            serverPublicKeyFingerprints: [getServerKey(this.crypto).fingerprint],
+            serverPublicKeyFingerprints: [this.key.fingerprint],
           },
         };
       }
@@ -137,7 +140,7 @@ export class ServerHandshake {
 
   /** Undoes RSA_PAD: raw RSA, then the AES-IGE layer keyed by the xored temporary key. */
   private decryptInner(encrypted: Uint8Array): mtp.TlObject {
-    const raw = privateDecrypt({ key: getServerKey(this.crypto).privateKey, padding: constants.RSA_NO_PADDING }, encrypted);
+    const raw = privateDecrypt({ key: this.key.privateKey, padding: constants.RSA_NO_PADDING }, encrypted);
     const keyAesEncrypted = raw.subarray(0, 32);
     const aesEncrypted = raw.subarray(32);
     const tempKey = xor(keyAesEncrypted, sha256(aesEncrypted));

@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { ConnectionClosedError } from '@fuman/net';
 import type { Long, mtp, tl } from '@mtcute/core';
 import { createAesIgeForMessage, TlBinaryReader, TlBinaryWriter, __tlReaderMap, __tlWriterMap, type ICryptoProvider } from '@mtcute/core/utils.js';
-import { concat, ServerHandshake } from './handshake.ts';
+import { concat, ServerHandshake, type ServerKey } from './handshake.ts';
 
 const TAG_INTERMEDIATE = 0xeeeeeeee;
 const ID = {
@@ -34,6 +34,8 @@ export interface WireRpcError {
 
 /** What a connection needs from the simulated server behind it. */
 export interface WireServer {
+  /** The key clients encrypt their part of the key exchange with. */
+  serverKey(): ServerKey;
   /** The auth key with this id, when the server (or the bound client's storage) knows it. */
   findKey(authKeyId: Uint8Array): Promise<Uint8Array | null>;
   /** A key exchange on this connection finished. */
@@ -176,7 +178,7 @@ export class SimConnection {
 
   private handlePlain(frame: Uint8Array): void {
     const msg = TlBinaryReader.deserializeObject<mtp.TlObject>(__tlReaderMap, frame, 20);
-    if (msg._ === 'mt_req_pq_multi') this.handshake = new ServerHandshake(this.crypto);
+    if (msg._ === 'mt_req_pq_multi') this.handshake = new ServerHandshake(this.crypto, this.server.serverKey());
     if (!this.handshake) return;
     const { reply, authKey } = this.handshake.handle(msg);
     const body = serialize(reply);
