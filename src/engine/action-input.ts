@@ -1,7 +1,11 @@
-import type { ActionSpec } from '../core/actions.ts';
+import type { ActionKind, ActionSpec } from '../core/actions.ts';
 import { InputError } from '../core/errors.ts';
+import { isTelegramFailure, type Failure, type FailureKind } from '../core/failures.ts';
+import { pollChoiceProblem } from '../core/polls.ts';
 import type { JoinTarget, LeaveTarget, MessageTarget } from '../core/session.ts';
 import { normalizeUsername, usernameProblem } from '../core/usernames.ts';
+import type { Logger } from '../log.ts';
+import type { AccountPool } from './ports.ts';
 
 /** Telegram's limit for one message or comment, in UTF-16 code units like Telegram counts. */
 export const MAX_TEXT_LENGTH = 4096;
@@ -93,4 +97,40 @@ export function validateActionSpec(spec: ActionSpec): void {
       problems.push(`unknown action ${(spec as { kind: string }).kind}`);
   }
   if (problems.length > 0) throw new InputError(`${spec.kind}: ${problems.join('; ')}`);
+}
+
+/** What reading the target needs: the accounts, and where a failure met on the way is reported. */
+export interface TargetReader {
+  pool: Pick<AccountPool, 'session'>;
+  noteFailure(accountId: number, kind: ActionKind, failure: Failure): void;
+  log?: Logger | undefined;
+}
+
+/** Failures of a read that say the input is wrong, whichever account reads it. */
+const INPUT_KINDS: ReadonlySet<FailureKind> = new Set(['bad_request', 'not_found', 'not_allowed']);
+
+/**
+ * What only Telegram can tell about the input, asked with one of the accounts that would act
+ * (the first), read-only: a vote's options against the poll under the message. Throws
+ * `InputError` with the poll's options when they do not fit, or when there is no poll to vote
+ * in. A read that fails for the account's own reasons (a flood wait, no connection) is reported
+ * for that account and leaves the check to each account's own attempt.
+ */
+export async function checkAgainstTarget(spec: ActionSpec, accountIds: readonly number[], reader: TargetReader): Promise<void> {
+  if (spec.kind !== 'vote') return;
+  const accountId = accountIds[0];
+  if (accountId === undefined) return;
+  let problem: string | undefined;
+  try {
+    const info = await (await reader.pool.session(accountId)).poll(spec.target);
+    problem = pollChoiceProblem(info, spec.options)?.message;
+  } catch (e) {
+    if (!isTelegramFailure(e)) throw e;
+    if (INPUT_KINDS.has(e.failure.kind)) problem = e.failure.message;
+    else {
+      reader.noteFailure(accountId, spec.kind, e.failure);
+      reader.log?.info({ accountId, failure: e.failure.code }, 'could not read the poll before voting; each account checks it itself');
+    }
+  }
+  if (problem !== undefined) throw new InputError(`vote: ${problem}`);
 }

@@ -30,8 +30,3 @@ export async function loadPoll(client: TelegramClient, target: MessageTarget): P
 export async function poll(client: TelegramClient, target: MessageTarget): Promise<PollInfo> {
   return (await loadPoll(client, target)).info;
 }
-
-/** "1. Yes, 2. No" for refusals, so the operator can pick again. */
-export function listOptions(info: PollInfo): string {
-  return info.options.map((o, i) => `${i + 1}. ${o}`).join(', ');
-}
