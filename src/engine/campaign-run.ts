@@ -289,7 +289,7 @@ export class CampaignRun {
     const now = clock.now();
     if (now > this.leaseUntil - LEASE_MS / 2) {
       this.leaseUntil = now + LEASE_MS;
-      if (!store.renewLease(this.campaign.id, this.deps.leaseOwner, this.leaseUntil)) this.stop = { kind: 'lease' };
+      if (!store.renewLease(this.campaign.id, this.deps.leaseOwner, this.leaseUntil, now)) this.stop = { kind: 'lease' };
     }
   }
 

@@ -149,7 +149,7 @@ describe('LoginService against the simulator', () => {
     const pw = expectStep(await app.logins.code(code.loginId, acc.code), 'password');
     await app.logins.cancel(pw.loginId);
     expect(app.logins.open).toBe(0);
-    for (const t of ['accounts', 'session_auth_keys', 'session_kv', 'session_peers', 'account_leases']) expect(rows(panel, t)).toBe(0);
+    for (const t of ['accounts', 'session_auth_keys', 'session_kv', 'session_peers', 'leases']) expect(rows(panel, t)).toBe(0);
     expect(expectStep(await app.logins.password(pw.loginId, acc.password!), 'failed').error.kind).toBe('no_login');
   });
 });

@@ -112,7 +112,7 @@ describe('AccountStore', () => {
     store.park(id, 'pm', T0 + 1, 'FLOOD_WAIT_X');
     new LeaseStore(db).acquire(id, 'me', T0, 1000);
     expect(store.remove(id)).toBe(true);
-    for (const t of ['account_groups', 'account_parks', 'account_leases', 'session_auth_keys', 'session_kv']) {
+    for (const t of ['account_groups', 'account_parks', 'leases', 'session_auth_keys', 'session_kv']) {
       expect(db.prepare(`SELECT count(*) AS n FROM ${t}`).get()).toEqual({ n: 0 });
     }
   });

@@ -196,7 +196,11 @@ export class AccountStore {
 
   /** Deletes the account with its keys, session data, parks, groups and lease. */
   remove(id: number): boolean {
-    return this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0;
+    return this.db.transaction(() => {
+      // Leases have no foreign key (one table for every scope): the account's goes with it.
+      this.db.prepare("DELETE FROM leases WHERE scope = 'account' AND resource_id = ?").run(id);
+      return this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0;
+    }).immediate();
   }
 
   // Parks --------------------------------------------------------------------------------------

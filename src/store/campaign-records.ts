@@ -1,4 +1,4 @@
-/** Campaign records: name, message, settings, state, and the lease of the process running one. */
+/** Campaign records: name, message, settings and state (the lease of the process running one is in leases.ts). */
 import type { CampaignSettings, CampaignState } from '../core/campaigns.ts';
 import type { Db } from './db.ts';
 
@@ -77,16 +77,14 @@ export class CampaignRecords {
         `INSERT INTO campaigns (name, message, state, reason, account_ids, per_account_cap, daily_cap, delay_min_ms, delay_max_ms, skip_contacted, created_at, updated_at)
          VALUES (@name, @message, 'ready', NULL, @accountIds, @perAccountCap, @dailyCap, @delayMinMs, @delayMaxMs, @skipContacted, @now, @now)`,
       ),
-      head: db.prepare<[number], { state: CampaignState; lease_owner: string | null }>('SELECT state, lease_owner FROM campaigns WHERE id = ?'),
+      head: db.prepare<[number], { state: CampaignState; lease_owner: string | null }>(
+        "SELECT c.state, l.owner AS lease_owner FROM campaigns c LEFT JOIN leases l ON l.scope = 'campaign' AND l.resource_id = c.id WHERE c.id = ?",
+      ),
       setState: db.prepare<[CampaignState, string | null, number, number]>('UPDATE campaigns SET state = ?, reason = ?, updated_at = ? WHERE id = ?'),
       updateSettings: db.prepare(
         `UPDATE campaigns SET account_ids = @accountIds, per_account_cap = @perAccountCap, daily_cap = @dailyCap, delay_min_ms = @delayMinMs,
            delay_max_ms = @delayMaxMs, skip_contacted = @skipContacted, updated_at = @now WHERE id = @id`,
       ),
-      lease: db.prepare<[number], { lease_owner: string | null; lease_until: number | null }>('SELECT lease_owner, lease_until FROM campaigns WHERE id = ?'),
-      takeLease: db.prepare<[string, number, number]>('UPDATE campaigns SET lease_owner = ?, lease_until = ? WHERE id = ?'),
-      renewLease: db.prepare<[number, number, string]>('UPDATE campaigns SET lease_until = ? WHERE id = ? AND lease_owner = ?'),
-      releaseLease: db.prepare<[number, string]>('UPDATE campaigns SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?'),
     };
   }
 
@@ -121,33 +119,5 @@ export class CampaignRecords {
 
   setState(campaignId: number, state: CampaignState, reason: string | null, now: number): void {
     this.sql.setState.run(state, reason, now, campaignId);
-  }
-
-  /**
-   * Takes the campaign for one runner. A lease held by someone else is taken over only when it
-   * expired or `isDead(owner)` says its process is gone.
-   */
-  acquireLease(campaignId: number, owner: string, until: number, now: number, isDead: (owner: string) => boolean): { ok: true } | { ok: false; owner: string } {
-    return this.db.transaction(() => {
-      const l = this.sql.lease.get(campaignId);
-      if (l?.lease_owner && l.lease_owner !== owner && (l.lease_until ?? 0) > now && !isDead(l.lease_owner)) return { ok: false as const, owner: l.lease_owner };
-      this.sql.takeLease.run(owner, until, campaignId);
-      return { ok: true as const };
-    }).immediate();
-  }
-
-  renewLease(campaignId: number, owner: string, until: number): boolean {
-    return this.sql.renewLease.run(until, campaignId, owner).changes > 0;
-  }
-
-  releaseLease(campaignId: number, owner: string): void {
-    this.sql.releaseLease.run(campaignId, owner);
-  }
-
-  /** The current holder when the lease is live, else null. */
-  liveLease(campaignId: number, now: number, isDead: (owner: string) => boolean): string | null {
-    const l = this.sql.lease.get(campaignId);
-    if (!l?.lease_owner || (l.lease_until ?? 0) <= now || isDead(l.lease_owner)) return null;
-    return l.lease_owner;
   }
 }

@@ -10,6 +10,7 @@ import { CampaignTargets, type AccountUsage, type ClaimRequest, type ClaimResult
 import { DailyUsage } from './campaign-usage.ts';
 import { ContactedLedger } from './contacted.ts';
 import type { Db } from './db.ts';
+import { LeaseStore } from './leases.ts';
 
 export type { AccountUsage, CampaignRecord, ClaimRequest, ClaimResult, NewCampaign, RowError, TargetRow };
 
@@ -26,6 +27,8 @@ export class CampaignStore {
   readonly targets: CampaignTargets;
   readonly usage: DailyUsage;
   readonly contacted: ContactedLedger;
+  /** Which process runs each campaign: the same lease rule as accounts' connections. */
+  readonly leases: LeaseStore;
 
   constructor(
     readonly db: Db,
@@ -34,6 +37,7 @@ export class CampaignStore {
     this.records = new CampaignRecords(db);
     this.usage = new DailyUsage(db);
     this.contacted = new ContactedLedger(db);
+    this.leases = new LeaseStore(db, 'campaign');
     this.targets = new CampaignTargets(db, this.records, this.usage, this.contacted, { syncClaims: opts.syncClaims });
   }
 
@@ -75,20 +79,27 @@ export class CampaignStore {
     this.records.setState(campaignId, state, reason, now);
   }
 
+  /**
+   * Takes the campaign for one runner until `until`. A lease held by someone else is taken over
+   * only when it expired or `isDead(owner)` says its process is gone.
+   */
   acquireLease(campaignId: number, owner: string, until: number, now: number, isDead: (owner: string) => boolean): { ok: true } | { ok: false; owner: string } {
-    return this.records.acquireLease(campaignId, owner, until, now, isDead);
+    const r = this.leases.acquire(campaignId, owner, now, until - now, isDead);
+    return r.ok ? r : { ok: false, owner: r.holder.owner };
   }
 
-  renewLease(campaignId: number, owner: string, until: number): boolean {
-    return this.records.renewLease(campaignId, owner, until);
+  renewLease(campaignId: number, owner: string, until: number, now: number): boolean {
+    return this.leases.renew(owner, [campaignId], now, until - now).length === 0;
   }
 
   releaseLease(campaignId: number, owner: string): void {
-    this.records.releaseLease(campaignId, owner);
+    this.leases.release(campaignId, owner);
   }
 
+  /** The current holder when the lease is live, else null. */
   liveLease(campaignId: number, now: number, isDead: (owner: string) => boolean): string | null {
-    return this.records.liveLease(campaignId, now, isDead);
+    const h = this.leases.holder(campaignId);
+    return h && h.expiresAt > now && !isDead(h.owner) ? h.owner : null;
   }
 
   // ---- target queue ----

@@ -1,5 +1,8 @@
 import type { Db } from './db.ts';
 
+/** What a lease is held on: an account's one connection, or a campaign's one run. */
+export type LeaseScope = 'account' | 'campaign';
+
 export interface LeaseHolder {
   owner: string;
   heartbeatAt: number;
@@ -9,72 +12,85 @@ export interface LeaseHolder {
 export type LeaseResult = { ok: true } | { ok: false; holder: LeaseHolder };
 
 /**
- * One live connection per account across processes: a process holds an account's lease while
- * it is connected, renews it with a heartbeat, and gives it up on disconnect. A lease whose
- * holder stopped renewing expires; `isDead` lets a caller take over at once from a holder it
- * knows has exited (same host, process gone).
+ * One live holder per resource across processes: a process holds the lease while it works on
+ * the resource, renews it with a heartbeat, and gives it up when done. A lease whose holder
+ * stopped renewing expires; `isDead` lets a caller take over at once from a holder it knows has
+ * exited (same host, process gone). Accounts and campaigns use the same rule, one scope each.
  */
 export class LeaseStore {
-  constructor(private readonly db: Db) {}
+  private readonly sql;
 
-  acquire(accountId: number, owner: string, now: number, ttlMs: number, isDead: (owner: string) => boolean = () => false): LeaseResult {
+  constructor(
+    private readonly db: Db,
+    readonly scope: LeaseScope = 'account',
+  ) {
+    this.sql = {
+      holder: db.prepare<[LeaseScope, number], { owner: string; heartbeat_at: number; expires_at: number }>(
+        'SELECT owner, heartbeat_at, expires_at FROM leases WHERE scope = ? AND resource_id = ?',
+      ),
+      take: db.prepare<[LeaseScope, number, string, number, number, number]>(
+        `INSERT INTO leases (scope, resource_id, owner, acquired_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (scope, resource_id) DO UPDATE SET owner = excluded.owner, acquired_at = excluded.acquired_at,
+           heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`,
+      ),
+      renew: db.prepare<[number, number, LeaseScope, number, string]>('UPDATE leases SET heartbeat_at = ?, expires_at = ? WHERE scope = ? AND resource_id = ? AND owner = ?'),
+      release: db.prepare<[LeaseScope, number, string]>('DELETE FROM leases WHERE scope = ? AND resource_id = ? AND owner = ?'),
+      releaseAll: db.prepare<[LeaseScope, string]>('DELETE FROM leases WHERE scope = ? AND owner = ?'),
+      forget: db.prepare<[LeaseScope, number]>('DELETE FROM leases WHERE scope = ? AND resource_id = ?'),
+      others: db.prepare<[LeaseScope, string, number], { resource_id: number; owner: string }>(
+        'SELECT resource_id, owner FROM leases WHERE scope = ? AND owner <> ? AND expires_at > ?',
+      ),
+    };
+  }
+
+  /** Takes the lease unless another owner holds it in force (not expired, not known dead). */
+  acquire(id: number, owner: string, now: number, ttlMs: number, isDead: (owner: string) => boolean = () => false): LeaseResult {
     return this.db.transaction((): LeaseResult => {
-      const cur = this.holder(accountId);
+      const cur = this.holder(id);
       if (cur && cur.owner !== owner && cur.expiresAt > now && !isDead(cur.owner)) return { ok: false, holder: cur };
-      this.db
-        .prepare(
-          `INSERT INTO account_leases (account_id, owner, acquired_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (account_id) DO UPDATE SET owner = excluded.owner, acquired_at = excluded.acquired_at,
-             heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`,
-        )
-        .run(accountId, owner, now, now, now + ttlMs);
+      this.sql.take.run(this.scope, id, owner, now, now, now + ttlMs);
       return { ok: true };
     }).immediate();
   }
 
-  /** Extends every lease `owner` holds; returns the accounts it asked for but no longer holds. */
-  renew(owner: string, accountIds: readonly number[], now: number, ttlMs: number): number[] {
-    return this.db.transaction(() => {
-      const upd = this.db.prepare('UPDATE account_leases SET heartbeat_at = ?, expires_at = ? WHERE account_id = ? AND owner = ?');
-      return accountIds.filter((id) => upd.run(now, now + ttlMs, id, owner).changes === 0);
-    }).immediate();
+  /** Extends the leases `owner` holds on `ids`; returns the ones it asked for but no longer holds. */
+  renew(owner: string, ids: readonly number[], now: number, ttlMs: number): number[] {
+    return this.db.transaction(() => ids.filter((id) => this.sql.renew.run(now, now + ttlMs, this.scope, id, owner).changes === 0)).immediate();
   }
 
-  release(accountId: number, owner: string): void {
-    this.db.prepare('DELETE FROM account_leases WHERE account_id = ? AND owner = ?').run(accountId, owner);
+  release(id: number, owner: string): void {
+    this.sql.release.run(this.scope, id, owner);
   }
 
   releaseAll(owner: string): void {
-    this.db.prepare('DELETE FROM account_leases WHERE owner = ?').run(owner);
+    this.sql.releaseAll.run(this.scope, owner);
   }
 
-  /** The owner other than `self` whose lease on the account is in force now, else null. */
-  liveHolder(accountId: number, self: string, now: number, isDead: (owner: string) => boolean): string | null {
-    const h = this.holder(accountId);
+  /** Drops whatever lease the resource has: for a resource being deleted. */
+  forget(id: number): void {
+    this.sql.forget.run(this.scope, id);
+  }
+
+  holder(id: number): LeaseHolder | undefined {
+    const r = this.sql.holder.get(this.scope, id);
+    return r ? { owner: r.owner, heartbeatAt: r.heartbeat_at, expiresAt: r.expires_at } : undefined;
+  }
+
+  /** The owner other than `self` whose lease on the resource is in force now, else null. */
+  liveHolder(id: number, self: string, now: number, isDead: (owner: string) => boolean): string | null {
+    const h = this.holder(id);
     return h && h.owner !== self && h.expiresAt > now && !isDead(h.owner) ? h.owner : null;
   }
 
-  /** Every account whose lease another owner than `self` holds in force now, with that owner. */
+  /** Every resource whose lease another owner than `self` holds in force now, with that owner. */
   heldElsewhere(self: string, now: number, isDead: (owner: string) => boolean): Map<number, string> {
     const out = new Map<number, string>();
     const dead = new Map<string, boolean>();
-    const rows = this.db
-      .prepare<[string, number], { account_id: number; owner: string }>('SELECT account_id, owner FROM account_leases WHERE owner <> ? AND expires_at > ?')
-      .all(self, now);
-    for (const r of rows) {
+    for (const r of this.sql.others.all(this.scope, self, now)) {
       let gone = dead.get(r.owner);
       if (gone === undefined) dead.set(r.owner, (gone = isDead(r.owner)));
-      if (!gone) out.set(r.account_id, r.owner);
+      if (!gone) out.set(r.resource_id, r.owner);
     }
     return out;
-  }
-
-  holder(accountId: number): LeaseHolder | undefined {
-    const r = this.db
-      .prepare<[number], { owner: string; heartbeat_at: number; expires_at: number }>(
-        'SELECT owner, heartbeat_at, expires_at FROM account_leases WHERE account_id = ?',
-      )
-      .get(accountId);
-    return r ? { owner: r.owner, heartbeatAt: r.heartbeat_at, expiresAt: r.expires_at } : undefined;
   }
 }

@@ -6,10 +6,11 @@ import { campaigns } from './migrations/004-campaigns.ts';
 import { monitor } from './migrations/005-monitor.ts';
 import { bot } from './migrations/006-bot.ts';
 import { monitorCatchUp } from './migrations/007-monitor-catch-up.ts';
+import { leases } from './migrations/008-leases.ts';
 
 /**
  * Forward-only, numbered. Never edit a migration that has shipped: add the next number.
  * Numbers are reserved per aggregate: 2 accounts, 3 operations, 4 campaigns, 5 monitor, 6 bot;
- * later ones take the next free number (7 monitor catch-up).
+ * later ones take the next free number (7 monitor catch-up, 8 leases).
  */
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot, monitorCatchUp];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot, monitorCatchUp, leases];

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/tmp.ts';
+import { CampaignStore } from './campaigns.ts';
+import { openSqlite } from './db.ts';
+import { LeaseStore } from './leases.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+const T0 = Date.UTC(2026, 5, 1);
+
+describe('one lease store for accounts and campaigns', () => {
+  it('keeps an account and a campaign with the same id apart, under the same rule', () => {
+    const db = openSqlite(join(tempDir(), 'panel.db'));
+    const accounts = new LeaseStore(db, 'account');
+    const campaigns = new CampaignStore(db);
+    expect(accounts.acquire(1, 'A', T0, 1000)).toEqual({ ok: true });
+    expect(campaigns.acquireLease(1, 'B', T0 + 1000, T0, () => false)).toEqual({ ok: true });
+    expect(campaigns.leases.holder(1)?.owner).toBe('B');
+    expect(accounts.holder(1)?.owner).toBe('A');
+    // The same take-over rule: refused while in force, taken once expired or its holder is dead.
+    expect(campaigns.acquireLease(1, 'C', T0 + 2000, T0 + 500, () => false)).toEqual({ ok: false, owner: 'B' });
+    expect(campaigns.acquireLease(1, 'C', T0 + 2000, T0 + 500, (o) => o === 'B')).toEqual({ ok: true });
+    expect(campaigns.renewLease(1, 'B', T0 + 3000, T0 + 600)).toBe(false);
+    expect(campaigns.renewLease(1, 'C', T0 + 3000, T0 + 600)).toBe(true);
+    expect(campaigns.liveLease(1, T0 + 2999, () => false)).toBe('C');
+    expect(campaigns.liveLease(1, T0 + 3000, () => false)).toBeNull();
+    accounts.releaseAll('A');
+    expect(accounts.holder(1)).toBeUndefined();
+    expect(campaigns.leases.holder(1)?.owner).toBe('C');
+    db.close();
+  });
+
+  it('moves the leases of a database written before it (account_leases, campaign columns) into the one table', () => {
+    const path = join(tempDir(), 'panel.db');
+    const old = openSqlite(path, { migrations: MIGRATIONS.filter((m) => m.version < 8) });
+    old.prepare("INSERT INTO accounts (id, phone, user_id, first_name, status, status_since, created_at) VALUES (5, '+1555', 9, 'x', 'active', 0, 0)").run();
+    old.prepare("INSERT INTO account_leases VALUES (5, 'host/1/a', 1, 2, ?)").run(T0);
+    old
+      .prepare(
+        `INSERT INTO campaigns (id, name, message, state, per_account_cap, daily_cap, delay_min_ms, delay_max_ms, skip_contacted, lease_owner, lease_until, created_at, updated_at)
+         VALUES (3, 'c', 'hi', 'running', 1, 1, 0, 0, 1, 'host/2/b', ?, 0, 7)`,
+      )
+      .run(T0);
+    old.close();
+    const db = openSqlite(path);
+    expect(new LeaseStore(db, 'account').holder(5)).toEqual({ owner: 'host/1/a', heartbeatAt: 2, expiresAt: T0 });
+    expect(new LeaseStore(db, 'campaign').holder(3)).toEqual({ owner: 'host/2/b', heartbeatAt: 7, expiresAt: T0 });
+    expect(new CampaignStore(db).records.head(3)).toEqual({ state: 'running', leaseOwner: 'host/2/b' });
+    db.close();
+  });
+});
