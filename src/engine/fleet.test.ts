@@ -21,13 +21,13 @@ describe('Fleet against the simulator', () => {
     expect(report.connected.sort()).toEqual([ids[0], ids[3]].sort());
     expect(report.skipped.map((s) => s.accountId).sort()).toEqual([ids[1], ids[2]].sort());
     expect(app.fleet.liveIds().sort()).toEqual([ids[0], ids[3]].sort());
-    expect(app.db.prepare('SELECT count(*) AS n FROM leases WHERE scope = 'account'').get()).toEqual({ n: 2 });
+    expect(app.db.prepare("SELECT count(*) AS n FROM leases WHERE scope = 'account'").get()).toEqual({ n: 2 });
     const pool = app.fleet.accounts();
     expect(pool.map((a) => a.id)).not.toContain(ids[1]);
     expect(pool.find((a) => a.id === ids[0])?.status).toBe('active');
     await app.close();
     const check = panel.open();
-    expect(check.db.prepare('SELECT count(*) AS n FROM leases WHERE scope = 'account'').get()).toEqual({ n: 0 });
+    expect(check.db.prepare("SELECT count(*) AS n FROM leases WHERE scope = 'account'").get()).toEqual({ n: 0 });
   });
 
   it('marks revoked and banned accounts from the answers to getMe and keeps their keys', async () => {
