@@ -67,6 +67,15 @@ export interface PollInfo {
 
 export type SpamStatus = { state: 'clean' } | { state: 'limited'; until: number | null } | { state: 'unknown'; reply: string };
 
+/** The account joined a chat, or left (or was removed from) the chat with this marked id. */
+export type ChatChange = { joined: ChatInfo } | { left: number };
+
+/**
+ * How catching up on missed updates went: finished (everything Telegram still had was delivered),
+ * or a gap Telegram would not fill (`chatId` null: the account's private chats and basic groups).
+ */
+export type CatchUpEvent = { kind: 'caught_up'; at: number } | { kind: 'gap_too_long'; chatId: number | null; at: number };
+
 export interface AccountSession {
   readonly accountId: number;
   /** getMe: the health check; throws `revoked`/`banned`/`frozen` failures when the account is gone. */
@@ -96,6 +105,10 @@ export interface AccountSession {
    * sync; the monitor's watchdog calls it when an account's updates stop arriving.
    */
   resync?(): Promise<void>;
+  /** Optional. Chats joined or left through this session, whoever asked. Returns an unsubscribe function. */
+  onChatsChanged?(listener: (change: ChatChange) => void): () => void;
+  /** Optional. Catch-up progress after a start or a resync. Returns an unsubscribe function. */
+  onCatchUp?(listener: (event: CatchUpEvent) => void): () => void;
   spamStatus(): Promise<SpamStatus>;
   close(): Promise<void>;
 }

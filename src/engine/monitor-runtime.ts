@@ -8,6 +8,7 @@ import type { ChannelRef } from '../core/monitor-filter.ts';
 import type { AccountSession } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { MonitorStore } from '../store/monitor.ts';
+import type { ChatDirectory } from './monitor-service.ts';
 import { Monitor, type WatchdogOptions } from './monitor.ts';
 import { OutboxSender, type ForwardSender, type OutboxSenderOptions } from './outbox-sender.ts';
 
@@ -31,7 +32,14 @@ export interface MonitorRuntimeOptions {
   ownUserIds?: () => Iterable<number>;
   outbox?: OutboxSenderOptions;
   watchdog?: Partial<WatchdogOptions>;
+  /** Where each account's chats are kept: refreshed from Telegram when the account is attached. */
+  directory?: ChatDirectory;
 }
+
+type FleetAccount = ReturnType<MonitorFleet['accounts']>[number];
+
+/** Dialog reads at start run a few at a time: each is several calls to Telegram. */
+const REFRESH_CONCURRENCY = 4;
 
 /** How forwards name an account: `#3 @name` or `#3 First`. */
 export function accountLabel(a: { id: number; username: string | null; firstName: string }): string {
@@ -42,6 +50,8 @@ export class MonitorRuntime {
   readonly monitor: Monitor;
   readonly outbox: OutboxSender | null;
   private unsubscribe: (() => void) | null = null;
+  private refreshing = 0;
+  private readonly refreshQueue: Array<() => void> = [];
 
   constructor(private readonly o: MonitorRuntimeOptions) {
     this.outbox = o.sender ? new OutboxSender(o.store, o.sender, o.clock, o.log, o.outbox) : null;
@@ -64,23 +74,42 @@ export class MonitorRuntime {
   async start(): Promise<void> {
     if (this.unsubscribe) return;
     this.unsubscribe = this.o.fleet.onEvent((e) => {
-      if (e.type === 'connected') void this.attach(e.accountId);
+      if (e.type === 'connected') void this.attach(e.accountId, this.o.fleet.accounts().find((x) => x.id === e.accountId));
       else if (e.type === 'disconnected') this.monitor.detach(e.accountId);
     });
     this.monitor.start();
     this.outbox?.start();
     if (!this.outbox) this.o.log.warn('monitor: BOT_TOKEN or CHANNEL_ID is not set; hits are queued and wait for them');
-    await Promise.all(this.o.fleet.liveIds().map((id) => this.attach(id)));
+    // One listing for every account live now (not one per account).
+    const byId = new Map(this.o.fleet.accounts().map((a) => [a.id, a]));
+    await Promise.all(this.o.fleet.liveIds().map((id) => this.attach(id, byId.get(id))));
   }
 
-  private async attach(accountId: number): Promise<void> {
+  private async attach(accountId: number, account: FleetAccount | undefined): Promise<void> {
     try {
       const session = await this.o.fleet.session(accountId);
-      const a = this.o.fleet.accounts().find((x) => x.id === accountId);
-      this.monitor.attach(accountId, session, a ? { userId: a.userId, label: accountLabel(a) } : {});
+      this.monitor.attach(accountId, session, account ? { userId: account.userId, label: accountLabel(account) } : {});
       await session.listen?.();
+      void this.refreshChats(accountId, session);
     } catch (e) {
       this.o.log.warn({ err: e, accountId }, 'monitor: could not attach the account');
+    }
+  }
+
+  /** Reads the account's chats again at connect: joins and leaves made while the panel was down. */
+  private async refreshChats(accountId: number, session: AccountSession): Promise<void> {
+    const directory = this.o.directory;
+    if (!directory) return;
+    if (this.refreshing >= REFRESH_CONCURRENCY) await new Promise<void>((resolve) => this.refreshQueue.push(resolve));
+    this.refreshing++;
+    try {
+      if (!this.unsubscribe) return;
+      directory.save(accountId, await session.dialogs(), this.o.clock.now());
+    } catch (e) {
+      this.o.log.warn({ err: e, accountId }, "monitor: could not refresh the account's chats");
+    } finally {
+      this.refreshing--;
+      this.refreshQueue.shift()?.();
     }
   }
 

@@ -8,7 +8,8 @@ import { isTelegramFailure } from '../core/failures.ts';
 import { checkKeyword, KeywordMatcher, type KeywordMode } from '../core/keywords.ts';
 import { parseLink } from '../core/links.ts';
 import { chatWatched, type ChannelRef, type IgnoredSender, type MonitorOptions, type SkipReason } from '../core/monitor-filter.ts';
-import type { ChatInfo } from '../core/session.ts';
+import type { AccountSession, ChatChange, ChatInfo } from '../core/session.ts';
+import type { Logger } from '../log.ts';
 import { normalizeUsername, usernameProblem } from '../core/usernames.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import type { IgnoredRow, KeywordRow, MonitorStore, OutboxRow, OutboxSummary, TargetRow, WatchState } from '../store/monitor.ts';
@@ -20,6 +21,8 @@ import type { AccountPool } from './ports.ts';
 export interface ChatDirectory {
   accounts(): Array<{ accountId: number; label: string; chats: ChatInfo[]; refreshedAt: number | null }>;
   save(accountId: number, chats: ChatInfo[], now: number): void;
+  /** One join or leave of the account, as its session saw it happen. */
+  apply?(accountId: number, change: ChatChange): void;
 }
 
 /** The directory over the accounts store's `account_groups`. */
@@ -31,7 +34,27 @@ export function accountChatDirectory(accounts: AccountStore, clock: Clock): Chat
         return { accountId: a.id, label: accountLabel(a), chats: g.chats, refreshedAt: g.refreshedAt };
       }),
     save: (accountId, chats, now) => accounts.replaceGroups(accountId, chats, now),
+    apply: (accountId, change) => {
+      if ('joined' in change) accounts.addGroup(accountId, change.joined);
+      else accounts.removeGroup(accountId, change.left);
+    },
   };
+}
+
+/**
+ * Keeps the stored chat list of the account behind `session` following its joins and leaves
+ * (whoever made them: bulk actions, the bot, campaigns). Returns the unsubscribe function.
+ */
+export function followChats(directory: ChatDirectory, accountId: number, session: AccountSession, log: Logger): () => void {
+  return (
+    session.onChatsChanged?.((change) => {
+      try {
+        directory.apply?.(accountId, change);
+      } catch (e) {
+        log.warn({ err: e, accountId }, 'could not record a chat the account joined or left');
+      }
+    }) ?? (() => undefined)
+  );
 }
 
 export interface MonitorServiceDeps {
@@ -61,6 +84,10 @@ export interface AccountStatusLine {
   resyncs: number;
   lastResyncAt: number | null;
   lastError: string | null;
+  /** When the account last finished catching up on the updates it missed while the panel was down. */
+  lastCatchUpAt: number | null;
+  /** The last gap Telegram would not fill, with the chats whose hits in it may be lost (null: private chats and basic groups). */
+  gap: { at: number; chats: Array<number | null> } | null;
 }
 
 export interface MonitorStatus {
@@ -312,6 +339,8 @@ export class MonitorService {
           resyncs: w?.resyncs ?? 0,
           lastResyncAt: w?.lastResyncAt ?? null,
           lastError: w?.lastError ?? null,
+          lastCatchUpAt: w?.lastCatchUpAt ?? null,
+          gap: w?.gap ?? null,
         };
         lines.set(accountId, l);
       }

@@ -11,9 +11,9 @@ import type { Clock } from '../core/clock.ts';
 import { formatForward } from '../core/forward-format.ts';
 import { KeywordMatcher, type KeywordRule } from '../core/keywords.ts';
 import { skipReason, type ChannelRef, type FilterRules, type SkipReason } from '../core/monitor-filter.ts';
-import type { AccountSession, IncomingMessage } from '../core/session.ts';
+import type { AccountSession, CatchUpEvent, IncomingMessage } from '../core/session.ts';
 import type { Logger } from '../log.ts';
-import type { MonitorStore, WatchState } from '../store/monitor.ts';
+import type { AccountWatchRow, MonitorStore, WatchState } from '../store/monitor.ts';
 import { sleepUnless } from './sleep.ts';
 
 export type HandleResult = 'queued' | 'duplicate' | 'no_match' | 'too_old' | SkipReason;
@@ -62,6 +62,10 @@ export interface AccountWatch {
   lastError: string | null;
   /** Chats this account delivered messages from since it was attached. */
   chatsSeen: number;
+  /** When the account last finished catching up on missed updates (after a start or a resync). */
+  lastCatchUpAt: number | null;
+  /** The last gap Telegram would not fill (null chat: private chats and basic groups). */
+  gap: { at: number; chats: Array<number | null> } | null;
 }
 
 export interface MonitorStats {
@@ -79,6 +83,7 @@ interface Attached extends AccountWatch {
   chats: Set<number>;
   resyncing: boolean;
   savedAt: number;
+  unsubscribeCatchUp: () => void;
 }
 
 const DEFAULT_WATCHDOG: WatchdogOptions = { staleAfterMs: 10 * 60_000, checkEveryMs: 60_000 };
@@ -89,6 +94,8 @@ const SENT_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_EVERY_MS = 60 * 60_000;
 /** Heartbeats reach the database at most this often per account (status is read by other processes). */
 const SAVE_EVERY_MS = 60_000;
+/** Gap reports this close together belong to one catch-up. */
+const GAP_WINDOW_MS = 5 * 60_000;
 /** (chat, message) keys already decided in this process: spares re-matching one message per account. */
 const RECENT_LIMIT = 50_000;
 const DEFAULT_RULES_CHECK_MS = 2000;
@@ -125,6 +132,8 @@ export class Monitor {
   attach(accountId: number, session: AccountSession, info: AttachInfo = {}): void {
     this.detach(accountId, false);
     const now = this.deps.clock.now();
+    // What an earlier run learnt about catching up stays visible until this one learns more.
+    const before = this.storedWatch(accountId);
     const a: Attached = {
       accountId,
       label: info.label ?? `#${accountId}`,
@@ -134,13 +143,18 @@ export class Monitor {
       resyncs: 0,
       lastError: null,
       chatsSeen: 0,
+      lastCatchUpAt: before?.lastCatchUpAt ?? null,
+      gap: before?.gap ?? null,
       session,
       unsubscribe: () => undefined,
+      unsubscribeCatchUp: () => undefined,
       chats: new Set(),
       resyncing: false,
       savedAt: now,
     };
     this.accounts.set(accountId, a);
+    // Before onMessage: subscribing to messages starts the updates loop, and with it the catch-up.
+    a.unsubscribeCatchUp = session.onCatchUp?.((e) => this.onCatchUp(a, e)) ?? (() => undefined);
     a.unsubscribe = session.onMessage((m) => {
       try {
         this.handle(accountId, m);
@@ -163,11 +177,35 @@ export class Monitor {
     const a = this.accounts.get(accountId);
     if (!a) return;
     a.unsubscribe();
+    a.unsubscribeCatchUp();
     this.accounts.delete(accountId);
     if (record) {
       a.state = 'detached';
       this.save(a);
     }
+  }
+
+  private storedWatch(accountId: number): AccountWatchRow | undefined {
+    try {
+      return this.deps.store.watch(accountId);
+    } catch (e) {
+      this.deps.log.warn({ err: e, accountId }, 'monitor: could not read the stored watch state');
+      return undefined;
+    }
+  }
+
+  private onCatchUp(a: Attached, e: CatchUpEvent): void {
+    if (this.accounts.get(a.accountId) !== a) return;
+    if (e.kind === 'caught_up') {
+      a.lastCatchUpAt = e.at;
+      this.deps.log.info({ accountId: a.accountId }, 'monitor: account caught up on missed updates');
+    } else {
+      const chats = a.gap && e.at - a.gap.at < GAP_WINDOW_MS ? a.gap.chats : [];
+      if (!chats.includes(e.chatId)) chats.push(e.chatId);
+      a.gap = { at: e.at, chats };
+      this.deps.log.warn({ accountId: a.accountId, chatId: e.chatId }, 'monitor: a gap in the updates was too long to recover; hits in it may be lost');
+    }
+    this.save(a);
   }
 
   attached(): number[] {
@@ -302,6 +340,8 @@ export class Monitor {
         resyncs: a.resyncs,
         lastError: a.lastError,
         updatedAt: now,
+        lastCatchUpAt: a.lastCatchUpAt,
+        gap: a.gap,
       });
     } catch (e) {
       this.deps.log.warn({ err: e, accountId: a.accountId }, 'monitor: could not save the watchdog state');
@@ -322,6 +362,8 @@ export class Monitor {
       resyncs: a.resyncs,
       lastError: a.lastError,
       chatsSeen: a.chatsSeen,
+      lastCatchUpAt: a.lastCatchUpAt,
+      gap: a.gap,
     }));
   }
 

@@ -67,6 +67,10 @@ export interface AccountWatchRow {
   resyncs: number;
   lastError: string | null;
   updatedAt: number;
+  /** When the account last finished catching up on the updates it missed (start, resync). */
+  lastCatchUpAt: number | null;
+  /** The last gap Telegram would not fill: when, and which chats (null: private chats and basic groups). */
+  gap: { at: number; chats: Array<number | null> } | null;
 }
 
 export interface OutboxSummary {
@@ -378,15 +382,30 @@ export class MonitorStore {
   // --- watchdog state ---
 
   saveWatch(row: AccountWatchRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO monitor_accounts (account_id, state, last_activity_at, last_resync_at, resyncs, last_error, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (account_id) DO UPDATE SET state = excluded.state, last_activity_at = excluded.last_activity_at,
-           last_resync_at = excluded.last_resync_at, resyncs = excluded.resyncs, last_error = excluded.last_error,
-           updated_at = excluded.updated_at`,
-      )
-      .run(row.accountId, row.state, row.lastActivityAt, row.lastResyncAt, row.resyncs, row.lastError, row.updatedAt);
+    this.stmt(
+      `INSERT INTO monitor_accounts (account_id, state, last_activity_at, last_resync_at, resyncs, last_error, updated_at, last_catch_up_at, gap_at, gap_chats)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account_id) DO UPDATE SET state = excluded.state, last_activity_at = excluded.last_activity_at,
+         last_resync_at = excluded.last_resync_at, resyncs = excluded.resyncs, last_error = excluded.last_error,
+         updated_at = excluded.updated_at, last_catch_up_at = excluded.last_catch_up_at, gap_at = excluded.gap_at,
+         gap_chats = excluded.gap_chats`,
+    ).run(
+      row.accountId,
+      row.state,
+      row.lastActivityAt,
+      row.lastResyncAt,
+      row.resyncs,
+      row.lastError,
+      row.updatedAt,
+      row.lastCatchUpAt,
+      row.gap?.at ?? null,
+      row.gap ? JSON.stringify(row.gap.chats) : null,
+    );
+  }
+
+  /** What an account's watch row holds (a restarted monitor keeps the last catch-up and gap). */
+  watch(accountId: number): AccountWatchRow | undefined {
+    return this.watches().find((w) => w.accountId === accountId);
   }
 
   watches(): AccountWatchRow[] {
@@ -401,6 +420,9 @@ export class MonitorStore {
           resyncs: number;
           last_error: string | null;
           updated_at: number;
+          last_catch_up_at: number | null;
+          gap_at: number | null;
+          gap_chats: string | null;
         }
       >('SELECT * FROM monitor_accounts ORDER BY account_id')
       .all()
@@ -412,6 +434,8 @@ export class MonitorStore {
         resyncs: r.resyncs,
         lastError: r.last_error,
         updatedAt: r.updated_at,
+        lastCatchUpAt: r.last_catch_up_at,
+        gap: r.gap_at === null ? null : { at: r.gap_at, chats: JSON.parse(r.gap_chats ?? '[]') as Array<number | null> },
       }));
   }
 }

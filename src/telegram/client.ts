@@ -9,6 +9,7 @@ import {
   type ITelegramStorageProvider,
   type RpcCallMiddleware,
   type TelegramTransport,
+  type tl,
 } from '@mtcute/node';
 import type { Logger } from '../log.ts';
 import type { ProxySpec } from '../core/proxy-url.ts';
@@ -45,12 +46,28 @@ export interface ClientParams {
   disableUpdates?: boolean;
 }
 
+/**
+ * Telegram said a gap in this account's updates is too long to fetch (after a long outage): the
+ * client jumped ahead and the updates in between are gone. `channelId` is null for the account's
+ * own message box (private chats and basic groups), else the bare id of the channel or supergroup.
+ */
+export interface UpdateGap {
+  channelId: number | null;
+}
+
+/** This account joined a chat (Telegram's chat object) or left one (its marked id). */
+export type MembershipChange = { joined: tl.TypeChat } | { left: number };
+
 export interface BuiltClient {
   client: TelegramClient;
   /** Whether connections go through a proxy (connection failures are then the proxy's). */
   viaProxy: boolean;
   /** Why the last connection attempt failed, when it did (mtcute only logs it and retries). */
   lastConnectError(): unknown;
+  /** Listeners told of every update gap Telegram refused to fill (see `UpdateGap`). */
+  readonly onUpdateGap: Set<(gap: UpdateGap) => void>;
+  /** Listeners told of every join and leave made through this client, whoever asked for it. */
+  readonly onMembership: Set<(change: MembershipChange) => void>;
   /** Destroys the client and its simulated connection, if any. Safe to call twice. */
   destroy(): Promise<void>;
 }
@@ -110,6 +127,10 @@ export function buildClient(p: ClientParams): BuiltClient {
       }),
     );
   }
+  const onUpdateGap = new Set<(gap: UpdateGap) => void>();
+  middlewares.push(updateGapWatcher(onUpdateGap));
+  const onMembership = new Set<(change: MembershipChange) => void>();
+  middlewares.push(membershipWatcher(onMembership));
   if (override) middlewares.push(override.middleware);
   const client = new TelegramClient({
     apiId: p.apiId,
@@ -118,6 +139,10 @@ export function buildClient(p: ClientParams): BuiltClient {
     transport,
     network: { middlewares },
     disableUpdates: p.disableUpdates ?? false,
+    // Fetch what was missed while the panel was down from the update state stored in panel.db
+    // (without it every start takes a fresh state and skips the gap). A replay after an unclean
+    // stop is expected: the monitor de-duplicates by (chat, message).
+    updates: { catchUp: true },
     logLevel: mtcuteLevel(p.log),
     // Our storage writes through; mtcute's exit hook would only race our own shutdown.
     storageOptions: { cleanup: false },
@@ -138,6 +163,8 @@ export function buildClient(p: ClientParams): BuiltClient {
     client,
     viaProxy: !override && Boolean(p.proxy),
     lastConnectError: () => transport.lastError,
+    onUpdateGap,
+    onMembership,
     async destroy() {
       if (destroyed) return;
       destroyed = true;
@@ -160,4 +187,47 @@ export function proxyTransport(spec: ProxySpec): TelegramTransport {
     case 'mtproxy':
       return new MtProxyTcpTransport({ host: spec.host, port: spec.port, secret: spec.secret });
   }
+}
+
+/** mtcute handles a too-long gap by jumping ahead quietly; this middleware tells the session. */
+function updateGapWatcher(listeners: Set<(gap: UpdateGap) => void>): RpcCallMiddleware {
+  return async (ctx, next) => {
+    const result = (await next(ctx)) as { _?: string } | null;
+    const request = ctx.request;
+    let gap: UpdateGap | undefined;
+    if (request._ === 'updates.getDifference' && result?._ === 'updates.differenceTooLong') gap = { channelId: null };
+    else if (request._ === 'updates.getChannelDifference' && result?._ === 'updates.channelDifferenceTooLong') {
+      gap = { channelId: request.channel._ === 'inputChannel' || request.channel._ === 'inputChannelFromMessage' ? request.channel.channelId : 0 };
+    }
+    if (gap) for (const listener of listeners) listener(gap);
+    return result;
+  };
+}
+
+/**
+ * Watches the calls that change which chats the account is in, so every way of joining or
+ * leaving (bulk actions, the bot, campaigns) keeps the stored chat list right without each
+ * caller remembering to.
+ */
+function membershipWatcher(listeners: Set<(change: MembershipChange) => void>): RpcCallMiddleware {
+  return async (ctx, next) => {
+    const result = (await next(ctx)) as { _?: string } | null;
+    if (listeners.size === 0 || result === null || result._ === 'mt_rpc_error') return result;
+    const request = ctx.request;
+    let change: MembershipChange | undefined;
+    if (request._ === 'channels.joinChannel' || request._ === 'messages.importChatInvite') {
+      const res = result as tl.messages.TypeChatInviteJoinResult | tl.TypeUpdates;
+      const updates = res._ === 'messages.chatInviteJoinResultOk' ? res.updates : res;
+      const chats = 'chats' in updates ? updates.chats : [];
+      const wanted = request._ === 'channels.joinChannel' && request.channel._ === 'inputChannel' ? request.channel.channelId : undefined;
+      const chat = chats.find((c) => (wanted === undefined || c.id === wanted) && (c._ === 'channel' ? c.left !== true : c._ === 'chat'));
+      if (chat) change = { joined: chat };
+    } else if (request._ === 'channels.leaveChannel' && request.channel._ === 'inputChannel') {
+      change = { left: -1_000_000_000_000 - request.channel.channelId };
+    } else if (request._ === 'messages.deleteChatUser' && request.userId._ === 'inputUserSelf') {
+      change = { left: -request.chatId };
+    }
+    if (change) for (const listener of listeners) listener(change);
+    return result;
+  };
 }

@@ -1,9 +1,11 @@
-import type { Chat, Message, Peer, TelegramClient, User } from '@mtcute/node';
+import { Chat, type Message, type Peer, type TelegramClient, type User } from '@mtcute/node';
 import type { Clock } from '../core/clock.ts';
 import type { Failure } from '../core/failures.ts';
 import type {
   AccountSession,
   ActionOutcome,
+  CatchUpEvent,
+  ChatChange,
   ChatInfo,
   ChatKind,
   IncomingMessage,
@@ -25,7 +27,7 @@ import { poll } from './actions/poll.ts';
 import { react } from './actions/react.ts';
 import { sendMessage } from './actions/send-message.ts';
 import { vote } from './actions/vote.ts';
-import type { BuiltClient } from './client.ts';
+import type { BuiltClient, MembershipChange } from './client.ts';
 import { classify, toFailure } from './errors.ts';
 import { parseSpamBotReply } from './spambot.ts';
 
@@ -84,11 +86,51 @@ export class MtcuteAccountSession implements AccountSession {
   private readonly client: TelegramClient;
   private updatesStarted: Promise<void> | undefined;
   private closed = false;
+  private catchingUp = false;
+  private readonly catchUpListeners = new Set<(event: CatchUpEvent) => void>();
 
   constructor(private readonly opts: SessionOptions) {
     this.accountId = opts.accountId;
     // The engine owns waiting: a FLOOD_WAIT comes back at once as a failure.
     this.client = opts.built.client.withParams({ floodSleepThreshold: 0 });
+    // mtcute reports a catch-up as the connection state going 'updating', then 'connected'.
+    opts.built.client.onConnectionState.add((state) => {
+      if (state === 'updating') this.catchingUp = true;
+      else if (state === 'connected' && this.catchingUp) {
+        this.catchingUp = false;
+        this.emitCatchUp({ kind: 'caught_up', at: this.opts.clock.now() });
+      }
+    });
+    opts.built.onUpdateGap.add((gap) => {
+      const chatId = gap.channelId === null ? null : -1_000_000_000_000 - gap.channelId;
+      this.opts.log.warn({ accountId: this.accountId, chatId }, 'updates: Telegram would not return a gap this long; messages in it were skipped');
+      this.emitCatchUp({ kind: 'gap_too_long', chatId, at: this.opts.clock.now() });
+    });
+  }
+
+  private emitCatchUp(event: CatchUpEvent): void {
+    for (const listener of this.catchUpListeners) listener(event);
+  }
+
+  onCatchUp(listener: (event: CatchUpEvent) => void): () => void {
+    this.catchUpListeners.add(listener);
+    return () => this.catchUpListeners.delete(listener);
+  }
+
+  onChatsChanged(listener: (change: ChatChange) => void): () => void {
+    const watch = (change: MembershipChange): void => {
+      if ('left' in change) {
+        listener({ left: change.left });
+        return;
+      }
+      try {
+        listener({ joined: chatInfo(new Chat(change.joined)) });
+      } catch (e) {
+        this.opts.log.debug({ accountId: this.accountId, err: e }, 'could not read a joined chat');
+      }
+    };
+    this.opts.built.onMembership.add(watch);
+    return () => this.opts.built.onMembership.delete(watch);
   }
 
   /** The mtcute client (for src/telegram only: actions and tests). */

@@ -6,6 +6,20 @@ import { boxMessageTl, channelMessageTl, chatPeer, getChat, PeerSet, resolveChan
 
 const DIFF_LIMIT = 100;
 
+/**
+ * How far behind a client may be and still get every update back. Past these gaps Telegram
+ * answers `differenceTooLong` / `channelDifferenceTooLong` and the client jumps ahead (losing the
+ * middle); worlds may set smaller bounds in sim_meta to make that happen in tests.
+ */
+export const DEFAULT_DIFF_TOO_LONG = 10_000;
+export const DEFAULT_CHANNEL_DIFF_TOO_LONG = 1000;
+
+function bound(ctx: CallContext, key: 'diff_too_long' | 'channel_diff_too_long', fallback: number): number {
+  const row = ctx.db.prepare('SELECT value FROM sim_meta WHERE key = ?').get(key) as { value: string } | undefined;
+  const n = row === undefined ? NaN : Number(row.value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
 export function stateOf(ctx: CallContext): tl.updates.RawState {
   const pts = (ctx.db.prepare('SELECT pts FROM users WHERE id = ?').get(ctx.me.id) as { pts: number }).pts;
   return { _: 'updates.state', pts, qts: 0, date: sec(ctx.now), seq: 0, unreadCount: 0 };
@@ -15,33 +29,87 @@ export function getState(ctx: CallContext): tl.updates.RawState {
   return stateOf(ctx);
 }
 
+/**
+ * `updateChannelTooLong` for every channel or supergroup of the account that gained messages
+ * since `date` (seconds), as Telegram tells a client which channel gaps to fetch. The pts given is
+ * the channel's as of `date`, for a client that stored none for that channel.
+ */
+function channelGaps(ctx: CallContext, date: number): tl.RawUpdateChannelTooLong[] {
+  const since = date * 1000;
+  const rows = ctx.db
+    .prepare(
+      `SELECT c.id, (SELECT coalesce(max(id), 0) FROM channel_messages WHERE chat_id = c.id AND date < ?) AS pts_then
+       FROM members m JOIN chats c ON c.id = m.chat_id
+       WHERE m.user_id = ? AND c.kind != 'group' AND EXISTS (SELECT 1 FROM channel_messages WHERE chat_id = c.id AND date >= ?)
+       ORDER BY c.id`,
+    )
+    .all(since, ctx.me.id, since) as Array<{ id: number; pts_then: number }>;
+  // mtcute reads pts 0 as "unknown"; 1 loses at most a channel's very first message.
+  return rows.map((r) => ({ _: 'updateChannelTooLong', channelId: r.id, pts: Math.max(1, r.pts_then) }));
+}
+
+/**
+ * The account's missed updates since (pts, date): its own message box in pages of DIFF_LIMIT
+ * (`differenceSlice` until the last), then the channels with new messages; `differenceTooLong`
+ * when the box is more than the world's bound behind.
+ */
 export function getDifference(ctx: CallContext, req: tl.updates.RawGetDifferenceRequest): tl.updates.TypeDifference {
-  const rows = ctx.db.prepare('SELECT * FROM box_messages WHERE owner_id = ? AND pts > ? ORDER BY pts LIMIT ?').all(ctx.me.id, req.pts, DIFF_LIMIT + 1) as BoxMessageRow[];
   const state = stateOf(ctx);
-  if (rows.length === 0) return { _: 'updates.differenceEmpty', date: state.date, seq: 0 };
+  if (state.pts - req.pts > bound(ctx, 'diff_too_long', DEFAULT_DIFF_TOO_LONG)) return { _: 'updates.differenceTooLong', pts: state.pts };
+  const rows = ctx.db.prepare('SELECT * FROM box_messages WHERE owner_id = ? AND pts > ? ORDER BY pts LIMIT ?').all(ctx.me.id, req.pts, DIFF_LIMIT + 1) as BoxMessageRow[];
   const more = rows.length > DIFF_LIMIT;
   const page = rows.slice(0, DIFF_LIMIT);
   const peers = new PeerSet();
   const newMessages = page.map((r) => boxMessageTl(r, peers));
-  const built = peers.build(ctx);
   if (more) {
     return {
       _: 'updates.differenceSlice',
       newMessages,
       newEncryptedMessages: [],
       otherUpdates: [],
-      ...built,
-      intermediateState: { ...state, pts: page[page.length - 1]!.pts },
+      ...peers.build(ctx),
+      // The date stays the client's, so the last page still names the channels changed since then.
+      intermediateState: { ...state, pts: page[page.length - 1]!.pts, date: req.date },
     };
   }
-  return { _: 'updates.difference', newMessages, newEncryptedMessages: [], otherUpdates: [], ...built, state };
+  const gaps = channelGaps(ctx, req.date);
+  if (newMessages.length === 0 && gaps.length === 0) return { _: 'updates.differenceEmpty', date: state.date, seq: 0 };
+  for (const g of gaps) peers.chat(g.channelId);
+  return { _: 'updates.difference', newMessages, newEncryptedMessages: [], otherUpdates: gaps, ...peers.build(ctx), state };
 }
 
+/**
+ * A channel's messages after `pts`, in pages of the client's limit; past the world's bound, the
+ * latest messages only (`channelDifferenceTooLong`), as Telegram does.
+ */
 export function getChannelDifference(ctx: CallContext, req: tl.updates.RawGetChannelDifferenceRequest): tl.updates.TypeChannelDifference {
   const chat = resolveChannelInput(ctx, req.channel);
   if (!canReadChat(ctx, chat)) throw fail.badRequest('CHANNEL_PRIVATE');
   if (req.pts >= chat.pts) return { _: 'updates.channelDifferenceEmpty', final: true, pts: chat.pts, timeout: 30 };
   const limit = Math.max(1, Math.min(req.limit || DIFF_LIMIT, DIFF_LIMIT));
+  const tooLong = bound(ctx, 'channel_diff_too_long', DEFAULT_CHANNEL_DIFF_TOO_LONG);
+  if (chat.pts - req.pts > tooLong) {
+    const latest = (ctx.db.prepare('SELECT * FROM channel_messages WHERE chat_id = ? ORDER BY id DESC LIMIT ?').all(chat.id, Math.min(limit, tooLong)) as ChannelMessageRow[]).reverse();
+    const entry = dialogEntries(ctx).find((e) => e.chat?.id === chat.id);
+    const rendered = renderDialogs(ctx, entry ? [entry] : []);
+    const peers = new PeerSet().chat(chat.id);
+    const messages = latest.map((r) => channelMessageTl(ctx, r, chat, peers));
+    const built = peers.build(ctx);
+    const dialog = rendered.dialogs[0] ?? {
+      _: 'dialog',
+      peer: chatPeer(chat),
+      topMessage: chat.pts,
+      readInboxMaxId: chat.pts,
+      readOutboxMaxId: chat.pts,
+      unreadCount: 0,
+      unreadMentionsCount: 0,
+      unreadReactionsCount: 0,
+      unreadPollVotesCount: 0,
+      notifySettings: { _: 'peerNotifySettings' },
+      pts: chat.pts,
+    };
+    return { _: 'updates.channelDifferenceTooLong', final: true, timeout: 30, dialog, messages, chats: built.chats, users: built.users };
+  }
   const rows = ctx.db.prepare('SELECT * FROM channel_messages WHERE chat_id = ? AND id > ? ORDER BY id LIMIT ?').all(chat.id, req.pts, limit) as ChannelMessageRow[];
   const last = rows.length > 0 ? rows[rows.length - 1]!.id : chat.pts;
   const peers = new PeerSet().chat(chat.id);

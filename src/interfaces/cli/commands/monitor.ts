@@ -32,12 +32,22 @@ export function renderStatus(s: MonitorStatus): string {
     `last hit: ${s.outbox.lastHit ? `${time(s.outbox.lastHit.at)} in ${s.outbox.lastHit.chatTitle} (${s.outbox.lastHit.keywords.join(', ')}), ${s.outbox.lastHit.state}` : 'none yet'}`,
   ];
   if (s.accounts.length === 0) return lines.join('\n') + '\nno accounts';
-  const rows = s.accounts.map((a) => [a.label, a.state, `${a.watchedChats}/${a.chats}`, time(a.lastActivityAt), a.resyncs, a.lastError ?? '']);
-  return lines.join('\n') + '\n\n' + table(['account', 'updates', 'watched/chats', 'last update', 'resyncs', 'problem'], rows);
+  const rows = s.accounts.map((a) => [a.label, a.state, `${a.watchedChats}/${a.chats}`, time(a.lastActivityAt), time(a.lastCatchUpAt), a.resyncs, problem(a)]);
+  return lines.join('\n') + '\n\n' + table(['account', 'updates', 'watched/chats', 'last update', 'caught up', 'resyncs', 'problem'], rows);
 }
 
-export function registerMonitor(program: Command, ctx: CliContext): void {
-  const monitor = program.command('monitor').description('the keyword monitor: keywords, ignored senders, target chats, status');
+/** The account's error, and a gap Telegram would not fill (hits in it may be lost). */
+function problem(a: MonitorStatus['accounts'][number]): string {
+  const parts: string[] = [];
+  if (a.lastError) parts.push(a.lastError);
+  if (a.gap) {
+    const where = a.gap.chats.map((c) => (c === null ? 'private chats and basic groups' : String(c))).join(', ');
+    parts.push(`gap too long to recover at ${time(a.gap.at)} (${where}): hits in it may be lost`);
+  }
+  return parts.join('; ');
+}
+
+export function registerMonitor(monitor: Command, ctx: CliContext): void {
 
   // --- keywords ---
   const keywords = monitor.command('keywords').description('keywords that make a message a hit');
