@@ -80,6 +80,7 @@ export class FakeBotApi {
   private server: Server | undefined;
   private nextFile = 1;
   private callbackIds = 1;
+  private stalled = false;
 
   /** Called for every recorded call (tests note the virtual time of each). */
   onCall: ((call: RecordedCall) => void) | undefined;
@@ -99,6 +100,16 @@ export class FakeBotApi {
     const list = this.failures.get(method) ?? [];
     list.push({ code, description });
     this.failures.set(method, list);
+  }
+
+  /**
+   * From now on the API accepts calls and never answers them (a Bot API behind a black hole);
+   * long polls waiting now never return either.
+   */
+  stall(): void {
+    this.stalled = true;
+    for (const w of this.waiters) clearTimeout(w.timer);
+    this.waiters.clear();
   }
 
   /** Queues an update for getUpdates (waking a pending long poll) and returns it. */
@@ -222,6 +233,7 @@ export class FakeBotApi {
     const call = { method, payload, seq: this.seq++ };
     this.calls.push(call);
     this.onCall?.(call);
+    if (this.stalled) return new Promise<ApiResult>(() => undefined);
     const queued = this.failures.get(method);
     if (queued && queued.length > 0) {
       const f = queued.shift()!;

@@ -86,6 +86,18 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions): PanelBot {
     },
   };
 
+  // Updates being handled now: stopping waits for them, not for grammY's polling loop, which
+  // may sleep out a retry (3 s, or a 429's retry_after) before it notices the stop.
+  let handling = 0;
+  const drained: Array<() => void> = [];
+  bot.use(async (_ctx, next) => {
+    handling++;
+    try {
+      await next();
+    } finally {
+      if (--handling === 0) for (const d of drained.splice(0)) d();
+    }
+  });
   bot.use(accessGate(runtime));
   bot.use(dispatcher(runtime));
   bot.catch((err) => {
@@ -120,9 +132,15 @@ export function createBot(deps: BotDeps, opts: CreateBotOptions): PanelBot {
     },
     stop() {
       stopping ??= (async () => {
-        await runtime.jobs.stop();
-        if (bot.isRunning()) await bot.stop();
-        await polling;
+        // grammY's stop confirms the last update with one more getUpdates, which fails when the
+        // Bot API cannot be reached: that must not keep the jobs or the polling loop running.
+        const confirm = bot.isRunning() ? bot.stop() : Promise.resolve();
+        const [confirmed] = await Promise.allSettled([confirm, runtime.jobs.stop()]);
+        if (handling > 0) await new Promise<void>((resolve) => drained.push(resolve));
+        if (confirmed.status === 'rejected') {
+          const why = confirmed.reason instanceof Error ? confirmed.reason.message : String(confirmed.reason);
+          throw new Error(`polling stopped, but the last updates could not be confirmed to the Bot API (${why}); they will arrive again at the next start`);
+        }
       })();
       return stopping;
     },
