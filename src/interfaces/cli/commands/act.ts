@@ -8,6 +8,7 @@ import type { OperationEvent, OperationsEngine } from '../../../engine/operation
 import type { AccountPool } from '../../../engine/ports.ts';
 import type { OperationRecord, OperationSelection } from '../../../store/operations.ts';
 import type { CliContext } from '../context.ts';
+import { progressBar, type ProgressBar } from '../progress.ts';
 import { accountLabels, renderOperation } from './operations.ts';
 
 /** How the operator chose accounts: a count, or names (resolved once the fleet is open). */
@@ -97,18 +98,12 @@ export interface ActDeps {
   engine: OperationsEngine;
 }
 
-/** A one-line progress bar on stderr, redrawn in place; only on a terminal. */
-function progressBar(stream: NodeJS.WriteStream): { onEvent: (e: OperationEvent) => void; clear: () => void } {
+/** Follows an operation's events on the command line's progress bar. */
+function operationProgress(bar: ProgressBar): { onEvent: (e: OperationEvent) => void; clear: () => void } {
   let planned = 0;
   let ok = 0;
   let failed = 0;
   let note = '';
-  const draw = (): void => {
-    const settled = Math.min(planned, ok + failed);
-    const width = 24;
-    const filled = planned === 0 ? 0 : Math.round((settled / planned) * width);
-    stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${settled}/${planned}  ok ${ok}  failed ${failed}${note ? '  ' + note : ''}\x1b[K`);
-  };
   return {
     onEvent(e) {
       if (e.type === 'started') planned = e.planned;
@@ -121,11 +116,9 @@ function progressBar(stream: NodeJS.WriteStream): { onEvent: (e: OperationEvent)
           note = '';
         }
       } else if (e.type === 'waiting') note = `#${e.accountId} waits until ${new Date(e.until).toLocaleTimeString()}`;
-      if (e.type !== 'finished') draw();
+      if (e.type !== 'finished') bar.draw({ done: ok + failed, total: planned, counts: [['ok', ok], ['failed', failed]], note });
     },
-    clear() {
-      stream.write('\r\x1b[K');
-    },
+    clear: () => bar.clear(),
   };
 }
 
@@ -140,7 +133,8 @@ export async function executeAct(ctx: CliContext, deps: ActDeps, spec: ActionSpe
     if (!ids.ok) throw new InputError(ids.problem);
     selection = { accountIds: ids.value };
   }
-  const bar = !ctx.json && err.isTTY ? progressBar(err) : undefined;
+  const terminal = progressBar(err, ctx.json);
+  const bar = terminal && operationProgress(terminal);
   const ctl = new AbortController();
   const onSigint = (): void => {
     err.write('\ncancelling: no new account starts; waiting for those acting now (Ctrl-C again to quit at once)\n');

@@ -9,6 +9,7 @@ import { campaignExport, checkExportTarget, isExportFormat, writeExportFile } fr
 import { CampaignService, type CampaignEvent, type CampaignStatus, type RunReport, type TargetHistory } from '../../../engine/campaigns.ts';
 import type { AccountPool } from '../../../engine/ports.ts';
 import type { CliContext } from '../context.ts';
+import { progressBar, type ProgressBar } from '../progress.ts';
 import { campaignDemo } from './campaign-demo.ts';
 import { table } from '../table.ts';
 
@@ -113,17 +114,12 @@ function quote(name: string): string {
   return /^[\w.-]+$/.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A one-line progress bar on stderr, redrawn in place; only on a terminal. */
-function progressBar(stream: NodeJS.WriteStream): { onEvent: (e: CampaignEvent) => void; clear: () => void } {
+/** Follows a campaign run's events on the command line's progress bar. */
+function campaignProgress(bar: ProgressBar): { onEvent: (e: CampaignEvent) => void; clear: () => void } {
   let total = 0;
   let done = 0;
   let sent = 0;
   let note = '';
-  const draw = (): void => {
-    const width = 24;
-    const filled = total === 0 ? 0 : Math.round((Math.min(done, total) / total) * width);
-    stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}  sent ${sent}${note ? '  ' + note : ''}\x1b[K`);
-  };
   return {
     onEvent(e) {
       if (e.type === 'started') {
@@ -140,11 +136,9 @@ function progressBar(stream: NodeJS.WriteStream): { onEvent: (e: CampaignEvent) 
       } else if (e.type === 'account') {
         note = e.change === 'waiting' && e.until !== null ? `${e.reason} until ${new Date(e.until).toLocaleTimeString()}` : e.reason;
       }
-      if (e.type !== 'finished') draw();
+      if (e.type !== 'finished') bar.draw({ done, total, counts: [['sent', sent]], note });
     },
-    clear() {
-      stream.write('\r\x1b[K');
-    },
+    clear: () => bar.clear(),
   };
 }
 
@@ -161,7 +155,8 @@ async function runCampaign(ctx: CliContext, name: string, resume: boolean, err: 
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const bar = !ctx.json && err.isTTY ? progressBar(err) : undefined;
+    const terminal = progressBar(err, ctx.json);
+    const bar = terminal && campaignProgress(terminal);
     let report: RunReport;
     try {
       report = await svc.run(name, { signal: ctl.signal, onEvent: bar?.onEvent });
