@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseProxyUrl, PROXY_FORMS } from './core/proxy-url.ts';
+import { quoteInput } from './core/text.ts';
 
 /** What a command needs from the configuration; each command asks only for its part. */
 export type ConfigNeed = 'telegram' | 'bot';
@@ -83,7 +84,7 @@ const RANGE = /^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$/;
 
 function describe(name: string, what: string, value: string | undefined): string {
   const spec = VARIABLES[name];
-  const shown = spec && !spec.secret && value !== undefined ? ` (got "${value}")` : '';
+  const shown = spec && !spec.secret && value !== undefined ? ` (got ${quoteInput(value, 80)})` : '';
   const where = spec?.where ? `; get it from ${spec.where}` : '';
   return `${name} ${what}${shown}: expected ${spec?.form ?? 'a valid value'}${where}`;
 }

@@ -3,6 +3,7 @@ import { InputError } from '../core/errors.ts';
 import { isTelegramFailure, type Failure, type FailureKind } from '../core/failures.ts';
 import { pollChoiceProblem } from '../core/polls.ts';
 import type { JoinTarget, LeaveTarget, MessageTarget } from '../core/session.ts';
+import { quoteInput } from '../core/text.ts';
 import { normalizeUsername, usernameProblem } from '../core/usernames.ts';
 import type { Logger } from '../log.ts';
 import type { AccountPool } from './ports.ts';
@@ -54,7 +55,7 @@ function checkLeaveTarget(t: LeaveTarget, problems: string[]): void {
 function checkUsername(name: string, problems: string[]): void {
   const p = usernameProblem(name);
   if (p) problems.push(p);
-  else if (name !== normalizeUsername(name)) problems.push(`"${name}" must be given lowercase without @`);
+  else if (name !== normalizeUsername(name)) problems.push(`${quoteInput(name)} must be given lowercase without @`);
 }
 
 function checkText(text: string, problems: string[]): void {
@@ -68,7 +69,7 @@ export function validateActionSpec(spec: ActionSpec): void {
   switch (spec.kind) {
     case 'reaction':
       checkMessageTarget(spec.target, problems);
-      if (!isSingleEmoji(spec.emoji)) problems.push(`"${spec.emoji.slice(0, 20)}" is not a single emoji`);
+      if (!isSingleEmoji(spec.emoji)) problems.push(`${quoteInput(spec.emoji, 20)} is not a single emoji`);
       break;
     case 'vote':
       checkMessageTarget(spec.target, problems);

@@ -95,6 +95,26 @@ describe('buildAction', () => {
     expect(() => parseChoice({ accounts: '2', account: ['1'] })).toThrow(/not both/);
     expect(() => parseChoice({ accounts: 'many' })).toThrow(/whole number/);
   });
+
+  it('reads targets pasted with invisible direction marks, and escapes what it echoes back', () => {
+    expect(buildAction('join', ['\u200f@publicchat\u200e'])).toEqual({ kind: 'join', target: { kind: 'public', username: 'publicchat' } });
+    expect(buildAction('block', ['\u202bt.me/some_user\u202c'])).toEqual({ kind: 'block', username: 'some_user' });
+    const echoed = [
+      () => buildAction('block', ['bad\u0007name']),
+      () => buildAction('reaction', ['t.me/somechan/5', 'x\u001b[2J']),
+      () => parseOptions(['1', '2\u202e']),
+      () => parseChoice({ accounts: '3\u001b[31m' }),
+    ].map((f) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    });
+    expect(echoed.join(' | ')).not.toMatch(/accepted|[\p{Cc}\p{Cf}]/u);
+    expect(echoed).toEqual([expect.stringContaining('\\u0007'), expect.stringContaining('\\u001b[2J'), expect.stringContaining('"2\\u202e"'), expect.stringContaining('\\u001b[31m')]);
+  });
 });
 
 describe('act (command line)', () => {

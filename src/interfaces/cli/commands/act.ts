@@ -3,6 +3,7 @@ import type { ActionKind, ActionSpec } from '../../../core/actions.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
 import { isLinkRefusal, parseLink, toJoinTarget, toLeaveTarget, toMessageTarget, toUsername, type LinkRefusal, type ParsedLink } from '../../../core/links.ts';
 import { resolveAccountRefs } from '../../../core/account-refs.ts';
+import { quoteInput } from '../../../core/text.ts';
 import { validateActionSpec } from '../../../engine/action-input.ts';
 import type { OperationEvent, OperationsEngine } from '../../../engine/operations.ts';
 import type { AccountPool } from '../../../engine/ports.ts';
@@ -41,7 +42,7 @@ export function parseOptions(args: readonly string[]): number[] {
   const parts = args.flatMap((a) => a.split(',')).map((s) => s.trim()).filter((s) => s !== '');
   if (parts.length === 0) throw new InputError('give at least one option number (1 is the first option)');
   const bad = parts.filter((p) => !/^\d{1,6}$/.test(p) || Number(p) < 1);
-  if (bad.length > 0) throw new InputError(`option numbers are whole numbers from 1 (the first option); got ${bad.map((b) => `"${b}"`).join(', ')}`);
+  if (bad.length > 0) throw new InputError(`option numbers are whole numbers from 1 (the first option); got ${bad.map((b) => quoteInput(b)).join(', ')}`);
   return parts.map(Number);
 }
 
@@ -84,7 +85,7 @@ export function parseChoice(opts: SelectionOptions): AccountChoice {
   if (opts.accounts !== undefined && refs.length > 0) throw new InputError('give either --accounts N or --account (not both)');
   if (opts.accounts !== undefined) {
     if (!/^\d{1,6}$/.test(opts.accounts.trim()) || Number(opts.accounts) < 1) {
-      throw new InputError(`--accounts takes a whole number from 1 (got "${opts.accounts}")`);
+      throw new InputError(`--accounts takes a whole number from 1 (got ${quoteInput(opts.accounts)})`);
     }
     return { accounts: Number(opts.accounts) };
   }

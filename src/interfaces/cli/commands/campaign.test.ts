@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/support/tmp.ts';
+import { openSqlite } from '../../../store/db.ts';
 import { runCli } from '../main.ts';
 import { parseDelay, readMessage } from './campaign.ts';
 
@@ -99,5 +100,35 @@ describe('campaign command line', () => {
     writeFileSync(join(dir, 'm.txt'), 'from file');
     expect(readMessage('@' + join(dir, 'm.txt'))).toBe('from file');
     expect(readFileSync(join(dir, 'm.txt'), 'utf8')).toBe('from file');
+  });
+});
+
+describe('campaign create and what earlier campaigns learned', () => {
+  it('says how many targets were messaged, not found or privacy-restricted before, and skips the unreachable unless --recheck-unreachable', async () => {
+    const dir = tempDir('tp-cli-campaign-');
+    const data = join(dir, 'data');
+    writeFileSync(join(dir, 'old.txt'), 'user_sent1 ghost_one shy_person');
+    expect((await cli(data, 'campaign', 'create', 'old', '--message', 'hi', '--targets', join(dir, 'old.txt'))).code).toBe(0);
+    // What a run of "old" would have left: one sent (in the ledger), one not found, one privacy-restricted.
+    const db = openSqlite(join(data, 'panel.db'));
+    db.prepare("UPDATE campaign_targets SET state = 'sent', done_at = 1 WHERE username = 'user_sent1'").run();
+    db.prepare("INSERT INTO contacted (username, campaign_id, account_id, at) VALUES ('user_sent1', 1, 1, 1)").run();
+    db.prepare("UPDATE campaign_targets SET state = 'not_found', done_at = 1 WHERE username = 'ghost_one'").run();
+    db.prepare("UPDATE campaign_targets SET state = 'privacy_restricted', done_at = 1 WHERE username = 'shy_person'").run();
+    db.close();
+
+    // Pasted from a right-to-left chat: direction marks around the names.
+    writeFileSync(join(dir, 'new.txt'), '\u200f@user_sent1\u200e\n\u200fghost_one\u200e\nshy_person\nfresh_one');
+    const c = await cli(data, 'campaign', 'create', 'new', '--message', 'hello', '--targets', join(dir, 'new.txt'));
+    expect(c.code, c.err).toBe(0);
+    expect(c.out).toMatch(/4 usernames/);
+    expect(c.out).toMatch(/1 already messaged by an earlier campaign: skipped \(--include-contacted messages them again\)/);
+    expect(c.out).toMatch(/an earlier campaign found 1 not to exist and 1 privacy-restricted: skipped, sparing the accounts' daily username lookups \(--recheck-unreachable tries them again\)/);
+    const s = await cli(data, '--json', 'campaign', 'status', 'new');
+    expect(JSON.parse(s.out)).toMatchObject({ counts: { pending: 2, skipped: 2 } });
+
+    const again = await cli(data, '--json', 'campaign', 'create', 'newer', '--message', 'hello', '--targets', join(dir, 'new.txt'), '--recheck-unreachable');
+    expect(again.code, again.err).toBe(0);
+    expect(JSON.parse(again.out)).toMatchObject({ history: { contacted: 1, notFound: 1, privacyRestricted: 1 }, skippedUnreachable: 0, counts: { pending: 4, skipped: 0 } });
   });
 });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { App } from '../../../app.ts';
 import { TARGET_STATES, UNCERTAIN_DECISIONS, type TargetCounts, type UncertainDecision } from '../../../core/campaigns.ts';
 import { InputError } from '../../../core/errors.ts';
+import { quoteInput } from '../../../core/text.ts';
 import { TelegramFailure } from '../../../core/failures.ts';
 import { campaignExport, checkExportTarget, isExportFormat, writeExportFile } from '../../../engine/campaign-export.ts';
 import { CampaignService, type CampaignEvent, type CampaignStatus, type RunReport, type TargetHistory } from '../../../engine/campaigns.ts';
@@ -66,13 +67,13 @@ export function readTargets(value: string, stdin: () => string = () => readFileS
 /** `--delay 60-180` (seconds). */
 export function parseDelay(value: string): { min: number; max: number } {
   const m = /^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$/.exec(value);
-  if (!m) throw new InputError(`--delay takes <min>-<max> seconds, e.g. 60-180 (got "${value}")`);
+  if (!m) throw new InputError(`--delay takes <min>-<max> seconds, e.g. 60-180 (got ${quoteInput(value)})`);
   return { min: Number(m[1]), max: Number(m[2]) };
 }
 
 function wholeNumber(flag: string): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value.trim())) throw new InputError(`${flag} takes a whole number (got "${value}")`);
+    if (!/^\d+$/.test(value.trim())) throw new InputError(`${flag} takes a whole number (got ${quoteInput(value)})`);
     return Number(value);
   };
 }
