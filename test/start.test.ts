@@ -1,10 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, FakeBotApi, TOKEN } from './support/fake-bot-api.ts';
 import { simPanel, type SimPanel } from './support/sim-panel.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'telegram-panel.mjs');
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'telegram-panel.mjs');
 const ADMIN = { id: 5001, first_name: 'Admin' };
 const STRANGER = { id: 666, first_name: 'Stranger' };
 const CHANNEL = -1009999999999;
@@ -79,3 +81,67 @@ describe('telegram-panel start', () => {
     }
   }, 120_000);
 });
+
+/** Every process below `pid` (children, their children, ...), from /proc. */
+function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      // The command name is in parentheses and may hold spaces; the parent id follows it.
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    for (const [child, pp] of parent) {
+      if (pp !== p) continue;
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    // A zombie has exited; only its parent has not collected it yet.
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe.runIf(existsSync('/proc/self/stat'))('npm start under a supervisor that signals only the main process', () => {
+  it('SIGTERM to npm stops the panel: node is not left running behind a shell', async () => {
+    const panel = simPanel({ accounts: 1, users: 4, groups: 1, seed: 12 });
+    try {
+      // npm runs the script through `sh -c`; Docker and `systemctl kill --kill-whom=main` signal only npm.
+      const npm = spawn('npm', ['start', '--silent', '--', '--no-bot'], { cwd: ROOT, env: { ...process.env, ...panel.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(npm);
+      let out = '';
+      npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      npm.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<void>((resolve) => npm.on('exit', () => resolve()));
+      await eventually(() => /telegram-panel is running/.test(out) || undefined, 'the panel to start', 60_000).catch((e: unknown) => {
+        throw new Error(`${String(e)}\n${out}`);
+      });
+      const below = descendants(npm.pid!);
+      expect(below.length).toBeGreaterThan(0);
+      npm.kill('SIGTERM');
+      await exited;
+      // Far longer than the panel's 10 s deadline: only a process nobody signalled is still there.
+      const left = await eventually(() => below.every((p) => !alive(p)) || undefined, 'the panel to exit', 30_000).catch(() => below.filter(alive));
+      if (left !== true) for (const p of left) process.kill(p, 'SIGKILL');
+      expect(left, `still running: ${String(left)}\n${out}`).toBe(true);
+      expect(out).toContain('SIGTERM: stopping');
+    } finally {
+      await panel.close();
+    }
+  }, 120_000);
+});
+
