@@ -79,6 +79,11 @@ export class BotStore {
       .run(adminId, ref.chatId, ref.messageId, now);
   }
 
+  /** The admin has no menu message (theirs became a progress message that carries no menu buttons). */
+  clearMenu(adminId: number): void {
+    this.db.prepare('UPDATE bot_admins SET menu_chat_id = NULL, menu_message_id = NULL WHERE admin_id = ?').run(adminId);
+  }
+
   /**
    * The admin's flow; `unreadable` when a row is there but cannot be used (damaged, or sealed
    * with another key): the caller drops it and tells the admin.

@@ -172,7 +172,7 @@ describe('accounts menu', () => {
     await h.press('Check every account');
     await h.clock.run(h.bot.idle());
     expect(accounts.calls).toEqual(['check 1,2,3,10,11,12,13,14', 'check 15,16,17,18']);
-    expect(h.screen()).toContain('Check finished: 11 answer, 1 do not.');
+    expect(h.screen()).toContain('Check finished: 11 answer, 1 does not.');
     expect(h.screen()).toContain('the session was revoked');
     await h.press('Menu');
     expect(h.screen()).toContain('Telegram Panel');

@@ -56,10 +56,11 @@ describe('actions menu', () => {
     await h.press('Run');
     await h.clock.run(h.bot.idle());
     expect(s.pool.calls.filter((c) => c.method === 'react').map((c) => c.args[1])).toEqual(['🔥', '🔥', '🔥']);
-    expect(h.screen()).toMatch(/Operation #1 finished: ✅ 3 done/);
+    // Only the counts that happened: no "0 already, 0 requested, 0 failed".
+    expect(h.screen()).toContain('Operation #1 finished: ✅ 3 done.');
     expect(h.screen()).toContain('#1 +15550000001 @acct1: done');
-    // The progress message carried a Stop button; the report that replaced it does not.
-    expect(h.api.callsOf('sendMessage').some((c) => JSON.stringify(c.payload.reply_markup).includes('op:x:'))).toBe(true);
+    // The confirmation turned into the progress with a Stop button; the report that replaced it has none.
+    expect(h.api.callsOf('editMessageText').some((c) => JSON.stringify(c.payload.reply_markup).includes('op:x:'))).toBe(true);
     expect(h.api.buttons(h.menu()).some((b) => b.data?.startsWith('op:x:'))).toBe(false);
     await h.press('Menu');
     expect(h.screen()).toContain('Telegram Panel');

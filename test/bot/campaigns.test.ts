@@ -48,7 +48,8 @@ describe('campaigns menu', () => {
     expect(h.screen()).toContain('No valid username in that list (2 invalid');
     await h.text('@Alice_One, 1x\nbob_two bob_two');
     expect(h.screen()).toContain('People: 2');
-    expect(h.screen()).toContain('1 entries are not usernames');
+    expect(h.screen()).toContain('People: 2 (1 duplicate collapsed)');
+    expect(h.screen()).toContain('1 entry is not a username');
     await h.press('Per account: 4');
     await h.text('0');
     expect(h.screen()).toContain('not a whole number from 1 to 1000');

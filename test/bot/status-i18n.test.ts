@@ -43,7 +43,7 @@ describe('status screen', () => {
     expect(s).toContain('Private messages today: 23 of 60 (20 per account)');
     expect(s).toContain('#1 +15550000001 @acc1: 20/20 ⛔');
     expect(s).toContain('Nothing is running.');
-    expect(s).toContain('#7 join, finished: ✅ 2 ❌ 0 · 2026-01-01 09:00 UTC');
+    expect(s).toContain('#7 join, finished: ✅ 2 · 2026-01-01 09:00 UTC');
     await h.press('Refresh');
     expect(h.api.callsOf('sendMessage')).toHaveLength(1);
   });

@@ -18,8 +18,7 @@ export function dispatcher(rt: Runtime): Composer<Context> {
     } catch (e) {
       const { text, expected } = describeError(turn.t, e);
       if (!expected) rt.deps.log.error({ err: e, adminId: turn.adminId }, 'bot handler failed');
-      await turn.answer();
-      await turn.current(`⚠️ ${text}`, true);
+      await turn.retry(text);
     }
   };
 

@@ -1,6 +1,7 @@
 import { InputFile } from 'grammy';
 import { stripIsolates } from './i18n/bidi.ts';
-import { editMessage, sendView } from './render.ts';
+import type { MenuRef } from '../../store/bot.ts';
+import { adoptMenu, editMessage, sendView } from './render.ts';
 import type { Runtime } from './runtime.ts';
 import { MAX_TEXT, type Keyboard, type View } from './ui.ts';
 
@@ -22,7 +23,10 @@ export interface FinalReport {
   /** Told in place of the details when they went into the document. */
   detailsInFile: string;
   keyboard?: Keyboard;
-  /** The admin whose menu the report becomes (its buttons then work like any menu's). */
+  /**
+   * The admin whose menu the report becomes (its buttons then work like any menu's), unless they
+   * opened another menu meanwhile: then the report shows no buttons, and theirs stays live.
+   */
   menuOf?: number;
 }
 
@@ -74,10 +78,16 @@ export class ProgressReporter {
     return this.rt.deps.clock.now();
   }
 
-  async begin(s: ProgressSnapshot): Promise<void> {
+  /**
+   * Shows the first state: in `over` (the screen that started the work, which turns into its
+   * progress so no stale copy stays above it), or in a new message.
+   */
+  async begin(s: ProgressSnapshot, over?: MenuRef): Promise<void> {
     this.latest = s;
     this.lastEditAt = this.now;
-    this.messageId = await sendView(this.rt, this.chatId, this.render(s));
+    const view = this.render(s);
+    if (over && over.chatId === this.chatId && (await editMessage(this.rt, over.chatId, over.messageId, view, this.signal))) this.messageId = over.messageId;
+    else this.messageId = await sendView(this.rt, this.chatId, view);
   }
 
   update(s: ProgressSnapshot): void {
@@ -130,11 +140,12 @@ export class ProgressReporter {
     if (wait > 0) await this.rt.deps.clock.sleep(wait);
     const full = report.details.length > 0 ? `${report.summary}\n\n${report.details.join('\n')}` : report.summary;
     const fits = full.length <= MAX_TEXT;
-    const view: View = { text: fits ? full : `${report.summary}\n\n${report.detailsInFile}`, keyboard: report.keyboard };
+    const becomesMenu = report.menuOf !== undefined && this.rt.store.menu(report.menuOf) === undefined;
+    const view: View = { text: fits ? full : `${report.summary}\n\n${report.detailsInFile}`, keyboard: becomesMenu ? report.keyboard : [] };
     this.lastEditAt = this.now;
     const edited = this.messageId !== undefined && (await editMessage(this.rt, this.chatId, this.messageId, view));
     if (!edited) this.messageId = await sendView(this.rt, this.chatId, view);
-    if (report.menuOf !== undefined) this.rt.store.setMenu(report.menuOf, { chatId: this.chatId, messageId: this.messageId! }, this.now);
+    if (becomesMenu) await adoptMenu(this.rt, report.menuOf!, { chatId: this.chatId, messageId: this.messageId! });
     if (!fits) {
       await this.rt.api.sendDocument(this.chatId, new InputFile(Buffer.from(stripIsolates(report.details.join('\n')) + '\n', 'utf8'), report.fileName));
     }

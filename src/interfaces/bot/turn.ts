@@ -1,7 +1,7 @@
 import type { Context } from 'grammy';
 import type { BotLanguage, FlowRecord } from '../../store/bot.ts';
 import { botApiProblem } from './api-errors.ts';
-import { editMessage, sendView } from './render.ts';
+import { adoptMenu, editMessage, sendView } from './render.ts';
 import { FLOW_VERSION, type FlowDef } from './flows.ts';
 import { messages, type Messages } from './i18n/index.ts';
 import type { Runtime } from './runtime.ts';
@@ -73,8 +73,19 @@ export class Turn {
   /** Sends a view as a new message that becomes the admin's menu. */
   async send(view: View): Promise<number> {
     const id = await sendView(this.rt, this.chatId, view);
-    this.rt.store.setMenu(this.adminId, { chatId: this.chatId, messageId: id }, this.now);
+    await adoptMenu(this.rt, this.adminId, { chatId: this.chatId, messageId: id });
     return id;
+  }
+
+  /**
+   * The menu message this update came from, handed over to something else (a progress message):
+   * it stops being the menu, so opening another menu later leaves its buttons alone.
+   */
+  releaseMenu(): { chatId: number; messageId: number } | undefined {
+    const msg = this.ctx.callbackQuery?.message;
+    if (!msg || !this.onMenu) return undefined;
+    this.rt.store.clearMenu(this.adminId);
+    return { chatId: msg.chat.id, messageId: msg.message_id };
   }
 
   /** Edits a message to show `view`; false when the message is gone and a new one is needed. */
@@ -131,9 +142,18 @@ export class Turn {
     } else await this.show(shown);
   }
 
-  /** Bad input: the reason, then the same question again as a new message. */
+  /**
+   * Bad input: the question is asked again in place, with the reason above it, so wrong answers
+   * never pile up copies of the question (a new message only when the old one is gone).
+   */
   async retry(reason: string): Promise<void> {
-    await this.current(`⚠️ ${reason}`, true);
+    const rec = this.flow();
+    const view: View = rec ? await this.flowDef(rec).prompt(this, rec) : await this.rt.home(this);
+    const shown = { ...view, text: `⚠️ ${reason}\n\n${view.text}` };
+    const menu = this.rt.store.menu(this.adminId);
+    await this.answer();
+    if (menu && (await this.edit(menu.chatId, menu.messageId, shown))) return;
+    await this.send(shown);
   }
 
   /** Deletes the admin's message (one carrying a code, password or session string). */

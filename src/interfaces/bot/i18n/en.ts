@@ -13,6 +13,9 @@ import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError } from '../../../engine/login.ts';
 import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
+import { nonZero, plural } from './plural.ts';
+
+const count = (n: number, one: string, other: string): string => `${n} ${plural('en', n, { one, other })}`;
 
 const FAILURES: Record<FailureKind, string> = {
   flood_wait: 'Telegram asks this account to wait',
@@ -236,7 +239,7 @@ Type the new value (${form}).`,
   detailsInFile: 'The details are in the file below.',
   fileTooLarge: 'The file is too large for a session file.',
   progress: (title: string, s: ProgressSnapshot) =>
-    `${title}\n${iso(bar(s.done, s.total))}\n${s.done}/${s.total} · ✅ ${s.ok} · ❌ ${s.failed}${s.current ? `\nNow: ${s.current}` : ''}`,
+    `${title}\n${iso(bar(s.done, s.total))}\n${[`${s.done}/${s.total}`, ...(s.ok ? [`✅ ${s.ok}`] : []), ...(s.failed ? [`❌ ${s.failed}`] : [])].join(' · ')}${s.current ? `\nNow: ${s.current}` : ''}`,
 
   // --- accounts ---
   status: (s: AccountStatus) => STATUS[s],
@@ -273,7 +276,8 @@ Type the new value (${form}).`,
   spamState: (state: 'clean' | 'limited' | 'unknown', until: string | null) =>
     state === 'clean' ? '@SpamBot: no limits' : state === 'limited' ? `@SpamBot: limited${until ? ` until ${until}` : ''}` : '@SpamBot: unclear answer',
   checkTitle: '🩺 Checking accounts',
-  checkSummary: (ok: number, failed: number) => `🩺 Check finished: ${ok} answer, ${failed} do not.`,
+  checkSummary: (ok: number, failed: number) =>
+    `🩺 Check finished: ${nonZero([[ok, `${ok} ${plural('en', ok, { one: 'answers', other: 'answer' })}`], [failed, `${failed} ${plural('en', failed, { one: 'does', other: 'do' })} not`]], ', ', 'no account checked')}.`,
   confirmRemove: (name: string) => `Remove account ${name}?\nIts session keys are deleted; to use it again you must log in again.`,
   btnYesRemove: '🗑 Yes, remove',
   removed: 'Removed.',
@@ -330,7 +334,7 @@ Type the new value (${form}).`,
   pickOneOption: 'Pick at least one option first.',
   askActText: (k: ActionKind): string => (k === 'pm' ? 'Type the message to send (plain text).' : 'Type the comment (plain text).'),
   emptyText: 'The text is empty.',
-  textTooLong: (n: number, max: number) => `The text has ${n} characters; Telegram allows ${max}.`,
+  textTooLong: (n: number, max: number) => `The text has ${count(n, 'character', 'characters')}; Telegram allows ${max}.`,
   askWho: (usable: number, unusable: number) =>
     `Which accounts? ${usable} can do this now${unusable ? ` (${unusable} cannot right now)` : ''}. Pick how many (the least recently used go first), pick them by name, or type a number.`,
   actNoUsable: (unusable: number) => `No account can do this now${unusable ? ` (${unusable} cannot right now: see Accounts → Problems)` : ': add an account first'}.`,
@@ -379,13 +383,13 @@ Type the new value (${form}).`,
     `Cancel the campaign ${name}? Nothing more is sent, and it cannot be run again (a new campaign can). Messages not yet confirmed become uncertain.`,
   btnYesCancelCampaign: '✖ Yes, cancel it',
   settleExplain: (n: number) =>
-    `${n} people are uncertain: a message may or may not have reached them (the account that sent it could not confirm). Decide for all of them:`,
+    `${n === 1 ? '1 person is' : `${n} people are`} uncertain: a message may or may not have reached them (the account that sent it could not confirm). Decide for all of them:`,
   btnSettle_sent: '✅ Count them as sent',
   btnSettle_skip: '⏭ Skip them (never message them)',
   btnSettle_retry: '🔁 Send again on the next run (may send twice)',
   settled: (n: number) => `⚖️ ${n} settled.`,
   exporting: 'Exporting…',
-  exportCaption: (name: string, n: number) => `Campaign ${name}: ${n} rows`,
+  exportCaption: (name: string, n: number) => `Campaign ${name}: ${count(n, 'row', 'rows')}`,
   askCampaignName: '➕ New campaign\n\nType a name (up to 64 characters). The same name later resumes the same campaign.',
   badCampaignName: 'A name needs 1 to 64 characters and no control characters.',
   askCampaignMessage: (name: string) => `Campaign ${name}\n\nType the message to send (plain text, up to 4096 characters).`,
@@ -395,15 +399,15 @@ Type the new value (${form}).`,
     `No valid username in that list${invalid ? ` (${invalid} invalid, e.g. ${examples.join(', ')})` : ''}.`,
   targetsFileTooLarge: 'That file is too large for a list of usernames (5 MB at most).',
   cmpReview: (name: string, message: string, valid: number, invalid: number, examples: string[], duplicates: number) =>
-    `Campaign ${name}\nMessage: ${message}\nPeople: ${valid}${duplicates ? ` (${duplicates} duplicates collapsed)` : ''}${invalid ? `\n⚠️ ${invalid} entries are not usernames and are left out, e.g. ${examples.join(', ')}` : ''}\n\nCheck the settings, then Create.`,
+    `Campaign ${name}\nMessage: ${message}\nPeople: ${valid}${duplicates ? ` (${count(duplicates, 'duplicate', 'duplicates')} collapsed)` : ''}${invalid ? `\n⚠️ ${invalid === 1 ? '1 entry is not a username and is' : `${invalid} entries are not usernames and are`} left out, e.g. ${examples.join(', ')}` : ''}\n\nCheck the settings, then Create.`,
   btnCap: (n: number) => `Per account: ${n}`,
   btnDaily: (n: number) => `Per day: ${n}`,
   btnDelay: (d: string) => `Delay: ${d} s`,
   btnSkipContacted: (skip: boolean): string => (skip ? '✅ Skip people contacted before' : '☐ Skip people contacted before'),
   btnCreateCampaign: '✅ Create',
   askCampaignSetting: (what: 'cap' | 'daily' | 'delay') => CAMPAIGN_SETTINGS[what],
-  cmpCreated: (n: number) => `✅ Created with ${n} people.`,
-  cmpReused: (n: number) => `✅ A campaign with this name and message exists: ${n} new people added to it.`,
+  cmpCreated: (n: number) => `✅ Created with ${count(n, 'person', 'people')}.`,
+  cmpReused: (n: number) => `✅ A campaign with this name and message exists: ${n} new ${plural('en', n, { one: 'person', other: 'people' })} added to it.`,
   cmpRunTitle: (name: string) => `✉️ Campaign ${name}`,
   cmpRunReport: (state: string, reason: string | null, sent: number, uncertain: number) =>
     `The run ended: ${state}${reason ? ` (${reason})` : ''}. Sent in this run: ${sent}${uncertain ? `; uncertain: ${uncertain}` : ''}.`,
@@ -413,12 +417,12 @@ Type the new value (${form}).`,
   statusUsage: (used: number, capacity: number, cap: number) => `Private messages today: ${used} of ${capacity} (${cap} per account)`,
   statusRunning: 'Running now:',
   statusNothingRunning: 'Nothing is running.',
-  statusOpsRunning: (n: number) => `⚡ ${n} operation${n === 1 ? '' : 's'}`,
+  statusOpsRunning: (n: number) => `⚡ ${count(n, 'operation', 'operations')}`,
   statusCampaignRunning: (name: string, done: number, total: number) => `✉️ ${name}: ${done}/${total}`,
   statusRecentOps: 'Last operations:',
   statusOpLine: (id: number, kind: string, status: OperationStatus, ok: number, failed: number, at: string) =>
-    `${iso(`#${id}`)} ${kind}, ${OP_STATUS[status]}: ✅ ${ok} ❌ ${failed} · ${at}`,
-  statusMonitor: (keywords: number, pending: number, lastHit: string) => `🔎 Monitor: ${keywords} keywords · ${pending} forwards waiting · last hit ${lastHit}`,
+    `${iso(`#${id}`)} ${kind}, ${OP_STATUS[status]}${ok || failed ? `: ${nonZero([[ok, `✅ ${ok}`], [failed, `❌ ${failed}`]], ' ', '')}` : ''} · ${at}`,
+  statusMonitor: (keywords: number, pending: number, lastHit: string) => `🔎 Monitor: ${count(keywords, 'keyword', 'keywords')} · ${count(pending, 'forward', 'forwards')} waiting · last hit ${lastHit}`,
 
   // --- monitor ---
   monTitle: '🔎 Monitor',
@@ -467,12 +471,22 @@ Type the new value (${form}).`,
   skipReason: (r: SkipReason) => SKIP_REASONS[r],
   btnRefreshGroups: '🔄 Refresh from Telegram',
   refreshingGroups: '🔄 Reading every account\'s chats from Telegram…',
-  groupsRefreshed: (chats: number, ok: number, failed: number) => `🔄 Refreshed: ${chats} chats from ${ok} accounts${failed ? ` (${failed} could not be read)` : ''}.`,
+  groupsRefreshed: (chats: number, ok: number, failed: number) => `🔄 Refreshed: ${count(chats, 'chat', 'chats')} from ${count(ok, 'account', 'accounts')}${failed ? ` (${failed} could not be read)` : ''}.`,
   senderIgnored: (id: number) => `Sender ${id} is ignored now.`,
   senderAlreadyIgnored: (id: number) => `Sender ${id} was already ignored.`,
 
   opSummary: (id: number, status: OperationStatus, s: OperationSummary, reason: string | null) =>
-    `Operation ${iso(`#${id}`)} ${OP_STATUS[status]}: ✅ ${s.done} done, ↩️ ${s.already} already, ⏳ ${s.requested} requested, ❌ ${s.failed} failed${s.shortfall ? `, ${s.shortfall} not done` : ''}.${reason ? `\n${iso(reason)}` : ''}`,
+    `Operation ${iso(`#${id}`)} ${OP_STATUS[status]}: ${nonZero(
+      [
+        [s.done, `✅ ${s.done} done`],
+        [s.already, `↩️ ${s.already} already`],
+        [s.requested, `⏳ ${s.requested} requested`],
+        [s.failed, `❌ ${s.failed} failed`],
+        [s.shortfall, `${s.shortfall} not done`],
+      ],
+      ', ',
+      'nothing was done',
+    )}.${reason ? `\n${iso(reason)}` : ''}`,
 };
 
 const PACING_NAMES: Record<keyof PacingConfig, string> = {

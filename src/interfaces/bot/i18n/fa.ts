@@ -13,6 +13,7 @@ import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError } from '../../../engine/login.ts';
 import { bar } from '../progress.ts';
 import { faNum, iso } from './bidi.ts';
+import { nonZero } from './plural.ts';
 import type { Messages } from './en.ts';
 
 const FAILURES: Record<FailureKind, string> = {
@@ -237,7 +238,7 @@ export const fa: Messages = {
   detailsInFile: 'جزئیات در فایل زیر است.',
   fileTooLarge: 'این فایل برای فایل نشست بیش از حد بزرگ است.',
   progress: (title, s) =>
-    `${title}\n${iso(bar(s.done, s.total))}\n${faNum(s.done)}/${faNum(s.total)} · ✅ ${faNum(s.ok)} · ❌ ${faNum(s.failed)}${s.current ? `\nاکنون: ${s.current}` : ''}`,
+    `${title}\n${iso(bar(s.done, s.total))}\n${[`${faNum(s.done)}/${faNum(s.total)}`, ...(s.ok ? [`✅ ${faNum(s.ok)}`] : []), ...(s.failed ? [`❌ ${faNum(s.failed)}`] : [])].join(' · ')}${s.current ? `\nاکنون: ${s.current}` : ''}`,
 
   status: (s) => STATUS[s],
   advice: (s) => ADVICE[s],
@@ -277,7 +278,7 @@ export const fa: Messages = {
         ? `${iso('@SpamBot')}: محدود${until ? ` تا ${until}` : ''}`
         : `${iso('@SpamBot')}: پاسخ نامشخص`,
   checkTitle: '🩺 بررسی حساب‌ها',
-  checkSummary: (ok, failed) => `🩺 بررسی تمام شد: ${faNum(ok)} پاسخ دادند، ${faNum(failed)} پاسخ ندادند.`,
+  checkSummary: (ok, failed) => `🩺 بررسی تمام شد: ${nonZero([[ok, `${faNum(ok)} پاسخ دادند`], [failed, `${faNum(failed)} پاسخ ندادند`]], '، ', 'حسابی بررسی نشد')}.`,
   confirmRemove: (name) => `حساب ${name} حذف شود؟\nکلیدهای نشست آن پاک می‌شود؛ برای استفادهٔ دوباره باید دوباره وارد شوید.`,
   btnYesRemove: '🗑 بله، حذف شود',
   removed: 'حذف شد.',
@@ -413,7 +414,8 @@ export const fa: Messages = {
   statusOpsRunning: (n) => `⚡ ${faNum(n)} عملیات`,
   statusCampaignRunning: (name, done, total) => `✉️ ${name}: ${faNum(done)}/${faNum(total)}`,
   statusRecentOps: 'آخرین عملیات:',
-  statusOpLine: (id, kind, status, ok, failed, at) => `${iso(`#${id}`)} ${kind}، ${OP_STATUS[status]}: ✅ ${faNum(ok)} ❌ ${faNum(failed)} · ${at}`,
+  statusOpLine: (id, kind, status, ok, failed, at) =>
+    `${iso(`#${id}`)} ${kind}، ${OP_STATUS[status]}${ok || failed ? `: ${nonZero([[ok, `✅ ${faNum(ok)}`], [failed, `❌ ${faNum(failed)}`]], ' ', '')}` : ''} · ${at}`,
   statusMonitor: (keywords, pending, lastHit) => `🔎 پایش: ${faNum(keywords)} کلیدواژه · ${faNum(pending)} ارسال در انتظار · آخرین یافته ${lastHit}`,
 
   monTitle: '🔎 پایش',
@@ -466,5 +468,15 @@ export const fa: Messages = {
   senderAlreadyIgnored: (id) => `فرستندهٔ ${iso(id)} از قبل نادیده گرفته می‌شد.`,
 
   opSummary: (id, status, s, reason) =>
-    `عملیات ${iso(`#${id}`)} ${OP_STATUS[status]}: ✅ ${faNum(s.done)} انجام شد، ↩️ ${faNum(s.already)} از قبل، ⏳ ${faNum(s.requested)} درخواست، ❌ ${faNum(s.failed)} ناموفق${s.shortfall ? `، ${faNum(s.shortfall)} انجام نشد` : ''}.${reason ? `\n${iso(reason)}` : ''}`,
+    `عملیات ${iso(`#${id}`)} ${OP_STATUS[status]}: ${nonZero(
+      [
+        [s.done, `✅ ${faNum(s.done)} انجام شد`],
+        [s.already, `↩️ ${faNum(s.already)} از قبل`],
+        [s.requested, `⏳ ${faNum(s.requested)} درخواست`],
+        [s.failed, `❌ ${faNum(s.failed)} ناموفق`],
+        [s.shortfall, `${faNum(s.shortfall)} انجام نشد`],
+      ],
+      '، ',
+      'کاری انجام نشد',
+    )}.${reason ? `\n${iso(reason)}` : ''}`,
 };

@@ -245,9 +245,10 @@ export function registerAccounts(reg: Registry): void {
     const lang = turn.t;
     const chatId = turn.chatId;
     const rt = turn.rt;
+    const over = turn.releaseMenu();
     rt.jobs.run('check accounts', async (signal) => {
       const reporter = new ProgressReporter(rt, chatId, (s) => ({ text: lang.progress(lang.checkTitle, s) }), { signal });
-      await reporter.begin({ done: 0, total: targets.length, ok: 0, failed: 0 });
+      await reporter.begin({ done: 0, total: targets.length, ok: 0, failed: 0 }, over);
       const results: CheckResult[] = [];
       for (let i = 0; i < targets.length && !signal.aborted; i += 8) {
         const batch = targets.slice(i, i + 8);

@@ -2,7 +2,7 @@ import type { Registry } from '../runtime.ts';
 import { registerAccounts } from './accounts.ts';
 import { registerActions } from './actions.ts';
 import { registerAddAccount } from './add-account.ts';
-import { registerCampaignPause, registerCampaigns } from './campaigns.ts';
+import { registerCampaigns } from './campaigns.ts';
 import { registerMonitor } from './monitor.ts';
 import { registerSettings } from './settings.ts';
 import { registerStatus } from './status.ts';
@@ -12,7 +12,6 @@ export function registerMenus(reg: Registry): void {
   registerAccounts(reg);
   registerActions(reg);
   registerCampaigns(reg);
-  registerCampaignPause(reg);
   registerAddAccount(reg);
   registerMonitor(reg);
   registerSettings(reg);
