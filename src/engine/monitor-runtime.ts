@@ -3,6 +3,7 @@
  * detach when it drops), runs the watchdog, and drains the outbox through the bot when a forward
  * channel and bot token are configured. Without them hits still queue durably and wait.
  */
+import { accountLabel as coreAccountLabel } from '../core/accounts.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ChannelRef } from '../core/monitor-filter.ts';
 import type { AccountSession } from '../core/session.ts';
@@ -41,9 +42,9 @@ type FleetAccount = ReturnType<MonitorFleet['accounts']>[number];
 /** Dialog reads at start run a few at a time: each is several calls to Telegram. */
 const REFRESH_CONCURRENCY = 4;
 
-/** How forwards name an account: `#3 @name` or `#3 First`. */
+/** How forwards name an account: `#3 @name` or `#3 First`; the phone number never travels with a hit. */
 export function accountLabel(a: { id: number; username: string | null; firstName: string }): string {
-  return a.username ? `#${a.id} @${a.username}` : `#${a.id} ${a.firstName}`.trim();
+  return coreAccountLabel({ id: a.id, username: a.username, firstName: a.firstName });
 }
 
 export class MonitorRuntime {

@@ -1,4 +1,4 @@
-import type { AccountSummary } from '../../../core/accounts.ts';
+import { accountLabel, type AccountSummary } from '../../../core/accounts.ts';
 import { iso } from '../i18n/bidi.ts';
 import type { Turn } from '../turn.ts';
 import { button, cb, type Button, type Keyboard } from '../ui.ts';
@@ -23,7 +23,7 @@ export const STATUS_ICON: Record<AccountSummary['status'], string> = {
 
 /** `#3 +15550001 @name`, isolated so it reads right inside Persian text. */
 export function accountName(a: Pick<AccountSummary, 'id' | 'phone' | 'username'>): string {
-  return iso(`#${a.id} ${a.phone}${a.username ? ` @${a.username}` : ''}`);
+  return iso(accountLabel(a));
 }
 
 /** A UTC time as `2026-01-01 12:00 UTC` (Telegram shows no local time to the bot). */

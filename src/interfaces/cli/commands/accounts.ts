@@ -2,7 +2,7 @@ import { createInterface, type Interface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import type { App } from '../../../app.ts';
-import type { AccountSummary } from '../../../core/accounts.ts';
+import { accountLabel, type AccountSummary } from '../../../core/accounts.ts';
 import type { CallKind } from '../../../core/actions.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
 import { findAccount, parsePhone } from '../../../core/account-refs.ts';
@@ -235,7 +235,7 @@ export function registerAccounts(program: Command, ctx: CliContext): void {
       try {
         await ctx.withApp(['telegram'], async (app) => {
           const account = await runLogin(app, phone.value, o.proxy, answers, err);
-          ctx.emit(account, () => `added account #${account.id} ${account.phone}${account.username ? ` @${account.username}` : ''} (${account.firstName})`);
+          ctx.emit(account, () => `added account ${accountLabel(account)} (${account.firstName})`);
         });
       } finally {
         answers.close();
@@ -258,7 +258,7 @@ export function registerAccounts(program: Command, ctx: CliContext): void {
           ...(o.passcode !== undefined ? { passcode: o.passcode } : {}),
         });
         if (!res.ok) throw importFailure(res.error);
-        ctx.emit({ ...res.account, format: res.format }, () => `imported account #${res.account.id} ${res.account.phone}${res.account.username ? ` @${res.account.username}` : ''} from a ${res.format} session`);
+        ctx.emit({ ...res.account, format: res.format }, () => `imported account ${accountLabel(res.account)} from a ${res.format} session`);
       });
     });
 

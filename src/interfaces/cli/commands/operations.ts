@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { accountLabel } from '../../../core/accounts.ts';
 import { ACTION_KINDS, type ActionKind, type ActionSpec } from '../../../core/actions.ts';
 import { InputError } from '../../../core/errors.ts';
 import { formatMessageLink } from '../../../core/links.ts';
@@ -75,7 +76,8 @@ function summaryLine(h: OperationHeader): string {
 
 /** "#3 @name", or "#3 +1555…" for an account without a username. */
 export function accountLabels(accounts: ReadonlyArray<{ id: number; phone: string; username: string | null }>): Map<number, string> {
-  return new Map(accounts.map((a) => [a.id, a.username ? `#${a.id} @${a.username}` : `#${a.id} ${a.phone}`]));
+  // Compact for result tables: the phone only for accounts without a username.
+  return new Map(accounts.map((a) => [a.id, accountLabel(a.username ? { id: a.id, username: a.username } : a)]));
 }
 
 /** The human form of one operation: what, how it ended, and a row per account. */
