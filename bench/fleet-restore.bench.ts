@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { openApp, type App } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
+import { simConnection } from '../src/sim/connection.ts';
 import { createWorld } from '../src/sim/create.ts';
 import { authKeyIdOf } from '../src/sim/mtproto/wire.ts';
 import { openWorld } from '../src/sim/world.ts';
@@ -41,7 +42,7 @@ function settleMemory(): void {
 }
 
 async function restore(config: Config, concurrency: number): Promise<{ ms: number; connected: number; rssDelta: number; heapDelta: number; app: App }> {
-  const app = openApp(config, { log: silentLogger, fleet: { restoreConcurrency: concurrency } });
+  const app = openApp(config, { log: silentLogger, connection: simConnection(config.simWorld!).connection, fleet: { restoreConcurrency: concurrency } });
   // Warm up what every process pays once (the simulator's RSA key, module loading): connect one
   // account and let it go, so both runs start from the same state.
   await app.fleet.session(1);
@@ -64,7 +65,7 @@ export async function run(): Promise<void> {
     const config = loadConfig({ DATA_DIR: join(dir, 'data'), TELEGRAM_SIM: worldPath, PANEL_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' });
 
     // Stored sessions: one auth key per account, authorised in the world for that account.
-    const setup = openApp(config, { log: silentLogger });
+    const setup = openApp(config, { log: silentLogger, connection: simConnection(config.simWorld!).connection });
     const world = openWorld(worldPath);
     const template = await layOut(
       { apiId: 1, apiHash: 'x', log: silentLogger },

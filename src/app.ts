@@ -4,15 +4,16 @@ import { parseChannelRef } from './core/monitor-filter.ts';
 import { CampaignService } from './engine/campaigns.ts';
 import { Fleet } from './engine/fleet.ts';
 import { HealthService } from './engine/health.ts';
-import { ImportService } from './engine/import.ts';
-import { LoginService } from './engine/login.ts';
+import type { ImportService } from './engine/import.ts';
+import type { LoginService } from './engine/login.ts';
 import { accountChatDirectory, MonitorService } from './engine/monitor-service.ts';
 import type { Monitor } from './engine/monitor.ts';
+import { MonitorRuntime } from './engine/monitor-runtime.ts';
+import type { ForwardSender } from './engine/outbox-sender.ts';
 import { OperationsEngine } from './engine/operations.ts';
 import { PacingSettings } from './engine/pacing-settings.ts';
 import { ownerIsGone, processOwner } from './engine/process-owner.ts';
 import { createLogger, type Logger } from './log.ts';
-import { openWorld } from './sim/world.ts';
 import { AccountStore } from './store/accounts.ts';
 import { BotStore } from './store/bot.ts';
 import { openPanelDb, type Db } from './store/db.ts';
@@ -21,8 +22,13 @@ import { MonitorStore } from './store/monitor.ts';
 import { OperationStore } from './store/operations.ts';
 import { loadKey, Secrets, verifyKey } from './store/secrets.ts';
 import type { ConnectionOverrideFactory } from './telegram/client.ts';
-import { TelegramConnector } from './telegram/connect.ts';
+import type { TelegramConnector } from './telegram/connect.ts';
 import type { TelegramApi } from './telegram/login.ts';
+
+/** Phone logins; LoginService loads (with mtcute) on the first call. */
+export type Logins = Pick<LoginService, 'open' | 'start' | 'code' | 'password' | 'cancel' | 'close'>;
+/** Session imports; ImportService loads (with mtcute) on the first call. */
+export type Imports = Pick<ImportService, 'read' | 'import'>;
 
 /**
  * The composition root: config -> store -> fleet -> services. Interfaces build one App and call
@@ -39,9 +45,9 @@ export interface App {
   /** Live connections (the engine's AccountPool). Built on first use; needs API_ID/API_HASH or a simulator. */
   readonly fleet: Fleet;
   /** Phone logins (CLI and bot). */
-  readonly logins: LoginService;
+  readonly logins: Logins;
   /** Session imports (strings, .session files, tdata). */
-  readonly imports: ImportService;
+  readonly imports: Imports;
   /** getMe / @SpamBot checks and group lists. */
   readonly health: HealthService;
   /** Bulk actions with pacing, FLOOD_WAIT parking and stored records; one per process. */
@@ -58,13 +64,21 @@ export interface App {
   readonly botState: BotStore;
   /** The monitor running in this process (start), so rule changes made through `monitorService` reach it. */
   attachMonitor(monitor: Monitor | undefined): void;
+  /**
+   * The monitor over the fleet's accounts, attached to `monitorService`; `sender` posts its hits
+   * (null: hits wait in the outbox). The caller starts and stops it.
+   */
+  monitorRuntime(sender: ForwardSender | null): MonitorRuntime;
   close(): Promise<void>;
 }
 
 export interface AppOptions {
   log?: Logger;
   clock?: Clock;
-  /** Replaces Telegram under every client (tests); by default TELEGRAM_SIM's world when set. */
+  /**
+   * Replaces Telegram under every client: the simulator (TELEGRAM_SIM, which the caller opens, so
+   * this file never loads src/sim) or a test double.
+   */
   connection?: ConnectionOverrideFactory;
   /** Fleet tuning (tests, benchmarks). */
   fleet?: { restoreConcurrency?: number; leaseTtlMs?: number; heartbeatMs?: number; backoffMs?: number; connectTimeoutMs?: number };
@@ -89,25 +103,47 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   const accounts = new AccountStore(db, secrets);
   const leases = new LeaseStore(db);
 
-  let override = opts.connection;
-  if (!override && config.simWorld) {
-    const world = openWorld(config.simWorld);
-    override = () => world.attach();
-    closers.push(() => world.close());
-  }
+  const override = opts.connection;
   let api: TelegramApi | undefined;
   const telegramApi = (): TelegramApi => {
     if (api) return api;
     if (override) api = { ...SIM_API, log, override };
+    // Never real Telegram when the operator asked for a simulated world.
+    else if (config.simWorld) throw new Error(`TELEGRAM_SIM is set (${config.simWorld}) but no simulated connection was given to openApp`);
     else if (config.apiId !== undefined && config.apiHash !== undefined) api = { apiId: config.apiId, apiHash: config.apiHash, log };
     else throw new ConfigError(['API_ID and API_HASH are needed to talk to Telegram (or use --sim <world.db>); get them from https://my.telegram.org']);
     return api;
   };
+  // mtcute (about 0.5 s of CPU to load) comes with the modules that connect, on first use:
+  // commands that only read or change the store never load it.
+  let connector: Promise<TelegramConnector> | undefined;
+  let loginService: Promise<LoginService> | undefined;
+  let loginsLoaded: LoginService | undefined;
+  let importService: Promise<ImportService> | undefined;
+  const getLogins = (): Promise<LoginService> =>
+    (loginService ??= import('./engine/login.ts').then(
+      ({ LoginService }) => (loginsLoaded = new LoginService({ api: telegramApi(), store: accounts, clock, log, defaultProxyUrl: config.proxyUrl })),
+    ));
+  const getImports = (): Promise<ImportService> =>
+    (importService ??= import('./engine/import.ts').then(
+      ({ ImportService }) => new ImportService({ api: telegramApi(), store: accounts, clock, log, defaultProxyUrl: config.proxyUrl }),
+    ));
+  const logins: Logins = {
+    get open() {
+      return loginsLoaded?.open ?? 0;
+    },
+    start: async (...a) => (await getLogins()).start(...a),
+    code: async (...a) => (await getLogins()).code(...a),
+    password: async (...a) => (await getLogins()).password(...a),
+    cancel: async (...a) => (await getLogins()).cancel(...a),
+    close: async () => loginsLoaded?.close(),
+  };
+  const imports: Imports = {
+    read: async (...a) => (await getImports()).read(...a),
+    import: async (...a) => (await getImports()).import(...a),
+  };
 
   let fleet: Fleet | undefined;
-  let connector: TelegramConnector | undefined;
-  let logins: LoginService | undefined;
-  let imports: ImportService | undefined;
   let health: HealthService | undefined;
   let operations: OperationsEngine | undefined;
   let operationStore: OperationStore | undefined;
@@ -116,6 +152,8 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let campaigns: CampaignService | undefined;
   let monitorService: MonitorService | undefined;
   let liveMonitor: Monitor | undefined;
+  let monitorStore: MonitorStore | undefined;
+  const getMonitorStore = (): MonitorStore => (monitorStore ??= new MonitorStore(db));
   const getBotState = (): BotStore => (botState ??= new BotStore(db, secrets));
   const getPacing = (): PacingSettings => (pacing ??= new PacingSettings(config.pacing, getBotState()));
   const getOperationStore = (): OperationStore => {
@@ -132,9 +170,11 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
       leases,
       // Built on the first connection, so commands that only read or change the store need no API credentials.
       connector: {
-        connect: (req) => {
-          connector ??= new TelegramConnector(telegramApi(), accounts.sessions, clock, f.connectTimeoutMs);
-          return connector.connect(req);
+        connect: async (req) => {
+          connector ??= import('./telegram/connect.ts').then(
+            ({ TelegramConnector }) => new TelegramConnector(telegramApi(), accounts.sessions, clock, f.connectTimeoutMs),
+          );
+          return (await connector).connect(req);
         },
       },
       clock,
@@ -149,7 +189,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   };
   // Services close before the fleet, the fleet before the simulator and the database.
   closers.push(async () => {
-    await logins?.close();
+    await logins.close();
     await fleet?.stop();
   });
   return {
@@ -162,14 +202,8 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     get fleet() {
       return getFleet();
     },
-    get logins() {
-      logins ??= new LoginService({ api: telegramApi(), store: accounts, clock, log, defaultProxyUrl: config.proxyUrl });
-      return logins;
-    },
-    get imports() {
-      imports ??= new ImportService({ api: telegramApi(), store: accounts, clock, log, defaultProxyUrl: config.proxyUrl });
-      return imports;
-    },
+    logins,
+    imports,
     get health() {
       health ??= new HealthService({ fleet: getFleet(), store: accounts, clock, log });
       return health;
@@ -190,7 +224,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     },
     get monitorService() {
       monitorService ??= new MonitorService({
-        store: new MonitorStore(db),
+        store: getMonitorStore(),
         clock,
         channel: parseChannelRef(config.channelId),
         directory: accountChatDirectory(accounts, clock),
@@ -206,6 +240,19 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     },
     attachMonitor(monitor) {
       liveMonitor = monitor;
+    },
+    monitorRuntime(sender) {
+      const runtime = new MonitorRuntime({
+        store: getMonitorStore(),
+        clock,
+        log,
+        channel: parseChannelRef(config.channelId),
+        fleet: getFleet(),
+        sender,
+        ownUserIds: () => accounts.list(clock.now()).map((a) => a.userId),
+      });
+      liveMonitor = runtime.monitor;
+      return runtime;
     },
     async close() {
       for (const c of closers.reverse()) await c();

@@ -1,12 +1,46 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { z } from 'zod';
+import { InputError } from './core/errors.ts';
 import { parseProxyUrl, PROXY_FORMS } from './core/proxy-url.ts';
 import { quoteInput } from './core/text.ts';
 
-/** What a command needs from the configuration; each command asks only for its part. */
-export type ConfigNeed = 'telegram' | 'bot';
+/**
+ * What a command needs from the configuration; each command asks only for its part. `telegram`
+ * and `bot` require their credentials; `forward` (the monitor's channel posts) and `pacing` only
+ * check what is set. A malformed variable outside what a command needs does not stop it.
+ */
+export type ConfigNeed = 'telegram' | 'bot' | 'forward' | 'pacing';
+
+/** Who reads a variable; every command reads the `core` ones. */
+type ConfigPart = 'core' | 'telegram' | 'bot' | 'admins' | 'channel' | 'pacing';
+
+const PART_OF: Readonly<Record<string, ConfigPart>> = {
+  API_ID: 'telegram',
+  API_HASH: 'telegram',
+  PROXY_URL: 'telegram',
+  BOT_TOKEN: 'bot',
+  BOT_API_ROOT: 'bot',
+  ADMIN_IDS: 'admins',
+  ADMIN_ID: 'admins',
+  CHANNEL_ID: 'channel',
+  ACTION_DELAY: 'pacing',
+  ACTION_CONCURRENCY: 'pacing',
+  CAMPAIGN_DELAY: 'pacing',
+  CAMPAIGN_PER_ACCOUNT: 'pacing',
+  CAMPAIGN_DAILY_CAP: 'pacing',
+};
+
+/** Commands that connect accounts also act with them, so they read the pacing. */
+const PARTS_OF_NEED: Readonly<Record<ConfigNeed, readonly ConfigPart[]>> = {
+  telegram: ['telegram', 'pacing'],
+  bot: ['bot', 'admins', 'channel'],
+  forward: ['bot', 'channel'],
+  pacing: ['pacing'],
+};
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface PacingConfig {
   /** Seconds between two actions of one account, drawn uniformly from this range. */
@@ -33,6 +67,8 @@ export interface Config {
   dataDir: string;
   panelSecret: string | undefined;
   logLevel: LogLevel;
+  /** LOG_FORMAT; unset means JSON unless the logs go to a terminal. */
+  logFormat: LogFormat | undefined;
   proxyUrl: string | undefined;
   /** Path of a simulator world; when set every account talks to it instead of Telegram. */
   simWorld: string | undefined;
@@ -60,6 +96,7 @@ export const VARIABLES: Record<string, VariableSpec> = {
   DATA_DIR: { secret: false, form: 'a writable folder (default ./data)' },
   PANEL_SECRET: { secret: true, form: '32 bytes as base64 (44 characters) or hex (64 characters); optional', where: 'the command: openssl rand -base64 32' },
   LOG_LEVEL: { secret: false, form: LOG_LEVELS.join(', ') + ' (default info)' },
+  LOG_FORMAT: { secret: false, form: 'json or pretty (default: pretty on a terminal, json otherwise)' },
   PROXY_URL: { secret: true, form: `${PROXY_FORMS} (optional)` },
   TELEGRAM_SIM: { secret: false, form: 'path of a simulator world made by `telegram-panel sim create` (optional)' },
   ACTION_DELAY: { secret: false, form: 'seconds between one account\'s actions as min-max, e.g. 8-15 (default 8-15)' },
@@ -69,13 +106,15 @@ export const VARIABLES: Record<string, VariableSpec> = {
   CAMPAIGN_DAILY_CAP: { secret: false, form: 'messages per account per day over all campaigns, 1-10000 (default 20)' },
 };
 
-export class ConfigError extends Error {
+/** Bad input like any other (exit 2), with every problem listed so the operator fixes them in one go. */
+export class ConfigError extends InputError {
+  readonly summary: string;
+
   constructor(readonly problems: string[]) {
-    super(
-      `The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'} ` +
-        `(set them in the environment or in .env; see .env.example):\n` +
-        problems.map((p) => `  - ${p}`).join('\n'),
-    );
+    const summary =
+      `The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'} ` + `(set them in the environment or in .env; see .env.example)`;
+    super(`${summary}:\n` + problems.map((p) => `  - ${p}`).join('\n'));
+    this.summary = summary;
     this.name = 'ConfigError';
   }
 }
@@ -96,29 +135,35 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = 
   return { ...fromFile, ...env };
 }
 
-const positiveInt = z.coerce.number().int().positive();
+/** Validates the environment for the given needs (see checkConfig) and returns the configuration. */
+export function loadConfig(env: Record<string, string | undefined>, needs: readonly ConfigNeed[] = []): Config {
+  return checkConfig(env, needs).config;
+}
 
 /**
- * Validates the environment for the given needs. Every problem is collected so the operator
- * fixes them in one go; secret values never appear in the message.
+ * Validates the environment for the given needs. Every problem in what the command needs is
+ * collected so the operator fixes them in one go; a malformed variable it does not need reads as
+ * unset and comes back in `ignored`. Secret values never appear in a message.
  */
-export function loadConfig(env: Record<string, string | undefined>, needs: readonly ConfigNeed[] = []): Config {
+export function checkConfig(env: Record<string, string | undefined>, needs: readonly ConfigNeed[] = []): { config: Config; ignored: string[] } {
   const problems: string[] = [];
   const get = (name: string): string | undefined => {
     const v = env[name]?.trim();
     return v === '' ? undefined : v;
   };
+  // A simulated world needs no API credentials.
+  const simulated = get('TELEGRAM_SIM') !== undefined;
   const required = (name: string, need: ConfigNeed): string | undefined => {
     const v = get(name);
-    if (v === undefined && needs.includes(need)) problems.push(describe(name, 'is missing', undefined));
+    if (v === undefined && needs.includes(need) && !(need === 'telegram' && simulated)) problems.push(describe(name, 'is missing', undefined));
     return v;
   };
 
   let apiId: number | undefined;
   const apiIdRaw = required('API_ID', 'telegram');
   if (apiIdRaw !== undefined) {
-    const r = positiveInt.safeParse(apiIdRaw);
-    if (r.success && /^\d+$/.test(apiIdRaw)) apiId = r.data;
+    const n = Number(apiIdRaw);
+    if (/^\d+$/.test(apiIdRaw) && Number.isSafeInteger(n) && n > 0) apiId = n;
     else problems.push(describe('API_ID', 'is not a positive whole number', apiIdRaw));
   }
 
@@ -194,21 +239,34 @@ export function loadConfig(env: Record<string, string | undefined>, needs: reado
     campaignDailyCap: int('CAMPAIGN_DAILY_CAP', 20, 1, 10_000),
   };
 
-  if (problems.length > 0) throw new ConfigError(problems);
-  return {
+  const logFormatRaw = get('LOG_FORMAT')?.toLowerCase();
+  const logFormat = (LOG_FORMATS as readonly string[]).includes(logFormatRaw ?? '') ? (logFormatRaw as LogFormat) : undefined;
+  if (logFormatRaw !== undefined && logFormat === undefined) problems.push(describe('LOG_FORMAT', 'is not json or pretty', logFormatRaw));
+
+  // Every problem starts with its variable's name (see describe).
+  const checked = new Set<ConfigPart>(['core', ...needs.flatMap((n) => PARTS_OF_NEED[n])]);
+  const partOf = (problem: string): ConfigPart => PART_OF[problem.split(' ', 1)[0] ?? ''] ?? 'core';
+  const fatal = problems.filter((p) => checked.has(partOf(p)));
+  if (fatal.length > 0) throw new ConfigError(fatal);
+  const ignored = problems.filter((p) => !checked.has(partOf(p)));
+  const malformed = new Set(ignored.map((p) => p.split(' ', 1)[0]));
+  const unlessMalformed = <T>(name: string, value: T): T | undefined => (malformed.has(name) ? undefined : value);
+  const config: Config = {
     apiId,
-    apiHash,
-    botToken,
-    botApiRoot: botApiRoot?.replace(/\/+$/, ''),
+    apiHash: unlessMalformed('API_HASH', apiHash),
+    botToken: unlessMalformed('BOT_TOKEN', botToken),
+    botApiRoot: unlessMalformed('BOT_API_ROOT', botApiRoot?.replace(/\/+$/, '')),
     adminIds,
-    channelId,
+    channelId: unlessMalformed('CHANNEL_ID', channelId),
     dataDir: resolve(get('DATA_DIR') ?? './data'),
     panelSecret,
     logLevel: logLevel ?? 'info',
-    proxyUrl,
+    logFormat,
+    proxyUrl: unlessMalformed('PROXY_URL', proxyUrl),
     simWorld: get('TELEGRAM_SIM'),
     pacing,
   };
+  return { config, ignored };
 }
 
 /** A 32-byte key from base64 or hex text, or undefined when it is neither. */

@@ -1,6 +1,7 @@
-import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
-import type { LogLevel } from './config.ts';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import type PinoPretty from 'pino-pretty';
+import type { LogFormat, LogLevel } from './config.ts';
 
 export type { Logger };
 
@@ -53,17 +54,60 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * How log lines are written: `json` (one object a line, for machines), `pretty` (pino-pretty:
+ * time, level, message and fields, for a person watching `start`) or `lines` (the message alone,
+ * `warning: …`/`error: …` before warnings and errors, like the CLI's own output).
+ */
+export type LogStyle = LogFormat | 'lines';
+
+/**
+ * The one rule for log output. LOG_FORMAT wins. Otherwise logs meant for a machine (not a
+ * terminal) are JSON; on a terminal the long-running `start` is pretty and every other command
+ * prints plain lines among its own output.
+ */
+export function logStyle(o: { format: LogFormat | undefined; tty: boolean; longRunning: boolean }): LogStyle {
+  if (o.format) return o.format;
+  if (!o.tty) return 'json';
+  return o.longRunning ? 'pretty' : 'lines';
+}
+
 export interface LoggerOptions {
   level: LogLevel;
   /** Where lines go; the CLI keeps stdout for data, so logs default to stderr. */
   destination?: NodeJS.WritableStream;
   /** Readable lines instead of JSON; defaults to whether the destination is a TTY. */
   pretty?: boolean;
+  /** Overrides `pretty`. */
+  style?: LogStyle;
 }
+
+/** A command's logger: LOG_FORMAT, or what suits its destination (see logStyle). */
+export function cliLogger(o: { level: LogLevel; format: LogFormat | undefined; destination: NodeJS.WritableStream; longRunning?: boolean }): Logger {
+  const tty = (o.destination as NodeJS.WriteStream).isTTY === true;
+  return createLogger({ level: o.level, destination: o.destination, style: logStyle({ format: o.format, tty, longRunning: o.longRunning === true }) });
+}
+
+const LINE_PREFIX: Record<number, string> = { 10: 'trace: ', 20: 'debug: ', 30: '', 40: 'warning: ', 50: 'error: ', 60: 'error: ' };
+
+/** Writes each (already redacted) JSON line as its message alone, prefixed by its level. */
+function plainLines(dest: NodeJS.WritableStream): DestinationStream {
+  return {
+    write(line: string) {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+      const text = entry.msg ?? entry.err?.message ?? '';
+      dest.write(`${LINE_PREFIX[entry.level ?? 30] ?? ''}${text}\n`);
+    },
+  };
+}
+
+/** pino-pretty is loaded only by loggers that use it (the CLI's plain lines do not). */
+const requireHere = createRequire(import.meta.url);
 
 export function createLogger(opts: LoggerOptions): Logger {
   const dest = opts.destination ?? process.stderr;
   const isTty = (dest as NodeJS.WriteStream).isTTY === true;
+  const style: LogStyle = opts.style ?? ((opts.pretty ?? isTty) ? 'pretty' : 'json');
   const options = {
     level: opts.level,
     base: undefined,
@@ -81,7 +125,9 @@ export function createLogger(opts: LoggerOptions): Logger {
       },
     },
   };
-  if (opts.pretty ?? isTty) {
+  if (style === 'lines') return pino(options, plainLines(dest));
+  if (style === 'pretty') {
+    const pretty = requireHere('pino-pretty') as typeof PinoPretty;
     return pino(options, pretty({ destination: dest, sync: true, colorize: isTty, translateTime: 'SYS:HH:MM:ss' }));
   }
   return pino(options, dest);

@@ -1,4 +1,4 @@
-import { openApp } from './app.ts';
+import { openApp, type AppOptions } from './app.ts';
 import type { Config } from './config.ts';
 import { parseChannelRef } from './core/monitor-filter.ts';
 import { MonitorRuntime } from './engine/monitor-runtime.ts';
@@ -13,6 +13,8 @@ export interface ServeOptions {
   bot: boolean;
   /** Resolves with a reason when the server should stop (SIGINT/SIGTERM in the CLI). */
   stop: Promise<string>;
+  /** The simulator's connection with --sim (the CLI opens the world; see app.ts). */
+  connection?: AppOptions['connection'];
 }
 
 /**
@@ -21,7 +23,7 @@ export interface ServeOptions {
  * no other interface may do. Stops in order: the bot (no new work), the monitor, the fleet.
  */
 export async function serve(config: Config, log: Logger, opts: ServeOptions): Promise<void> {
-  const app = openApp(config, { log });
+  const app = openApp(config, { log, ...(opts.connection ? { connection: opts.connection } : {}) });
   try {
     const report = await app.fleet.start();
     log.info(

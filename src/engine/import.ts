@@ -5,7 +5,7 @@ import type { Failure } from '../core/failures.ts';
 import type { Logger } from '../log.ts';
 import { AccountExistsError, type AccountStore } from '../store/accounts.ts';
 import { ForeignSessionError, readForeignSessionFile } from '../store/foreign-sessions.ts';
-import { fromForeignFile, fromTdata, IMPORT_FORMATS, parseSessionString, STRING_FORMATS, verifySession, type ImportFormat, type ParseResult, type StringFormat } from '../telegram/import.ts';
+import { fromForeignFile, fromTdata, parseSessionString, STRING_FORMATS, verifySession, type ImportFormat, type ParseResult, type StringFormat } from '../telegram/import.ts';
 import type { TelegramApi } from '../telegram/login.ts';
 import { parseProxyUrl, type ProxySpec } from '../core/proxy-url.ts';
 
@@ -42,9 +42,7 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 /** Session strings are a few hundred characters; a larger text file is not one. */
 const MAX_TEXT_FILE = 64 * 1024;
 
-export function isImportFormat(s: string): s is ImportFormat {
-  return (IMPORT_FORMATS as readonly string[]).includes(s);
-}
+export { isImportFormat } from '../core/import-formats.ts';
 
 function notASession(tried: Array<{ format: ImportFormat; problem: string }>, what: string): ImportResult {
   const list = tried.map((t) => `${t.format} (${t.problem})`).join('; ');

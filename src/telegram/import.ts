@@ -19,11 +19,9 @@ import { classify } from './errors.ts';
 import { layOut, verifiedFrom, type TelegramApi, type VerifiedSession } from './login.ts';
 import type { ProxySpec } from '../core/proxy-url.ts';
 
-/** In the order auto-detection tries them (GramJS before Telethon: a GramJS string can have a Telethon length). */
-export const STRING_FORMATS = ['mtcute', 'gramjs', 'telethon', 'pyrogram', 'mtkruto'] as const;
-export type StringFormat = (typeof STRING_FORMATS)[number];
-export const IMPORT_FORMATS = [...STRING_FORMATS, 'telethon-file', 'pyrogram-file', 'tdata'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+import { STRING_FORMATS, type ImportFormat, type StringFormat } from '../core/import-formats.ts';
+
+export { IMPORT_FORMATS, STRING_FORMATS, type ImportFormat, type StringFormat } from '../core/import-formats.ts';
 
 /** A session read from another library's format, not yet checked against Telegram. */
 export interface ParsedSession {

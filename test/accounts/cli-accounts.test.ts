@@ -8,6 +8,7 @@ import { openApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { runCli } from '../../src/interfaces/cli/main.ts';
 import { silentLogger } from '../../src/log.ts';
+import { simConnection } from '../../src/sim/connection.ts';
 import { createWorld } from '../../src/sim/create.ts';
 import { openSqlite } from '../../src/store/db.ts';
 import { tempDir } from '../support/tmp.ts';
@@ -92,7 +93,7 @@ describe('accounts commands (simulated Telegram)', () => {
     const world = createWorld(worldPath, { accounts: 3, seed: 3 });
     const env = { DATA_DIR: join(dir, 'data'), TELEGRAM_SIM: worldPath, PANEL_SECRET: randomBytes(32).toString('hex') };
     const [a, b] = world.accounts;
-    const panel = openApp(loadConfig(env), { log: silentLogger });
+    const panel = openApp(loadConfig(env), { log: silentLogger, connection: simConnection(worldPath).connection });
     for (const acc of [a!, b!]) {
       const s = await panel.logins.start(acc.phone);
       if (s.step !== 'code') throw new Error(JSON.stringify(s));

@@ -5,9 +5,10 @@
 import { openApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
+import { simConnection } from '../../src/sim/connection.ts';
 
 const [env, ids] = [JSON.parse(process.argv[2]!) as Record<string, string>, process.argv[3]!.split(',').map(Number)];
-const app = openApp(loadConfig(env), { log: silentLogger });
+const app = openApp(loadConfig(env), { log: silentLogger, connection: simConnection(env.TELEGRAM_SIM!).connection });
 try {
   for (const id of ids) await app.fleet.session(id);
   process.stdout.write(`held ${process.pid}\n`);

@@ -35,7 +35,7 @@ export function simPanel(world: CreateWorldOptions = {}, env: Record<string, str
     config,
     env: fullEnv,
     open(opts: AppOptions = {}) {
-      const app = openApp(config, { log: silentLogger, ...opts });
+      const app = openApp(config, { log: silentLogger, connection: () => created.world.attach(), ...opts });
       apps.push(app);
       return app;
     },

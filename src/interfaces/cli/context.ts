@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { openApp, type App } from '../../app.ts';
+import type { App, AppOptions } from '../../app.ts';
 import { InputError } from '../../core/errors.ts';
-import { loadConfig, readEnvironment, type Config, type ConfigNeed } from '../../config.ts';
-import { createLogger, type Logger } from '../../log.ts';
+import { checkConfig, readEnvironment, type Config, type ConfigNeed } from '../../config.ts';
+import type { Logger } from '../../log.ts';
 
 /** Options every command inherits from the program. */
 export interface GlobalOptions {
@@ -14,10 +14,12 @@ export interface GlobalOptions {
 /** What a command handler gets: configuration on demand, the app, and output helpers. */
 export class CliContext {
   private cachedLog: Logger | undefined;
+  private warned = new Set<string>();
 
   constructor(
     readonly program: Command,
     readonly out: NodeJS.WritableStream = process.stdout,
+    readonly err: NodeJS.WritableStream = process.stderr,
     readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
@@ -29,7 +31,10 @@ export class CliContext {
     return this.globals.json === true;
   }
 
-  /** Loads the configuration, validating only what this command needs. */
+  /**
+   * Loads the configuration, validating only what this command needs. A malformed variable it
+   * does not need is ignored with a warning (`config check` reports it as a problem).
+   */
   config(needs: readonly ConfigNeed[] = []): Config {
     const env = readEnvironment(this.env);
     const g = this.globals;
@@ -38,24 +43,50 @@ export class CliContext {
     if (g.sim?.trim() === '') throw new InputError('--sim is empty: give a world file made by `telegram-panel sim create <world.db>`');
     if (g.dataDir !== undefined) env.DATA_DIR = g.dataDir;
     if (g.sim !== undefined) env.TELEGRAM_SIM = g.sim;
-    // A simulated world needs no API credentials.
-    const effective = env.TELEGRAM_SIM ? needs.filter((n) => n !== 'telegram') : needs;
-    return loadConfig(env, effective);
+    const { config, ignored } = checkConfig(env, needs);
+    for (const problem of ignored) {
+      if (this.warned.has(problem)) continue;
+      this.warned.add(problem);
+      this.warn(`${problem} (not used by this command; \`config check\` lists every problem)`);
+    }
+    return config;
   }
 
-  log(config?: Config): Logger {
-    this.cachedLog ??= createLogger({ level: config?.logLevel ?? 'info' });
-    return this.cachedLog;
+  /** A warning line on stderr: readable text, or a JSON line with --json. */
+  warn(text: string): void {
+    this.err.write(this.json ? JSON.stringify({ warning: text }) + '\n' : `warning: ${text}\n`);
   }
 
-  /** Opens the app for the duration of `fn` and always closes it. */
+  /** The command's logger, on stderr (stdout carries the data); see log.ts for the format. */
+  async log(config?: Config, longRunning = false): Promise<Logger> {
+    if (this.cachedLog) return this.cachedLog;
+    const { cliLogger } = await import('../../log.ts');
+    const log = cliLogger({ level: config?.logLevel ?? 'info', format: config?.logFormat, destination: this.err, longRunning });
+    this.cachedLog = log;
+    return log;
+  }
+
+  /**
+   * Opens the app for the duration of `fn` and always closes it. The simulator is chosen here,
+   * at the edge: with --sim/TELEGRAM_SIM its world is opened (and its module loaded) only for
+   * commands that connect.
+   */
   async withApp<T>(needs: readonly ConfigNeed[], fn: (app: App) => Promise<T>): Promise<T> {
     const config = this.config(needs);
-    const app = openApp(config, { log: this.log(config) });
+    const { openApp } = await import('../../app.ts');
+    const sim = config.simWorld && needs.includes('telegram') ? (await import('../../sim/connection.ts')).simConnection(config.simWorld) : undefined;
+    let app: App;
+    try {
+      app = openApp(config, { log: await this.log(config), ...(sim ? { connection: sim.connection } : {}) } satisfies AppOptions);
+    } catch (e) {
+      sim?.close();
+      throw e;
+    }
     try {
       return await fn(app);
     } finally {
       await app.close();
+      sim?.close();
     }
   }
 

@@ -1,30 +1,24 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openApp, type App } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import type { ActionSpec } from '../../core/actions.ts';
-import { parseChannelRef } from '../../core/monitor-filter.ts';
 import { parseLink, toJoinTarget, toMessageTarget } from '../../core/links.ts';
-import { CampaignService } from '../../engine/campaigns.ts';
-import { MonitorRuntime } from '../../engine/monitor-runtime.ts';
-import { MonitorService, accountChatDirectory } from '../../engine/monitor-service.ts';
 import type { OperationRecord } from '../../store/operations.ts';
 import type { Logger } from '../../log.ts';
 import { createAndOpenWorld } from '../../sim/index.ts';
 import type { SimWorld, WorldSummary } from '../../sim/index.ts';
-import { MonitorStore } from '../../store/monitor.ts';
+import { binPath } from './bin-path.ts';
 import { table } from './table.ts';
-
-const BIN = fileURLToPath(new URL('../../../bin/telegram-panel.mjs', import.meta.url));
 
 export interface TourOptions {
   seed: string;
   print: (line: string) => void;
   log: Logger;
+  /** Whether the operator's environment sets PANEL_SECRET, which the printed command then clears. */
+  operatorHasSecret?: boolean;
 }
 
 /**
@@ -32,19 +26,23 @@ export interface TourOptions {
  * accounts in, run bulk actions, run a campaign that is killed midway and resumed, and watch
  * groups for keywords. Pacing is shortened so the tour takes seconds; the defaults are far slower.
  */
-export async function runTour(o: TourOptions): Promise<{ dir: string; worldPath: string }> {
+export async function runTour(o: TourOptions): Promise<{ dir: string; worldPath: string; tryIt: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'telegram-panel-demo-'));
   const worldPath = join(dir, 'world.db');
   const { world, summary } = createAndOpenWorld(worldPath, { seed: o.seed, accounts: 5, users: 40, groups: 8 });
   const env = {
     DATA_DIR: join(dir, 'data'),
     TELEGRAM_SIM: worldPath,
-    PANEL_SECRET: randomBytes(32).toString('base64'),
+    // No PANEL_SECRET (an operator's own must not leak in either): the panel keeps a generated key
+    // as secret.key in the data folder, so the data stays readable after the tour.
+    PANEL_SECRET: '',
     ACTION_DELAY: '0-1',
     CAMPAIGN_DELAY: '1-2',
     LOG_LEVEL: 'warn',
   };
-  const app = openApp(loadConfig(env), { log: o.log });
+  const app = openApp(loadConfig(env), { log: o.log, connection: () => world.attach() });
+  // Without the operator's PANEL_SECRET, which would not open this data (an empty one means none).
+  const tryIt = `${o.operatorHasSecret ? 'PANEL_SECRET= ' : ''}npx telegram-panel --sim ${worldPath} --data-dir ${env.DATA_DIR}`;
   const p = o.print;
   try {
     p(`A simulated Telegram world: ${worldPath}`);
@@ -53,13 +51,13 @@ export async function runTour(o: TourOptions): Promise<{ dir: string; worldPath:
     await actions(app, world, summary, p);
     await monitor(app, world, summary, p);
     await campaign(app, world, summary, env, p);
-    p(`\nTry it yourself on this world:  npx telegram-panel --sim ${worldPath} --data-dir ${env.DATA_DIR} <command>`);
-    p(`(sessions there are encrypted with PANEL_SECRET; the tour's key is not kept, so add accounts again)`);
+    p(`\nTry it yourself on this world:  ${tryIt} <command>   (e.g. accounts list)`);
+    p(`(the accounts' sessions there are encrypted with the key in ${join(env.DATA_DIR, 'secret.key')})`);
   } finally {
     await app.close();
     world.close();
   }
-  return { dir, worldPath };
+  return { dir, worldPath, tryIt };
 }
 
 async function enrol(app: App, summary: WorldSummary, p: (s: string) => void): Promise<void> {
@@ -131,14 +129,14 @@ async function actions(app: App, world: SimWorld, summary: WorldSummary, p: (s: 
 async function campaign(app: App, world: SimWorld, summary: WorldSummary, env: Record<string, string>, p: (s: string) => void): Promise<void> {
   p('\n4. A campaign: private messages spread over the accounts, killed midway and resumed');
   const targets = [...summary.usernames.slice(0, 16), ...summary.missingUsernames.slice(0, 2), 'bad!name'];
-  const service = new CampaignService({ db: app.db, pool: app.fleet, clock: app.clock, pacing: app.config.pacing, log: app.log });
+  const service = app.campaigns;
   const created = service.create({ name: 'demo', message: 'Hello from the Telegram Panel demo!', targets: targets.join('\n'), perAccountCap: 4 });
   p(`   created "demo": ${created.targetsNote}`);
   // The campaign runs in a separate process, which is killed without warning after a few sends.
   // This process lets go of the accounts first: one live connection per account, across processes.
   for (const id of app.fleet.liveIds()) await app.fleet.disconnect(id);
   const before = world.deliveries().length;
-  const child = spawn(process.execPath, [BIN, 'campaign', 'run', 'demo'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [binPath(), 'campaign', 'run', 'demo'], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 60_000;
   while (world.deliveries().length - before < 5 && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -165,20 +163,19 @@ function countsLine(c: Record<string, number>): string {
 
 async function monitor(app: App, world: SimWorld, summary: WorldSummary, p: (s: string) => void): Promise<void> {
   p('\n3. Monitor: keywords in every group the accounts are in, each hit queued once for the channel');
-  const store = new MonitorStore(app.db);
-  const service = new MonitorService({ store, clock: app.clock, channel: null, directory: accountChatDirectory(app.accounts, app.clock) });
+  const service = app.monitorService;
   service.addKeyword('usdt', 'word');
   service.addKeyword('فروش ویژه');
   p(`   keywords: ${service.keywords().map((k) => k.pattern).join(', ')}`);
-  const runtime = new MonitorRuntime({ store, clock: app.clock, log: app.log, channel: parseChannelRef(undefined), fleet: app.fleet, sender: null });
+  const runtime = app.monitorRuntime(null);
   await runtime.start();
   try {
     const group = chatGroup(world, summary);
     const messages = ['Selling USDT, good price', 'فروش ويژه امروز', 'just chatting, nothing to see'];
     for (const text of messages) world.post(group, text);
     const deadline = Date.now() + 20_000;
-    while (store.outbox().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const rows = store.outbox();
+    while (service.outbox().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const rows = service.outbox();
     const stats = runtime.monitor.stats();
     p(`   posted ${messages.length} messages in ${group}: the accounts saw ${stats.messages} copies, ${stats.duplicates} duplicates dropped, ${rows.length} hits queued`);
     for (const r of rows) p(`   ---\n${r.payload.text.replace(/^/gm, '   ')}`);

@@ -7,7 +7,8 @@ import type { CallKind } from '../../../core/actions.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
 import { findAccount, parsePhone } from '../../../core/account-refs.ts';
 import type { CheckResult } from '../../../engine/health.ts';
-import { IMPORT_FORMATS, isImportFormat, type ImportError } from '../../../engine/import.ts';
+import { IMPORT_FORMATS, isImportFormat } from '../../../core/import-formats.ts';
+import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError, LoginStep } from '../../../engine/login.ts';
 import type { CliContext } from '../context.ts';
 import { table } from '../table.ts';
@@ -219,8 +220,7 @@ export async function enrolKnown(app: App, accounts: ReadonlyArray<{ phone: stri
   return out;
 }
 
-export function registerAccounts(program: Command, ctx: CliContext): void {
-  const accounts = program.command('accounts').description('add, import, list and look after your Telegram accounts');
+export function registerAccounts(accounts: Command, ctx: CliContext): void {
   const err = (s: string): void => void process.stderr.write(s.endsWith('\n') ? s : s + '\n');
 
   accounts

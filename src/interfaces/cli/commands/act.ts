@@ -179,10 +179,7 @@ const ACT_COMMANDS: readonly ActCommand[] = [
   { kind: 'comment', args: '<link> <text...>', description: "comment under a channel post (in its discussion thread); quote the text" },
 ];
 
-export function registerAct(program: Command, ctx: CliContext): void {
-  const act = program
-    .command('act')
-    .description('run one action with several accounts (--accounts N) or named ones (--account, repeatable)');
+export function registerAct(act: Command, ctx: CliContext): void {
   for (const c of ACT_COMMANDS) {
     act
       .command(`${c.kind} ${c.args}`)

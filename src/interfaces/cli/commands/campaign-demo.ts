@@ -8,8 +8,8 @@ import { PanelError } from '../../../core/errors.ts';
 import { CampaignService, type RunReport } from '../../../engine/campaigns.ts';
 import { silentLogger } from '../../../log.ts';
 import { createWorld, openWorld, type WorldSummary } from '../../../sim/index.ts';
+import { binPath } from '../bin-path.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', '..', '..', 'bin', 'telegram-panel.mjs');
 const MESSAGE = 'Hi! This is the Telegram Panel campaign demo.';
 
 export interface CampaignDemoResult {
@@ -46,7 +46,9 @@ export async function campaignDemo(seed: string, say: (line: string) => void): P
   const config = loadConfig(env);
   const targets = [...summary.usernames.slice(0, 30), ...summary.missingUsernames.slice(0, 2)];
 
-  let app = openApp(config, { log: silentLogger });
+  const w = openWorld(world);
+  const connection = (): ReturnType<typeof w.attach> => w.attach();
+  let app = openApp(config, { log: silentLogger, connection });
   try {
     await enrol(app, summary);
     new CampaignService({ db: app.db, pool: app.fleet, clock: app.clock, pacing: config.pacing }).create({
@@ -62,10 +64,9 @@ export async function campaignDemo(seed: string, say: (line: string) => void): P
   }
   say(`${summary.accounts.length} simulated accounts enrolled; campaign "demo" created for ${targets.length} targets (world: ${world})`);
 
-  const w = openWorld(world);
   let killedAfter = 0;
   try {
-    const child = spawn(process.execPath, [BIN, 'campaign', 'run', 'demo'], { env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [binPath(), 'campaign', 'run', 'demo'], { env, stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     let gone = false;
     void exited.then(() => (gone = true));
@@ -76,7 +77,7 @@ export async function campaignDemo(seed: string, say: (line: string) => void): P
     killedAfter = w.deliveries().length;
     say(`the sending process (pid ${child.pid}) was killed with SIGKILL after ${killedAfter} messages; resuming here`);
 
-    app = openApp(config, { log: silentLogger });
+    app = openApp(config, { log: silentLogger, connection });
     let report: RunReport;
     try {
       report = await new CampaignService({ db: app.db, pool: app.fleet, clock: app.clock, pacing: config.pacing }).run('demo');

@@ -195,10 +195,7 @@ function historyLines(h: TargetHistory, skipContacted: boolean, recheck: boolean
   return lines;
 }
 
-export function registerCampaign(program: Command, ctx: CliContext): void {
-  const campaign = program
-    .command('campaign')
-    .description('private-message campaigns: resumable, paced over accounts, never the same person twice');
+export function registerCampaign(campaign: Command, ctx: CliContext): void {
 
   campaign
     .command('create <name>')

@@ -3,8 +3,7 @@ import { VARIABLES } from '../../../config.ts';
 import type { CliContext } from '../context.ts';
 import { table } from '../table.ts';
 
-export function registerConfig(program: Command, ctx: CliContext): void {
-  const config = program.command('config').description('inspect the configuration');
+export function registerConfig(config: Command, ctx: CliContext): void {
   config
     .command('check')
     .description('validate the configuration for everything (Telegram API, bot) and report every problem at once')

@@ -2,20 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { readEnvironment } from '../../../config.ts';
 import { createWorld } from '../../../sim/index.ts';
 import type { CliContext } from '../context.ts';
 import { runTour } from '../demo-tour.ts';
 import { table } from '../table.ts';
 
-export function registerDemo(program: Command, ctx: CliContext): void {
-  program
-    .command('demo')
-    .description('run the whole panel against a temporary simulated Telegram (no credentials needed): logins, bulk actions, a campaign killed and resumed, the monitor')
+export function registerDemo(demo: Command, ctx: CliContext): void {
+  demo
     .option('--seed <seed>', 'the same seed builds the same world', 'demo')
     .option('--world-only', 'only create the world and show what is in it')
     .action(async (o: { seed: string; worldOnly?: boolean }) => {
       if (!o.worldOnly) {
-        await runTour({ seed: o.seed, print: (line) => ctx.print(line), log: ctx.log(ctx.config()) });
+        const operatorHasSecret = (readEnvironment(ctx.env).PANEL_SECRET?.trim() ?? '') !== '';
+        await runTour({ seed: o.seed, print: (line) => ctx.print(line), log: await ctx.log(ctx.config()), operatorHasSecret });
         return;
       }
       const dir = mkdtempSync(join(tmpdir(), 'telegram-panel-demo-'));

@@ -8,10 +8,8 @@ import type { CliContext } from '../context.ts';
  * With --json it prints exactly one compact JSON object (the parsed link, or {"error"}) so
  * scripts can read it line by line; a refused link exits with code 2.
  */
-export function registerLink(program: Command, ctx: CliContext): void {
-  program
-    .command('link')
-    .description('parse a pasted link or name (message, invite link or chat) the way every action reads it, offline')
+export function registerLink(link: Command, ctx: CliContext): void {
+  link
     .argument('<input>', 't.me/…, telegram.me/…, tg://… link, @name or name (quote it when it holds & or spaces)')
     .addHelpText('after', '\nPrints the message, invite or chat the link names; a refused link prints the reason and exits with code 2.')
     .action((input: string) => {

@@ -97,8 +97,7 @@ function positiveInt(text: string, what: string): number {
   return Number(text);
 }
 
-export function registerOperations(program: Command, ctx: CliContext): void {
-  const ops = program.command('operations').description('past and running bulk actions with their per-account results');
+export function registerOperations(ops: Command, ctx: CliContext): void {
   ops
     .command('list')
     .description('list operations, newest first')

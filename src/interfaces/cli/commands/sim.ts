@@ -34,8 +34,7 @@ export function parseWorldTime(value: string, now: number): number | 'wall' {
   return t;
 }
 
-export function registerSim(program: Command, ctx: CliContext): void {
-  const sim = program.command('sim').description('build and inspect simulated Telegram worlds (try the panel without Telegram)');
+export function registerSim(sim: Command, ctx: CliContext): void {
 
   sim
     .command('create')

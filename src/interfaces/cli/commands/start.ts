@@ -1,18 +1,39 @@
 import type { Command } from 'commander';
-import { serve } from '../../../server.ts';
 import type { CliContext } from '../context.ts';
 
-/** `npm start`: runs until SIGINT/SIGTERM, then stops gracefully (see server.ts). */
-export function registerStart(program: Command, ctx: CliContext): void {
-  program
-    .command('start')
-    .description('run the admin bot together with the fleet, the keyword monitor and the engine (needs BOT_TOKEN and ADMIN_IDS)')
-    .option('--no-bot', 'run the fleet and the monitor without the admin bot')
-    .action(async (o: { bot: boolean }) => {
-      const config = ctx.config(o.bot ? ['telegram', 'bot'] : ['telegram']);
-      const stop = new Promise<string>((resolve) => {
-        for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
-      });
-      await serve(config, ctx.log(config), { bot: o.bot, stop });
+/** `npm start`: runs until SIGINT/SIGTERM, then stops every part in order and exits within STOP_DEADLINE_MS (see server.ts). */
+export function registerStart(start: Command, ctx: CliContext): void {
+  start.option('--no-bot', 'run the fleet and the monitor without the admin bot').action(async (o: { bot: boolean }) => {
+    // Without the admin bot, BOT_TOKEN and CHANNEL_ID still forward the monitor's hits.
+    const config = ctx.config(o.bot ? ['telegram', 'bot'] : ['telegram', 'forward']);
+    const { serve, STOP_DEADLINE_MS } = await import('../../../server.ts');
+    const log = await ctx.log(config, true);
+    let signalled = false;
+    const stop = new Promise<string>((resolve) => {
+      const onSignal = (sig: NodeJS.Signals): void => {
+        if (signalled) {
+          log.warn(`${sig} again: exiting without waiting for the parts to stop`);
+          process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+        }
+        signalled = true;
+        // The parts' own budgets end sooner; this holds even if one of them ignores its budget.
+        setTimeout(() => {
+          log.error(`still stopping ${STOP_DEADLINE_MS / 1000} s after ${sig}: exiting`);
+          process.exit(1);
+        }, STOP_DEADLINE_MS).unref();
+        resolve(sig);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
     });
+    const sim = config.simWorld ? (await import('../../../sim/connection.ts')).simConnection(config.simWorld) : undefined;
+    try {
+      await serve(config, log, { bot: o.bot, stop, ...(sim ? { connection: sim.connection } : {}) });
+    } finally {
+      sim?.close();
+      // Every part has stopped or run out of time; a request left open by one that timed out
+      // (to a Bot API that no longer answers) must not keep the process alive.
+      setTimeout(() => process.exit(), 500).unref();
+    }
+  });
 }
