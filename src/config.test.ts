@@ -104,7 +104,7 @@ describe('decodeSecretKey', () => {
 });
 
 describe('PROXY_URL', () => {
-  const env = (url: string): Record<string, string> => ({ DATA_DIR: '/tmp/x', PROXY_URL: url });
+  const env = (url: string): Record<string, string> => ({ DATA_DIR: '/tmp/x', API_ID: '12345', API_HASH: 'fedcba9876543210fedcba9876543210', PROXY_URL: url });
   it.each([
     'socks5://user:pass@127.0.0.1:1080',
     'http://proxy.local:8080',
@@ -114,7 +114,7 @@ describe('PROXY_URL', () => {
     // Refused here before, though the connection accepted it.
     'tg://socks?server=1.2.3.4&port=1080&user=u&pass=p',
   ])('accepts %s, as the connection does', (url) => {
-    expect(loadConfig(env(url)).proxyUrl).toBe(url);
+    expect(loadConfig(env(url), ['telegram']).proxyUrl).toBe(url);
   });
 
   it.each([
@@ -128,7 +128,7 @@ describe('PROXY_URL', () => {
   ])('refuses %s with the reason, never the secret', (url, problem) => {
     let error: unknown;
     try {
-      loadConfig(env(url));
+      loadConfig(env(url), ['telegram']);
     } catch (e) {
       error = e;
     }
