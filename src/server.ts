@@ -1,12 +1,11 @@
 import { openApp, type AppOptions } from './app.ts';
 import type { Config } from './config.ts';
-import { parseChannelRef } from './core/monitor-filter.ts';
-import { MonitorRuntime } from './engine/monitor-runtime.ts';
+import type { MonitorRuntime } from './engine/monitor-runtime.ts';
 import { createBotForwarder } from './interfaces/bot/forwarder.ts';
 import { botProxyAgent } from './interfaces/bot/proxy.ts';
+import type { PanelBot } from './interfaces/bot/bot.ts';
 import { startBot } from './interfaces/bot/wiring.ts';
 import type { Logger } from './log.ts';
-import { MonitorStore } from './store/monitor.ts';
 
 export interface ServeOptions {
   /** Run the admin bot (needs BOT_TOKEN and ADMIN_IDS). */
@@ -15,6 +14,64 @@ export interface ServeOptions {
   stop: Promise<string>;
   /** The simulator's connection with --sim (the CLI opens the world; see app.ts). */
   connection?: AppOptions['connection'];
+  /** Time each part gets to stop (tests shorten it); the defaults add up to less than STOP_DEADLINE_MS. */
+  stopBudgetMs?: Partial<Record<Part, number>>;
+}
+
+type Part = 'bot' | 'monitor' | 'fleet' | 'store';
+
+/**
+ * Supervisors send SIGKILL some seconds after SIGTERM (Docker 10 s, systemd 90 s); the steps'
+ * budgets add up to less than this, and the CLI exits at this deadline whatever is still running.
+ */
+export const STOP_DEADLINE_MS = 10_000;
+
+const STOP_BUDGET_MS: Record<Part, number> = { bot: 3000, monitor: 2000, fleet: 3000, store: 1500 };
+
+/** A part that did not stop cleanly; `start` exits non-zero with this message. */
+export class ShutdownError extends Error {
+  constructor(readonly failed: ReadonlyArray<{ part: Part; problem: string }>) {
+    super(`stopped, but not cleanly: ${failed.map((f) => `the ${f.part} ${f.problem}`).join('; ')}`);
+    this.name = 'ShutdownError';
+  }
+}
+
+class StopDuringStart extends Error {}
+
+/** Waits for `work` at most `ms`; a part that hangs must not keep the next parts from stopping. */
+async function bounded(work: () => Promise<void>, ms: number): Promise<{ ok: true } | { ok: false; problem: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+    timer.unref();
+  });
+  try {
+    const r = await Promise.race([work().then(() => 'done' as const), late]);
+    return r === 'done' ? { ok: true } : { ok: false, problem: `did not stop within ${Math.round(ms / 1000)} s` };
+  } catch (e) {
+    return { ok: false, problem: `did not stop cleanly (${e instanceof Error ? e.message : String(e)})` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Stops the parts in order (the bot first so no new work arrives, then the monitor, the fleet,
+ * and the store last, so nothing writes to a closed database), each within its budget, every
+ * one of them whatever happened to the one before. Throws ShutdownError naming those that failed.
+ */
+async function stopInOrder(log: Logger, steps: ReadonlyArray<[Part, (() => Promise<void>) | null]>, budget: Record<Part, number>): Promise<void> {
+  const failed: Array<{ part: Part; problem: string }> = [];
+  for (const [part, stop] of steps) {
+    if (!stop) continue;
+    const r = await bounded(stop, budget[part]);
+    if (r.ok) log.info(`stop: the ${part} stopped`);
+    else {
+      failed.push({ part, problem: r.problem });
+      log.error(`stop: the ${part} ${r.problem}`);
+    }
+  }
+  if (failed.length > 0) throw new ShutdownError(failed);
 }
 
 /**
@@ -24,8 +81,24 @@ export interface ServeOptions {
  */
 export async function serve(config: Config, log: Logger, opts: ServeOptions): Promise<void> {
   const app = openApp(config, { log, ...(opts.connection ? { connection: opts.connection } : {}) });
+  const budget = { ...STOP_BUDGET_MS, ...opts.stopBudgetMs };
+  let monitor: MonitorRuntime | undefined;
+  let bot: PanelBot | null = null;
+  let failure: Error | undefined;
+  let reason: string | undefined;
+  void opts.stop.then((r) => (reason = r));
+  // A signal during start-up (restoring many accounts takes a while) stops at once instead of
+  // after the start-up finishes; what was started by then is stopped below.
+  const unlessStopped = async <T>(work: Promise<T>): Promise<T> => {
+    const done = work.then((value) => ({ value }));
+    // Abandoned after a stop, its later failure must not surface as an unhandled rejection.
+    done.catch(() => undefined);
+    const r = await Promise.race([done, opts.stop.then(() => null)]);
+    if (r === null) throw new StopDuringStart();
+    return r.value;
+  };
   try {
-    const report = await app.fleet.start();
+    const report = await unlessStopped(app.fleet.start());
     log.info(
       { connected: report.connected.length, failed: report.failed.length, skipped: report.skipped.length },
       `fleet: ${report.connected.length} connected, ${report.failed.length} failed, ${report.skipped.length} skipped`,
@@ -39,24 +112,34 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
             ...(config.botApiRoot ? { apiRoot: config.botApiRoot } : {}),
           })
         : null;
-    const monitor = new MonitorRuntime({
-      store: new MonitorStore(app.db),
-      clock: app.clock,
-      log,
-      channel: parseChannelRef(config.channelId),
-      fleet: app.fleet,
-      sender,
-      ownUserIds: () => app.accounts.list(app.clock.now()).map((a) => a.userId),
-    });
-    await monitor.start();
-    const bot = opts.bot ? await startBot(app, { monitor: monitor.monitor }, config.botApiRoot ? { apiRoot: config.botApiRoot } : {}) : null;
+    monitor = app.monitorRuntime(sender);
+    await unlessStopped(monitor.start());
+    bot = opts.bot ? await unlessStopped(startBot(app, { monitor: monitor.monitor }, config.botApiRoot ? { apiRoot: config.botApiRoot } : {})) : null;
     log.info(opts.bot ? 'telegram-panel is running; talk to your bot (Ctrl-C stops)' : 'telegram-panel is running without the bot (Ctrl-C stops)');
 
-    const reason = await opts.stop;
-    log.info(`${reason}: stopping`);
-    await bot?.stop();
-    await monitor.stop();
-  } finally {
-    await app.close();
+    await opts.stop;
+  } catch (e) {
+    if (!(e instanceof StopDuringStart)) failure = e instanceof Error ? e : new Error(String(e));
   }
+  if (reason !== undefined) log.info(`${reason}: stopping`);
+  // Whatever started is stopped, also after a failed start (a monitor left running would write
+  // to the database closed under it, for as long as the process lives).
+  const running = bot;
+  const monitorRunning = monitor;
+  try {
+    await stopInOrder(
+      log,
+      [
+        ['bot', running ? () => running.stop() : null],
+        ['monitor', monitorRunning ? () => monitorRunning.stop() : null],
+        ['fleet', () => app.fleet.stop()],
+        ['store', () => app.close()],
+      ],
+      budget,
+    );
+  } catch (e) {
+    // A failed start is the news; a part that then also failed to stop is logged above.
+    if (failure === undefined) failure = e instanceof Error ? e : new Error(String(e));
+  }
+  if (failure !== undefined) throw failure;
 }
