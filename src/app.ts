@@ -212,14 +212,15 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
       return getOperationStore();
     },
     get operations() {
-      operations ??= new OperationsEngine({ pool: getFleet(), store: getOperationStore(), clock, pacing: getPacing().current(), log });
+      // Read at the start of every operation, so Settings changes apply without a restart.
+      operations ??= new OperationsEngine({ pool: getFleet(), store: getOperationStore(), clock, pacing: () => getPacing().current(), log });
       return operations;
     },
     get pacing() {
       return getPacing();
     },
     get campaigns() {
-      campaigns ??= new CampaignService({ db, pool: getFleet(), clock, pacing: getPacing().current(), log });
+      campaigns ??= new CampaignService({ db, pool: getFleet(), clock, pacing: () => getPacing().current(), log });
       return campaigns;
     },
     get monitorService() {

@@ -41,6 +41,15 @@ function setup(o: Setup = {}) {
 }
 
 describe('campaign create', () => {
+  it('takes its default caps and delay from the pacing in force at create, so a Settings change applies without a restart', () => {
+    const { db, pool, clock } = setup();
+    let pacing: PacingConfig = PACING;
+    const svc = new CampaignService({ db, pool, clock, pacing: () => pacing });
+    expect(svc.create({ name: 'before', message: 'hi', targets: 'user00001' }).campaign).toMatchObject({ perAccountCap: 4, delay: { minMs: 60_000, maxMs: 180_000 } });
+    pacing = { ...PACING, campaignPerAccount: 9, campaignDelay: { min: 5, max: 6 } };
+    expect(svc.create({ name: 'after', message: 'hi', targets: 'user00002' }).campaign).toMatchObject({ perAccountCap: 9, delay: { minMs: 5_000, maxMs: 6_000 } });
+  });
+
   it('refuses bad input with InputError and creates nothing', () => {
     const { svc } = setup();
     const bad: Array<[Parameters<CampaignService['create']>[0], RegExp]> = [

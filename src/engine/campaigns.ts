@@ -19,8 +19,11 @@ export interface CampaignDeps {
   db: Db;
   pool: AccountPool;
   clock: Clock;
-  /** Defaults for caps and delay (`config.pacing`). */
-  pacing: PacingConfig;
+  /**
+   * Defaults for caps and delay (`config.pacing` with the operator's overrides). A function is
+   * read at each create, so a change made in Settings applies without a restart.
+   */
+  pacing: PacingConfig | (() => PacingConfig);
   log?: Logger;
   /** [0, 1) for delay jitter; defaults to Math.random. */
   random?: () => number;
@@ -206,7 +209,7 @@ export class CampaignService {
       const campaign = this.store.getById(existing.id)!;
       return { campaign, created: false, added, targets: parsed, targetsNote: note, counts: this.store.counts(existing.id), history, skippedUnreachable: skipped };
     }
-    const p = this.d.pacing;
+    const p = typeof this.d.pacing === 'function' ? this.d.pacing() : this.d.pacing;
     const newCampaign = {
       name,
       message,
