@@ -11,7 +11,6 @@ import { CampaignService, type CampaignEvent, type CampaignStatus, type RunRepor
 import type { AccountPool } from '../../../engine/ports.ts';
 import type { CliContext } from '../context.ts';
 import { progressBar, type ProgressBar } from '../progress.ts';
-import { campaignDemo } from './campaign-demo.ts';
 import { table } from '../table.ts';
 
 /**
@@ -360,6 +359,8 @@ export function registerCampaign(campaign: Command, ctx: CliContext): void {
     .description('try it on a temporary simulated world: send, kill the sender with SIGKILL midway, resume, report')
     .option('--seed <seed>', 'the same seed builds the same world', 'demo')
     .action(async (o: { seed: string }) => {
+      // The simulator loads only for the demo.
+      const { campaignDemo } = await import('./campaign-demo.ts');
       const r = await campaignDemo(o.seed, (line) => {
         if (!ctx.json) ctx.print(line);
       });
