@@ -6,7 +6,7 @@ import { Fleet } from './engine/fleet.ts';
 import { HealthService } from './engine/health.ts';
 import type { ImportService } from './engine/import.ts';
 import type { LoginService } from './engine/login.ts';
-import { accountChatDirectory, MonitorService } from './engine/monitor-service.ts';
+import { accountChatDirectory, followChats, MonitorService } from './engine/monitor-service.ts';
 import type { Monitor } from './engine/monitor.ts';
 import { MonitorRuntime } from './engine/monitor-runtime.ts';
 import type { ForwardSender } from './engine/outbox-sender.ts';
@@ -154,6 +154,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let liveMonitor: Monitor | undefined;
   let monitorStore: MonitorStore | undefined;
   const getMonitorStore = (): MonitorStore => (monitorStore ??= new MonitorStore(db));
+  const chatDirectory = accountChatDirectory(accounts, clock);
   const getBotState = (): BotStore => (botState ??= new BotStore(db, secrets));
   const getPacing = (): PacingSettings => (pacing ??= new PacingSettings(config.pacing, getBotState()));
   const getOperationStore = (): OperationStore => {
@@ -174,7 +175,10 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
           connector ??= import('./telegram/connect.ts').then(
             ({ TelegramConnector }) => new TelegramConnector(telegramApi(), accounts.sessions, clock, f.connectTimeoutMs),
           );
-          return (await connector).connect(req);
+          const outcome = await (await connector).connect(req);
+          // Every session's joins and leaves, whoever makes them, keep the account's stored chats right.
+          if (outcome.ok) followChats(chatDirectory, req.accountId, outcome.session, log);
+          return outcome;
         },
       },
       clock,
@@ -228,7 +232,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
         store: getMonitorStore(),
         clock,
         channel: parseChannelRef(config.channelId),
-        directory: accountChatDirectory(accounts, clock),
+        directory: chatDirectory,
         // Read at each change, so a monitor attached after this service was built still reloads.
         get monitor() {
           return liveMonitor;
@@ -251,6 +255,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
         fleet: getFleet(),
         sender,
         ownUserIds: () => accounts.list(clock.now()).map((a) => a.userId),
+        directory: chatDirectory,
       });
       liveMonitor = runtime.monitor;
       return runtime;
