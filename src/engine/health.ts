@@ -35,14 +35,14 @@ function asFailure(e: unknown): Failure {
 
 /** getMe for every account, @SpamBot on request, and each account's groups. */
 export class HealthService {
-  constructor(private readonly o: HealthServiceOptions) {}
+  constructor(private readonly deps: HealthServiceOptions) {}
 
   /**
    * Checks the given accounts (default: every enabled one, including those marked revoked,
    * banned or frozen, which may have been fixed since), `concurrency` at a time.
    */
   async check(opts: { ids?: number[]; spam?: boolean; concurrency?: number } = {}): Promise<CheckResult[]> {
-    const all = this.o.store.list(this.o.clock.now());
+    const all = this.deps.store.list(this.deps.clock.now());
     const targets = opts.ids ? all.filter((a) => opts.ids!.includes(a.id)) : all.filter((a) => a.enabled);
     const results: CheckResult[] = [];
     await runPool(targets, opts.concurrency ?? 8, async (a) => {
@@ -50,9 +50,9 @@ export class HealthService {
       let failure: Failure | null = null;
       let spam: SpamStatus | null = null;
       try {
-        const session = await this.o.fleet.session(a.id);
+        const session = await this.deps.fleet.session(a.id);
         me = await session.me();
-        this.o.store.setProfile(a.id, { username: me.username, firstName: me.firstName });
+        this.deps.store.setProfile(a.id, { username: me.username, firstName: me.firstName });
         if (opts.spam) {
           spam = await session.spamStatus();
           this.applySpam(a.id, spam);
@@ -60,34 +60,34 @@ export class HealthService {
       } catch (e) {
         failure = asFailure(e);
         // The check's own call: a wait on it closes getMe only, never the account's actions.
-        this.o.fleet.reportFailure(a.id, 'check', failure);
+        this.deps.fleet.reportFailure(a.id, 'check', failure);
       }
-      const after = this.o.store.get(a.id, this.o.clock.now())!;
+      const after = this.deps.store.get(a.id, this.deps.clock.now())!;
       results.push({ accountId: a.id, phone: a.phone, ok: me !== null, me, failure, spam, status: after.status, reason: after.statusReason });
     });
     return results.sort((x, y) => x.accountId - y.accountId);
   }
 
   private applySpam(accountId: number, spam: SpamStatus): void {
-    const now = this.o.clock.now();
-    const cur = this.o.store.rawStatus(accountId);
+    const now = this.deps.clock.now();
+    const cur = this.deps.store.rawStatus(accountId);
     if (!cur) return;
     if (spam.state === 'limited') {
       const until = spam.until;
       const reason = `@SpamBot: limited${until ? ` until ${new Date(until).toISOString()}` : ''}`;
       if (cur.status === 'active' || cur.status === 'flood_wait' || cur.status === 'peer_flood' || cur.status === 'connecting') {
-        this.o.store.setStatus(accountId, 'peer_flood', reason, now, until);
+        this.deps.store.setStatus(accountId, 'peer_flood', reason, now, until);
       }
     } else if (spam.state === 'clean' && cur.status === 'peer_flood') {
-      this.o.store.setStatus(accountId, 'active', '@SpamBot: no limits', now);
+      this.deps.store.setStatus(accountId, 'active', '@SpamBot: no limits', now);
     }
   }
 
   /** Lists the account's groups and channels from Telegram (all pages) and stores them. */
   async refreshGroups(accountId: number): Promise<ChatInfo[]> {
-    const session = await this.o.fleet.session(accountId);
+    const session = await this.deps.fleet.session(accountId);
     const chats = await session.dialogs();
-    this.o.store.replaceGroups(accountId, chats, this.o.clock.now());
+    this.deps.store.replaceGroups(accountId, chats, this.deps.clock.now());
     return chats;
   }
 }
