@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAccountRef, parsePhone } from './account-refs.ts';
 import { parseLink } from './links.ts';
 import { parseTargets } from './targets.ts';
-import { escapeInvisible, quoteInput, stripInvisible } from './text.ts';
+import { escapeInvisible, forTerminal, quoteInput, stripInvisible } from './text.ts';
 
 describe('stripInvisible', () => {
   it('removes direction marks, zero-width characters and the byte order mark', () => {
@@ -43,6 +43,12 @@ describe('escapeInvisible', () => {
         expect(escapeInvisible(s)).not.toMatch(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u);
       }),
     );
+  });
+});
+
+describe('forTerminal', () => {
+  it('escapes as escapeInvisible but keeps line breaks', () => {
+    expect(forTerminal('error: bad\u001b[2J\n  - next\u200f\tline')).toBe('error: bad\\u001b[2J\n  - next\\u200f\\tline');
   });
 });
 

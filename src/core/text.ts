@@ -34,6 +34,14 @@ export function escapeInvisible(text: string): string {
 }
 
 /**
+ * A message made for a terminal, whatever it holds: as `escapeInvisible`, but line breaks stay
+ * line breaks. The last guard for messages that echo input without `quoteInput`.
+ */
+export function forTerminal(text: string): string {
+  return text.replace(UNSHOWABLE, (c) => (c === '\n' ? c : escapeChar(c)));
+}
+
+/**
  * How an error message echoes what the operator typed: in quotes, clipped to `max` characters
  * (whole code points), invisible characters escaped. Every message that repeats input uses it.
  */

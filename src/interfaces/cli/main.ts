@@ -1,6 +1,7 @@
 import { Command, CommanderError, Help, Option } from 'commander';
 import { ConfigError } from '../../config.ts';
 import { InputError, PanelError } from '../../core/errors.ts';
+import { forTerminal } from '../../core/text.ts';
 import { CliContext } from './context.ts';
 import { COMMANDS, type CommandGroup, type RegisterCommand } from './commands/index.ts';
 
@@ -29,7 +30,7 @@ export function buildProgram(
   // With --json a usage error becomes the JSON line runCli prints, not commander's text.
   const output = {
     writeOut: (s: string) => void out.write(s),
-    writeErr: (s: string) => void err.write(s),
+    writeErr: (s: string) => void err.write(forTerminal(s)),
     outputError: (s: string, write: (s: string) => void) => (json ? undefined : write(s)),
   };
   const program = new Command('telegram-panel')
@@ -133,7 +134,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       if (code === EXIT.ok) return code;
       const { error, problems } = describeError(e);
       if (json) err.write(JSON.stringify({ error, problems }) + '\n');
-      else if (!(e instanceof CommanderError)) err.write(`error: ${e instanceof ConfigError ? e.message : error}\n`);
+      else if (!(e instanceof CommanderError)) err.write(forTerminal(`error: ${e instanceof ConfigError ? e.message : error}`) + '\n');
       return code;
     }
   }

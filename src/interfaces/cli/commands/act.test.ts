@@ -118,6 +118,20 @@ describe('buildAction', () => {
 });
 
 describe('act (command line)', () => {
+  it('never writes a raw control or invisible character to the terminal, whatever the refused input held', async () => {
+    const data = join(dir, 'never');
+    for (const args of [
+      ['operations', 'list', '--kind', 'bad\u001b[2J\u202ekind'],
+      ['act', 'join', '@publicchat', '--accounts', '2', '--bogus\u001b[31m'],
+      ['act', 'block', 'evil\u0007\u200fname', '--accounts', '1'],
+    ]) {
+      const err = new Sink();
+      expect(await runCli(['--data-dir', data, ...args], new Sink(), err), args.join(' ')).toBe(2);
+      expect(err.text).toMatch(/\\u(001b|0007)/);
+      expect(err.text.replace(/\n/g, '')).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+    }
+  });
+
   it('exits 2 on bad input before opening anything', async () => {
     const err = new Sink();
     const data = join(dir, 'never');
