@@ -13,7 +13,8 @@ export type ProxySpec =
 
 export type ParsedProxy = { ok: true; spec: ProxySpec; label: string } | { ok: false; problem: string };
 
-export const PROXY_FORMS = 'socks5://[user:pass@]host:port, socks4://host:port, http(s)://[user:pass@]host:port, or tg://proxy?server=..&port=..&secret=.. (MTProxy)';
+export const PROXY_FORMS =
+  'socks5://[user:pass@]host:port, socks4://host:port, http(s)://[user:pass@]host:port, tg://socks?server=..&port=..[&user=..&pass=..], or tg://proxy?server=..&port=..&secret=.. (MTProxy)';
 
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?)+$|^\[?[0-9A-Fa-f:.]+\]?$/;
 
