@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageSession } from '../../test/support/message-session.ts';
 import { tempDir } from '../../test/support/tmp.ts';
 import { VirtualClock } from '../core/clock.ts';
@@ -212,6 +212,38 @@ describe('MonitorRuntime', () => {
     expect(accountLabel({ id: 1, username: 'first', firstName: 'x' })).toBe('#1 @first');
     await rt.stop();
     expect(listeners.size).toBe(0);
+  });
+
+  it('attaches every live account with one fleet listing, refreshes their chats at connect, and keeps catch-up news', async () => {
+    const db = openSqlite(join(tempDir('rt-'), 'panel.db'));
+    opened.push(db);
+    const store = new MonitorStore(db);
+    const clock = new VirtualClock();
+    const ids = Array.from({ length: 40 }, (_, i) => i + 1);
+    const sessions = new Map(ids.map((id) => [id, new MessageSession(id, 500 + id)]));
+    for (const s of sessions.values()) s.chats = [GROUP];
+    let listings = 0;
+    const fleet: MonitorFleet = {
+      onEvent: () => () => undefined,
+      liveIds: () => ids,
+      session: (id) => Promise.resolve(sessions.get(id)!),
+      accounts: () => (listings++, ids.map((id) => ({ id, userId: 500 + id, username: null, firstName: `Acc ${id}` }))),
+    };
+    const saved = new Map<number, number>();
+    const directory = { accounts: () => [], save: (id: number, chats: ChatInfo[]) => void saved.set(id, chats.length) };
+    const rt = new MonitorRuntime({ store, clock, log: silentLogger, channel: null, fleet, sender: null, directory });
+    await rt.start();
+    expect(listings).toBe(1);
+    expect(rt.monitor.attached()).toHaveLength(40);
+    await vi.waitFor(() => expect(saved.size).toBe(40));
+    expect([...saved.values()].every((n) => n === 1)).toBe(true);
+    // What a session says about catching up is kept, and survives the next attach.
+    sessions.get(1)!.emitCatchUp({ kind: 'gap_too_long', chatId: GROUP.id, at: 1000 });
+    sessions.get(1)!.emitCatchUp({ kind: 'caught_up', at: 2000 });
+    expect(rt.monitor.watches().find((w) => w.accountId === 1)).toMatchObject({ lastCatchUpAt: 2000, gap: { at: 1000, chats: [GROUP.id] } });
+    rt.monitor.attach(1, sessions.get(1)!);
+    expect(store.watch(1)).toMatchObject({ lastCatchUpAt: 2000, gap: { at: 1000, chats: [GROUP.id] } });
+    await rt.stop();
   });
 });
 

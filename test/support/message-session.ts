@@ -3,7 +3,7 @@
  * benchmarks: `deliver()` calls the handlers like mtcute's update loop would; `resync()` is
  * scripted. Every other method refuses.
  */
-import type { AccountSession, ChatInfo, IncomingMessage, SelfInfo } from '../../src/core/session.ts';
+import type { AccountSession, CatchUpEvent, ChatInfo, IncomingMessage, SelfInfo } from '../../src/core/session.ts';
 
 export class MessageSession implements AccountSession {
   private readonly handlers = new Set<(m: IncomingMessage) => void>();
@@ -32,6 +32,18 @@ export class MessageSession implements AccountSession {
 
   deliver(message: IncomingMessage): void {
     for (const h of this.handlers) h(message);
+  }
+
+  private readonly catchUpListeners = new Set<(e: CatchUpEvent) => void>();
+
+  /** Tells listeners what mtcute's catch-up would (see `AccountSession.onCatchUp`). */
+  emitCatchUp(event: CatchUpEvent): void {
+    for (const l of this.catchUpListeners) l(event);
+  }
+
+  onCatchUp(listener: (e: CatchUpEvent) => void): () => void {
+    this.catchUpListeners.add(listener);
+    return () => this.catchUpListeners.delete(listener);
   }
 
   onMessage(handler: (message: IncomingMessage) => void): () => void {
