@@ -117,11 +117,16 @@ function alive(pid: number): boolean {
 }
 
 describe.runIf(existsSync('/proc/self/stat'))('npm start under a supervisor that signals only the main process', () => {
-  it('SIGTERM to npm stops the panel: node is not left running behind a shell', async () => {
+  it.each([
+    // `npm start` runs the script through `sh -c`; the script execs node so npm's child is the panel.
+    { how: 'npm start', args: ['start', '--silent', '--', '--no-bot'], says: 'SIGTERM: stopping' },
+    // `npx telegram-panel start` (npm exec) keeps the shell between npm and node: the panel notices its launcher is gone.
+    { how: 'npx', args: ['exec', '--', 'node', BIN, 'start', '--no-bot'], says: 'parent exited: stopping' },
+  ])('SIGTERM to npm ($how) stops the panel: node is not left running behind a shell', async ({ args, says }) => {
     const panel = simPanel({ accounts: 1, users: 4, groups: 1, seed: 12 });
     try {
-      // npm runs the script through `sh -c`; Docker and `systemctl kill --kill-whom=main` signal only npm.
-      const npm = spawn('npm', ['start', '--silent', '--', '--no-bot'], { cwd: ROOT, env: { ...process.env, ...panel.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Docker and `systemctl kill --kill-whom=main` signal only npm.
+      const npm = spawn('npm', args, { cwd: ROOT, env: { ...process.env, ...panel.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(npm);
       let out = '';
       npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -138,7 +143,7 @@ describe.runIf(existsSync('/proc/self/stat'))('npm start under a supervisor that
       const left = await eventually(() => below.every((p) => !alive(p)) || undefined, 'the panel to exit', 30_000).catch(() => below.filter(alive));
       if (left !== true) for (const p of left) process.kill(p, 'SIGKILL');
       expect(left, `still running: ${String(left)}\n${out}`).toBe(true);
-      expect(out).toContain('SIGTERM: stopping');
+      expect(out).toContain(says);
     } finally {
       await panel.close();
     }

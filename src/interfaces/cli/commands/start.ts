@@ -10,7 +10,7 @@ export function registerStart(start: Command, ctx: CliContext): void {
     const log = await ctx.log(config, true);
     let signalled = false;
     const stop = new Promise<string>((resolve) => {
-      const onSignal = (sig: NodeJS.Signals): void => {
+      const onSignal = (sig: NodeJS.Signals | 'parent exited'): void => {
         if (signalled) {
           log.warn(`${sig} again: exiting without waiting for the parts to stop`);
           process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
@@ -25,6 +25,18 @@ export function registerStart(start: Command, ctx: CliContext): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      // npx (and npm scripts without exec) run the panel behind `sh -c`: npm hands a supervisor's
+      // SIGTERM to the shell, which dies without passing it on, and nothing would ever stop the
+      // panel. Under npm, losing the parent means the launcher is gone: stop as if signalled.
+      if (process.env.npm_lifecycle_event !== undefined) {
+        const parent = process.ppid;
+        const watch = setInterval(() => {
+          if (process.ppid === parent) return;
+          clearInterval(watch);
+          if (!signalled) onSignal('parent exited');
+        }, 500);
+        watch.unref();
+      }
     });
     const sim = config.simWorld ? (await import('../../../sim/connection.ts')).simConnection(config.simWorld) : undefined;
     try {
