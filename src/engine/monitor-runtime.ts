@@ -117,7 +117,9 @@ export class MonitorRuntime {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    await this.outbox?.stop();
-    await this.monitor.close();
+    // Side by side: a post that hangs must not keep the watchdog and the listeners running.
+    const results = await Promise.allSettled([this.outbox?.stop(), this.monitor.close()]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }
 }

@@ -247,6 +247,32 @@ describe('MonitorRuntime', () => {
   });
 });
 
+describe('MonitorRuntime stop', () => {
+  it('stops listening even when a post in flight never settles', async () => {
+    const db = openSqlite(join(tempDir('rt-'), 'panel.db'));
+    opened.push(db);
+    const store = new MonitorStore(db);
+    store.addKeyword('hit', 'plain', 'hit', 0);
+    const clock = new VirtualClock();
+    const session = new MessageSession(1, 501);
+    const fleet: MonitorFleet = {
+      onEvent: () => () => undefined,
+      liveIds: () => [1],
+      session: () => Promise.resolve(session),
+      accounts: () => [{ id: 1, userId: 501, username: null, firstName: 'Acc 1' }],
+    };
+    let posting = false;
+    // A Bot API that takes the post and never answers, deaf to the abort.
+    const sender = { send: () => ((posting = true), new Promise<never>(() => undefined)) };
+    const rt = new MonitorRuntime({ store, clock, log: silentLogger, channel: { id: FORWARD.id }, fleet, sender });
+    await rt.start();
+    session.deliver(message(GROUP, 'a hit'));
+    await vi.waitFor(() => expect(posting).toBe(true));
+    void rt.stop();
+    await vi.waitFor(() => expect(rt.monitor.attached()).toEqual([]));
+  });
+});
+
 describe('Monitor watchdog', () => {
   it('resyncs an account whose updates stopped, and the status shows it', async () => {
     const { monitor, clock, store } = setup({ watchdog: { staleAfterMs: 10 * 60_000, checkEveryMs: 60_000 } });
