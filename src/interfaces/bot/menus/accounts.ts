@@ -1,4 +1,4 @@
-import { PROBLEM_STATUSES, type AccountStatus, type AccountSummary } from '../../../core/accounts.ts';
+import { accountLabel, PROBLEM_STATUSES, type AccountStatus, type AccountSummary } from '../../../core/accounts.ts';
 import { InputError } from '../../../core/errors.ts';
 import type { CheckResult } from '../../../engine/health.ts';
 import type { FlowRecord } from '../../../store/bot.ts';
@@ -36,7 +36,7 @@ function menuView(turn: Turn, svc: AccountsPort): View {
 }
 
 function listLabel(turn: Turn, a: AccountSummary): string {
-  return `${STATUS_ICON[a.status]} #${a.id} ${a.phone}${a.username ? ` @${a.username}` : ''}`;
+  return `${STATUS_ICON[a.status]} ${accountLabel({ id: a.id, phone: a.phone, username: a.username })}`;
 }
 
 export function cardView(turn: Turn, a: AccountSummary, prefix?: string): View {

@@ -287,7 +287,7 @@ export function registerAccounts(accounts: Command, ctx: CliContext): void {
         await ctx.withApp([], async (app) => {
           const a = resolve(app, ref);
           const after = await app.fleet.setEnabled(a.id, enabled);
-          ctx.emit(after, () => `account #${after.id} ${after.phone} is ${enabled ? 'enabled' : 'disabled'}`);
+          ctx.emit(after, () => `account ${accountLabel(after)} is ${enabled ? 'enabled' : 'disabled'}`);
         });
       });
   }
@@ -301,9 +301,9 @@ export function registerAccounts(accounts: Command, ctx: CliContext): void {
       await ctx.withApp([], async (app) => {
         const a = resolve(app, ref);
         if (!o.yes) {
-          if (process.stdin.isTTY !== true) throw new InputError(`removing deletes the session of #${a.id} ${a.phone}; confirm with --yes`);
+          if (process.stdin.isTTY !== true) throw new InputError(`removing deletes the session of ${accountLabel(a)}; confirm with --yes`);
           const answers = new Answers();
-          const reply = await answers.ask(`remove #${a.id} ${a.phone} and delete its session keys? type "yes": `, { what: 'confirmation' });
+          const reply = await answers.ask(`remove ${accountLabel(a)} and delete its session keys? type "yes": `, { what: 'confirmation' });
           answers.close();
           if (reply.trim().toLowerCase() !== 'yes') {
             ctx.emit({ removed: false, id: a.id }, () => 'nothing removed');
@@ -311,7 +311,7 @@ export function registerAccounts(accounts: Command, ctx: CliContext): void {
           }
         }
         await app.fleet.remove(a.id);
-        ctx.emit({ removed: true, id: a.id }, () => `removed account #${a.id} ${a.phone} and its session`);
+        ctx.emit({ removed: true, id: a.id }, () => `removed account ${accountLabel(a)} and its session`);
       });
     });
 
