@@ -73,6 +73,8 @@ export interface WriteExportOptions {
   force: boolean;
   /** The data folder in use: its database and key are never written over. */
   dataDir: string;
+  /** A file name to suggest when the path is a folder. */
+  example?: string;
 }
 
 /** The real path of `p`, or of its folder joined with its name when `p` does not exist yet. */
@@ -116,7 +118,7 @@ export function checkExportTarget(path: string, opts: WriteExportOptions): void 
   }
   if (st) {
     const target = st.isSymbolicLink() && existsSync(path) ? statSync(path) : st;
-    if (target.isDirectory()) throw new InputError(`--out ${path} is a folder; give a file path, e.g. ${join(path, 'campaign.csv')}`);
+    if (target.isDirectory()) throw new InputError(`--out ${path} is a folder; give a file path, e.g. ${join(path, opts.example ?? 'campaign.csv')}`);
     if (!opts.force) throw new InputError(`--out ${path} already exists; add --force to replace it, or pick another file`);
     if (!target.isFile()) throw new InputError(`--out ${path} is not a regular file; pick another file`);
   }

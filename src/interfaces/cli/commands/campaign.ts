@@ -324,7 +324,7 @@ export function registerCampaign(campaign: Command, ctx: CliContext): void {
       const format = o.format;
       if (!isExportFormat(format)) throw new InputError(`--format is csv or json (got "${format}")`);
       if (o.force === true && o.out === undefined) throw new InputError('--force only applies with --out <file>');
-      const target = o.out === undefined ? undefined : { path: o.out, opts: { force: o.force === true, dataDir: ctx.config([]).dataDir } };
+      const target = o.out === undefined ? undefined : { path: o.out, opts: { force: o.force === true, dataDir: ctx.config([]).dataDir, example: `${name}.${format}` } };
       if (target) checkExportTarget(target.path, target.opts);
       return ctx.withApp([], (app) => {
         const { text } = campaignExport(service(app).exportRows(name), format);
