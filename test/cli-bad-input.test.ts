@@ -1,22 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from './support/cli.ts';
 import { tempDir } from './support/tmp.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'telegram-panel.mjs');
-
-/** Runs the real executable the way an operator does, with a clean environment. */
-function cli(args: string[], env: Record<string, string> = {}, cwd = tempDir()): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
-    timeout: 60_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 function expectRefused(r: { code: number; stderr: string }, message: RegExp): void {
   expect(r.code, r.stderr).toBe(2);
@@ -25,42 +12,42 @@ function expectRefused(r: { code: number; stderr: string }, message: RegExp): vo
 }
 
 describe('a data folder, database or key that cannot be used is refused with exit 2', () => {
-  it('refuses --data-dir naming a file, a folder where panel.db should be, and an empty --data-dir or --sim', () => {
+  it('refuses --data-dir naming a file, a folder where panel.db should be, and an empty --data-dir or --sim', async () => {
     const dir = tempDir();
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
-    expectRefused(cli(['--data-dir', file, 'accounts', 'list']), /DATA_DIR .*a-file cannot be used \(it is a file, not a folder\)/);
+    expectRefused(await cli(['--data-dir', file, 'accounts', 'list']), /DATA_DIR .*a-file cannot be used \(it is a file, not a folder\)/);
 
     const withFolder = join(dir, 'data');
     mkdirSync(join(withFolder, 'panel.db'), { recursive: true });
-    expectRefused(cli(['--data-dir', withFolder, 'accounts', 'list']), /panel\.db is a folder, not a database file/);
+    expectRefused(await cli(['--data-dir', withFolder, 'accounts', 'list']), /panel\.db is a folder, not a database file/);
 
     const cwd = tempDir();
-    expectRefused(cli(['--data-dir', '', 'accounts', 'list'], {}, cwd), /--data-dir is empty/);
-    expectRefused(cli(['--sim', ' ', 'accounts', 'list'], { DATA_DIR: join(dir, 'd2') }, cwd), /--sim is empty/);
+    expectRefused(await cli(['--data-dir', '', 'accounts', 'list'], {}, { cwd }), /--data-dir is empty/);
+    expectRefused(await cli(['--sim', ' ', 'accounts', 'list'], { DATA_DIR: join(dir, 'd2') }, { cwd }), /--sim is empty/);
     expect(existsSync(join(cwd, 'data'))).toBe(false);
   });
 
-  it('refuses a corrupt panel.db and leaves it byte for byte', () => {
+  it('refuses a corrupt panel.db and leaves it byte for byte', async () => {
     const dir = tempDir();
     const junk = randomBytes(4096);
     writeFileSync(join(dir, 'panel.db'), junk);
-    expectRefused(cli(['--data-dir', dir, 'campaign', 'list']), /panel\.db is not a SQLite database .*left untouched/);
+    expectRefused(await cli(['--data-dir', dir, 'campaign', 'list']), /panel\.db is not a SQLite database .*left untouched/);
     expect(readFileSync(join(dir, 'panel.db')).equals(junk)).toBe(true);
   });
 
-  it('refuses a PANEL_SECRET other than the one the data was stored with, says what is right, changes nothing and never echoes a key', () => {
+  it('refuses a PANEL_SECRET other than the one the data was stored with, says what is right, changes nothing and never echoes a key', async () => {
     const dataDir = join(tempDir(), 'data');
     const right = randomBytes(32).toString('hex');
     const wrong = randomBytes(32).toString('base64');
-    expect(cli(['monitor', 'keywords', 'list'], { DATA_DIR: dataDir, PANEL_SECRET: right }).code).toBe(0);
+    expect((await cli(['monitor', 'keywords', 'list'], { DATA_DIR: dataDir, PANEL_SECRET: right })).code).toBe(0);
 
-    const r = cli(['monitor', 'keywords', 'add', 'bitcoin'], { DATA_DIR: dataDir, PANEL_SECRET: wrong });
+    const r = await cli(['monitor', 'keywords', 'add', 'bitcoin'], { DATA_DIR: dataDir, PANEL_SECRET: wrong });
     expectRefused(r, /not the one these accounts were stored with; set PANEL_SECRET to that value/);
     expect(r.stdout + r.stderr).not.toContain(wrong);
     expect(r.stdout + r.stderr).not.toContain(right);
 
-    const list = cli(['--json', 'monitor', 'keywords', 'list'], { DATA_DIR: dataDir, PANEL_SECRET: right });
+    const list = await cli(['--json', 'monitor', 'keywords', 'list'], { DATA_DIR: dataDir, PANEL_SECRET: right });
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).not.toContain('bitcoin');
   });

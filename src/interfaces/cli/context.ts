@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { App, AppOptions } from '../../app.ts';
 import { InputError } from '../../core/errors.ts';
@@ -21,6 +22,8 @@ export class CliContext {
     readonly out: NodeJS.WritableStream = process.stdout,
     readonly err: NodeJS.WritableStream = process.stderr,
     readonly env: NodeJS.ProcessEnv = process.env,
+    /** Where `.env` is read from. */
+    readonly cwd: string = process.cwd(),
   ) {}
 
   get globals(): GlobalOptions {
@@ -36,7 +39,7 @@ export class CliContext {
    * does not need is ignored with a warning (`config check` reports it as a problem).
    */
   config(needs: readonly ConfigNeed[] = []): Config {
-    const env = readEnvironment(this.env);
+    const env = readEnvironment(this.env, join(this.cwd, '.env'));
     const g = this.globals;
     // An empty option would silently fall back to ./data or to real Telegram.
     if (g.dataDir?.trim() === '') throw new InputError('--data-dir is empty: give the folder that holds (or will hold) panel.db');

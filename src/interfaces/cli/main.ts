@@ -7,6 +7,12 @@ import { COMMANDS, type CommandGroup, type RegisterCommand } from './commands/in
 
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
 
+/** Where a run reads its environment and `.env` from (tests run many CLIs in one process). */
+export interface CliEnvironment {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
 /** Global options that take a value, so the command's name is not mistaken for it. */
 const VALUE_OPTIONS = new Set(['--data-dir', '--sim']);
 
@@ -26,6 +32,7 @@ export function buildProgram(
   err: NodeJS.WritableStream = process.stderr,
   loaded: ReadonlyMap<string, RegisterCommand> = new Map(),
   json = false,
+  where: CliEnvironment = {},
 ): { program: Command; ctx: CliContext } {
   // With --json a usage error becomes the JSON line runCli prints, not commander's text.
   const output = {
@@ -42,7 +49,7 @@ export function buildProgram(
     .exitOverride();
   if (!json) program.showHelpAfterError('(run with --help for usage)');
   const usage = new Map<Command, string>();
-  const ctx = new CliContext(program, out, err);
+  const ctx = new CliContext(program, out, err, where.env ?? process.env, where.cwd ?? process.cwd());
   for (const group of COMMANDS) {
     const command = program.command(group.name).description(group.description);
     const register = loaded.get(group.name);
@@ -114,13 +121,19 @@ function describeError(e: unknown): { error: string; problems: string[] } {
   return { error: expected || !process.env.DEBUG ? e.message : (e.stack ?? e.message), problems: [] };
 }
 
-export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+/** Runs one command line and returns its exit code; the bin and in-process tests both come here. */
+export async function runCli(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+  where: CliEnvironment = {},
+): Promise<number> {
   const json = wantsJson(argv);
   let group = groupNamed(argv);
   for (;;) {
     const loaded = new Map<string, RegisterCommand>();
     if (group) loaded.set(group.name, await group.load());
-    const { program } = buildProgram(out, err, loaded, json);
+    const { program } = buildProgram(out, err, loaded, json, where);
     try {
       await program.parseAsync(argv, { from: 'user' });
       return EXIT.ok;

@@ -14,7 +14,7 @@ export function registerDemo(demo: Command, ctx: CliContext): void {
     .option('--world-only', 'only create the world and show what is in it')
     .action(async (o: { seed: string; worldOnly?: boolean }) => {
       if (!o.worldOnly) {
-        const operatorHasSecret = (readEnvironment(ctx.env).PANEL_SECRET?.trim() ?? '') !== '';
+        const operatorHasSecret = (readEnvironment(ctx.env, join(ctx.cwd, '.env')).PANEL_SECRET?.trim() ?? '') !== '';
         await runTour({ seed: o.seed, print: (line) => ctx.print(line), log: await ctx.log(ctx.config()), operatorHasSecret });
         return;
       }
