@@ -1,5 +1,6 @@
 import { tl } from '@mtcute/node';
 import type { Clock } from '../core/clock.ts';
+import { policyOf } from '../core/failure-policy.ts';
 import type { Failure } from '../core/failures.ts';
 import type { AccountSession, SelfInfo } from '../core/session.ts';
 import type { SessionStore } from '../store/sessions.ts';
@@ -21,8 +22,6 @@ export interface ConnectRequest {
 
 export type ConnectOutcome = { ok: true; session: AccountSession; self: SelfInfo | null; checkFailure?: Failure } | { ok: false; failure: Failure };
 
-/** RPC errors that end an account whatever call they come back on. */
-const ACCOUNT_ENDING = new Set(['revoked', 'banned', 'frozen', 'duplicate_session']);
 
 /**
  * Turns a stored account into a live session: connect, then getMe as the health check. Never
@@ -59,7 +58,8 @@ export class TelegramConnector {
       override: this.api.override,
       onRpcError: (code, text) => {
         const failure = classify(tl.RpcError.fromTl({ errorCode: code, errorMessage: text }));
-        if (ACCOUNT_ENDING.has(failure.kind) && !ended) {
+        // Errors that end the session whatever call they come back on (updates too).
+        if (policyOf(failure.kind).endsSession && !ended) {
           ended = true;
           req.onFailure(failure);
         }
