@@ -1,6 +1,7 @@
 import { closeSync, constants, accessSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { CachingDatabase } from './cached-statements.ts';
 import type { Migration } from './migration.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { InputError } from '../core/errors.ts';
@@ -66,7 +67,7 @@ export function openSqlite(path: string, opts: OpenOptions = {}): Db {
   checkHeader(path);
   let db: Db;
   try {
-    db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    db = new CachingDatabase(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   } catch (e) {
     throw new StoreError(`cannot open ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -11,6 +11,7 @@ import {
   type TelegramTransport,
   type tl,
 } from '@mtcute/node';
+import { NodeCryptoProvider } from '@mtcute/node/utils.js';
 import type { Logger } from '../log.ts';
 import type { ProxySpec } from '../core/proxy-url.ts';
 
@@ -71,6 +72,22 @@ export interface BuiltClient {
   /** Destroys the client and its simulated connection, if any. Safe to call twice. */
   destroy(): Promise<void>;
 }
+
+/**
+ * One crypto provider for every client of the process. mtcute initialises the provider of each
+ * client it prepares, and Node's provider then reads its WebAssembly file from disk again (about
+ * a millisecond of CPU per account at start); the provider itself holds no per-client state.
+ */
+class SharedCryptoProvider extends NodeCryptoProvider {
+  private ready: Promise<void> | undefined;
+
+  override initialize(): Promise<void> {
+    this.ready ??= super.initialize();
+    return this.ready;
+  }
+}
+
+let sharedCrypto: SharedCryptoProvider | undefined;
 
 /** mtcute's LogManager levels (not exported by @mtcute/node). */
 const LogManager = { ERROR: 1, WARN: 2, DEBUG: 4 } as const;
@@ -137,6 +154,7 @@ export function buildClient(p: ClientParams): BuiltClient {
     apiHash: p.apiHash,
     storage: p.storage,
     transport,
+    crypto: (sharedCrypto ??= new SharedCryptoProvider()),
     network: { middlewares },
     disableUpdates: p.disableUpdates ?? false,
     // Fetch what was missed while the panel was down from the update state stored in panel.db
