@@ -5,7 +5,7 @@ import { createBotForwarder } from './interfaces/bot/forwarder.ts';
 import { botProxyAgent } from './interfaces/bot/proxy.ts';
 import type { PanelBot } from './interfaces/bot/bot.ts';
 import { startBot } from './interfaces/bot/wiring.ts';
-import type { Logger } from './log.ts';
+import { scrubText, type Logger } from './log.ts';
 
 export interface ServeOptions {
   /** Run the admin bot (needs BOT_TOKEN and ADMIN_IDS). */
@@ -49,7 +49,8 @@ async function bounded(work: () => Promise<void>, ms: number): Promise<{ ok: tru
     const r = await Promise.race([work().then(() => 'done' as const), late]);
     return r === 'done' ? { ok: true } : { ok: false, problem: `did not stop within ${Math.round(ms / 1000)} s` };
   } catch (e) {
-    return { ok: false, problem: `did not stop cleanly (${e instanceof Error ? e.message : String(e)})` };
+    // The CLI prints this message as is, outside the logger that scrubs tokens from log lines.
+    return { ok: false, problem: `did not stop cleanly (${scrubText(e instanceof Error ? e.message : String(e))})` };
   } finally {
     clearTimeout(timer);
   }
