@@ -46,8 +46,8 @@ export async function cli(args: string[], env: Record<string, string> = {}, opts
 }
 
 /** Runs the real executable in its own process (for what only a process shows: the bin, kills, signals). */
-export function binRun(args: string[], env: Record<string, string> = {}, cwd = tempDir(), bin = BIN): CliRun {
-  const r = spawnSync(process.execPath, [bin, ...args], {
+export function binRun(args: string[], env: Record<string, string> = {}, cwd = tempDir(), bin = BIN, nodeArgs: string[] = []): CliRun {
+  const r = spawnSync(process.execPath, [...nodeArgs, bin, ...args], {
     encoding: 'utf8',
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
