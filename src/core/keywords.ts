@@ -31,22 +31,29 @@ export const MAX_REGEX_REPEAT = 100;
 /** Regular expressions see at most this much folded text (Telegram's own message limit). */
 export const REGEX_TEXT_LIMIT = 4096;
 
-export type KeywordCheck = { ok: true; normalized: string } | { ok: false; reason: string };
+/** Why a keyword is refused, as a code the interfaces render in the admin's language. */
+export type KeywordProblem = 'empty' | 'invisible_only' | 'too_long' | 'bad_regex';
+
+export type KeywordCheck =
+  | { ok: true; normalized: string }
+  | { ok: false; reason: string; problem: KeywordProblem; length?: number; max?: number };
 
 /**
  * Whether `pattern` can be a rule of `mode`; on success the form stored to spot duplicates
  * (folded text for plain/word rules, the folded source for regexes).
  */
 export function checkKeyword(pattern: string, mode: KeywordMode): KeywordCheck {
-  if (pattern.trim() === '') return { ok: false, reason: 'the keyword is empty' };
+  if (pattern.trim() === '') return { ok: false, reason: 'the keyword is empty', problem: 'empty' };
   if (mode === 'regex') {
     const reason = regexProblem(pattern);
-    return reason === undefined ? { ok: true, normalized: foldRegexSource(pattern) } : { ok: false, reason };
+    return reason === undefined ? { ok: true, normalized: foldRegexSource(pattern) } : { ok: false, reason, problem: 'bad_regex' };
   }
   const normalized = normalizeKeyword(pattern);
-  if (normalized === '') return { ok: false, reason: 'the keyword holds only marks or invisible characters' };
+  if (normalized === '') return { ok: false, reason: 'the keyword holds only marks or invisible characters', problem: 'invisible_only' };
   const length = [...normalized].length;
-  if (length > MAX_KEYWORD_LENGTH) return { ok: false, reason: `the keyword is too long (${length} characters; at most ${MAX_KEYWORD_LENGTH})` };
+  if (length > MAX_KEYWORD_LENGTH) {
+    return { ok: false, reason: `the keyword is too long (${length} characters; at most ${MAX_KEYWORD_LENGTH})`, problem: 'too_long', length, max: MAX_KEYWORD_LENGTH };
+  }
   return { ok: true, normalized };
 }
 
