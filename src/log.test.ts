@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, REDACTED } from './log.ts';
+import { cliLogger, createLogger, logStyle, REDACTED } from './log.ts';
 
 function capture(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -53,5 +53,45 @@ describe('logger redaction', () => {
     expect(out.text()).toContain('pretty line');
     expect(out.text()).not.toContain('hunter2');
     expect(out.text()).not.toContain(BOT_TOKEN);
+  });
+});
+
+/** A stream that says it is a terminal, as process.stderr does on one. */
+function terminal(): { stream: Writable; text: () => string } {
+  const out = capture();
+  (out.stream as Writable & { isTTY: boolean }).isTTY = true;
+  return out;
+}
+
+describe('log format', () => {
+  it('LOG_FORMAT wins; otherwise JSON off a terminal, pretty for start on one, plain lines for other commands on one', () => {
+    expect(logStyle({ format: undefined, tty: false, longRunning: true })).toBe('json');
+    expect(logStyle({ format: undefined, tty: false, longRunning: false })).toBe('json');
+    expect(logStyle({ format: undefined, tty: true, longRunning: true })).toBe('pretty');
+    expect(logStyle({ format: undefined, tty: true, longRunning: false })).toBe('lines');
+    expect(logStyle({ format: 'json', tty: true, longRunning: false })).toBe('json');
+    expect(logStyle({ format: 'pretty', tty: false, longRunning: true })).toBe('pretty');
+  });
+
+  it('a command on a terminal prints human lines: the message, warnings and errors named, no JSON, no secret', () => {
+    const out = terminal();
+    const log = cliLogger({ level: 'info', format: undefined, destination: out.stream });
+    log.info({ accountId: 3 }, 'fleet: 2 connected');
+    log.warn({ botToken: BOT_TOKEN }, `account #3 is waiting ${BOT_TOKEN}`);
+    log.error(new Error('the proxy refused the connection'));
+    log.debug('not shown at info');
+    expect(out.text()).toBe(`fleet: 2 connected\nwarning: account #3 is waiting ${REDACTED}\nerror: the proxy refused the connection\n`);
+  });
+
+  it('start on a terminal is pretty, and JSON when LOG_FORMAT=json or off a terminal', () => {
+    const pretty = terminal();
+    cliLogger({ level: 'info', format: undefined, destination: pretty.stream, longRunning: true }).info('telegram-panel is running');
+    expect(pretty.text()).toMatch(/INFO.*telegram-panel is running/);
+    expect(() => JSON.parse(pretty.text()) as unknown).toThrow();
+
+    for (const [out, format] of [[terminal(), 'json'], [capture(), undefined]] as const) {
+      cliLogger({ level: 'info', format, destination: out.stream, longRunning: true }).info('telegram-panel is running');
+      expect(JSON.parse(out.text())).toMatchObject({ level: 30, msg: 'telegram-panel is running' });
+    }
   });
 });
