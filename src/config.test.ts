@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, decodeSecretKey, loadConfig, VARIABLES } from './config.ts';
+import { checkConfig, ConfigError, decodeSecretKey, loadConfig, VARIABLES } from './config.ts';
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_';
 const HASH = '0123456789abcdef0123456789abcdef';
@@ -136,5 +136,31 @@ describe('PROXY_URL', () => {
     const text = (error as ConfigError).message;
     expect(text).toMatch(problem);
     expect(text).not.toMatch(/hunter2|0123456789abcdef0123|not a url/);
+  });
+});
+
+describe('a command checks what it needs', () => {
+  it('a malformed variable of a part the command does not need reads as unset and is returned as ignored', () => {
+    const { config, ignored } = checkConfig({ ...valid, BOT_TOKEN: 'oops', CHANNEL_ID: 'my channel', ADMIN_IDS: 'me' }, ['telegram']);
+    expect(config.botToken).toBeUndefined();
+    expect(config.channelId).toBeUndefined();
+    expect(config.adminIds).toEqual([]);
+    expect(config.apiId).toBe(12345);
+    expect(ignored.map((p) => p.split(' ')[0])).toEqual(['BOT_TOKEN', 'ADMIN_IDS', 'CHANNEL_ID']);
+    expect(ignored.join('\n')).not.toContain('oops');
+  });
+
+  it('what a need covers is fatal: pacing for commands that connect, the bot and channel for forwarding', () => {
+    expect(problems({ ...valid, ACTION_DELAY: '9-1' }, ['telegram'])).toHaveLength(1);
+    expect(problems({ ...valid, ACTION_DELAY: '9-1' }, [])).toEqual([]);
+    expect(problems({ BOT_TOKEN: 'oops', CHANNEL_ID: '@ch' }, ['forward'])).toHaveLength(1);
+    expect(problems({ CHANNEL_ID: '@ch' }, ['forward'])).toEqual([]);
+    // Every command reads these.
+    for (const [name, value] of [['LOG_LEVEL', 'loud'], ['PANEL_SECRET', 'short'], ['LOG_FORMAT', 'xml']]) expect(problems({ [name!]: value }, [])).toHaveLength(1);
+  });
+
+  it('a simulated world needs no API credentials, but malformed ones are still reported', () => {
+    expect(problems({ TELEGRAM_SIM: '/w.db' }, ['telegram'])).toEqual([]);
+    expect(problems({ TELEGRAM_SIM: '/w.db', API_ID: 'x' }, ['telegram'])).toHaveLength(1);
   });
 });
