@@ -153,8 +153,8 @@ describe('a command checks what it needs', () => {
   it('what a need covers is fatal: pacing for commands that connect, the bot and channel for forwarding', () => {
     expect(problems({ ...valid, ACTION_DELAY: '9-1' }, ['telegram'])).toHaveLength(1);
     expect(problems({ ...valid, ACTION_DELAY: '9-1' }, [])).toEqual([]);
-    expect(problems({ BOT_TOKEN: 'oops', CHANNEL_ID: '@ch' }, ['forward'])).toHaveLength(1);
-    expect(problems({ CHANNEL_ID: '@ch' }, ['forward'])).toEqual([]);
+    expect(problems({ BOT_TOKEN: 'oops', CHANNEL_ID: '@mychannel' }, ['forward'])).toHaveLength(1);
+    expect(problems({ CHANNEL_ID: '@mychannel' }, ['forward'])).toEqual([]);
     // Every command reads these.
     for (const [name, value] of [['LOG_LEVEL', 'loud'], ['PANEL_SECRET', 'short'], ['LOG_FORMAT', 'xml']]) expect(problems({ [name!]: value }, [])).toHaveLength(1);
   });
