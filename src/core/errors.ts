@@ -1,9 +1,15 @@
+import type { Reason } from './reasons.ts';
+
 /**
  * The operator gave something the panel cannot use (a bad link, option, file or name).
- * Interfaces show the message as is and exit with code 2; nothing was changed.
+ * Interfaces show the message as is (or word `reason` in their language) and exit with code 2;
+ * nothing was changed.
  */
 export class InputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason?: Reason,
+  ) {
     super(message);
     this.name = 'InputError';
   }
@@ -11,7 +17,10 @@ export class InputError extends Error {
 
 /** A precondition about the world failed (no usable account, lease held elsewhere, …). Exit 1. */
 export class PanelError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly reason?: Reason,
+  ) {
     super(message);
     this.name = 'PanelError';
   }

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.ts';
 import { PanelError } from '../core/errors.ts';
 import { policyOf, waitUntil } from '../core/failure-policy.ts';
 import { isTelegramFailure, type Failure } from '../core/failures.ts';
+import { reason } from '../core/reasons.ts';
 import type { AccountSession } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { CampaignRecord, CampaignStore, RowError, TargetRow } from '../store/campaigns.ts';
@@ -129,7 +130,10 @@ export class CampaignRun {
     this.leaseUntil = now + LEASE_MS;
     const lease = store.acquireLease(this.campaign.id, this.deps.leaseOwner, this.leaseUntil, now, this.deps.isLeaseOwnerDead);
     if (!lease.ok) {
-      throw new PanelError(`campaign "${this.campaign.name}" is being run by another process (${describeOwner(lease.owner)}); pause it there or wait for it to finish`);
+      throw new PanelError(
+        `campaign "${this.campaign.name}" is being run by another process (${describeOwner(lease.owner)}); pause it there or wait for it to finish`,
+        reason('campaign_leased', { name: this.campaign.name, owner: describeOwner(lease.owner) }),
+      );
     }
     try {
       store.setState(this.campaign.id, 'running', null, now);

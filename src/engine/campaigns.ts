@@ -5,6 +5,7 @@ import { MESSAGE_MAX_LENGTH, utcDay } from '../core/campaign-schedule.ts';
 import type { CampaignSettings, CampaignState, TargetCounts, TargetState, UncertainDecision } from '../core/campaigns.ts';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
+import { reason } from '../core/reasons.ts';
 import { describeTargets, parseTargets, type ParsedTargets } from '../core/targets.ts';
 import type { Logger } from '../log.ts';
 import { CampaignStore, type CampaignRecord } from '../store/campaigns.ts';
@@ -160,24 +161,30 @@ export class CampaignService {
    */
   create(input: CreateCampaignInput): CreateCampaignResult {
     const name = input.name.trim();
-    if (!NAME.test(name)) throw new InputError('a campaign name needs 1 to 64 characters and no control characters');
+    if (!NAME.test(name)) throw new InputError('a campaign name needs 1 to 64 characters and no control characters', reason('campaign_name_invalid'));
     const message = input.message.replace(/\r\n/g, '\n');
-    if (message.trim() === '') throw new InputError('the message is empty');
+    if (message.trim() === '') throw new InputError('the message is empty', reason('campaign_message_empty'));
     if (message.length > MESSAGE_MAX_LENGTH) {
-      throw new InputError(`the message has ${message.length} characters; Telegram allows at most ${MESSAGE_MAX_LENGTH} in one message`);
+      throw new InputError(
+        `the message has ${message.length} characters; Telegram allows at most ${MESSAGE_MAX_LENGTH} in one message`,
+        reason('campaign_message_too_long', { length: message.length, max: MESSAGE_MAX_LENGTH }),
+      );
     }
     const parsed = parseTargets(input.targets);
     const note = describeTargets(parsed);
-    if (parsed.usernames.length === 0) throw new InputError(`no valid username among the targets: ${note}`);
+    if (parsed.usernames.length === 0) throw new InputError(`no valid username among the targets: ${note}`, reason('campaign_no_valid_targets', { invalid: parsed.invalid.count }));
     const positive = (what: string, v: number | undefined): number | undefined => {
-      if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new InputError(`${what} must be a whole number of at least 1 (got ${v})`);
+      if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new InputError(`${what} must be a whole number of at least 1 (got ${v})`, reason('campaign_bad_number', { value: v }));
       return v;
     };
     const perAccountCap = positive('--max-per-account', input.perAccountCap);
     const dailyCap = positive('--daily-cap', input.dailyCap);
     const delay = input.delaySeconds;
     if (delay && (!(delay.min >= 0) || !(delay.max >= delay.min) || delay.max > 86_400)) {
-      throw new InputError(`the delay must be min-max seconds with 0 <= min <= max <= 86400 (got ${delay.min}-${delay.max})`);
+      throw new InputError(
+        `the delay must be min-max seconds with 0 <= min <= max <= 86400 (got ${delay.min}-${delay.max})`,
+        reason('campaign_bad_delay', { min: delay.min, max: delay.max }),
+      );
     }
     const accountIds = input.accounts === undefined ? undefined : this.resolveAccounts(input.accounts);
     const { history, unreachable } = this.readHistory(parsed.usernames);
@@ -189,9 +196,10 @@ export class CampaignService {
       if (existing.message !== message) {
         throw new InputError(
           `a campaign named "${name}" already exists with a different message; run \`campaign run ${name}\` to resume it, or pick a new name`,
+          reason('campaign_name_taken', { name }),
         );
       }
-      if (existing.state === 'cancelled') throw new InputError(`the campaign "${name}" was cancelled; pick a new name`);
+      if (existing.state === 'cancelled') throw new InputError(`the campaign "${name}" was cancelled; pick a new name`, reason('campaign_cancelled', { name }));
       const settings: CampaignSettings = {
         accountIds: accountIds === undefined ? existing.accountIds : accountIds,
         perAccountCap: perAccountCap ?? existing.perAccountCap,
@@ -272,20 +280,23 @@ export class CampaignService {
   resolveAccounts(refs: readonly string[]): number[] {
     const fleet = this.d.pool.accounts();
     const ids = resolveAccountRefs(fleet, refs);
-    if (!ids.ok) throw new InputError(`${ids.problem} (the fleet has ${fleet.length} enabled account${fleet.length === 1 ? '' : 's'})`);
+    if (!ids.ok) throw new InputError(
+        `${ids.problem} (the fleet has ${fleet.length} enabled account${fleet.length === 1 ? '' : 's'})`,
+        reason('campaign_unknown_accounts', { accounts: refs.join(', '), fleet: fleet.length }),
+      );
     return ids.value;
   }
 
   private mustGet(name: string): CampaignRecord {
     const c = this.store.get(name.trim());
-    if (!c) throw new InputError(`no campaign named "${name}" (\`campaign list\` shows them)`);
+    if (!c) throw new InputError(`no campaign named "${name}" (\`campaign list\` shows them)`, reason('campaign_unknown', { name }));
     return c;
   }
 
   /** Runs the campaign until it is done or paused (by the operator, a signal, or no usable account). */
   async run(name: string, opts: RunOptions = {}): Promise<RunReport> {
     const c = this.mustGet(name);
-    if (c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" was cancelled; create a new one to send again`);
+    if (c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" was cancelled; create a new one to send again`, reason('campaign_cancelled', { name: c.name }));
     const counts = this.store.counts(c.id);
     if (c.state === 'done' && counts.pending === 0 && counts.claimed === 0) {
       return { name: c.name, state: 'done', reason: c.reason, counts, run: { sent: 0, settled: 0, uncertain: 0, attempts: 0 } };
@@ -310,7 +321,7 @@ export class CampaignService {
   /** Stops a run (here or in another process) after its sends in flight settle. */
   pause(name: string): CampaignStatus {
     const c = this.mustGet(name);
-    if (c.state === 'done' || c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" is ${c.state}; there is nothing to pause`);
+    if (c.state === 'done' || c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" is ${c.state}; there is nothing to pause`, reason('campaign_over', { name: c.name, state: c.state }));
     this.store.setState(c.id, 'paused', 'paused by the operator', this.d.clock.now());
     return this.status(name);
   }
@@ -318,7 +329,7 @@ export class CampaignService {
   /** Clears a pause so the campaign can run again (interfaces then call `run`). */
   resume(name: string): CampaignStatus {
     const c = this.mustGet(name);
-    if (c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" was cancelled; create a new one to send again`);
+    if (c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" was cancelled; create a new one to send again`, reason('campaign_cancelled', { name: c.name }));
     if (c.state === 'paused') this.store.setState(c.id, 'ready', null, this.d.clock.now());
     return this.status(name);
   }

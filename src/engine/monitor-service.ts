@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
+import { reason, type ReasonParams } from '../core/reasons.ts';
 import { isTelegramFailure } from '../core/failures.ts';
 import { checkKeyword, KeywordMatcher, type KeywordMode } from '../core/keywords.ts';
 import { parseLink } from '../core/links.ts';
@@ -127,7 +128,10 @@ export class MonitorService {
   /** Adds a rule; a second spelling of an existing rule returns that rule with `added: false`. */
   addKeyword(pattern: string, mode: KeywordMode = 'plain'): { added: boolean; rule: KeywordRow } {
     const check = checkKeyword(pattern, mode);
-    if (!check.ok) throw new InputError(`keyword refused: ${check.reason}`);
+    if (!check.ok) {
+      const params: ReasonParams = check.problem === 'too_long' ? { length: check.length ?? 0, max: check.max ?? 0 } : check.problem === 'bad_regex' ? { detail: check.reason } : {};
+      throw new InputError(`keyword refused: ${check.reason}`, reason(`keyword_${check.problem}`, params));
+    }
     const r = this.store.addKeyword(pattern.trim(), mode, check.normalized, this.deps.clock.now());
     if (r.added) this.changed();
     return r;
@@ -158,8 +162,8 @@ export class MonitorService {
     const plain = checkKeyword(ref, 'plain');
     const folded = plain.ok ? all.filter((k) => k.mode !== 'regex' && k.normalized === plain.normalized) : [];
     if (folded.length === 1) return folded[0]!;
-    if (byText.length > 1 || folded.length > 1) throw new InputError(`"${ref}" names more than one keyword rule: remove it by id (see monitor keywords list)`);
-    throw new InputError(`no keyword rule "${ref}": see monitor keywords list`);
+    if (byText.length > 1 || folded.length > 1) throw new InputError(`"${ref}" names more than one keyword rule: remove it by id (see monitor keywords list)`, reason('keyword_ambiguous', { ref }));
+    throw new InputError(`no keyword rule "${ref}": see monitor keywords list`, reason('keyword_unknown', { ref }));
   }
 
   // --- ignored senders ---
@@ -173,12 +177,12 @@ export class MonitorService {
     const t = ref.trim();
     if (/^-?\d+$/.test(t)) {
       const id = Number(t);
-      if (id === 0 || Math.abs(id) > MAX_USER_ID) throw new InputError(`"${t}" is not a Telegram id`);
+      if (id === 0 || Math.abs(id) > MAX_USER_ID) throw new InputError(`"${t}" is not a Telegram id`, reason('sender_bad_id', { value: t }));
       return { senderId: id };
     }
     const username = normalizeUsername(t);
     const problem = usernameProblem(username);
-    if (problem !== undefined) throw new InputError(`not a sender id or @username: ${problem}`);
+    if (problem !== undefined) throw new InputError(`not a sender id or @username: ${problem}`, reason('sender_bad', { value: t }));
     return { username };
   }
 
@@ -191,7 +195,7 @@ export class MonitorService {
 
   removeIgnored(ref: string): IgnoredSender {
     const sender = this.parseSender(ref);
-    if (!this.store.removeIgnored(sender)) throw new InputError(`${ref.trim()} is not on the ignore list: see monitor ignore list`);
+    if (!this.store.removeIgnored(sender)) throw new InputError(`${ref.trim()} is not on the ignore list: see monitor ignore list`, reason('ignored_unknown', { ref: ref.trim() }));
     this.changed();
     return sender;
   }
@@ -215,9 +219,9 @@ export class MonitorService {
       found = known.find((k) => k.chat.id === id) ?? (id > 0 ? known.find((k) => k.chat.id === -1_000_000_000_000 - id) : undefined);
     } else {
       const parsed = parseLink(t);
-      if (!parsed.ok) throw new InputError(`not a chat: ${parsed.error}`);
+      if (!parsed.ok) throw new InputError(`not a chat: ${parsed.error}`, reason('chat_bad_link', { value: t }, parsed));
       const link = parsed.link;
-      if (link.kind === 'invite') throw new InputError('an invite link does not say which chat it is: name the chat by its id or @username (see monitor groups list)');
+      if (link.kind === 'invite') throw new InputError('an invite link does not say which chat it is: name the chat by its id or @username (see monitor groups list)', reason('chat_invite_link'));
       const chatRef = link.kind === 'peer' ? { username: link.username } : link.chat;
       found =
         'username' in chatRef
@@ -226,7 +230,7 @@ export class MonitorService {
     }
     if (!found) {
       const hint = this.deps.directory ? 'run monitor groups refresh, then see monitor groups list' : 'no account chats are known';
-      throw new InputError(`no account is in the chat "${t}" (${hint})`);
+      throw new InputError(`no account is in the chat "${t}" (${hint})`, reason('chat_not_joined', { value: t }));
     }
     return found.chat;
   }
@@ -246,7 +250,7 @@ export class MonitorService {
       const username = normalizeUsername(t.replace(/^https?:\/\/(t\.me|telegram\.me)\//i, '').split('/')[0] ?? '');
       row = targets.find((x) => x.username?.toLowerCase() === username);
     }
-    if (!row) throw new InputError(`"${t}" is not a target chat: see monitor targets list`);
+    if (!row) throw new InputError(`"${t}" is not a target chat: see monitor targets list`, reason('chat_not_target', { value: t }));
     this.store.removeTarget(row.chatId);
     this.changed();
     return row;

@@ -4,6 +4,7 @@ import { accountLabel } from '../core/accounts.ts';
 import type { ActionKind, ActionSpec } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
+import { reason } from '../core/reasons.ts';
 import { failureEffect } from '../core/failure-policy.ts';
 import type { Failure } from '../core/failures.ts';
 import { Pacer, pacingRules, type PacingOverrides, type RandomSource } from '../core/pacing.ts';
@@ -121,21 +122,23 @@ export class OperationsEngine {
     const kind = spec.kind;
     if ('accounts' in selection) {
       const n = selection.accounts;
-      if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`the number of accounts must be a whole number from 1 (got ${String(n)})`);
+      if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`the number of accounts must be a whole number from 1 (got ${String(n)})`, reason('accounts_count_invalid', { value: String(n) }));
       const { usable, unusable } = this.usable(kind);
-      if (n > usable.length) throw new InputError(describeShortage(n, kind, usable.length, unusable));
+      if (n > usable.length) throw new InputError(describeShortage(n, kind, usable.length, unusable), reason('accounts_too_few', { wanted: n, usable: usable.length }));
       return { spec, selection, planned: n, named: false, candidates: usable };
     }
     const ids = selection.accountIds;
-    if (ids.length === 0) throw new InputError('name at least one account');
+    if (ids.length === 0) throw new InputError('name at least one account', reason('accounts_none_named'));
     const all = new Map(this.sortedAccounts().map((a) => [a.id, a]));
     const now = this.clock.now();
     const chosen: PoolAccount[] = [];
     const problems: string[] = [];
+    const refused: number[] = [];
     for (const id of ids) {
       const a = all.get(id);
       if (!a) {
         problems.push(`no enabled account #${id}`);
+        refused.push(id);
         continue;
       }
       if (chosen.includes(a)) continue;
@@ -143,11 +146,12 @@ export class OperationsEngine {
       // A short park is waited out: the operator named this account on purpose.
       if (!u.usable && !(u.category === 'parked' && (u.until ?? Infinity) - now <= this.floodRetryMaxMs)) {
         problems.push(`${accountLabel(a)} cannot: ${u.reason}`);
+        refused.push(id);
         continue;
       }
       chosen.push(a);
     }
-    if (problems.length > 0) throw new InputError(problems.join('; '));
+    if (problems.length > 0) throw new InputError(problems.join('; '), reason('accounts_not_usable', { accounts: refused.map((id) => `#${id}`).join(', ') }));
     return { spec, selection: { accountIds: chosen.map((a) => a.id) }, planned: chosen.length, named: true, candidates: chosen };
   }
 

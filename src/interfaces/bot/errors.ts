@@ -8,7 +8,12 @@ import type { Messages } from './i18n/index.ts';
  */
 export function describeError(t: Messages, e: unknown): { text: string; expected: boolean } {
   if (isTelegramFailure(e)) return { text: t.failure(e.failure.kind, e.failure.code, e.failure.seconds), expected: true };
-  if (e instanceof InputError) return { text: t.inputRefused(e.message), expected: true };
-  if (e instanceof PanelError) return { text: t.panelRefused(e.message), expected: true };
+  if (e instanceof InputError) return { text: t.inputRefused(refusal(t, e)), expected: true };
+  if (e instanceof PanelError) return { text: t.panelRefused(refusal(t, e)), expected: true };
   return { text: t.unexpected, expected: false };
+}
+
+/** The engine's refusal in the admin's language: worded from its code, the English sentence without one. */
+export function refusal(t: Messages, e: InputError | PanelError): string {
+  return e.reason ? t.reason(e.reason, e.message) : e.message;
 }

@@ -11,6 +11,8 @@ import type { ChatKind } from '../../../core/session.ts';
 import type { WatchState } from '../../../store/monitor.ts';
 import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError } from '../../../engine/login.ts';
+import type { LinkRefusal } from '../../../core/links.ts';
+import type { Reason } from '../../../core/reasons.ts';
 import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
 import { nonZero, plural } from './plural.ts';
@@ -192,6 +194,9 @@ export const en = {
   failure: (kind: FailureKind, code: string, seconds?: number) =>
     `${FAILURES[kind]}${kind === 'flood_wait' && seconds !== undefined ? ` (${duration(seconds)})` : ''} [${iso(code)}]`,
   failureKind: (kind: FailureKind) => FAILURES[kind],
+  /** The engine's reason: English is the engine's own sentence. */
+  reason: (_r: Reason, english: string): string => english,
+  linkError: (f: LinkRefusal): string => f.error,
   cmdStart: 'Open the main menu (leaves any step in progress)',
   cmdCancel: 'Leave the current step',
   notAvailable: 'This part of the panel is not running in this process.',

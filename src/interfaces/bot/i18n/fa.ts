@@ -14,6 +14,8 @@ import type { LoginError } from '../../../engine/login.ts';
 import { bar } from '../progress.ts';
 import { faNum, iso } from './bidi.ts';
 import { nonZero } from './plural.ts';
+import { LINK_ERRORS_FA, REASONS_FA } from './reasons-fa.ts';
+import type { LinkErrorCode } from '../../../core/links.ts';
 import type { Messages } from './en.ts';
 
 const FAILURES: Record<FailureKind, string> = {
@@ -182,6 +184,11 @@ const PACING_NAMES: Record<keyof PacingConfig, string> = {
   campaignDailyCap: 'پیام هر حساب در روز',
 };
 
+function linkErrorFa(f: { code: string; params?: object; error: string }): string {
+  const word = Object.hasOwn(LINK_ERRORS_FA, f.code) ? LINK_ERRORS_FA[f.code as LinkErrorCode] : undefined;
+  return word ? word((f.params ?? {})) : iso(f.error);
+}
+
 export const fa: Messages = {
   refused: 'این ربات خصوصی است.',
   menuExpired: 'این منو منقضی شده است؛ منوی فعلی را ببینید.',
@@ -198,6 +205,8 @@ export const fa: Messages = {
   failure: (kind, code, seconds) =>
     `${FAILURES[kind]}${kind === 'flood_wait' && seconds !== undefined ? ` (${duration(seconds)})` : ''} [${iso(code)}]`,
   failureKind: (kind) => FAILURES[kind],
+  reason: (r, _english) => `${REASONS_FA[r.code](r.params)}${r.link ? `: ${linkErrorFa(r.link)}` : ''}`,
+  linkError: (f) => linkErrorFa(f),
   cmdStart: 'باز کردن منوی اصلی (هر مرحلهٔ نیمه‌کاره را رها می‌کند)',
   cmdCancel: 'خروج از مرحلهٔ فعلی',
   notAvailable: 'این بخش از پنل در این فرایند اجرا نمی‌شود.',

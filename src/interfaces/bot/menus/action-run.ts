@@ -4,7 +4,7 @@ import { InputError } from '../../../core/errors.ts';
 import { isTelegramFailure } from '../../../core/failures.ts';
 import type { OperationEvent } from '../../../engine/operations.ts';
 import type { OperationRecord, OperationResult, OperationSelection } from '../../../store/operations.ts';
-import { describeError } from '../errors.ts';
+import { describeError, refusal } from '../errors.ts';
 import { nums } from '../flows.ts';
 import { iso } from '../i18n/bidi.ts';
 import { ProgressReporter } from '../progress.ts';
@@ -39,7 +39,7 @@ export function registerActionRun(reg: Registry): void {
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       const next = turn.setFlow('act', 'who', { ...rec.data });
-      await turn.show({ ...prompt(turn, next), text: `⚠️ ${turn.t.inputRefused(e.message)}\n\n${prompt(turn, next).text}` });
+      await turn.show({ ...prompt(turn, next), text: `⚠️ ${turn.t.inputRefused(refusal(turn.t, e))}\n\n${prompt(turn, next).text}` });
       return;
     }
     await turn.leaveFlow();

@@ -158,9 +158,9 @@ export function prompt(turn: Turn, flow: FlowRecord): View {
 /** Parses what the admin typed as the target of `kind`; a reason when it does not fit. */
 function parseTarget(turn: Turn, kind: ActionKind, text: string): { ok: true; data: Record<string, unknown> } | { ok: false; reason: string } {
   const parsed = parseLink(text);
-  if (!parsed.ok) return { ok: false, reason: turn.t.badLink(parsed.error) };
+  if (!parsed.ok) return { ok: false, reason: turn.t.badLink(turn.t.linkError(parsed)) };
   const link = parsed.link;
-  const refuse = (r: object): { ok: false; reason: string } => ({ ok: false, reason: turn.t.badLink(isLinkRefusal(r) ? r.error : '') });
+  const refuse = (r: object): { ok: false; reason: string } => ({ ok: false, reason: turn.t.badLink(isLinkRefusal(r) ? turn.t.linkError(r) : '') });
   switch (kind) {
     case 'reaction':
     case 'vote':

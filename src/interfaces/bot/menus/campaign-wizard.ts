@@ -3,6 +3,7 @@ import { InputError } from '../../../core/errors.ts';
 import { parseTargets } from '../../../core/targets.ts';
 import type { FlowRecord } from '../../../store/bot.ts';
 import { FileTooLarge } from '../bot.ts';
+import { refusal } from '../errors.ts';
 import { num, str } from '../flows.ts';
 import { iso } from '../i18n/bidi.ts';
 import type { Registry } from '../runtime.ts';
@@ -118,7 +119,7 @@ export function registerCampaignWizard(reg: Registry): void {
     } catch (e) {
       if (e instanceof InputError) {
         const view = createPrompt(turn, rec);
-        return turn.show({ ...view, text: `⚠️ ${turn.t.inputRefused(e.message)}\n\n${view.text}` });
+        return turn.show({ ...view, text: `⚠️ ${turn.t.inputRefused(refusal(turn.t, e))}\n\n${view.text}` });
       }
       throw e;
     }

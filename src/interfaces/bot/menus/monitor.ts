@@ -3,6 +3,7 @@ import { parseIgnoreSenderCallback } from '../../../core/forward-format.ts';
 import { KEYWORD_MODES, type KeywordMode } from '../../../core/keywords.ts';
 import type { FlowRecord } from '../../../store/bot.ts';
 import type { IgnoredRow } from '../../../store/monitor.ts';
+import { refusal } from '../errors.ts';
 import { str } from '../flows.ts';
 import { iso } from '../i18n/bidi.ts';
 import { editMessage } from '../render.ts';
@@ -142,7 +143,7 @@ export function registerMonitor(reg: Registry): void {
       try {
         r = svc.addKeyword(text, mode);
       } catch (e) {
-        if (e instanceof InputError) return turn.retry(turn.t.inputRefused(e.message));
+        if (e instanceof InputError) return turn.retry(turn.t.inputRefused(refusal(turn.t, e)));
         throw e;
       }
       await turn.leaveFlow();
@@ -200,7 +201,7 @@ export function registerMonitor(reg: Registry): void {
       try {
         r = svc.addIgnored(text);
       } catch (e) {
-        if (e instanceof InputError) return turn.retry(turn.t.inputRefused(e.message));
+        if (e instanceof InputError) return turn.retry(turn.t.inputRefused(refusal(turn.t, e)));
         throw e;
       }
       await turn.leaveFlow();
@@ -256,7 +257,7 @@ export function registerMonitor(reg: Registry): void {
       try {
         r = svc.addTarget(text);
       } catch (e) {
-        if (e instanceof InputError) return turn.retry(turn.t.inputRefused(e.message));
+        if (e instanceof InputError) return turn.retry(turn.t.inputRefused(refusal(turn.t, e)));
         throw e;
       }
       await turn.leaveFlow();
@@ -300,7 +301,7 @@ export function registerMonitor(reg: Registry): void {
           const failed = report.accounts.filter((a) => 'error' in a).length;
           prefix = t.groupsRefreshed(report.chats, report.accounts.length - failed, failed);
         } catch (e) {
-          prefix = `⚠️ ${e instanceof InputError ? t.inputRefused(e.message) : t.unexpected}`;
+          prefix = `⚠️ ${e instanceof InputError ? t.inputRefused(refusal(t, e)) : t.unexpected}`;
           if (!(e instanceof InputError)) rt.deps.log.error({ err: e }, 'group refresh from the bot failed');
         }
         const view = groupsView(turn, svc, 0, prefix);

@@ -1,0 +1,83 @@
+/**
+ * Why the engine refused something, as a code with the values the wording needs. The English
+ * sentence stays on the error (logs, CLI); interfaces that speak another language word the code.
+ * Every code here has a text in each bot language (a test walks REASON_CODES).
+ */
+export const REASON_CODES = [
+  // campaigns
+  'campaign_name_invalid',
+  'campaign_message_empty',
+  /** length, max */
+  'campaign_message_too_long',
+  /** invalid (entries that were not usernames) */
+  'campaign_no_valid_targets',
+  /** value */
+  'campaign_bad_number',
+  /** min, max */
+  'campaign_bad_delay',
+  /** name */
+  'campaign_name_taken',
+  /** name */
+  'campaign_cancelled',
+  /** name */
+  'campaign_unknown',
+  /** name, state */
+  'campaign_over',
+  /** accounts (as typed), fleet (enabled accounts) */
+  'campaign_unknown_accounts',
+  /** name, owner (the process running it) */
+  'campaign_leased',
+  // operations
+  /** value */
+  'accounts_count_invalid',
+  /** wanted, usable */
+  'accounts_too_few',
+  'accounts_none_named',
+  /** accounts (ids, comma separated) */
+  'accounts_not_usable',
+  // monitor rules
+  'keyword_empty',
+  'keyword_invisible_only',
+  /** length, max */
+  'keyword_too_long',
+  /** detail (the regular-expression engine's own words) */
+  'keyword_bad_regex',
+  /** ref */
+  'keyword_ambiguous',
+  /** ref */
+  'keyword_unknown',
+  /** value */
+  'sender_bad_id',
+  /** value */
+  'sender_bad',
+  /** ref */
+  'ignored_unknown',
+  /** value; the link's own reason rides along as `link` */
+  'chat_bad_link',
+  'chat_invite_link',
+  /** value */
+  'chat_not_joined',
+  /** value */
+  'chat_not_target',
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export type ReasonParams = Readonly<Record<string, string | number>>;
+
+/** A link refusal carried inside a reason (links have their own codes in core/links.ts). */
+export interface NestedLinkReason {
+  code: string;
+  params?: object;
+  error: string;
+}
+
+export interface Reason {
+  code: ReasonCode;
+  params: ReasonParams;
+  link?: NestedLinkReason;
+}
+
+export function reason(code: ReasonCode, params: ReasonParams = {}, link?: NestedLinkReason): Reason {
+  return link ? { code, params, link } : { code, params };
+}

@@ -1,0 +1,88 @@
+import type { LinkErrorCode, LinkErrorParams, LinkIdField } from '../../../core/links.ts';
+import type { ReasonCode, ReasonParams } from '../../../core/reasons.ts';
+import type { UsernameRule } from '../../../core/usernames.ts';
+import { faNum, iso } from './bidi.ts';
+
+const v = (x: unknown): string => iso(typeof x === 'string' || typeof x === 'number' ? String(x) : '');
+const n = (x: unknown): string => (typeof x === 'number' ? faNum(x) : v(x));
+
+/** The engine's refusals in Persian, one per code of core/reasons.ts. */
+export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
+  campaign_name_invalid: () => 'نام کمپین باید ۱ تا ۶۴ نویسه باشد و نویسهٔ کنترلی نداشته باشد',
+  campaign_message_empty: () => 'پیام خالی است',
+  campaign_message_too_long: (p) => `پیام ${n(p.length)} نویسه دارد؛ تلگرام در یک پیام حداکثر ${n(p.max)} نویسه می‌پذیرد`,
+  campaign_no_valid_targets: (p) => `در فهرست افراد هیچ نام کاربری درستی نیست (${n(p.invalid)} مورد نادرست)`,
+  campaign_bad_number: (p) => `عدد باید صحیح و دست‌کم ۱ باشد (نوشته شده: ${v(p.value)})`,
+  campaign_bad_delay: (p) => `فاصله باید به شکل کمینه-بیشینه ثانیه باشد، از ۰ تا ${faNum(86_400)} و کمینه نه بیشتر از بیشینه (نوشته شده: ${v(`${String(p.min)}-${String(p.max)}`)})`,
+  campaign_name_taken: (p) => `کمپینی به نام ${v(p.name)} با پیام دیگری از قبل هست؛ همان را اجرا کنید تا ادامه یابد، یا نام تازه‌ای برگزینید`,
+  campaign_cancelled: (p) => `کمپین ${v(p.name)} لغو شده است؛ برای فرستادن دوباره کمپین تازه‌ای بسازید`,
+  campaign_unknown: (p) => `کمپینی به نام ${v(p.name)} نیست`,
+  campaign_over: (p) => `کمپین ${v(p.name)} ${p.state === 'cancelled' ? 'لغو شده' : 'تمام شده'} است؛ چیزی برای توقف نیست`,
+  campaign_unknown_accounts: (p) => `این حساب‌ها شناخته نشدند: ${v(p.accounts)} (${n(p.fleet)} حساب فعال هست)`,
+  campaign_leased: (p) => `کمپین ${v(p.name)} را پردازهٔ دیگری اجرا می‌کند (${v(p.owner)})؛ آنجا متوقفش کنید یا صبر کنید تمام شود`,
+  accounts_count_invalid: (p) => `تعداد حساب‌ها باید عددی صحیح از ۱ باشد (نوشته شده: ${v(p.value)})`,
+  accounts_too_few: (p) => `${n(p.wanted)} حساب خواسته شد ولی اکنون فقط ${n(p.usable)} حساب می‌توانند این کار را بکنند`,
+  accounts_none_named: () => 'دست‌کم یک حساب را نام ببرید',
+  accounts_not_usable: (p) => `این حساب‌ها اکنون نمی‌توانند این کار را بکنند: ${v(p.accounts)} (بخش «حساب‌ها ← مشکلات» را ببینید)`,
+  keyword_empty: () => 'کلیدواژه خالی است',
+  keyword_invisible_only: () => 'کلیدواژه فقط نشانه یا نویسهٔ نامرئی دارد',
+  keyword_too_long: (p) => `کلیدواژه بلند است (${n(p.length)} نویسه؛ حداکثر ${n(p.max)})`,
+  keyword_bad_regex: (p) => `عبارت باقاعده درست نیست: ${v(p.detail)}`,
+  keyword_ambiguous: (p) => `${v(p.ref)} به بیش از یک کلیدواژه می‌خورد؛ آن را با شناسه‌اش حذف کنید`,
+  keyword_unknown: (p) => `کلیدواژهٔ ${v(p.ref)} نیست`,
+  sender_bad_id: (p) => `${v(p.value)} شناسهٔ تلگرام نیست`,
+  sender_bad: (p) => `${v(p.value)} نه شناسهٔ عددی فرستنده است نه نام کاربری`,
+  ignored_unknown: (p) => `${v(p.value ?? p.ref)} در فهرست نادیده‌گرفته‌ها نیست`,
+  chat_bad_link: (p) => `${v(p.value)} گفتگو را نشان نمی‌دهد`,
+  chat_invite_link: () => 'پیوند دعوت نمی‌گوید کدام گفتگو است: گفتگو را با شناسه یا نام کاربری‌اش بفرستید (فهرست گروه‌ها را ببینید)',
+  chat_not_joined: (p) => `هیچ حسابی در گفتگوی ${v(p.value)} نیست (اول گروه‌ها را به‌روز کنید)`,
+  chat_not_target: (p) => `${v(p.value)} گفتگوی هدف نیست`,
+};
+
+const ID_FIELDS: Record<LinkIdField, string> = { message: 'پیام', topic: 'موضوع', thread: 'رشته', comment: 'دیدگاه', channel: 'کانال' };
+
+const USERNAME_RULES: Record<UsernameRule, string> = {
+  too_short: 'نام کاربری دست‌کم ۴ نویسه دارد',
+  too_long: 'نام کاربری حداکثر ۳۲ نویسه دارد',
+  first_char: 'نام کاربری با حرف لاتین شروع می‌شود',
+  chars: 'نام کاربری فقط حرف لاتین، رقم و خط زیر دارد',
+  trailing_underscore: 'نام کاربری با خط زیر تمام نمی‌شود',
+  double_underscore: 'نام کاربری دو خط زیر پشت هم ندارد',
+};
+
+const GOT: Record<string, string> = { message: 'پیوند یک پیام', invite: 'پیوند دعوت', peer: 'پیوند یک گفتگو یا کاربر' };
+
+const FORMS = `یک پیوند ${iso('t.me')} (${iso('t.me/<name>/<id>')}، ${iso('t.me/c/<channel>/<id>')}، ${iso('t.me/+<hash>')})، پیوند ${iso('tg://')}، ${iso('@name')} یا نام`;
+
+/** Why a pasted link was refused, in Persian, one per code of core/links.ts. */
+export const LINK_ERRORS_FA: Record<LinkErrorCode, (p: LinkErrorParams) => string> = {
+  empty: () => `چیزی نوشته نشده؛ ${FORMS} لازم است`,
+  too_long: (p) => `${n(p.length)} نویسه برای یک پیوند تلگرام زیاد است`,
+  unsupported_scheme: (p) => `پیوندهای ${v(p.value)} خوانده نمی‌شوند؛ ${FORMS} لازم است`,
+  no_host: () => `پیوند نشانی ندارد؛ ${FORMS} لازم است`,
+  unknown_host: (p) => `${v(p.value)} نشانی تلگرام نیست`,
+  bad_percent_encoding: (p) => `کدگذاری ${v(p.value)} درست نیست`,
+  no_chat: () => 'پیوند گفتگویی را نام نمی‌برد',
+  not_a_name: (p) => `${v(p.value)} نام کاربری یا پیوند نیست؛ ${FORMS} لازم است`,
+  bad_username: (p) => `${v(p.value)} نام کاربری درستی نیست: ${p.rule ? USERNAME_RULES[p.rule] : ''}`,
+  reserved_word: (p) => `${v(p.word)} واژهٔ رزروشدهٔ تلگرام است، نه نام یک گفتگو`,
+  unsupported_link: (p) => `این نوع پیوند تلگرام (${v(p.kind)}) به کار هیچ عملی نمی‌آید`,
+  invite_without_hash: () => 'پیوند دعوت کد دعوت ندارد',
+  bad_invite_hash: (p) => `${v(p.value)} کد دعوت درستی نیست`,
+  unexpected_path: (p) => `بخش اضافهٔ ${v(p.value)} در پیوند معنایی ندارد`,
+  expected_message_id: (p) => `پس از ${v(`t.me/${p.username ?? ''}/`)} شمارهٔ پیام می‌آید، نه ${v(p.value)}`,
+  private_chat_without_message: (p) => `پیوند ${v(`t.me/c/${p.channel ?? ''}`)} گفتگوی خصوصی است و بدون شمارهٔ پیام به کاری نمی‌آید`,
+  channel_id_prefix: (p) => `شناسهٔ کانال در پیوند بدون ${iso('-100')} نوشته می‌شود: ${v(p.value)}`,
+  bad_id: (p) => `شناسهٔ ${p.field ? ID_FIELDS[p.field] : ''} باید عددی از ۱ تا ${n(p.max)} باشد (نوشته شده: ${v(p.value)})`,
+  zero_id: (p) => `شناسهٔ ${p.field ? ID_FIELDS[p.field] : ''} صفر نمی‌شود`,
+  id_too_large: (p) => `شناسهٔ ${p.field ? ID_FIELDS[p.field] : ''} بزرگ‌تر از ${n(p.max)} است (${v(p.value)})`,
+  conflicting_thread: (p) => `موضوع ${n(p.topic)} و رشتهٔ ${n(p.thread)} با هم نمی‌خوانند`,
+  duplicate_param: (p) => `${v(p.key)} دو بار با مقدارهای متفاوت آمده است (${v(p.value)} و ${v(p.other)})`,
+  param_needs_post: (p) => `${v(p.key)} فقط همراه شمارهٔ پست معنا دارد`,
+  missing_param: (p) => `پیوند ${v(p.action)} به ${v(p.key)} نیاز دارد`,
+  no_action: () => `پیوند ${iso('tg://')} کاری را نام نمی‌برد`,
+  unsupported_action: (p) => `پیوند ${iso('tg://')} از نوع ${v(p.action)} به کار هیچ عملی نمی‌آید`,
+  join_needs_invite: (p) => `گفتگوی خصوصی ${v(`t.me/c/${p.channel ?? ''}`)} را فقط با پیوند دعوتش (${iso('t.me/+<hash>')}) می‌توان عضو شد`,
+  needs_message_link: (p) => `این کار پیوند یک پیام لازم دارد (${iso('t.me/<name>/<id>')} یا ${iso('t.me/c/<channel>/<id>')})؛ ${GOT[p.got ?? ''] ?? ''} فرستاده شد`,
+  needs_user: (p) => `این کار یک کاربر لازم دارد (${iso('@name')} یا ${iso('t.me/<name>')})؛ ${GOT[p.got ?? ''] ?? ''} فرستاده شد`,
+};
