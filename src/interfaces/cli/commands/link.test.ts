@@ -1,26 +1,9 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cli as run } from '../../../../test/support/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real bin, as a user or a script would. */
-function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/telegram-panel.mjs', ...args], { cwd: ROOT, env: { ...process.env, DEBUG: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs the command line through the CLI's entry function, as the bin does. */
+function cli(...args: string[]): ReturnType<typeof run> {
+  return run(args);
 }
 
 /** stdout must be exactly one JSON object on one line. */
@@ -32,7 +15,7 @@ function oneObject(stdout: string): unknown {
   return value;
 }
 
-describe('telegram-panel link (real bin)', () => {
+describe('telegram-panel link', () => {
   it('prints a message link with --json after the argument', async () => {
     const r = await cli('link', 'https://T.me/Durov/123?single&comment=5', '--json');
     expect(r.code).toBe(0);
