@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openApp, type App } from '../../../app.ts';
 import { loadConfig } from '../../../config.ts';
 import { PanelError } from '../../../core/errors.ts';
-import { CampaignService, type RunReport } from '../../../engine/campaigns.ts';
+import type { RunReport } from '../../../engine/campaigns.ts';
 import { silentLogger } from '../../../log.ts';
 import { createWorld, openWorld, type WorldSummary } from '../../../sim/index.ts';
 import { binPath } from '../bin-path.ts';
@@ -51,7 +51,7 @@ export async function campaignDemo(seed: string, say: (line: string) => void): P
   let app = openApp(config, { log: silentLogger, connection });
   try {
     await enrol(app, summary);
-    new CampaignService({ db: app.db, pool: app.fleet, clock: app.clock, pacing: config.pacing }).create({
+    app.campaigns.create({
       name: 'demo',
       message: MESSAGE,
       targets: targets.join('\n'),
@@ -80,7 +80,7 @@ export async function campaignDemo(seed: string, say: (line: string) => void): P
     app = openApp(config, { log: silentLogger, connection });
     let report: RunReport;
     try {
-      report = await new CampaignService({ db: app.db, pool: app.fleet, clock: app.clock, pacing: config.pacing }).run('demo');
+      report = await app.campaigns.run('demo');
     } finally {
       await app.close();
     }
