@@ -13,10 +13,14 @@ const SRC = join(ROOT, 'src');
 const DIST = join(ROOT, 'dist');
 export const ENTRY_OUT = join(DIST, 'main.js');
 
-/** Newest modification time of what the build reads (tests excluded: they are not built). */
+/**
+ * Newest modification time of what the build reads (tests excluded: they are not built), folders
+ * included: deleting or renaming a source changes only its folder's time.
+ */
 function newestSource(dir = SRC) {
   let newest = statSync(fileURLToPath(import.meta.url)).mtimeMs;
   const walk = (d) => {
+    newest = Math.max(newest, statSync(d).mtimeMs);
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);

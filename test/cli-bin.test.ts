@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -132,6 +132,14 @@ describe('the compiled dist/ never runs stale in a checkout', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(statSync(join(root, 'dist', 'main.js')).mtimeMs).toBeGreaterThan(built);
     expect(readFileSync(join(root, 'dist', 'chunks', readdirSync(join(root, 'dist', 'chunks')).find((f) => f.startsWith('link-') && f.endsWith('.js'))!), 'utf8')).toContain('rebuilt');
+
+    // Deleting a source changes only its folder's time.
+    const rebuilt = statSync(join(root, 'dist', 'main.js')).mtimeMs;
+    const testdata = join(root, 'src', 'sim', 'testdata');
+    rmSync(join(testdata, 'crash-child.ts'));
+    later(testdata, 10);
+    expect(binRun(['--help'], {}, root, bin).code).toBe(0);
+    expect(statSync(join(root, 'dist', 'main.js')).mtimeMs).toBeGreaterThan(rebuilt);
   });
 
   it('refuses to run a stale dist/ it cannot rebuild, saying why', () => {
