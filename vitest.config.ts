@@ -5,7 +5,6 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    server: { deps: { inline: ['@mtcute/test'] } },
     pool: 'forks',
   },
 });
