@@ -13,6 +13,8 @@ export interface UserRow {
   srp_salt1: Buffer | null;
   srp_salt2: Buffer | null;
   srp_v: Buffer | null;
+  password_hint: string | null;
+  recovery_email: string | null;
   state: 'active' | 'banned' | 'frozen';
   pts: number;
   last_box_id: number;

@@ -258,4 +258,46 @@ export const SIM_MIGRATIONS: readonly WorldMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'account care',
+    sql: `
+      -- what each authorization looks like in Settings > Devices: real auth keys (key_id set, the
+      -- row made from the client's initConnection on its first call) and devices seeded by
+      -- sim create that have no key (key_id NULL); hash is Telegram's authorization id
+      CREATE TABLE devices (
+        hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL,
+        key_id TEXT UNIQUE,
+        device_model TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        system_version TEXT NOT NULL,
+        app_name TEXT NOT NULL,
+        app_version TEXT NOT NULL,
+        api_id INTEGER NOT NULL,
+        ip TEXT NOT NULL,
+        country TEXT NOT NULL,
+        region TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        active_at INTEGER NOT NULL,
+        ended INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX devices_by_user ON devices(user_id);
+
+      ALTER TABLE users ADD COLUMN password_hint TEXT;
+      ALTER TABLE users ADD COLUMN recovery_email TEXT;
+
+      -- a new 2FA password waiting for its recovery email to be confirmed (account.confirmPasswordEmail)
+      CREATE TABLE password_pending (
+        user_id INTEGER PRIMARY KEY,
+        srp_salt1 BLOB,
+        srp_salt2 BLOB,
+        srp_v BLOB,
+        hint TEXT,
+        email TEXT NOT NULL,
+        code TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
