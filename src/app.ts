@@ -12,6 +12,7 @@ import { MonitorRuntime } from './engine/monitor-runtime.ts';
 import type { ForwardSender } from './engine/outbox-sender.ts';
 import { OperationsEngine } from './engine/operations.ts';
 import { PacingSettings } from './engine/pacing-settings.ts';
+import { WebAuthService } from './engine/web-auth.ts';
 import { ownerIsGone, processOwner } from './engine/process-owner.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AccountStore } from './store/accounts.ts';
@@ -21,6 +22,7 @@ import { LeaseStore } from './store/leases.ts';
 import { MonitorStore } from './store/monitor.ts';
 import { OperationStore } from './store/operations.ts';
 import { loadKey, Secrets, verifyKey } from './store/secrets.ts';
+import { WebAuthStore } from './store/web-auth.ts';
 import type { ConnectionOverrideFactory } from './telegram/client.ts';
 import type { TelegramConnector } from './telegram/connect.ts';
 import type { TelegramApi } from './telegram/login.ts';
@@ -62,6 +64,8 @@ export interface App {
   readonly monitorService: MonitorService;
   /** The admin bot's own state: admins' language, live menu message, conversation steps, refusals. */
   readonly botState: BotStore;
+  /** The web dashboard's sign-in links, sessions and API tokens (the CLI, the bot and the web share them). */
+  readonly webAuth: WebAuthService;
   /** The monitor running in this process (start), so rule changes made through `monitorService` reach it. */
   attachMonitor(monitor: Monitor | undefined): void;
   /**
@@ -153,6 +157,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let monitorService: MonitorService | undefined;
   let liveMonitor: Monitor | undefined;
   let monitorStore: MonitorStore | undefined;
+  let webAuth: WebAuthService | undefined;
   const getMonitorStore = (): MonitorStore => (monitorStore ??= new MonitorStore(db));
   const chatDirectory = accountChatDirectory(accounts, clock);
   const getBotState = (): BotStore => (botState ??= new BotStore(db, secrets));
@@ -242,6 +247,10 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     },
     get botState() {
       return getBotState();
+    },
+    get webAuth() {
+      webAuth ??= new WebAuthService(new WebAuthStore(db), clock);
+      return webAuth;
     },
     attachMonitor(monitor) {
       liveMonitor = monitor;
