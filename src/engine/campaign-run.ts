@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { CampaignRecord, CampaignStore, RowError, TargetRow } from '../store/campaigns.ts';
 import { describeOwner } from './process-owner.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
+import { defaultSet } from './account-selection.ts';
 
 /** Progress for the interfaces. `target` fires when a row reaches an outcome or goes back to pending. */
 export type CampaignEvent =
@@ -170,7 +171,7 @@ export class CampaignRun {
       }
       return l;
     };
-    for (const id of this.campaign.accountIds ?? [...accounts.keys()]) lane(id, true);
+    for (const id of this.campaign.accountIds ?? defaultSet([...accounts.values()]).map((a) => a.id)) lane(id, true);
     // Claims left by an earlier run are settled first, by the account that made them.
     for (const row of store.rowsInState(this.campaign.id, 'claimed')) lane(row.accountId!, false).settle.push(row);
     for (const l of this.lanes.values()) {
@@ -373,7 +374,7 @@ export class CampaignRun {
     if (!session) return;
     const { store, clock } = this.deps;
     const now = clock.now();
-    const claim = store.claimNext({
+    const claim = await store.claimForSend({
       campaignId: this.campaign.id,
       leaseOwner: this.deps.leaseOwner,
       accountId: l.id,

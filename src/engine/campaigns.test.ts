@@ -33,8 +33,9 @@ function setup(o: Setup = {}) {
   const pool = new MemoryPool(tg, o.accounts ?? 5, clock);
   const pacing = { ...PACING, ...o.pacing };
   let n = 0n;
+  // Virtual time cannot wait for a real disk: claims skip the fsync (a killed process keeps them anyway).
   const service = (owner = 'host:1:a') =>
-    new CampaignService({ db, pool, clock, pacing, random: seeded(7), newRandomId: () => ++n + 1000n, leaseOwner: owner, isLeaseOwnerDead: () => false });
+    new CampaignService({ db, pool, clock, pacing, random: seeded(7), newRandomId: () => ++n + 1000n, leaseOwner: owner, isLeaseOwnerDead: () => false, syncClaims: false });
   const svc = service();
   const run = (name: string, opts: Parameters<CampaignService['run']>[1] = {}) => clock.run(svc.run(name, opts));
   return { dir, file, db, clock, tg, pool, svc, service, run };
@@ -304,7 +305,7 @@ describe('campaign run', () => {
     pool.setStatus(3, 'banned');
     // The dead run's lease still looks live to a process that cannot tell it is gone.
     await expect(clock.run(service('host:2:b').run('c'))).rejects.toThrow(PanelError);
-    const resumed = new CampaignService({ db: svc.store.db, pool, clock, pacing: PACING, leaseOwner: 'host:2:b', isLeaseOwnerDead: (o) => o === 'dead', random: () => 0 });
+    const resumed = new CampaignService({ db: svc.store.db, pool, clock, pacing: PACING, leaseOwner: 'host:2:b', isLeaseOwnerDead: (o) => o === 'dead', random: () => 0, syncClaims: false });
     const r = await clock.run(resumed.run('c'));
     expect(r.counts).toMatchObject({ sent: 3, uncertain: 1, pending: 0, claimed: 0 });
     expect(r.state).toBe('done');
@@ -368,7 +369,7 @@ describe('campaign run', () => {
     svc.store.acquireLease(id, 'gone', 0, 0, () => true);
     for (let i = 0; i < 3; i++) svc.store.claimNext({ campaignId: id, leaseOwner: 'gone', accountId: 1, randomId: BigInt(50 + i), now: 0, dailyCap: 99, skipContacted: true });
     pool.setStatus(1, 'revoked');
-    const svc2 = new CampaignService({ db: svc.store.db, pool, clock: tg.clock, pacing: PACING, leaseOwner: 'h:3:c', isLeaseOwnerDead: () => true });
+    const svc2 = new CampaignService({ db: svc.store.db, pool, clock: tg.clock, pacing: PACING, leaseOwner: 'h:3:c', isLeaseOwnerDead: () => true, syncClaims: false });
     const r = await (tg.clock as VirtualClock).run(svc2.run('c'));
     expect(r.counts.uncertain).toBe(3);
     expect(svc.settle('c', 'sent').changed).toBe(3);

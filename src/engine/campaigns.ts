@@ -13,6 +13,7 @@ import type { Db } from '../store/db.ts';
 import { ownerIsGone, processOwner } from './process-owner.ts';
 import { CampaignRun, type RunOptions, type RunReport } from './campaign-run.ts';
 import type { AccountPool } from './ports.ts';
+import { defaultSet, taggedIds } from './account-selection.ts';
 
 export type { CampaignEvent, RunOptions, RunReport } from './campaign-run.ts';
 
@@ -34,7 +35,11 @@ export interface CampaignDeps {
   leaseOwner?: string;
   /** Whether a lease holder is gone; defaults to a pid check on the same host. */
   isLeaseOwnerDead?: (owner: string) => boolean;
-  /** Sync each claim to disk before its send (default true; see CampaignStoreOptions). */
+  /**
+   * Sync each claim to disk before its send (default true; see CampaignTargets.claimForSend). Runs
+   * on virtual time turn it off: the fsync is real I/O in the thread pool, which a virtual clock
+   * cannot wait for.
+   */
   syncClaims?: boolean;
 }
 
@@ -43,8 +48,10 @@ export interface CreateCampaignInput {
   message: string;
   /** Pasted text: usernames separated by newlines, spaces or commas, `@` optional. */
   targets: string;
-  /** Account ids, phones or @usernames; omitted: every usable account at run time. */
+  /** Account ids, phones or @usernames; omitted (with no `tag`): every usable account but the reserve at run time. */
   accounts?: readonly string[];
+  /** The accounts tagged so when the campaign is created (with `accounts`: both). */
+  tag?: string;
   perAccountCap?: number;
   dailyCap?: number;
   /** Seconds between one account's sends. */
@@ -186,7 +193,9 @@ export class CampaignService {
         reason('campaign_bad_delay', { min: delay.min, max: delay.max }),
       );
     }
-    const accountIds = input.accounts === undefined ? undefined : this.resolveAccounts(input.accounts);
+    const named = input.accounts === undefined ? undefined : this.resolveAccounts(input.accounts);
+    const tagged = input.tag === undefined ? undefined : taggedIds(this.d.pool.accounts(), input.tag);
+    const accountIds = named === undefined && tagged === undefined ? undefined : [...new Set([...(named ?? []), ...(tagged ?? [])])];
     const { history, unreachable } = this.readHistory(parsed.usernames);
     const skip = input.recheckUnreachable === true ? [] : unreachable;
 
@@ -403,7 +412,7 @@ export class CampaignService {
   private accountSummary(c: CampaignRecord): CampaignAccountSummary[] {
     const fleet = new Map(this.d.pool.accounts().map((a) => [a.id, a]));
     const usage = new Map(this.store.accountUsage(c.id).map((u) => [u.accountId, u]));
-    const ids = [...new Set([...(c.accountIds ?? [...fleet.keys()]), ...usage.keys()])].sort((a, b) => a - b);
+    const ids = [...new Set([...(c.accountIds ?? defaultSet([...fleet.values()]).map((a) => a.id)), ...usage.keys()])].sort((a, b) => a - b);
     const today = utcDay(this.d.clock.now());
     return ids.map((id) => {
       const u = usage.get(id);

@@ -10,6 +10,7 @@ import type { CampaignRecords } from './campaign-records.ts';
 import type { DailyUsage } from './campaign-usage.ts';
 import type { ContactedLedger } from './contacted.ts';
 import type { Db } from './db.ts';
+import { WalSync } from './wal-sync.ts';
 
 export interface TargetRow {
   campaignId: number;
@@ -102,8 +103,9 @@ const OPEN_STATES = "('claimed', 'uncertain')";
 
 export interface CampaignTargetsOptions {
   /**
-   * Sync each claim to disk before the send (default true). Without it a claim survives a killed
-   * process but not a power cut; benchmarks turn it off to measure the bookkeeping itself.
+   * Sync each claim to disk before the send (default true; see claimForSend). Without it a claim
+   * survives a killed process but not a power cut; benchmarks turn it off to measure the
+   * bookkeeping itself.
    */
   syncClaims?: boolean;
 }
@@ -111,6 +113,7 @@ export interface CampaignTargetsOptions {
 export class CampaignTargets {
   private readonly sql;
   private readonly syncClaims: boolean;
+  private readonly wal: WalSync;
 
   constructor(
     readonly db: Db,
@@ -120,6 +123,7 @@ export class CampaignTargets {
     opts: CampaignTargetsOptions = {},
   ) {
     this.syncClaims = opts.syncClaims ?? true;
+    this.wal = new WalSync(db);
     this.sql = {
       maxSeq: db.prepare<[number], { m: number | null }>('SELECT max(seq) AS m FROM campaign_targets WHERE campaign_id = ?'),
       insert: db.prepare<[number, number, string]>("INSERT OR IGNORE INTO campaign_targets (campaign_id, seq, username, state) VALUES (?, ?, ?, 'pending')"),
@@ -220,10 +224,11 @@ export class CampaignTargets {
   /**
    * Claims the first pending row this account may take: not refused to it before, the person not
    * in the ledger (when skipping contacted; such rows become `skipped` here), and not claimed or
-   * uncertain in another campaign. Counts the claim in the daily usage. Synced to disk on commit.
+   * uncertain in another campaign. Counts the claim in the daily usage. The commit survives a
+   * killed process, not yet a power cut: a send waits for claimForSend.
    */
   claimNext(q: ClaimRequest): ClaimResult {
-    const run = this.db.transaction((): ClaimResult => {
+    return this.db.transaction((): ClaimResult => {
       const head = this.records.head(q.campaignId);
       if (!head || head.state !== 'running') return { kind: 'stopped', state: head?.state ?? 'cancelled' };
       if (head.leaseOwner !== q.leaseOwner) return { kind: 'stopped', state: 'lease_lost' };
@@ -256,15 +261,18 @@ export class CampaignTargets {
         }
       }
       return { kind: 'none', deferred };
-    });
-    if (!this.syncClaims) return run.immediate();
-    // The claim must survive a power cut once the message may be out: sync this commit only.
-    this.db.pragma('synchronous = FULL');
-    try {
-      return run.immediate();
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
-    }
+    }).immediate();
+  }
+
+  /**
+   * claimNext, resolved once the claim is on disk: the message may be out as soon as the caller
+   * sends, so a power cut must not lose the claim that makes a restart settle it instead of
+   * sending again. The disk sync runs off the event loop (WalSync).
+   */
+  async claimForSend(q: ClaimRequest): Promise<ClaimResult> {
+    const claim = this.claimNext(q);
+    if (claim.kind === 'claimed' && this.syncClaims) await this.wal.flush();
+    return claim;
   }
 
   /** How the person's latest ended row in any campaign ended (sent, not_found, privacy_restricted or failed), and where. */

@@ -132,6 +132,10 @@ export class CampaignStore {
     return this.targets.claimNext(q);
   }
 
+  claimForSend(q: ClaimRequest): Promise<ClaimResult> {
+    return this.targets.claimForSend(q);
+  }
+
   markSent(row: TargetRow, messageId: number | null, now: number): void {
     this.targets.markSent(row, messageId, now);
   }

@@ -14,7 +14,7 @@ function setup(users = ['alice_one', 'bob_two', 'carol_three'], latencyMs = 0) {
   const pool = new MemoryPool(tg, 2, clock);
   h = harness({ clock });
   let n = 0n;
-  const svc = new CampaignService({ db: h.db, pool, clock, pacing: PACING, random: () => 0.5, newRandomId: () => ++n + 1000n, leaseOwner: 'host:1:a', isLeaseOwnerDead: () => false });
+  const svc = new CampaignService({ db: h.db, pool, clock, pacing: PACING, random: () => 0.5, newRandomId: () => ++n + 1000n, leaseOwner: 'host:1:a', isLeaseOwnerDead: () => false, syncClaims: false });
   h.deps.services = { campaigns: svc };
   return { tg, pool, svc };
 }

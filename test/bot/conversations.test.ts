@@ -15,7 +15,7 @@ function setup(latencyMs = 0): { svc: CampaignService; tg: FakeTelegram } {
   const pool = new MemoryPool(tg, 2, clock);
   h = harness({ clock });
   let n = 0n;
-  const svc = new CampaignService({ db: h.db, pool, clock, pacing: PACING, random: () => 0.5, newRandomId: () => ++n + 1000n, leaseOwner: 'host:1:a', isLeaseOwnerDead: () => false });
+  const svc = new CampaignService({ db: h.db, pool, clock, pacing: PACING, random: () => 0.5, newRandomId: () => ++n + 1000n, leaseOwner: 'host:1:a', isLeaseOwnerDead: () => false, syncClaims: false });
   h.deps.services = { campaigns: svc };
   return { svc, tg };
 }

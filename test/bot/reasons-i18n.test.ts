@@ -100,7 +100,7 @@ describe('a Persian admin reads the engine refusals in Persian', () => {
     const clock = new VirtualClock();
     const tg = new FakeTelegram(clock, new Set(['alice_one']), new Set(), 0);
     h = harness({ clock });
-    const svc = new CampaignService({ db: h.db, pool: new PmPool(tg, 1, clock), clock, pacing: PACING, leaseOwner: 'host:1:a', isLeaseOwnerDead: () => false });
+    const svc = new CampaignService({ db: h.db, pool: new PmPool(tg, 1, clock), clock, pacing: PACING, leaseOwner: 'host:1:a', isLeaseOwnerDead: () => false, syncClaims: false });
     h.deps.services = { campaigns: svc };
     svc.create({ name: 'Taken', message: 'Other text', targets: 'alice_one' });
     await h.text('/start', PERSIAN);
