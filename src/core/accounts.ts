@@ -42,6 +42,8 @@ export interface AccountSummary {
   groupsCount: number;
   lastUsedAt: number | null;
   createdAt: number;
+  /** The operator's tags, sorted (core/tags.ts); absent where the source keeps none. */
+  tags?: string[];
 }
 
 /**

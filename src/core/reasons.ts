@@ -35,6 +35,11 @@ export const REASON_CODES = [
   'accounts_none_named',
   /** accounts (ids, comma separated) */
   'accounts_not_usable',
+  // account tags and profiles
+  /** value */
+  'tag_invalid',
+  /** tag */
+  'tag_no_accounts',
   // monitor rules
   'keyword_empty',
   'keyword_invisible_only',

@@ -5,6 +5,7 @@ import type { ActionKind, ActionSpec } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
 import { reason } from '../core/reasons.ts';
+import { pickable, tagProblem, tagRule } from '../core/tags.ts';
 import { failureEffect } from '../core/failure-policy.ts';
 import type { Failure } from '../core/failures.ts';
 import { Pacer, pacingRules, type PacingOverrides, type RandomSource } from '../core/pacing.ts';
@@ -123,8 +124,16 @@ export class OperationsEngine {
     if ('accounts' in selection) {
       const n = selection.accounts;
       if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`the number of accounts must be a whole number from 1 (got ${String(n)})`, reason('accounts_count_invalid', { value: String(n) }));
-      const { usable, unusable } = this.usable(kind);
-      if (n > usable.length) throw new InputError(describeShortage(n, kind, usable.length, unusable), reason('accounts_too_few', { wanted: n, usable: usable.length }));
+      const tag = selection.tag;
+      if (tag !== undefined && tagRule(tag) !== undefined) throw new InputError(tagProblem(tag) ?? 'bad tag', reason('tag_invalid', { value: tag }));
+      const all = this.usable(kind);
+      // Reserve accounts (or, with a tag, accounts without it) are never picked by a count.
+      const usable = pickable(all.usable, tag);
+      const unusable = all.unusable.filter((u) => pickable([u.account], tag).length > 0);
+      if (n > usable.length) {
+        const head = describeShortage(n, kind, usable.length, unusable);
+        throw new InputError(tag === undefined ? head : `${head} (among the accounts tagged ${tag})`, reason('accounts_too_few', { wanted: n, usable: usable.length }));
+      }
       return { spec, selection, planned: n, named: false, candidates: usable };
     }
     const ids = selection.accountIds;

@@ -124,15 +124,45 @@ export class AccountStore {
   }
 
   list(now: number): AccountSummary[] {
+    const tags = this.allTags();
     return this.db
       .prepare<[], AccountRow>(`SELECT ${COLUMNS} FROM accounts ORDER BY id`)
       .all()
-      .map((r) => toSummary(r, now));
+      .map((r) => ({ ...toSummary(r, now), tags: tags.get(r.id) ?? [] }));
   }
 
   get(id: number, now: number): AccountSummary | undefined {
     const r = this.db.prepare<[number], AccountRow>(`SELECT ${COLUMNS} FROM accounts WHERE id = ?`).get(id);
-    return r ? toSummary(r, now) : undefined;
+    return r ? { ...toSummary(r, now), tags: this.tags(id) } : undefined;
+  }
+
+  // Tags ---------------------------------------------------------------------------------------
+
+  /** Adds a (valid, normalized) tag; false when the account had it already or does not exist. */
+  addTag(id: number, tag: string): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO account_tags (account_id, tag) SELECT id, ? FROM accounts WHERE id = ?').run(tag, id).changes > 0;
+  }
+
+  /** False when the account did not have it. */
+  removeTag(id: number, tag: string): boolean {
+    return this.db.prepare('DELETE FROM account_tags WHERE account_id = ? AND tag = ?').run(id, tag).changes > 0;
+  }
+
+  tags(id: number): string[] {
+    return this.db
+      .prepare<[number], { tag: string }>('SELECT tag FROM account_tags WHERE account_id = ? ORDER BY tag')
+      .all(id)
+      .map((r) => r.tag);
+  }
+
+  private allTags(): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    for (const r of this.db.prepare<[], { account_id: number; tag: string }>('SELECT account_id, tag FROM account_tags ORDER BY account_id, tag').all()) {
+      const list = out.get(r.account_id) ?? [];
+      list.push(r.tag);
+      out.set(r.account_id, list);
+    }
+    return out;
   }
 
   /** The stored status, as written (not the summary's derived form). */

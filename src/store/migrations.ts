@@ -7,7 +7,7 @@ import { monitor } from './migrations/005-monitor.ts';
 import { bot } from './migrations/006-bot.ts';
 import { monitorCatchUp } from './migrations/007-monitor-catch-up.ts';
 import { leases } from './migrations/008-leases.ts';
-import { schedules } from './migrations/010-schedules.ts';
+import { accountTags } from './migrations/009-account-tags.ts';
 import { webAuth } from './migrations/011-web-auth.ts';
 
 /**
@@ -15,4 +15,4 @@ import { webAuth } from './migrations/011-web-auth.ts';
  * Numbers are reserved per aggregate: 2 accounts, 3 operations, 4 campaigns, 5 monitor, 6 bot;
  * later ones take the next free number (7 monitor catch-up, 8 leases).
  */
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot, monitorCatchUp, leases, webAuth, schedules];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot, monitorCatchUp, leases, accountTags, webAuth];

@@ -2,8 +2,11 @@ import type { ActionKind, ActionResult, ActionSpec } from '../core/actions.ts';
 import type { FailureKind } from '../core/failures.ts';
 import type { Db } from './db.ts';
 
-/** Which accounts an operation asked for: any N usable ones, or these. */
-export type OperationSelection = { accounts: number } | { accountIds: number[] };
+/**
+ * Which accounts an operation asked for: any N usable ones (among those tagged `tag` when given;
+ * otherwise never a `reserve` one), or these.
+ */
+export type OperationSelection = { accounts: number; tag?: string } | { accountIds: number[] };
 
 /**
  * `finished`: every planned slot settled (or no account was left to try); `stopped`: the target

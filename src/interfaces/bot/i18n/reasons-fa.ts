@@ -24,6 +24,8 @@ export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
   accounts_too_few: (p) => `${n(p.wanted)} حساب خواسته شد ولی اکنون فقط ${n(p.usable)} حساب می‌توانند این کار را بکنند`,
   accounts_none_named: () => 'دست‌کم یک حساب را نام ببرید',
   accounts_not_usable: (p) => `این حساب‌ها اکنون نمی‌توانند این کار را بکنند: ${v(p.accounts)} (بخش «حساب‌ها ← مشکلات» را ببینید)`,
+  tag_invalid: (p) => `${v(p.value)} برچسب درستی نیست: حرف، رقم، _ و - بنویسید، با حرف یا رقم آغاز کنید، حداکثر ${faNum(32)} نویسه`,
+  tag_no_accounts: (p) => `هیچ حسابی برچسب ${v(p.tag)} ندارد`,
   keyword_empty: () => 'کلیدواژه خالی است',
   keyword_invisible_only: () => 'کلیدواژه فقط نشانه یا نویسهٔ نامرئی دارد',
   keyword_too_long: (p) => `کلیدواژه بلند است (${n(p.length)} نویسه؛ حداکثر ${n(p.max)})`,

@@ -5,7 +5,8 @@ import type { App } from '../../../app.ts';
 import { accountLabel, type AccountSummary } from '../../../core/accounts.ts';
 import type { CallKind } from '../../../core/actions.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
-import { findAccount, parsePhone } from '../../../core/account-refs.ts';
+import { findAccount, parsePhone, resolveAccountRefs } from '../../../core/account-refs.ts';
+import { readTag, taggedIds } from '../../../engine/account-selection.ts';
 import type { CheckResult } from '../../../engine/health.ts';
 import { IMPORT_FORMATS, isImportFormat } from '../../../core/import-formats.ts';
 import type { ImportError } from '../../../engine/import.ts';
@@ -123,7 +124,7 @@ function statusText(a: AccountSummary, waits: AccountWaits, now: number): string
 export function accountsTable(accounts: readonly AccountSummary[], now: number, defaultProxy = false, waits: ReadonlyMap<number, AccountWaits> = new Map()): string {
   if (accounts.length === 0) return 'no accounts yet: add one with `accounts add <phone>` or `accounts import <session>`';
   return table(
-    ['id', 'phone', 'username', 'status', 'reason', 'proxy', 'groups', 'last used'],
+    ['id', 'phone', 'username', 'status', 'reason', 'proxy', 'groups', 'last used', 'tags'],
     accounts.map((a) => [
       a.id,
       a.phone,
@@ -133,6 +134,7 @@ export function accountsTable(accounts: readonly AccountSummary[], now: number, 
       a.proxyUrl ?? (defaultProxy ? 'PROXY_URL' : null),
       a.groupsCount,
       ago(a.lastUsedAt, now),
+      a.tags && a.tags.length > 0 ? a.tags.join(',') : null,
     ]),
   );
 }
@@ -149,6 +151,19 @@ function resolve(app: App, ref: string): AccountSummary {
   const found = findAccount(app.accounts.list(app.clock.now()), ref);
   if (!found.ok) throw new InputError(found.problem);
   return found.value;
+}
+
+function resolveAll(app: App, refs: readonly string[]): number[] {
+  const found = resolveAccountRefs(app.accounts.list(app.clock.now()), refs);
+  if (!found.ok) throw new InputError(found.problem);
+  return found.value;
+}
+
+/** `<accounts...> add|remove <tag>`: the word before the last names the change. */
+export function parseTagChange(args: readonly string[]): { refs: string[]; op: 'add' | 'remove'; tag: string } {
+  const op = args.at(-2);
+  if (args.length < 3 || (op !== 'add' && op !== 'remove')) throw new InputError('usage: accounts tag <accounts...> add|remove <tag>');
+  return { refs: args.slice(0, -2), op, tag: readTag(args.at(-1)!) };
 }
 
 function checkTable(results: readonly CheckResult[]): string {
@@ -332,12 +347,30 @@ export function registerAccounts(accounts: Command, ctx: CliContext): void {
     .command('check')
     .description('connect every enabled account and ask getMe; with --spam also ask @SpamBot whether it is limited')
     .option('--spam', 'also ask @SpamBot (sends it /start; deletes nothing)')
+    .option('--tag <tag>', 'only the accounts with this tag (with named accounts: both)')
     .argument('[accounts...]', 'only these accounts (id, phone or @username)')
-    .action(async (refs: string[], o: { spam?: boolean }) => {
+    .action(async (refs: string[], o: { spam?: boolean; tag?: string }) => {
+      if (o.tag !== undefined) readTag(o.tag);
       await ctx.withApp(['telegram'], async (app) => {
-        const ids = refs.length > 0 ? refs.map((r) => resolve(app, r).id) : undefined;
+        const named = refs.map((r) => resolve(app, r).id);
+        const tagged = o.tag === undefined ? [] : taggedIds(app.accounts.list(app.clock.now()), o.tag);
+        const ids = named.length + tagged.length > 0 ? [...new Set([...named, ...tagged])] : undefined;
         const results = await app.health.check({ ...(ids ? { ids } : {}), spam: o.spam === true });
         ctx.emit(results, () => checkTable(results));
+      });
+    });
+
+  accounts
+    .command('tag')
+    .description('add a tag to accounts or remove it (accounts tagged reserve are never picked by --accounts N or a campaign\'s default set)')
+    .argument('<args...>', '<accounts...> add|remove <tag>: accounts by id, phone or @username')
+    .action(async (args: string[]) => {
+      const change = parseTagChange(args);
+      await ctx.withApp([], (app) => {
+        const ids = resolveAll(app, change.refs);
+        const r = app.tags.change(ids, change.op, change.tag);
+        ctx.emit(r, () => `${change.op === 'add' ? 'tagged' : 'untagged'} ${r.changed.length} account(s) ${change.op === 'add' ? 'with' : 'from'} ${r.tag}${r.unchanged.length > 0 ? `; ${r.unchanged.length} ${change.op === 'add' ? 'had it already' : 'did not have it'}` : ''}`);
+        return Promise.resolve();
       });
     });
 

@@ -4,6 +4,7 @@ import { InputError, PanelError } from '../../../core/errors.ts';
 import { isLinkRefusal, parseLink, toJoinTarget, toLeaveTarget, toMessageTarget, toUsername, type LinkRefusal, type ParsedLink } from '../../../core/links.ts';
 import { resolveAccountRefs } from '../../../core/account-refs.ts';
 import { quoteInput } from '../../../core/text.ts';
+import { readTag, taggedIds } from '../../../engine/account-selection.ts';
 import { validateActionSpec } from '../../../engine/action-input.ts';
 import type { OperationEvent, OperationsEngine } from '../../../engine/operations.ts';
 import type { AccountPool } from '../../../engine/ports.ts';
@@ -12,12 +13,16 @@ import type { CliContext } from '../context.ts';
 import { progressBar, type ProgressBar } from '../progress.ts';
 import { accountLabels, renderOperation } from './operations.ts';
 
-/** How the operator chose accounts: a count, or names (resolved once the fleet is open). */
-export type AccountChoice = { accounts: number } | { refs: string[] };
+/**
+ * How the operator chose accounts: a count (among the accounts tagged `tag` when given), names,
+ * or every account with a tag (resolved once the fleet is open).
+ */
+export type AccountChoice = { accounts: number; tag?: string } | { refs: string[] } | { tag: string };
 
 interface SelectionOptions {
   accounts?: string;
   account?: string[];
+  tag?: string;
 }
 
 function link(input: string): ParsedLink {
@@ -83,13 +88,16 @@ export function buildAction(kind: ActionKind, args: readonly string[]): ActionSp
 export function parseChoice(opts: SelectionOptions): AccountChoice {
   const refs = opts.account ?? [];
   if (opts.accounts !== undefined && refs.length > 0) throw new InputError('give either --accounts N or --account (not both)');
+  if (opts.tag !== undefined && refs.length > 0) throw new InputError('give either --tag or --account (not both)');
+  const tag = opts.tag === undefined ? undefined : readTag(opts.tag);
   if (opts.accounts !== undefined) {
     if (!/^\d{1,6}$/.test(opts.accounts.trim()) || Number(opts.accounts) < 1) {
       throw new InputError(`--accounts takes a whole number from 1 (got ${quoteInput(opts.accounts)})`);
     }
-    return { accounts: Number(opts.accounts) };
+    return tag === undefined ? { accounts: Number(opts.accounts) } : { accounts: Number(opts.accounts), tag };
   }
-  if (refs.length === 0) throw new InputError('say how many accounts act (--accounts N) or which ones (--account <id|phone|@username>, repeatable)');
+  if (tag !== undefined) return { tag };
+  if (refs.length === 0) throw new InputError('say how many accounts act (--accounts N), which ones (--account <id|phone|@username>, repeatable) or which tag (--tag <tag>)');
   return { refs };
 }
 
@@ -129,6 +137,7 @@ export async function executeAct(ctx: CliContext, deps: ActDeps, spec: ActionSpe
   const accounts = deps.pool.accounts();
   let selection: OperationSelection;
   if ('accounts' in choice) selection = choice;
+  else if ('tag' in choice) selection = { accountIds: taggedIds(accounts, choice.tag) };
   else {
     const ids = resolveAccountRefs(accounts, choice.refs);
     if (!ids.ok) throw new InputError(ids.problem);
@@ -186,6 +195,7 @@ export function registerAct(act: Command, ctx: CliContext): void {
       .description(c.description)
       .option('--accounts <n>', 'this many usable accounts act, least recently used first; failed ones are replaced')
       .option('--account <id|phone|@username>', 'this account acts (repeat for several)', collect)
+      .option('--tag <tag>', 'the accounts with this tag act (with --accounts N: N of them); without a tag, --accounts N never picks a reserve account')
       .addHelpText(
         'after',
         `\n${c.help ? c.help + '\n' : ''}Accounts are paced (ACTION_DELAY) and several act at once (ACTION_CONCURRENCY). Bad input exits with code 2 before ` +

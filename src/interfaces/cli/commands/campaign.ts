@@ -173,6 +173,7 @@ interface CreateOptions {
   message: string;
   targets: string;
   accounts?: string[];
+  tag?: string;
   maxPerAccount?: number;
   dailyCap?: number;
   delay?: string;
@@ -201,7 +202,8 @@ export function registerCampaign(campaign: Command, ctx: CliContext): void {
     .description('create a campaign (the same name and message again adds new targets to it)')
     .requiredOption('--message <text|@file>', 'the message (plain text), or @path to read it from a file')
     .requiredOption('--targets <file|->', 'usernames separated by newlines, spaces or commas (@ optional); - reads standard input')
-    .option('--accounts <account...>', 'accounts to use (ids, phones or @usernames; default: every usable one)')
+    .option('--accounts <account...>', 'accounts to use (ids, phones or @usernames; default: every usable one but those tagged reserve)')
+    .option('--tag <tag>', 'use the accounts with this tag now (with --accounts: both)')
     .option('--max-per-account <n>', 'messages per account in this campaign (default CAMPAIGN_PER_ACCOUNT)', wholeNumber('--max-per-account'))
     .option('--daily-cap <n>', 'messages per account per UTC day over all campaigns (default CAMPAIGN_DAILY_CAP)', wholeNumber('--daily-cap'))
     .option('--delay <min-max>', 'seconds between one account\'s messages, drawn at random (default CAMPAIGN_DELAY)')
@@ -218,6 +220,7 @@ export function registerCampaign(campaign: Command, ctx: CliContext): void {
           message,
           targets,
           accounts: o.accounts,
+          tag: o.tag,
           perAccountCap: o.maxPerAccount,
           dailyCap: o.dailyCap,
           delaySeconds,
