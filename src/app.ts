@@ -12,6 +12,7 @@ import { MonitorRuntime } from './engine/monitor-runtime.ts';
 import type { ForwardSender } from './engine/outbox-sender.ts';
 import { OperationsEngine } from './engine/operations.ts';
 import { PacingSettings } from './engine/pacing-settings.ts';
+import { Scheduler, ScheduleService } from './engine/schedules.ts';
 import { TagService } from './engine/tags.ts';
 import { WebAuthService } from './engine/web-auth.ts';
 import { ownerIsGone, processOwner } from './engine/process-owner.ts';
@@ -22,6 +23,7 @@ import { openPanelDb, type Db } from './store/db.ts';
 import { LeaseStore } from './store/leases.ts';
 import { MonitorStore } from './store/monitor.ts';
 import { OperationStore } from './store/operations.ts';
+import { ScheduleStore } from './store/schedules.ts';
 import { loadKey, Secrets, verifyKey } from './store/secrets.ts';
 import { WebAuthStore } from './store/web-auth.ts';
 import type { ConnectionOverrideFactory } from './telegram/client.ts';
@@ -69,6 +71,10 @@ export interface App {
   readonly botState: BotStore;
   /** The web dashboard's sign-in links, sessions and API tokens (the CLI, the bot and the web share them). */
   readonly webAuth: WebAuthService;
+  /** Scheduled work: add, list, pause, resume, remove (CLI and bot). */
+  readonly schedules: ScheduleService;
+  /** The scheduler that runs due schedules with this app's services; `start` starts and stops it. */
+  scheduler(opts?: { pollMs?: number }): Scheduler;
   /** The monitor running in this process (start), so rule changes made through `monitorService` reach it. */
   attachMonitor(monitor: Monitor | undefined): void;
   /**
@@ -160,6 +166,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let monitorService: MonitorService | undefined;
   let liveMonitor: Monitor | undefined;
   let monitorStore: MonitorStore | undefined;
+  let schedules: ScheduleService | undefined;
   let webAuth: WebAuthService | undefined;
   const getMonitorStore = (): MonitorStore => (monitorStore ??= new MonitorStore(db));
   const chatDirectory = accountChatDirectory(accounts, clock);
@@ -255,6 +262,25 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     get webAuth() {
       webAuth ??= new WebAuthService(new WebAuthStore(db), clock);
       return webAuth;
+    },
+    get schedules() {
+      schedules ??= new ScheduleService({
+        store: new ScheduleStore(db),
+        clock,
+        accountIds: () => accounts.list(clock.now()).map((a) => a.id),
+        campaignExists: (name) => this.campaigns.list().some((c) => c.name === name.trim()),
+      });
+      return schedules;
+    },
+    scheduler(opts = {}) {
+      // The services are read when a run starts, so a run uses the same engine the bot uses.
+      return new Scheduler({
+        store: new ScheduleStore(db),
+        clock,
+        log,
+        work: { operations: () => this.operations, campaigns: () => this.campaigns, health: () => this.health },
+        ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+      });
     },
     attachMonitor(monitor) {
       liveMonitor = monitor;

@@ -1,6 +1,7 @@
 import { openApp, type AppOptions } from './app.ts';
 import type { Config } from './config.ts';
 import type { MonitorRuntime } from './engine/monitor-runtime.ts';
+import type { Scheduler } from './engine/schedules.ts';
 import { createBotForwarder } from './interfaces/bot/forwarder.ts';
 import { botProxyAgent } from './interfaces/bot/proxy.ts';
 import type { PanelBot } from './interfaces/bot/bot.ts';
@@ -18,7 +19,7 @@ export interface ServeOptions {
   stopBudgetMs?: Partial<Record<Part, number>>;
 }
 
-type Part = 'bot' | 'monitor' | 'fleet' | 'store';
+type Part = 'bot' | 'scheduler' | 'monitor' | 'fleet' | 'store';
 
 /**
  * Supervisors send SIGKILL some seconds after SIGTERM (Docker 10 s, systemd 90 s); the steps'
@@ -26,7 +27,7 @@ type Part = 'bot' | 'monitor' | 'fleet' | 'store';
  */
 export const STOP_DEADLINE_MS = 10_000;
 
-const STOP_BUDGET_MS: Record<Part, number> = { bot: 3000, monitor: 2000, fleet: 3000, store: 1500 };
+const STOP_BUDGET_MS: Record<Part, number> = { bot: 2500, scheduler: 1000, monitor: 2000, fleet: 2500, store: 1500 };
 
 /** A part that did not stop cleanly; `start` exits non-zero with this message. */
 export class ShutdownError extends Error {
@@ -57,7 +58,8 @@ async function bounded(work: () => Promise<void>, ms: number): Promise<{ ok: tru
 }
 
 /**
- * Stops the parts in order (the bot first so no new work arrives, then the monitor, the fleet,
+ * Stops the parts in order (the bot first so no new work arrives, the scheduler with the runs it
+ * started, then the monitor, the fleet,
  * and the store last, so nothing writes to a closed database), each within its budget, every
  * one of them whatever happened to the one before. Throws ShutdownError naming those that failed.
  */
@@ -84,6 +86,7 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   const app = openApp(config, { log, ...(opts.connection ? { connection: opts.connection } : {}) });
   const budget = { ...STOP_BUDGET_MS, ...opts.stopBudgetMs };
   let monitor: MonitorRuntime | undefined;
+  let scheduler: Scheduler | undefined;
   let bot: PanelBot | null = null;
   let failure: Error | undefined;
   let reason: string | undefined;
@@ -116,6 +119,9 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
     monitor = app.monitorRuntime(sender);
     await unlessStopped(monitor.start());
     bot = opts.bot ? await unlessStopped(startBot(app, { monitor: monitor.monitor }, config.botApiRoot ? { apiRoot: config.botApiRoot } : {})) : null;
+    // Last, so a run missed while the panel was down finds the fleet connected.
+    scheduler = app.scheduler();
+    scheduler.start();
     log.info(opts.bot ? 'telegram-panel is running; talk to your bot (Ctrl-C stops)' : 'telegram-panel is running without the bot (Ctrl-C stops)');
 
     await opts.stop;
@@ -127,11 +133,13 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   // to the database closed under it, for as long as the process lives).
   const running = bot;
   const monitorRunning = monitor;
+  const schedulerRunning = scheduler;
   try {
     await stopInOrder(
       log,
       [
         ['bot', running ? () => running.stop() : null],
+        ['scheduler', schedulerRunning ? () => schedulerRunning.stop() : null],
         ['monitor', monitorRunning ? () => monitorRunning.stop() : null],
         ['fleet', () => app.fleet.stop()],
         ['store', () => app.close()],

@@ -8,6 +8,7 @@ import { bot } from './migrations/006-bot.ts';
 import { monitorCatchUp } from './migrations/007-monitor-catch-up.ts';
 import { leases } from './migrations/008-leases.ts';
 import { accountTags } from './migrations/009-account-tags.ts';
+import { schedules } from './migrations/010-schedules.ts';
 import { webAuth } from './migrations/011-web-auth.ts';
 
 /**
@@ -15,4 +16,4 @@ import { webAuth } from './migrations/011-web-auth.ts';
  * Numbers are reserved per aggregate: 2 accounts, 3 operations, 4 campaigns, 5 monitor, 6 bot;
  * later ones take the next free number (7 monitor catch-up, 8 leases).
  */
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot, monitorCatchUp, leases, accountTags, webAuth];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot, monitorCatchUp, leases, accountTags, schedules, webAuth];
