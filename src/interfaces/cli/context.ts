@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { App, AppOptions } from '../../app.ts';
+import type { ActionSpec } from '../../core/actions.ts';
+import type { AccountChoice } from './commands/act.ts';
 import { InputError } from '../../core/errors.ts';
 import { checkConfig, readEnvironment, type Config, type ConfigNeed } from '../../config.ts';
 import type { Logger } from '../../log.ts';
@@ -12,10 +14,24 @@ export interface GlobalOptions {
   json?: boolean;
 }
 
+/**
+ * What a schedulable command parsed (`schedule add … -- <command>`), before anything is opened:
+ * account names are resolved when the schedule is stored.
+ */
+export type CapturedCommand =
+  | { kind: 'act'; spec: ActionSpec; choice: AccountChoice }
+  | { kind: 'campaign-run'; name: string }
+  | { kind: 'accounts-check'; refs: string[]; spam: boolean; tag?: string };
+
 /** What a command handler gets: configuration on demand, the app, and output helpers. */
 export class CliContext {
   private cachedLog: Logger | undefined;
   private warned = new Set<string>();
+  /**
+   * Set while `schedule add` reads its command with the same parser: a schedulable command hands
+   * over what it parsed here instead of running it.
+   */
+  capture: ((command: CapturedCommand) => void) | undefined;
 
   constructor(
     readonly program: Command,
@@ -75,6 +91,8 @@ export class CliContext {
    * commands that connect.
    */
   async withApp<T>(needs: readonly ConfigNeed[], fn: (app: App) => Promise<T>): Promise<T> {
+    // A command read for a schedule never acts now, whatever it is.
+    if (this.capture) throw new InputError('this command cannot be scheduled: give act …, campaign run <name> or accounts check …');
     const config = this.config(needs);
     const { openApp } = await import('../../app.ts');
     const sim = config.simWorld && needs.includes('telegram') ? (await import('../../sim/connection.ts')).simConnection(config.simWorld) : undefined;

@@ -347,10 +347,13 @@ export function registerAccounts(accounts: Command, ctx: CliContext): void {
     .command('check')
     .description('connect every enabled account and ask getMe; with --spam also ask @SpamBot whether it is limited')
     .option('--spam', 'also ask @SpamBot (sends it /start; deletes nothing)')
+    .option('--all', 'every enabled account, whatever its last status (what no account named means; e.g. before accounts prune)')
     .option('--tag <tag>', 'only the accounts with this tag (with named accounts: both)')
     .argument('[accounts...]', 'only these accounts (id, phone or @username)')
-    .action(async (refs: string[], o: { spam?: boolean; tag?: string }) => {
+    .action(async (refs: string[], o: { spam?: boolean; tag?: string; all?: boolean }) => {
       if (o.tag !== undefined) readTag(o.tag);
+      if (o.all === true && refs.length > 0) throw new InputError('give account names or --all, not both');
+      if (ctx.capture) return ctx.capture({ kind: 'accounts-check', refs, spam: o.spam === true, ...(o.tag !== undefined ? { tag: o.tag } : {}) });
       await ctx.withApp(['telegram'], async (app) => {
         const named = refs.map((r) => resolve(app, r).id);
         const tagged = o.tag === undefined ? [] : taggedIds(app.accounts.list(app.clock.now()), o.tag);

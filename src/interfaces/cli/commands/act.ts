@@ -208,6 +208,7 @@ export function registerAct(act: Command, ctx: CliContext): void {
         const opts = received[declared] as SelectionOptions;
         const spec = buildAction(c.kind, positional);
         const choice = parseChoice(opts);
+        if (ctx.capture) return ctx.capture({ kind: 'act', spec, choice });
         await ctx.withApp(['telegram'], (app) => executeAct(ctx, { pool: app.fleet, engine: app.operations }, spec, choice));
       });
   }

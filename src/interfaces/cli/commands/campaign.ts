@@ -255,7 +255,7 @@ export function registerCampaign(campaign: Command, ctx: CliContext): void {
     .command('run <name>')
     .description('send until done or paused (no usable account, caps reached, paused elsewhere); Ctrl-C pauses cleanly')
     .addHelpText('after', '\nClaims left by an interrupted run are settled first by the account that made them. A progress bar shows on a terminal.')
-    .action((name: string) => runCampaign(ctx, name, false));
+    .action((name: string) => (ctx.capture ? ctx.capture({ kind: 'campaign-run', name }) : runCampaign(ctx, name, false)));
 
   campaign
     .command('resume <name>')

@@ -48,6 +48,11 @@ export const COMMANDS: readonly CommandGroup[] = [
     load: async () => (await import('./monitor.ts')).registerMonitor,
   },
   {
+    name: 'schedule',
+    description: 'run act, campaign run or accounts check later, once or on a cron schedule (inside start)',
+    load: async () => (await import('./schedule.ts')).registerSchedule,
+  },
+  {
     name: 'sim',
     description: 'build and inspect simulated Telegram worlds (try the panel without Telegram)',
     load: async () => (await import('./sim.ts')).registerSim,
