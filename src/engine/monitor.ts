@@ -10,6 +10,7 @@
 import type { Clock } from '../core/clock.ts';
 import { formatForward } from '../core/forward-format.ts';
 import { KeywordMatcher, type KeywordRule } from '../core/keywords.ts';
+import { messageIdentity } from '../core/message-identity.ts';
 import { skipReason, type ChannelRef, type FilterRules, type SkipReason } from '../core/monitor-filter.ts';
 import type { AccountSession, CatchUpEvent, IncomingMessage } from '../core/session.ts';
 import type { Logger } from '../log.ts';
@@ -270,7 +271,8 @@ export class Monitor {
 
   private decide(accountId: number, message: IncomingMessage, now: number): HandleResult {
     const rules = this.loadRules(now);
-    const key = `${message.chat.id}:${message.messageId}`;
+    const identity = messageIdentity(message);
+    const key = `${message.chat.id}:${identity}`;
     if (this.recent.has(key)) {
       this.st.duplicates++;
       return 'duplicate';
@@ -289,7 +291,7 @@ export class Monitor {
     const payload = formatForward({ accountLabel: label, message, keywords });
     const outcome = this.deps.store.recordHit({
       chatId: message.chat.id,
-      messageId: message.messageId,
+      messageId: identity,
       accountId,
       chatTitle: message.chat.title,
       keywords,

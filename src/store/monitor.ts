@@ -49,6 +49,7 @@ export interface OutboxRow {
 
 export interface NewHit {
   chatId: number;
+  /** The message's identity across accounts' copies (core/message-identity.ts): negative in basic groups. */
   messageId: number;
   accountId: number;
   chatTitle: string;
@@ -274,7 +275,8 @@ export class MonitorStore {
 
   /**
    * Records a hit: the (chat, message) key and its outbox row in one transaction, so a message
-   * seen by many accounts, or again after a restart, is queued once.
+   * seen by many accounts, or again after a restart, is queued once. The message part is the
+   * identity all accounts' copies share (core/message-identity.ts), not a copy's own id.
    */
   recordHit(hit: NewHit): 'queued' | 'duplicate' {
     return this.recordTx(hit);
