@@ -1,5 +1,57 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import { describeLink, parseLink } from '../../../core/links.ts';
+import { InputError } from '../../../core/errors.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
+import { mountAccounts } from './accounts.ts';
+import { actionFromForm, isActionKind } from './action-form.ts';
+import { mountCampaigns } from './campaigns.ts';
+import { h } from './html.ts';
+import { pageCtx } from './layout.ts';
+import { LiveRuns } from './live-runs.ts';
+import { mountMonitor } from './monitor.ts';
+import { mountOperations } from './operations.ts';
+import { overviewPage } from './overview.ts';
+
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/**
+ * The assets folder: beside this file's folder when running from src/ (tests, tsx), or copied
+ * next to the bundle by bin/build.mjs (dist/web-assets) when running compiled code, whose chunks
+ * live one level down in dist/chunks.
+ */
+export function assetsDir(): string {
+  const candidates = ['../assets/', './web-assets/', '../web-assets/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  const found = candidates.find((d) => existsSync(join(d, 'app.css')));
+  if (!found) throw new Error(`the dashboard's assets are missing (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+/** Read once at mount: a fixed set, so a request can never name a file outside it. */
+function loadAssets(): Map<string, { body: Uint8Array; type: string }> {
+  const dir = assetsDir();
+  const out = new Map<string, { body: Uint8Array; type: string }>();
+  for (const name of readdirSync(dir)) {
+    const type = TYPES[extname(name)];
+    if (type) out.set(name, { body: readFileSync(join(dir, name)), type });
+  }
+  return out;
+}
+
+/** Every page the dashboard serves, and what they share (runs started here, the language switch). */
+export interface MountedPages {
+  /** Operations started from the pages, for the live stream and for a clean stop. */
+  runs: LiveRuns;
+  /** Stops the runs the pages started (operations; campaigns pause). */
+  stop(): void;
+}
 
 /**
  * Mounts the dashboard's pages and assets. Called by the server after its middleware (security
@@ -7,7 +59,60 @@ import type { WebDeps, WebEnv } from '../context.ts';
  * CSRF token and language. Unauthenticated page requests never reach these routes: the server
  * answers them with the sign-in explanation.
  */
-export function mountPages(app: Hono<WebEnv>, deps: WebDeps): void {
-  void deps;
-  app.get('/', (c) => c.text('Telegram Panel'));
+export function mountPages(app: Hono<WebEnv>, deps: WebDeps): MountedPages {
+  const assets = loadAssets();
+  const live = new LiveRuns();
+  const campaignRuns = new Map<string, AbortController>();
+  // Runs started here publish their own events at once; the hub's database poll then skips them.
+  live.subscribe((e) => {
+    if (e.type === 'started') deps.events.ownOperations.add(e.operationId);
+    deps.events.publish('operation', e);
+  });
+
+  app.get('/assets/:name', (c) => {
+    const a = assets.get(c.req.param('name'));
+    if (!a) return c.notFound();
+    return c.body(a.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': a.type, 'Cache-Control': 'no-cache' });
+  });
+
+  app.get('/', (c) => c.html(overviewPage(pageCtx(c), deps, live).value));
+
+  // The language lives in a cookie of this browser: the dashboard has no user accounts.
+  app.post('/lang', async (c) => {
+    const f = await c.req.parseBody();
+    const lang = f.lang === 'fa' ? 'fa' : 'en';
+    const to = typeof f.to === 'string' && f.to.startsWith('/') && !f.to.startsWith('//') ? f.to : '/';
+    c.header('Set-Cookie', `lang=${lang}; Path=/; Max-Age=31536000; SameSite=Strict${deps.secureCookies ? '; Secure' : ''}`);
+    return c.redirect(to, 303);
+  });
+
+  // What the typed target reads as, with the same parser and checks as the CLI and the bot.
+  app.get('/actions/:kind/reads', (c) => {
+    const p = pageCtx(c);
+    const kind = c.req.param('kind');
+    const input = c.req.query('target') ?? '';
+    if (!isActionKind(kind) || input.trim() === '') return c.html('');
+    const parsed = parseLink(input);
+    if (!parsed.ok) return c.html(h`<span class="bad">${p.t.linkRefused}: ${parsed.error}</span>`.value);
+    try {
+      actionFromForm(kind, { target: input, emoji: '👍', options: '1', text: 'x' });
+      return c.html(h`<span class="good">${p.t.linkReads}: <bdi>${describeLink(parsed.link)}</bdi></span>`.value);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      return c.html(h`<span class="bad">${p.t.linkRefused}: ${e.message}</span>`.value);
+    }
+  });
+
+  mountAccounts(app, deps);
+  mountOperations(app, deps, live);
+  mountCampaigns(app, deps, campaignRuns, (e) => deps.events.publish('campaign', e));
+  mountMonitor(app, deps);
+
+  return {
+    runs: live,
+    stop() {
+      live.stopAll();
+      for (const ctl of campaignRuns.values()) ctl.abort();
+    },
+  };
 }

@@ -1,0 +1,185 @@
+import type { Hono } from 'hono';
+import { ACCOUNT_STATUSES, accountLabel, type AccountStatus, type AccountSummary } from '../../../core/accounts.ts';
+import { InputError } from '../../../core/errors.ts';
+import { parseProxyUrl } from '../../../core/proxy-url.ts';
+import type { LoginStep } from '../../../engine/login.ts';
+import type { WebDeps, WebEnv } from '../context.ts';
+import { bdi, h, type Html } from './html.ts';
+import { csrfField, layout, notice, pageCtx, postButton, type Notice, type PageCtx } from './layout.ts';
+
+/** Only the proxy's host and port: its user, password or MTProxy secret are never shown. */
+export function proxyHost(url: string | null): string | null {
+  if (!url) return null;
+  const parsed = parseProxyUrl(url, { echo: false });
+  return parsed.ok ? `${parsed.spec.host}:${parsed.spec.port}` : '?';
+}
+
+type Sort = 'id' | 'status' | 'used';
+
+function statusBadge(p: PageCtx, s: AccountStatus): Html {
+  return h`<span class="badge status-${s}">${p.t.status(s)}</span>`;
+}
+
+function matches(a: AccountSummary, q: string): boolean {
+  if (!q) return true;
+  const needle = q.toLowerCase().replace(/^@/, '');
+  return [String(a.id), a.phone, a.username ?? '', a.firstName].some((f) => f.toLowerCase().includes(needle));
+}
+
+function listPage(p: PageCtx, deps: WebDeps, q: string, status: string, sort: Sort, n: Notice): Html {
+  const { t } = p;
+  const all = deps.app.accounts.list(deps.app.clock.now());
+  const shown = all
+    .filter((a) => matches(a, q) && (status === '' || a.status === status))
+    .sort((x, y) =>
+      sort === 'status' ? ACCOUNT_STATUSES.indexOf(x.status) - ACCOUNT_STATUSES.indexOf(y.status) || x.id - y.id : sort === 'used' ? (y.lastUsedAt ?? 0) - (x.lastUsedAt ?? 0) : x.id - y.id,
+    );
+  const filters = h`<form method="get" action="/accounts" class="filters" role="search">
+<label>${t.search}<input type="search" name="q" value="${q}" placeholder="${t.searchPlaceholder}"></label>
+<label>${t.filter}<select name="status"><option value="">${t.allStatuses}</option>${ACCOUNT_STATUSES.map((s) => h`<option value="${s}"${s === status ? ' selected' : ''}>${t.status(s)}</option>`)}</select></label>
+<label>${t.sortBy}<select name="sort">${(
+    [
+      ['id', t.sortId],
+      ['status', t.sortStatus],
+      ['used', t.sortLastUsed],
+    ] as const
+  ).map(([v, l]) => h`<option value="${v}"${v === sort ? ' selected' : ''}>${l}</option>`)}</select></label>
+<button type="submit" class="btn">${t.filter}</button>
+</form>`;
+  const rows = shown.map(
+    (a) => h`<tr><td><a href="/accounts/${a.id}">${bdi(accountLabel(a))}</a></td><td>${statusBadge(p, a.status)}${a.statusReason ? h`<small class="reason">${bdi(a.statusReason)}</small>` : ''}</td><td>${proxyHost(a.proxyUrl) ? bdi(proxyHost(a.proxyUrl)!) : t.proxyDefault}</td><td>${t.n(a.groupsCount)}</td><td>${t.time(a.lastUsedAt)}</td></tr>`,
+  );
+  const table = shown.length
+    ? h`<div class="table-wrap"><table class="accounts"><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colStatus}</th><th scope="col">${t.colProxy}</th><th scope="col">${t.colGroups}</th><th scope="col">${t.colLastUsed}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+    : h`<p class="empty">${all.length ? t.noMatch : t.noAccounts}</p>`;
+  return layout(p, 'accounts', t.accountsTitle, h`${notice(n)}<p><a class="btn btn-primary" href="/accounts/add">${t.addTitle}</a></p>${filters}${table}`);
+}
+
+function accountPage(p: PageCtx, deps: WebDeps, a: AccountSummary, n: Notice): Html {
+  const { t } = p;
+  const groups = deps.app.accounts.groups(a.id);
+  const field = (name: string, value: Html | string): Html => h`<div><dt>${name}</dt><dd>${value}</dd></div>`;
+  const facts = h`<dl class="facts">
+${field(t.fieldName, bdi(a.firstName + (a.username ? ` @${a.username}` : '')))}
+${field(t.fieldStatus, statusBadge(p, a.status))}
+${field(t.fieldSince, t.time(a.statusSince))}
+${a.statusUntil ? field(t.fieldUntil, t.time(a.statusUntil)) : ''}
+${a.statusReason ? field(t.fieldReason, bdi(a.statusReason)) : ''}
+${field(t.fieldProxy, proxyHost(a.proxyUrl) ? bdi(proxyHost(a.proxyUrl)!) : t.proxyDefault)}
+${field(t.fieldGroups, t.n(a.groupsCount))}
+${field(t.fieldLastUsed, t.time(a.lastUsedAt))}
+${field(t.fieldAdded, t.time(a.createdAt))}
+</dl>`;
+  const actions = h`<div class="actions-row">
+${a.enabled ? postButton(p, `/accounts/${a.id}/disable`, t.disable) : postButton(p, `/accounts/${a.id}/enable`, t.enable, { cls: 'btn btn-primary' })}
+${postButton(p, `/accounts/${a.id}/check`, t.check)}
+${postButton(p, `/accounts/${a.id}/check`, t.spamCheck, { fields: { spam: '1' } })}
+</div>`;
+  const groupList = groups.chats.length
+    ? h`<ul class="plain cols">${groups.chats.slice(0, 200).map((g) => h`<li>${bdi(g.title)}${g.username ? h` <small>${bdi('@' + g.username)}</small>` : ''}</li>`)}</ul>`
+    : h`<p class="empty">${t.noGroups}</p>`;
+  return layout(p, 'accounts', t.accountTitle(accountLabel(a)), h`${notice(n)}${facts}${actions}<section><h2>${t.groupsTitle}</h2>${groupList}</section>`);
+}
+
+type AddState = { step: 'phone' } | { step: 'code'; loginId: string; via: string } | { step: 'password'; loginId: string; hint: string | null };
+
+function addPage(p: PageCtx, s: AddState, n: Notice): Html {
+  const { t } = p;
+  // The code and the password fields are never filled back in, and the browser is asked not to keep them.
+  const form =
+    s.step === 'phone'
+      ? h`<form method="post" action="/accounts/add" class="stack">${csrfField(p)}<input type="hidden" name="step" value="phone"><label>${t.addPhone}<input name="phone" type="tel" required autocomplete="off" dir="ltr" placeholder="+15551234567"></label><button class="btn btn-primary" type="submit">${t.addStart}</button></form>`
+      : s.step === 'code'
+        ? h`<form method="post" action="/accounts/add" class="stack">${csrfField(p)}<input type="hidden" name="step" value="code"><input type="hidden" name="login" value="${s.loginId}"><p>${t.addCodeHelp(s.via)}</p><label>${t.addCode}<input name="code" required autocomplete="one-time-code" inputmode="numeric" dir="ltr"></label><button class="btn btn-primary" type="submit">${t.addSubmit}</button></form>`
+        : h`<form method="post" action="/accounts/add" class="stack">${csrfField(p)}<input type="hidden" name="step" value="password"><input type="hidden" name="login" value="${s.loginId}"><p>${t.addPasswordHelp(s.hint)}</p><label>${t.addPassword}<input name="password" type="password" required autocomplete="off" dir="ltr"></label><button class="btn btn-primary" type="submit">${t.addSubmit}</button></form>`;
+  const cancel = s.step === 'phone' ? h`` : postButton(p, '/accounts/add', t.addCancel, { fields: { step: 'cancel', login: s.loginId }, cls: 'btn btn-quiet' });
+  return layout(p, 'accounts', t.addTitle, h`${notice(n)}<section class="card narrow">${form}${cancel}</section>`);
+}
+
+export function mountAccounts(app: Hono<WebEnv>, deps: WebDeps): void {
+  const get = (id: number): AccountSummary | undefined => deps.app.accounts.get(id, deps.app.clock.now());
+
+  app.get('/accounts', (c) => {
+    const sort = c.req.query('sort');
+    return c.html(listPage(pageCtx(c), deps, c.req.query('q') ?? '', c.req.query('status') ?? '', sort === 'status' || sort === 'used' ? sort : 'id', null).value);
+  });
+
+  app.get('/accounts/:id{[0-9]+}', (c) => {
+    const a = get(Number(c.req.param('id')));
+    if (!a) return c.notFound();
+    return c.html(accountPage(pageCtx(c), deps, a, null).value);
+  });
+
+  app.post('/accounts/:id{[0-9]+}/:op{enable|disable|check}', async (c) => {
+    const p = pageCtx(c);
+    const id = Number(c.req.param('id'));
+    if (!get(id)) return c.notFound();
+    let n: Notice;
+    try {
+      switch (c.req.param('op')) {
+        case 'enable':
+          await deps.app.fleet.setEnabled(id, true);
+          void deps.app.fleet.session(id).catch((e: unknown) => deps.log.debug({ err: e, accountId: id }, 'enabled account did not connect'));
+          n = { kind: 'ok', text: p.t.enabledNow };
+          break;
+        case 'disable':
+          await deps.app.fleet.setEnabled(id, false);
+          n = { kind: 'ok', text: p.t.disabledNow };
+          break;
+        default: {
+          const spam = (await c.req.parseBody()).spam === '1';
+          const [r] = await deps.app.health.check({ ids: [id], spam });
+          n = r?.ok ? { kind: 'ok', text: p.t.checkAnswers + (r.spam ? ` @SpamBot: ${r.spam.state}` : '') } : { kind: 'error', text: p.t.checkFailed(r?.reason ?? r?.failure?.message ?? '?') };
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      n = { kind: 'error', text: p.t.refused(e.message) };
+    }
+    const a = get(id);
+    if (!a) return c.redirect('/accounts', 303);
+    return c.html(accountPage(p, deps, a, n).value);
+  });
+
+  app.get('/accounts/add', (c) => c.html(addPage(pageCtx(c), { step: 'phone' }, null).value));
+
+  app.post('/accounts/add', async (c) => {
+    const p = pageCtx(c);
+    const f = await c.req.parseBody();
+    const str = (k: string): string => (typeof f[k] === 'string' ? f[k] : '');
+    const logins = deps.app.logins;
+    let step: LoginStep;
+    switch (str('step')) {
+      case 'code':
+        step = await logins.code(str('login'), str('code'));
+        break;
+      case 'password':
+        step = await logins.password(str('login'), str('password'));
+        break;
+      case 'cancel':
+        await logins.cancel(str('login'));
+        return c.redirect('/accounts', 303);
+      default:
+        step = await logins.start(str('phone'));
+    }
+    return c.html(addStepPage(p, step).value, step.step === 'failed' ? 400 : 200);
+  });
+}
+
+function addStepPage(p: PageCtx, step: LoginStep): Html {
+  const { t } = p;
+  switch (step.step) {
+    case 'code':
+      return addPage(p, { step: 'code', loginId: step.loginId, via: step.delivery }, null);
+    case 'password':
+      return addPage(p, { step: 'password', loginId: step.loginId, hint: step.hint }, null);
+    case 'done':
+      return layout(p, 'accounts', t.addTitle, h`${notice({ kind: 'ok', text: t.addDone })}<p><a class="btn btn-primary" href="/accounts/${step.account.id}">${bdi(accountLabel(step.account))}</a></p>`);
+    case 'failed': {
+      const why = step.error.kind === 'already_exists' ? t.addExists(step.error.accountId) : t.addFailed(step.error.message);
+      const n: Notice = { kind: 'error', text: why };
+      if (step.retry) return addPage(p, step.retry.step === 'code' ? { step: 'code', loginId: step.retry.loginId, via: '' } : { step: 'password', loginId: step.retry.loginId, hint: null }, n);
+      return addPage(p, { step: 'phone' }, n);
+    }
+  }
+}

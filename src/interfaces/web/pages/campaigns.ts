@@ -1,0 +1,186 @@
+import type { Hono } from 'hono';
+import { UNCERTAIN_DECISIONS, type CampaignState, type UncertainDecision } from '../../../core/campaigns.ts';
+import { InputError } from '../../../core/errors.ts';
+import { parseTargets } from '../../../core/targets.ts';
+import { campaignExport, exportFileName, isExportFormat } from '../../../engine/campaign-export.ts';
+import type { CampaignStatus } from '../../../engine/campaigns.ts';
+import type { CampaignEvent } from '../../../engine/campaign-run.ts';
+import type { WebDeps, WebEnv } from '../context.ts';
+import { bdi, h, type Html } from './html.ts';
+import { csrfField, layout, notice, pageCtx, postButton, type Notice, type PageCtx } from './layout.ts';
+
+/** The largest uploaded list of targets read (the bot's limit for a .txt file). */
+const MAX_TARGETS_FILE = 5 * 1024 * 1024;
+
+const href = (name: string): string => `/campaigns/${encodeURIComponent(name)}`;
+
+function stateBadge(p: PageCtx, s: CampaignState): Html {
+  return h`<span class="badge campaign-${s}">${p.t.campaignState(s)}</span>`;
+}
+
+type Draft = { name: string; message: string; targets: string };
+
+function createForm(p: PageCtx, d: Draft, preview: Html): Html {
+  const { t } = p;
+  return h`<form method="post" action="/campaigns" enctype="multipart/form-data" class="stack">
+${csrfField(p)}
+<label>${t.fieldCampaignName}<input name="name" required maxlength="64" value="${d.name}"></label>
+<label>${t.fieldMessage}<textarea name="message" required rows="4" maxlength="4096">${d.message}</textarea></label>
+<label>${t.fieldTargets}<textarea name="targets" rows="6" dir="ltr" spellcheck="false">${d.targets}</textarea></label>
+<label>${t.fieldTargetsFile}<input type="file" name="file" accept=".txt,.csv,text/plain"></label>
+${preview}
+<div class="actions-row"><button class="btn" type="submit" name="do" value="count">${t.checkTargets}</button><button class="btn btn-primary" type="submit" name="do" value="create">${t.create}</button></div>
+</form>`;
+}
+
+function listPage(p: PageCtx, deps: WebDeps, d: Draft, preview: Html, n: Notice): Html {
+  const { t } = p;
+  const list = deps.app.campaigns.list();
+  const table = list.length
+    ? h`<div class="table-wrap"><table><thead><tr><th scope="col">${t.fieldCampaignName}</th><th scope="col">${t.colStatus}</th><th scope="col">${t.colProgress}</th><th scope="col">${t.colWhen}</th></tr></thead><tbody>${list.map((c) => {
+        const settled = c.total - c.counts.pending - c.counts.claimed;
+        return h`<tr><td><a href="${href(c.name)}">${bdi(c.name)}</a></td><td>${stateBadge(p, c.state)}</td><td><progress max="${Math.max(1, c.total)}" value="${settled}"></progress> ${t.progressOf(settled, c.total)}</td><td>${t.time(c.createdAt)}</td></tr>`;
+      })}</tbody></table></div>`
+    : h`<p class="empty">${t.noCampaigns}</p>`;
+  return layout(p, 'campaigns', t.campaignsTitle, h`${notice(n)}${table}<section class="card"><h2>${t.newCampaign}</h2>${createForm(p, d, preview)}</section>`);
+}
+
+/** The live part of a campaign's page; the page's script swaps it in while the campaign runs. */
+function campaignLive(p: PageCtx, s: CampaignStatus): Html {
+  const { t } = p;
+  const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
+  const settled = total - s.counts.pending - s.counts.claimed;
+  const counts = (Object.entries(s.counts) as Array<[keyof CampaignStatus['counts'], number]>).filter(([, v]) => v > 0);
+  return h`<div id="live" data-live-src="${href(s.name)}/live" data-done="${s.state === 'running' ? '0' : '1'}" data-campaign="${s.name}" data-topics="campaign">
+<p>${stateBadge(p, s.state)} <progress class="wide" max="${Math.max(1, total)}" value="${settled}"></progress> <span class="progress-text">${t.progressOf(settled, total)}</span></p>
+${s.state === 'paused' && s.reason ? h`<p class="reason">${t.pausedBecause(s.reason)}</p>` : ''}
+<ul class="chips">${counts.map(([k, v]) => h`<li class="chip target-${k}">${t.targetState(k)}: ${t.n(v)}</li>`)}</ul>
+${s.accounts.length ? h`<div class="table-wrap"><table><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colSent}</th><th scope="col">${t.colFailed}</th><th scope="col">${t.colLeft}</th></tr></thead><tbody>${s.accounts.map(
+    (a) => h`<tr><td>${bdi(`#${a.accountId} ${a.phone ?? ''} ${a.username ? '@' + a.username : ''}`.trim())}</td><td>${t.n(a.sent)}</td><td>${t.n(a.failed + a.notFound + a.privacyRestricted)}</td><td>${t.n(a.remainingCap)}</td></tr>`,
+  )}</tbody></table></div>` : ''}
+</div>`;
+}
+
+function campaignPage(p: PageCtx, s: CampaignStatus, n: Notice): Html {
+  const { t } = p;
+  const base = href(s.name);
+  const controls = [
+    s.state === 'ready' || s.state === 'done' ? postButton(p, `${base}/run`, t.runCampaign, { cls: 'btn btn-primary' }) : '',
+    s.state === 'running' ? postButton(p, `${base}/pause`, t.pauseCampaign) : '',
+    s.state === 'paused' ? postButton(p, `${base}/resume`, t.resumeCampaign, { cls: 'btn btn-primary' }) : '',
+    s.state !== 'cancelled' && s.state !== 'done' ? postButton(p, `${base}/cancel`, t.cancelCampaign, { cls: 'btn btn-danger', confirm: t.cancelCampaign }) : '',
+  ];
+  const settle = s.counts.uncertain
+    ? h`<section class="card"><h2>${t.settleTitle(s.counts.uncertain)}</h2><div class="actions-row">${UNCERTAIN_DECISIONS.map((d) => postButton(p, `${base}/settle`, t[`settle_${d}`], { fields: { decision: d } }))}</div></section>`
+    : '';
+  return layout(
+    p,
+    'campaigns',
+    t.campaignTitle(s.name),
+    h`${notice(n)}${campaignLive(p, s)}<div class="actions-row">${controls}<a class="btn btn-quiet" href="${base}/export.csv">${t.exportCsv}</a><a class="btn btn-quiet" href="${base}/export.json">${t.exportJson}</a></div>${settle}`,
+  );
+}
+
+export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: Map<string, AbortController>, onEvent: (e: CampaignEvent & { campaign: string }) => void): void {
+  const campaigns = deps.app.campaigns;
+  const status = (name: string): CampaignStatus | undefined => {
+    try {
+      return campaigns.status(name);
+    } catch (e) {
+      if (e instanceof InputError) return undefined;
+      throw e;
+    }
+  };
+  const run = (name: string): void => {
+    if (runs.has(name)) return;
+    const ctl = new AbortController();
+    runs.set(name, ctl);
+    campaigns
+      .run(name, { signal: ctl.signal, onEvent: (e) => onEvent({ ...e, campaign: name }) })
+      .catch((e: unknown) => deps.log.warn({ err: e, campaign: name }, 'campaign run from the dashboard ended with an error'))
+      .finally(() => runs.delete(name));
+  };
+
+  app.get('/campaigns', (c) => c.html(listPage(pageCtx(c), deps, { name: '', message: '', targets: '' }, h``, null).value));
+
+  app.post('/campaigns', async (c) => {
+    const p = pageCtx(c);
+    const f = await c.req.parseBody();
+    const str = (k: string): string => (typeof f[k] === 'string' ? f[k] : '');
+    let targets = str('targets');
+    const file = f.file;
+    if (file instanceof File && file.size > 0) {
+      if (file.size > MAX_TARGETS_FILE) return c.html(listPage(p, deps, { name: str('name'), message: str('message'), targets }, h``, { kind: 'error', text: p.t.refused('5 MB') }).value, 400);
+      targets = `${targets}\n${await file.text()}`.trim();
+    }
+    const draft = { name: str('name'), message: str('message'), targets };
+    const parsed = parseTargets(targets);
+    const history = campaigns.targetHistory(parsed.usernames);
+    const preview = h`<p class="figure" data-counts>${p.t.targetsCount(parsed.usernames.length, parsed.invalid.count, parsed.duplicates, history.contacted)}</p>${
+      parsed.invalid.examples.length ? h`<ul class="plain invalid">${parsed.invalid.examples.map((x) => h`<li>${bdi(x.input)}: ${x.problem}</li>`)}</ul>` : ''
+    }`;
+    if (str('do') !== 'create') return c.html(listPage(p, deps, draft, preview, null).value);
+    try {
+      const r = campaigns.create({ name: draft.name, message: draft.message, targets });
+      return c.redirect(href(r.campaign.name), 303);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      return c.html(listPage(p, deps, draft, preview, { kind: 'error', text: p.t.refused(e.message) }).value, 400);
+    }
+  });
+
+  app.get('/campaigns/:name', (c) => {
+    const s = status(c.req.param('name'));
+    return s ? c.html(campaignPage(pageCtx(c), s, null).value) : c.notFound();
+  });
+
+  app.get('/campaigns/:name/live', (c) => {
+    const s = status(c.req.param('name'));
+    c.header('Cache-Control', 'no-store');
+    return s ? c.html(campaignLive(pageCtx(c), s).value) : c.notFound();
+  });
+
+  app.get('/campaigns/:name/export.:format{csv|json}', (c) => {
+    const name = c.req.param('name');
+    const format = c.req.param('format') ?? '';
+    if (!status(name) || !isExportFormat(format)) return c.notFound();
+    const { text } = campaignExport(campaigns.exportRows(name), format);
+    c.header('Content-Disposition', `attachment; filename="${exportFileName(name, format).replace(/[^\w.-]/g, '_')}"`);
+    return c.body(text, 200, { 'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8' });
+  });
+
+  app.post('/campaigns/:name/:op{run|pause|resume|cancel|settle}', async (c) => {
+    const p = pageCtx(c);
+    const name = c.req.param('name');
+    if (!status(name)) return c.notFound();
+    let n: Notice = { kind: 'ok', text: p.t.done };
+    try {
+      switch (c.req.param('op')) {
+        case 'run':
+          run(name);
+          break;
+        case 'pause':
+          campaigns.pause(name);
+          runs.get(name)?.abort();
+          break;
+        case 'resume':
+          campaigns.resume(name);
+          run(name);
+          break;
+        case 'cancel':
+          campaigns.cancel(name);
+          runs.get(name)?.abort();
+          break;
+        default: {
+          const d = (await c.req.parseBody()).decision;
+          if (typeof d !== 'string' || !(UNCERTAIN_DECISIONS as readonly string[]).includes(d)) return c.text('bad decision', 400);
+          campaigns.settle(name, d as UncertainDecision);
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      n = { kind: 'error', text: p.t.refused(e.message) };
+    }
+    return c.html(campaignPage(p, status(name)!, n).value);
+  });
+}
