@@ -4,6 +4,7 @@ import { parseChannelRef } from './core/monitor-filter.ts';
 import { CampaignService } from './engine/campaigns.ts';
 import { Fleet } from './engine/fleet.ts';
 import { HealthService } from './engine/health.ts';
+import { AccountCareService } from './engine/account-care.ts';
 import type { ImportService } from './engine/import.ts';
 import type { LoginService } from './engine/login.ts';
 import { accountChatDirectory, followChats, MonitorService } from './engine/monitor-service.ts';
@@ -57,6 +58,8 @@ export interface App {
   readonly imports: Imports;
   /** getMe / @SpamBot checks and group lists. */
   readonly health: HealthService;
+  /** Devices logged into each account, the two-step password and login codes (CLI and bot). */
+  readonly accountCare: AccountCareService;
   /** Bulk actions with pacing, FLOOD_WAIT parking and stored records; one per process. */
   readonly operations: OperationsEngine;
   /** Operation records; operations left running by a process that was killed read as interrupted. */
@@ -158,6 +161,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
 
   let fleet: Fleet | undefined;
   let health: HealthService | undefined;
+  let accountCare: AccountCareService | undefined;
   let operations: OperationsEngine | undefined;
   let operationStore: OperationStore | undefined;
   let botState: BotStore | undefined;
@@ -227,6 +231,10 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     get health() {
       health ??= new HealthService({ fleet: getFleet(), store: accounts, clock, log });
       return health;
+    },
+    get accountCare() {
+      accountCare ??= new AccountCareService({ pool: getFleet(), clock, log });
+      return accountCare;
     },
     get operationStore() {
       return getOperationStore();

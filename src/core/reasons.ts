@@ -64,6 +64,13 @@ export const REASON_CODES = [
   'chat_not_joined',
   /** value */
   'chat_not_target',
+  // account care
+  'sessions_too_fresh',
+  'twofa_wrong_password',
+  'twofa_not_set',
+  'twofa_already_set',
+  'twofa_email_code_wrong',
+  'twofa_email_pending',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -76,6 +76,55 @@ export type ChatChange = { joined: ChatInfo } | { left: number };
  */
 export type CatchUpEvent = { kind: 'caught_up'; at: number } | { kind: 'gap_too_long'; chatId: number | null; at: number };
 
+/** One device or app logged into the account (Settings > Devices). */
+export interface DeviceSession {
+  /** Telegram's id of the authorization (decimal); `0` for the session asking. */
+  id: string;
+  /** The session asking: the panel's own. */
+  current: boolean;
+  device: string;
+  platform: string;
+  system: string;
+  app: string;
+  appVersion: string;
+  /** An official Telegram app. */
+  official: boolean;
+  ip: string;
+  country: string;
+  region: string;
+  /** Epoch ms. */
+  createdAt: number;
+  activeAt: number;
+}
+
+/** The account's cloud (two-step) password as Telegram describes it; never the password. */
+export interface CloudPasswordState {
+  enabled: boolean;
+  hint: string | null;
+  hasRecoveryEmail: boolean;
+  /** A recovery address waiting for its emailed code (`a***@example.com`). */
+  emailPending: string | null;
+}
+
+/**
+ * A change of the cloud password: `current` when one is set, `next` null to remove it. With an
+ * `email`, Telegram keeps the new password until the code it emails is confirmed.
+ */
+export interface CloudPasswordChange {
+  current: string | null;
+  next: string | null;
+  hint?: string;
+  email?: string;
+}
+
+/** A message from Telegram's service account (777000) to this account. */
+export interface ServiceNotice {
+  messageId: number;
+  /** Epoch ms. */
+  date: number;
+  text: string;
+}
+
 export interface AccountSession {
   readonly accountId: number;
   /** getMe: the health check; throws `revoked`/`banned`/`frozen` failures when the account is gone. */
@@ -110,5 +159,24 @@ export interface AccountSession {
   /** Optional. Catch-up progress after a start or a resync. Returns an unsubscribe function. */
   onCatchUp?(listener: (event: CatchUpEvent) => void): () => void;
   spamStatus(): Promise<SpamStatus>;
+  /** Optional. Every authorization of the account, the panel's own marked `current`. */
+  sessions?(): Promise<DeviceSession[]>;
+  /** Optional. Ends one other authorization by its id. */
+  endSession?(id: string): Promise<void>;
+  /** Optional. Ends every authorization except this one. */
+  endOtherSessions?(): Promise<void>;
+  /** Optional. Whether a cloud password is set, its hint and recovery email state. */
+  cloudPassword?(): Promise<CloudPasswordState>;
+  /**
+   * Optional. Sets, changes or removes the cloud password. Resolves with the length of the code
+   * Telegram emailed when the new password waits for its recovery address (null otherwise).
+   */
+  changeCloudPassword?(change: CloudPasswordChange): Promise<{ emailCodeLength: number | null }>;
+  /** Optional. Confirms the recovery email with the code Telegram sent to it. */
+  confirmPasswordEmail?(code: string): Promise<void>;
+  /** Optional. The latest messages from Telegram's service account (777000), newest first. */
+  serviceNotices?(limit: number): Promise<ServiceNotice[]>;
+  /** Optional. New messages from Telegram's service account, as they arrive. Returns an unsubscribe function. */
+  onServiceNotice?(listener: (notice: ServiceNotice) => void): () => void;
   close(): Promise<void>;
 }

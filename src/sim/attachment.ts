@@ -11,6 +11,7 @@ import type { TelegramTransport, RpcCallMiddleware } from '@mtcute/core';
 import { readStringSession, type ICryptoProvider } from '@mtcute/core/utils.js';
 import { authKeyIdOf, SimConnection, type WireServer } from './mtproto/wire.ts';
 import type { ServerKey } from './mtproto/handshake.ts';
+import type { DeviceInfo } from './rpc/account.ts';
 import type { SimWorld } from './world.ts';
 
 /** The parts of a TelegramClient the simulator uses (mtcute's TelegramClient has them all). */
@@ -39,6 +40,16 @@ function unwrap(request: tl.RpcMethod): tl.RpcMethod {
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/**
+ * What the client sends Telegram in initConnection. mtcute wraps it around the first request of
+ * each connection below its middlewares, so the simulator reads the same parameters here.
+ */
+function deviceOf(manager: unknown): DeviceInfo | undefined {
+  const init = (manager as { _initConnectionParams?: Partial<tl.RawInitConnectionRequest> } | undefined)?._initConnectionParams;
+  if (!init?.deviceModel) return undefined;
+  return { deviceModel: init.deviceModel, systemVersion: init.systemVersion ?? '', appVersion: init.appVersion ?? '', apiId: init.apiId ?? 0, langPack: init.langPack ?? '' };
+}
 
 export class SimAttachmentImpl implements SimAttachment {
   private client: BindableClient | undefined;
@@ -91,7 +102,7 @@ export class SimAttachmentImpl implements SimAttachment {
       if (this.closed) throw new Error('the simulator attachment is closed');
       const request = unwrap(ctx.request);
       const keyId = await this.identify();
-      return this.world.call(this, keyId, request, { timeout: ctx.params?.timeout, abortSignal: ctx.params?.abortSignal });
+      return this.world.call(this, keyId, request, { timeout: ctx.params?.timeout, abortSignal: ctx.params?.abortSignal, device: deviceOf(ctx.manager) });
     };
   }
 

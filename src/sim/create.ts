@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.ts';
 import { DEFAULT_BUDGETS } from './faults.ts';
 import { CHANNEL_SUFFIXES, CHAT_SUFFIXES, FIRST_NAMES, LAST_NAMES, PHRASES, POLL_QUESTIONS, Rng, TOPICS } from './rng.ts';
+import { seedDevices } from './rpc/account.ts';
 import { makeVerifier } from './srp.ts';
 import { openWorld, type SimWorld, type WorldSummary } from './world.ts';
 import { addBoxMessage, addChannelMessage } from './write.ts';
@@ -310,6 +311,11 @@ function seed(world: SimWorld, o: Required<CreateWorldOptions>): void {
       }
     }
   }
+
+  // Other phones and desktops logged into each account, from their own random stream so the
+  // rest of a seed's world stays as it was before devices existed.
+  const devices = new Rng(`${o.seed}:devices`);
+  for (const id of fleet) seedDevices(db, id, devices.int(0, 3), (n) => devices.int(0, n - 1), WORLD_EPOCH);
 
   // Real accounts have long histories: start every message box somewhere past zero.
   db.prepare('UPDATE users SET pts = pts + 100 + (id % 900)').run();

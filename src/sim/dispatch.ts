@@ -7,6 +7,7 @@ import { MtTimeoutError, type tl } from '@mtcute/core';
 import type { SimAttachmentImpl } from './attachment.ts';
 import type { ConnectionRegistry } from './connections.ts';
 import { fail, RpcFail, type AnonContext, type AuthRow, type CallContext } from './rpc/context.ts';
+import { noteDevice, type DeviceInfo } from './rpc/account.ts';
 import { methodSpec } from './rpc/index.ts';
 import { chargeBudget, floodFault } from './rpc/limits.ts';
 import { getUser } from './rpc/tl.ts';
@@ -15,6 +16,8 @@ import type { Db } from './world-file.ts';
 export interface CallOptions {
   timeout?: number;
   abortSignal?: AbortSignal;
+  /** What the client said about itself in initConnection (shown in the account's device list). */
+  device?: DeviceInfo;
 }
 
 /** What answering needs from the world. */
@@ -44,7 +47,7 @@ export async function answerCall(world: DispatchWorld, att: SimAttachmentImpl, k
   const eventsBefore = (db.prepare('SELECT coalesce(max(id), 0) AS id FROM events').get() as { id: number }).id;
   const run = db.transaction((): unknown => {
     try {
-      const result = dispatch(world, row, keyId, request);
+      const result = dispatch(world, row, keyId, request, opts.device);
       // Events this call wrote are not pushed back to the client that caused them.
       db.prepare('UPDATE events SET actor = ? WHERE id > ? AND actor IS NULL').run(keyId, eventsBefore);
       return result;
@@ -61,7 +64,7 @@ export async function answerCall(world: DispatchWorld, att: SimAttachmentImpl, k
   }
 }
 
-function dispatch(world: DispatchWorld, row: number, keyId: string, request: tl.RpcMethod): unknown {
+function dispatch(world: DispatchWorld, row: number, keyId: string, request: tl.RpcMethod, device?: DeviceInfo): unknown {
   const { db } = world;
   const now = world.now();
   let auth = db.prepare('SELECT * FROM authorizations WHERE key_id = ?').get(keyId) as AuthRow | undefined;
@@ -79,7 +82,10 @@ function dispatch(world: DispatchWorld, row: number, keyId: string, request: tl.
   const me = auth.user_id !== null ? getUser({ db }, auth.user_id) : undefined;
   if (spec.anon) {
     const ctx: AnonContext = { db, now, secret: world.secret, auth, me: auth.state === 'active' && me ? me : null };
-    return spec.fn(ctx, request);
+    const result = spec.fn(ctx, request);
+    // A login makes the key a device of the account at once, as on Telegram.
+    if (ctx.auth.state === 'active' && ctx.auth.user_id !== null) noteDevice(db, keyId, ctx.auth.user_id, device, now);
+    return result;
   }
   if (auth.state === 'password') throw fail.unauthorized('SESSION_PASSWORD_NEEDED');
   if (auth.state === 'revoked') throw fail.unauthorized(auth.error ?? 'AUTH_KEY_UNREGISTERED');
@@ -87,6 +93,7 @@ function dispatch(world: DispatchWorld, row: number, keyId: string, request: tl.
   if (me.state === 'banned') throw fail.unauthorized('USER_DEACTIVATED_BAN');
   if (me.state === 'frozen' && spec.write) throw fail.flood('FROZEN_METHOD_INVALID');
   const ctx: CallContext = { db, now, secret: world.secret, auth, me };
+  noteDevice(db, keyId, me.id, device, now);
   floodFault(ctx, request._);
   chargeBudget(ctx, request._);
   return spec.fn(ctx, request);

@@ -23,6 +23,8 @@ import type { tl } from '@mtcute/core';
 import type { ICryptoProvider } from '@mtcute/core/utils.js';
 import { SimAttachmentImpl, type SimAttachment } from './attachment.ts';
 import { ConnectionRegistry } from './connections.ts';
+import { liveDevicesOf, passwordEmailCode, type LiveDevice } from './rpc/account.ts';
+import { makeVerifier } from './srp.ts';
 import { applyFault, budgets, clearBudget, clearFaults, closePollOf, postMessage, setBudget, toFault, type PostResult } from './controls.ts';
 import { answerCall, type CallOptions } from './dispatch.ts';
 import type { SimFault } from './faults.ts';
@@ -260,6 +262,29 @@ export class SimWorld {
   /** The delivery log: every private message an account sent, oldest first. */
   deliveries(): Delivery[] {
     return deliveryLog(this.db);
+  }
+
+  /** The devices logged into an account (its live authorizations and seeded devices). */
+  devices(accountRef: string): LiveDevice[] {
+    return liveDevicesOf(this.db, this.account(accountRef).id);
+  }
+
+  /** The code "emailed" to confirm `email` as the account's recovery address. */
+  passwordEmailCode(accountRef: string, email: string): string {
+    return passwordEmailCode(this.secret, this.account(accountRef).id, email);
+  }
+
+  /** Whether `password` is the account's two-step password (false when it has none). */
+  checkPassword(accountRef: string, password: string): boolean {
+    const u = this.account(accountRef);
+    if (!u.srp_v || !u.srp_salt1 || !u.srp_salt2) return false;
+    return makeVerifier(password, u.srp_salt1, u.srp_salt2).equals(u.srp_v);
+  }
+
+  /** The account's two-step state: set or not, its hint and confirmed recovery email. */
+  passwordState(accountRef: string): { enabled: boolean; hint: string | null; email: string | null } {
+    const u = this.account(accountRef);
+    return { enabled: u.srp_v !== null, hint: u.password_hint, email: u.recovery_email };
   }
 
   accounts(): AccountInfo[] {

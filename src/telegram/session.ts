@@ -16,8 +16,13 @@ import type {
   SelfInfo,
   SenderInfo,
   SpamStatus,
+  CloudPasswordChange,
+  CloudPasswordState,
+  DeviceSession,
+  ServiceNotice,
 } from '../core/session.ts';
 import type { Logger } from '../log.ts';
+import * as care from './account-care.ts';
 import { block } from './actions/block.ts';
 import { comment } from './actions/comment.ts';
 import { findSent } from './actions/find-sent.ts';
@@ -299,6 +304,44 @@ export class MtcuteAccountSession implements AccountSession {
       if (!reply) return { state: 'unknown', reply: 'no answer from @SpamBot' };
       return parseSpamBotReply(reply.text);
     });
+  }
+
+  sessions(): Promise<DeviceSession[]> {
+    return this.run((c) => care.sessions(c));
+  }
+
+  endSession(id: string): Promise<void> {
+    return this.run((c) => care.endSession(c, id));
+  }
+
+  endOtherSessions(): Promise<void> {
+    return this.run((c) => care.endOtherSessions(c));
+  }
+
+  cloudPassword(): Promise<CloudPasswordState> {
+    return this.run((c) => care.cloudPassword(c));
+  }
+
+  changeCloudPassword(change: CloudPasswordChange): Promise<{ emailCodeLength: number | null }> {
+    return this.run((c) => care.changeCloudPassword(c, change));
+  }
+
+  confirmPasswordEmail(code: string): Promise<void> {
+    return this.run((c) => care.confirmPasswordEmail(c, code));
+  }
+
+  serviceNotices(limit: number): Promise<ServiceNotice[]> {
+    return this.run((c) => care.serviceNotices(c, limit));
+  }
+
+  onServiceNotice(listener: (notice: ServiceNotice) => void): () => void {
+    const watch = (msg: Message): void => {
+      if (msg.isOutgoing || msg.chat.id !== care.SERVICE_USER_ID) return;
+      listener(care.serviceNotice(msg));
+    };
+    this.opts.built.client.onNewMessage.add(watch);
+    void this.startUpdates();
+    return () => this.opts.built.client.onNewMessage.remove(watch);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Long, type tl } from '@mtcute/core';
 import type { UserRow } from '../rows.ts';
 import { SRP_G, SRP_P, startCheck, verifyCheck } from '../srp.ts';
+import { emailPattern, pendingPassword, postLoginCode } from './account.ts';
 import { fail, type AnonContext } from './context.ts';
 import { getUser, userTl } from './tl.ts';
 
@@ -33,6 +34,7 @@ export function sendCode(ctx: AnonContext, req: tl.auth.RawSendCodeRequest): tl.
   ctx.db
     .prepare('INSERT INTO login_codes (hash, key_id, phone, expires_at) VALUES (?, ?, ?, ?)')
     .run(hash, ctx.auth.key_id, digits(req.phoneNumber), ctx.now + CODE_TTL_MS);
+  if (user) postLoginCode(ctx.db, user, ctx.now);
   return { _: 'auth.sentCode', type: { _: 'auth.sentCodeTypeApp', length: 5 }, phoneCodeHash: hash, timeout: 60 };
 }
 
@@ -72,8 +74,11 @@ export function getPassword(ctx: AnonContext): tl.account.RawPassword {
     g: SRP_G,
     p: SRP_P,
   };
+  const pending = pendingPassword(ctx.db, user.id);
   const base: tl.account.RawPassword = {
     _: 'account.password',
+    hasRecovery: user.recovery_email !== null,
+    emailUnconfirmedPattern: pending ? emailPattern(pending.email) : undefined,
     newAlgo,
     newSecureAlgo: { _: 'securePasswordKdfAlgoSHA512', salt: randomBytes(8) },
     secureRandom: randomBytes(32),
@@ -88,7 +93,7 @@ export function getPassword(ctx: AnonContext): tl.account.RawPassword {
     currentAlgo: { ...newAlgo, salt1: user.srp_salt1, salt2: user.srp_salt2 },
     srpB: gB,
     srpId,
-    hint: undefined,
+    hint: user.password_hint ?? undefined,
   };
 }
 

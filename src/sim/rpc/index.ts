@@ -3,10 +3,12 @@
  * login; `write` methods are refused to frozen accounts.
  */
 import type { tl } from '@mtcute/core';
+import * as account from './account.ts';
 import * as auth from './auth.ts';
 import * as chats from './chats.ts';
 import type { AnonContext, CallContext } from './context.ts';
 import * as messages from './messages.ts';
+import * as profile from './profile.ts';
 import * as updates from './updates.ts';
 import * as users from './users.ts';
 
@@ -82,6 +84,21 @@ read('messages.getDialogs', updates.getDialogs);
 read('messages.getPinnedDialogs', updates.getPinnedDialogs);
 read('messages.getPeerDialogs', updates.getPeerDialogs);
 read('account.updateStatus', () => true);
+
+read('account.getAuthorizations', account.getAuthorizations);
+write('account.resetAuthorization', account.resetAuthorization);
+write('auth.resetAuthorizations', account.resetAuthorizations);
+write('account.updatePasswordSettings', account.updatePasswordSettings);
+write('account.confirmPasswordEmail', account.confirmPasswordEmail);
+read('account.resendPasswordEmail', account.resendPasswordEmail);
+read('account.cancelPasswordEmail', account.cancelPasswordEmail);
+
+write('account.updateProfile', profile.updateProfile);
+read('account.checkUsername', profile.checkUsername);
+write('account.updateUsername', profile.updateUsername);
+write('upload.saveFilePart', profile.saveFilePart);
+write('upload.saveBigFilePart', profile.saveBigFilePart);
+write('photos.uploadProfilePhoto', profile.uploadProfilePhoto);
 
 export function methodSpec(name: string): MethodSpec | undefined {
   return table.get(name);

@@ -39,6 +39,12 @@ export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
   chat_invite_link: () => 'پیوند دعوت نمی‌گوید کدام گفتگو است: گفتگو را با شناسه یا نام کاربری‌اش بفرستید (فهرست گروه‌ها را ببینید)',
   chat_not_joined: (p) => `هیچ حسابی در گفتگوی ${v(p.value)} نیست (اول گروه‌ها را به‌روز کنید)`,
   chat_not_target: (p) => `${v(p.value)} گفتگوی هدف نیست`,
+  sessions_too_fresh: () => 'تلگرام فقط به نشستی که دست‌کم یک روز از ورودش گذشته اجازه می‌دهد نشست‌های دیگر را ببندد؛ بعداً دوباره امتحان کنید',
+  twofa_wrong_password: () => 'رمز تأیید دومرحله‌ای کنونی اشتباه است',
+  twofa_not_set: () => 'این حساب رمز تأیید دومرحله‌ای ندارد',
+  twofa_already_set: () => 'این حساب از قبل رمز تأیید دومرحله‌ای دارد؛ به‌جای گذاشتن، آن را عوض کنید',
+  twofa_email_code_wrong: () => 'کدی که به ایمیل فرستاده شد اشتباه است',
+  twofa_email_pending: () => 'رمز تازه منتظر کدی است که به ایمیل بازیابی فرستاده شد',
 };
 
 const ID_FIELDS: Record<LinkIdField, string> = { message: 'پیام', topic: 'موضوع', thread: 'رشته', comment: 'دیدگاه', channel: 'کانال' };
