@@ -22,7 +22,7 @@ export function isExportFormat(v: string): v is ExportFormat {
  * neutralised; the others hold values the panel produced or validated, which a leading quote
  * would corrupt (a phone `+1555…` must stay a phone).
  */
-type CellKind = 'text' | 'id' | 'time' | 'outcome' | 'account';
+export type CellKind = 'text' | 'id' | 'time' | 'outcome' | 'account';
 
 const COLUMNS: ReadonlyArray<{ header: string; kind: CellKind; value: (r: ExportRow) => string | number | null }> = [
   { header: 'username', kind: 'text', value: (r) => r.username },
@@ -46,7 +46,7 @@ function isStoredPhone(s: string): boolean {
   return STORED_PHONE.test(s);
 }
 
-function csvCell(kind: CellKind, v: string | number | null): string {
+export function csvCell(kind: CellKind, v: string | number | null): string {
   if (v === null) return '';
   let s = String(v);
   const free = kind === 'text' || (kind === 'account' && !isStoredPhone(s));

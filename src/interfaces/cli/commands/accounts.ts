@@ -12,6 +12,7 @@ import { IMPORT_FORMATS, isImportFormat } from '../../../core/import-formats.ts'
 import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError, LoginStep } from '../../../engine/login.ts';
 import type { CliContext } from '../context.ts';
+import { registerPrune } from './accounts-prune.ts';
 import { table } from '../table.ts';
 
 /**
@@ -19,7 +20,7 @@ import { table } from '../table.ts';
  * otherwise it reads the code from the first line of stdin and the password from the second,
  * so scripts and tests can enrol accounts.
  */
-class Answers {
+export class Answers {
   private readonly tty: boolean;
   private lines: string[] = [];
   private waiting: Array<(line: string | null) => void> = [];
@@ -329,6 +330,8 @@ export function registerAccounts(accounts: Command, ctx: CliContext): void {
         ctx.emit({ removed: true, id: a.id }, () => `removed account ${accountLabel(a)} and its session`);
       });
     });
+
+  registerPrune(accounts, ctx, () => new Answers());
 
   accounts
     .command('proxy')
