@@ -10,10 +10,10 @@ import { quoteInput } from './core/text.ts';
  * and `bot` require their credentials; `forward` (the monitor's channel posts) and `pacing` only
  * check what is set. A malformed variable outside what a command needs does not stop it.
  */
-export type ConfigNeed = 'telegram' | 'bot' | 'forward' | 'pacing';
+export type ConfigNeed = 'telegram' | 'bot' | 'forward' | 'pacing' | 'web';
 
 /** Who reads a variable; every command reads the `core` ones. */
-type ConfigPart = 'core' | 'telegram' | 'bot' | 'admins' | 'channel' | 'pacing';
+type ConfigPart = 'core' | 'telegram' | 'bot' | 'admins' | 'channel' | 'pacing' | 'web';
 
 const PART_OF: Readonly<Record<string, ConfigPart>> = {
   API_ID: 'telegram',
@@ -29,6 +29,8 @@ const PART_OF: Readonly<Record<string, ConfigPart>> = {
   CAMPAIGN_DELAY: 'pacing',
   CAMPAIGN_PER_ACCOUNT: 'pacing',
   CAMPAIGN_DAILY_CAP: 'pacing',
+  WEB_ADDR: 'web',
+  WEB_ORIGIN: 'web',
 };
 
 /** Commands that connect accounts also act with them, so they read the pacing. */
@@ -37,6 +39,7 @@ const PARTS_OF_NEED: Readonly<Record<ConfigNeed, readonly ConfigPart[]>> = {
   bot: ['bot', 'admins', 'channel'],
   forward: ['bot', 'channel'],
   pacing: ['pacing'],
+  web: ['web'],
 };
 
 export const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -73,6 +76,30 @@ export interface Config {
   /** Path of a simulator world; when set every account talks to it instead of Telegram. */
   simWorld: string | undefined;
   pacing: PacingConfig;
+  web: WebConfig;
+}
+
+/** Where the web dashboard listens, and the origin browsers reach it by. */
+export interface WebConfig {
+  host: string;
+  /** 0 picks a free port (tests); the bound address is logged. */
+  port: number;
+  /** WEB_ORIGIN: the public https origin behind a reverse proxy; needed to bind beyond loopback. */
+  origin: string | undefined;
+}
+
+/** Addresses only this machine can reach; binding anything else needs WEB_ORIGIN. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** `host:port`, `[v6]:port`; undefined when malformed. */
+export function parseWebAddr(text: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (port > 65_535) return undefined;
+  return { host: (m[1] ?? m[2])!, port };
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -104,6 +131,8 @@ export const VARIABLES: Record<string, VariableSpec> = {
   CAMPAIGN_DELAY: { secret: false, form: 'seconds between one account\'s campaign messages as min-max (default 60-180)' },
   CAMPAIGN_PER_ACCOUNT: { secret: false, form: 'messages per account per campaign, 1-1000 (default 4)' },
   CAMPAIGN_DAILY_CAP: { secret: false, form: 'messages per account per day over all campaigns, 1-10000 (default 20)' },
+  WEB_ADDR: { secret: false, form: 'host:port the web dashboard listens on, e.g. 127.0.0.1:8080 (default); port 0 picks a free one' },
+  WEB_ORIGIN: { secret: false, form: 'the public https:// origin of the dashboard behind a reverse proxy, e.g. https://panel.example.com; needed when WEB_ADDR is not a loopback address' },
 };
 
 /** Bad input like any other (exit 2), with every problem listed so the operator fixes them in one go. */
@@ -239,6 +268,19 @@ export function checkConfig(env: Record<string, string | undefined>, needs: read
     campaignDailyCap: int('CAMPAIGN_DAILY_CAP', 20, 1, 10_000),
   };
 
+  const webAddrRaw = get('WEB_ADDR') ?? '127.0.0.1:8080';
+  const webAddr = parseWebAddr(webAddrRaw);
+  if (!webAddr) problems.push(describe('WEB_ADDR', 'is not host:port', webAddrRaw));
+  const webOriginRaw = get('WEB_ORIGIN');
+  let webOrigin: string | undefined;
+  if (webOriginRaw !== undefined) {
+    if (/^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/.test(webOriginRaw)) webOrigin = webOriginRaw.replace(/\/$/, '').toLowerCase();
+    else problems.push(describe('WEB_ORIGIN', 'is not an https origin (scheme, host and optional port; no path)', webOriginRaw));
+  }
+  if (webAddr && !isLoopbackHost(webAddr.host) && webOriginRaw === undefined) {
+    problems.push(`WEB_ADDR ${webAddrRaw} lets other machines reach the dashboard: set WEB_ORIGIN to its public https:// origin (behind a reverse proxy that terminates TLS), or listen on 127.0.0.1`);
+  }
+
   const logFormatRaw = get('LOG_FORMAT')?.toLowerCase();
   const logFormat = (LOG_FORMATS as readonly string[]).includes(logFormatRaw ?? '') ? (logFormatRaw as LogFormat) : undefined;
   if (logFormatRaw !== undefined && logFormat === undefined) problems.push(describe('LOG_FORMAT', 'is not json or pretty', logFormatRaw));
@@ -265,6 +307,7 @@ export function checkConfig(env: Record<string, string | undefined>, needs: read
     proxyUrl: unlessMalformed('PROXY_URL', proxyUrl),
     simWorld: get('TELEGRAM_SIM'),
     pacing,
+    web: { host: webAddr?.host ?? '127.0.0.1', port: webAddr?.port ?? 8080, origin: unlessMalformed('WEB_ORIGIN', webOrigin) },
   };
   return { config, ignored };
 }

@@ -17,8 +17,11 @@ function normalize(k: string): string {
   return k.toLowerCase().replace(/[_-]/g, '');
 }
 
-/** Bot tokens and long base64/hex runs (auth keys, session strings) inside free text. */
-const SECRET_TEXT = [/(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}/g, /[A-Za-z0-9+/_-]{120,}={0,2}/g];
+/**
+ * Bot tokens, the web dashboard's sign-in links, session cookies and API tokens (`tpl_`, `tps_`,
+ * `tpa_`), and long base64/hex runs (auth keys, session strings) inside free text.
+ */
+const SECRET_TEXT = [/(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}/g, /tp[lsa]_[A-Za-z0-9_-]{20,}/g, /[A-Za-z0-9+/_-]{120,}={0,2}/g];
 
 /** `code` is also an RPC error code (FLOOD_WAIT_X), which logs need; only digit codes are login codes. */
 const LOGIN_CODE = /^[\d\s.-]{4,16}$/;

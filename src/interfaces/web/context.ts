@@ -1,5 +1,6 @@
 import type { App } from '../../app.ts';
 import type { Logger } from '../../log.ts';
+import type { EventHub } from './sse.ts';
 
 /** The dashboard's languages; Persian pages are right-to-left. */
 export type WebLang = 'en' | 'fa';
@@ -22,8 +23,10 @@ export interface WebDeps {
   log: Logger;
   /** The public origin (`WEB_ORIGIN`), or the loopback origin the server bound. */
   origin: string;
-  /** Cookies get `Secure` when the public origin is https. */
+  /** Cookies get `Secure` (and the `__Host-` prefix) when the public origin is https. */
   secureCookies: boolean;
+  /** Live events for `/api/v1/events` (the pages subscribe to the same stream). */
+  events: EventHub;
 }
 
 /**
@@ -40,6 +43,8 @@ export interface WebContext {
    * a session (bearer-token requests need none).
    */
   csrf: string | null;
+  /** The API token a script sent as `Authorization: Bearer …` (then `session` is null). */
+  token: { id: number; name: string } | null;
   /** From the `lang` cookie (the pages' language switch sets it); English otherwise. */
   lang: WebLang;
 }
