@@ -23,12 +23,8 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { simConnection } from '../src/sim/connection.ts';
 import { createWorld } from '../src/sim/create.ts';
-import { authKeyIdOf } from '../src/sim/mtproto/wire.ts';
 import { openWorld } from '../src/sim/world.ts';
-import type { SessionSnapshot } from '../src/store/sessions.ts';
-import { layOut } from '../src/telegram/login.ts';
-import { PRODUCTION_DCS } from '../src/telegram/import.ts';
-import { writeStringSession } from '@mtcute/core/utils.js';
+import { storeSimSessions } from './support/sim-sessions.ts';
 
 const ACCOUNTS = 500;
 const LATENCY_MS = 40;
@@ -76,27 +72,7 @@ export async function run(): Promise<void> {
     const summary = createWorld(worldPath, { accounts: ACCOUNTS, users: 0, groups: 0, seed: 'bench', faults: 'none' });
     const config = loadConfig({ DATA_DIR: join(dir, 'data'), TELEGRAM_SIM: worldPath, PANEL_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' });
 
-    // Stored sessions: one auth key per account, authorised in the world for that account.
-    const setup = openApp(config, { log: silentLogger, connection: simConnection(config.simWorld!).connection });
-    const world = openWorld(worldPath);
-    const template = await layOut(
-      { apiId: 1, apiHash: 'x', log: silentLogger },
-      writeStringSession({ version: 3, primaryDcs: PRODUCTION_DCS[2]!, authKey: randomBytes(256), self: null }),
-    );
-    const kv = template.kv.filter((e) => e.key !== 'self');
-    const authorise = world.db.prepare("INSERT INTO authorizations (key_id, user_id, state, created_at, updated_at) VALUES (?, ?, 'active', ?, ?)");
-    const now = world.now();
-    world.db.transaction(() => {
-      for (const acc of summary.accounts) {
-        const key = randomBytes(256);
-        const user = world.account(acc.phone);
-        authorise.run(Buffer.from(authKeyIdOf(key)).toString('hex'), user.id, now, now);
-        const snapshot: SessionSnapshot = { authKeys: [{ dc: 2, key }], kv };
-        setup.accounts.create({ phone: acc.phone, userId: user.id, username: acc.username, firstName: acc.username }, snapshot, setup.clock.now());
-      }
-    })();
-    world.close();
-    await setup.close();
+    await storeSimSessions(config, worldPath, summary);
 
     // In-process, connecting is pure CPU: this shows the panel's own cost per account.
     const cpu = await restore(config, 16);
