@@ -17,7 +17,7 @@ describe('admin bot framework', () => {
     h = harness();
     await h.text('/start');
     expect(h.screen()).toContain('Telegram Panel');
-    expect(h.labels()).toEqual(['📊 Status', '👤 Accounts', '⚡ Actions', '✉️ Campaigns', '🔎 Monitor', '⚙️ Settings']);
+    expect(h.labels()).toEqual(['📊 Status', '👤 Accounts', '⚡ Actions', '✉️ Campaigns', '🔎 Monitor', '⚙️ Settings', '⏰ Schedules']);
   });
 
   it('refuses a stranger once per hour, changes nothing and never shows a menu', async () => {

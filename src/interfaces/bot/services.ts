@@ -7,6 +7,7 @@ import type { LoginService } from '../../engine/login.ts';
 import type { MonitorService } from '../../engine/monitor-service.ts';
 import type { OperationsEngine } from '../../engine/operations.ts';
 import type { AccountPool } from '../../engine/ports.ts';
+import type { ScheduleService } from '../../engine/schedules.ts';
 import type { OperationHeader } from '../../store/operations.ts';
 
 /**
@@ -68,6 +69,8 @@ export interface BotServices {
     | 'refreshGroups'
     | 'status'
   >;
+  /** Scheduled work: the bot lists and removes; schedules are added from the CLI. */
+  schedules?: Pick<ScheduleService, 'list' | 'remove'>;
   usage?: UsagePort;
   /** The fleet as the engine sees it (monitor group refresh). */
   pool?: AccountPool;

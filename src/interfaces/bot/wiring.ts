@@ -73,6 +73,9 @@ export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
     get pool() {
       return app.fleet;
     },
+    get schedules() {
+      return app.schedules;
+    },
     usage: {
       usedToday: (accountId) => (shared.campaigns ?? app.campaigns).usedToday(accountId),
       recentOperations: (limit) => app.operationStore.list({ limit }),

@@ -13,6 +13,7 @@ import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError } from '../../../engine/login.ts';
 import type { LinkRefusal } from '../../../core/links.ts';
 import type { Reason } from '../../../core/reasons.ts';
+import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
 import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
 import { nonZero, plural } from './plural.ts';
@@ -214,6 +215,19 @@ export const en = {
   btnCampaigns: '✉️ Campaigns',
   btnMonitor: '🔎 Monitor',
   btnSettings: '⚙️ Settings',
+
+  // --- schedules ---
+  btnSchedules: '⏰ Schedules',
+  schedulesTitle: (n: number) =>
+    n === 0 ? '⏰ Schedules\n\nNothing is scheduled. Schedules are added from the command line: schedule add <when> -- <command>.' : `⏰ Schedules (${n})`,
+  scheduleState: (s: ScheduleState) => ({ active: 'active', paused: 'paused', done: 'done' })[s],
+  scheduleRunStatus: (s: ScheduleRunStatus) => ({ running: 'running', ok: 'done', failed: 'failed', skipped: 'skipped', interrupted: 'interrupted' })[s],
+  scheduleLine: (id: number, state: string, when: string, next: string | null, last: string | null, command: string) =>
+    `#${id} · ${state} · ${iso(when)}\n${iso(command)}${next ? `\nNext: ${next}` : ''}${last ? `\nLast: ${last}` : ''}`,
+  btnRemoveSchedule: (id: number) => `🗑 #${id}`,
+  confirmRemoveSchedule: (id: number, command: string) => `Remove schedule #${id}?\n${iso(command)}\n\nA run in progress goes on; the record of its runs stays.`,
+  scheduleRemoved: (id: number) => `Schedule #${id} removed.`,
+  scheduleGone: 'That schedule no longer exists.',
 
   // --- settings ---
   settingsTitle: '⚙️ Settings',

@@ -17,6 +17,7 @@ import { nonZero } from './plural.ts';
 import { LINK_ERRORS_FA, REASONS_FA } from './reasons-fa.ts';
 import type { LinkErrorCode } from '../../../core/links.ts';
 import type { Messages } from './en.ts';
+import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
 
 const FAILURES: Record<FailureKind, string> = {
   flood_wait: 'تلگرام از این حساب خواسته صبر کند',
@@ -222,6 +223,20 @@ export const fa: Messages = {
   btnCampaigns: '✉️ کمپین‌ها',
   btnMonitor: '🔎 پایش',
   btnSettings: '⚙️ تنظیمات',
+
+  // --- schedules ---
+  btnSchedules: '⏰ زمان‌بندی‌ها',
+  schedulesTitle: (n: number) =>
+    n === 0 ? '⏰ زمان‌بندی‌ها\n\nچیزی زمان‌بندی نشده است. زمان‌بندی از خط فرمان افزوده می‌شود: schedule add <when> -- <command>.' : `⏰ زمان‌بندی‌ها (${faNum(n)})`,
+  scheduleState: (s: ScheduleState) => ({ active: 'فعال', paused: 'متوقف', done: 'انجام‌شده' })[s],
+  scheduleRunStatus: (s: ScheduleRunStatus) => ({ running: 'در حال اجرا', ok: 'انجام شد', failed: 'ناموفق', skipped: 'رد شد', interrupted: 'نیمه‌کاره ماند' })[s],
+  scheduleLine: (id: number, state: string, when: string, next: string | null, last: string | null, command: string) =>
+    `${iso(`#${id}`)} · ${state} · ${iso(when)}\n${iso(command)}${next ? `\nاجرای بعدی: ${next}` : ''}${last ? `\nآخرین اجرا: ${last}` : ''}`,
+  btnRemoveSchedule: (id: number) => `🗑 ${iso(`#${id}`)}`,
+  confirmRemoveSchedule: (id: number, command: string) =>
+    `زمان‌بندی ${iso(`#${id}`)} حذف شود؟\n${iso(command)}\n\nاجرایی که در جریان است ادامه می‌یابد؛ سابقهٔ اجراها می‌ماند.`,
+  scheduleRemoved: (id: number) => `زمان‌بندی ${iso(`#${id}`)} حذف شد.`,
+  scheduleGone: 'این زمان‌بندی دیگر وجود ندارد.',
 
   settingsTitle: '⚙️ تنظیمات',
   languageNow: 'زبان: فارسی',

@@ -10,6 +10,7 @@ export function homeView(turn: Turn): View {
       [button(t.btnStatus, cb('st')), button(t.btnAccounts, cb('acc'))],
       [button(t.btnActions, cb('act')), button(t.btnCampaigns, cb('cmp'))],
       [button(t.btnMonitor, cb('mon')), button(t.btnSettings, cb('set'))],
+      [button(t.btnSchedules, cb('sch'))],
     ],
   };
 }

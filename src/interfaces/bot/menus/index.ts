@@ -4,6 +4,7 @@ import { registerActions } from './actions.ts';
 import { registerAddAccount } from './add-account.ts';
 import { registerCampaigns } from './campaigns.ts';
 import { registerMonitor } from './monitor.ts';
+import { registerSchedules } from './schedules.ts';
 import { registerSettings } from './settings.ts';
 import { registerStatus } from './status.ts';
 
@@ -14,6 +15,7 @@ export function registerMenus(reg: Registry): void {
   registerCampaigns(reg);
   registerAddAccount(reg);
   registerMonitor(reg);
+  registerSchedules(reg);
   registerSettings(reg);
   registerStatus(reg);
 }
