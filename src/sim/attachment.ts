@@ -131,7 +131,7 @@ export class SimAttachmentImpl implements SimAttachment {
   connectionRow(keyId: string): number {
     let row = this.rows.get(keyId);
     if (row === undefined) {
-      row = this.world.registerConnection(keyId);
+      row = this.world.connections.open(keyId);
       this.rows.set(keyId, row);
     }
     return row;

@@ -154,11 +154,6 @@ export class SimWorld {
     this.updates.schedule();
   }
 
-  /** @internal registers that an attachment uses `keyId`; returns the connections row id. */
-  registerConnection(keyId: string): number {
-    return this.connections.open(keyId);
-  }
-
   /** @internal answers one RPC from the client holding auth key `keyId`: a TL object or an `mt_rpc_error`. */
   async call(att: SimAttachmentImpl, keyId: string, request: tl.RpcMethod, opts: CallOptions = {}): Promise<unknown> {
     const answer = await answerCall(this, att, keyId, request, opts);
