@@ -15,8 +15,9 @@ const MAX_CACHED = 1000;
 
 /**
  * A connection that compiles each SQL text once: every simulated RPC runs a dozen or so queries,
- * and compiling them anew on each call was most of the simulator's CPU per request. No sim code
- * iterates a statement or changes its modes (pluck, raw), so one shared statement per text is safe.
+ * and compiling them anew on each call was a large share of the simulator's CPU per request. No
+ * sim code iterates a statement or changes its modes (pluck, raw), so one shared statement per
+ * text is safe (the panel's store, which does both, guards for them in cached-statements.ts).
  */
 class WorldDb extends Database {
   private readonly statements = new Map<string, Database.Statement>();
