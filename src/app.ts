@@ -233,7 +233,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
       return health;
     },
     get accountCare() {
-      accountCare ??= new AccountCareService({ pool: getFleet(), clock, log });
+      accountCare ??= new AccountCareService({ pool: getFleet(), clock, log, store: accounts });
       return accountCare;
     },
     get operationStore() {

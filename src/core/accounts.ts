@@ -44,6 +44,8 @@ export interface AccountSummary {
   createdAt: number;
   /** The operator's tags, sorted (core/tags.ts); absent where the source keeps none. */
   tags?: string[];
+  /** Sessions other than the panel's own at the last count (null: never counted). */
+  otherSessions?: number | null;
 }
 
 /**

@@ -144,20 +144,6 @@ export class AccountCareService {
     }
   }
 
-  /**
-   * The other sessions' count, without failing: for health checks, where a refused or missing
-   * call leaves the last count as it was.
-   */
-  async refreshOtherSessions(accountId: number, session: AccountSession): Promise<number | null> {
-    if (!session.sessions) return null;
-    try {
-      return this.remember(accountId, await session.sessions());
-    } catch (e) {
-      this.deps.log.debug({ accountId, code: isTelegramFailure(e) ? e.failure.code : undefined }, 'sessions: could not count the other sessions');
-      return null;
-    }
-  }
-
   /** Ends every session but the panel's own on each account; one account's refusal fails that account only. */
   async endOthers(accountIds: readonly number[]): Promise<EndOthersResult[]> {
     if (accountIds.length === 0) throw new InputError('name at least one account');

@@ -1,7 +1,7 @@
 import type { AccountStatus } from '../core/accounts.ts';
 import type { Clock } from '../core/clock.ts';
 import { isTelegramFailure, type Failure } from '../core/failures.ts';
-import type { ChatInfo, SelfInfo, SpamStatus } from '../core/session.ts';
+import type { AccountSession, ChatInfo, SelfInfo, SpamStatus } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import type { Fleet } from './fleet.ts';
@@ -53,6 +53,7 @@ export class HealthService {
         const session = await this.deps.fleet.session(a.id);
         me = await session.me();
         this.deps.store.setProfile(a.id, { username: me.username, firstName: me.firstName });
+        await this.countOtherSessions(a.id, session);
         if (opts.spam) {
           spam = await session.spamStatus();
           this.applySpam(a.id, spam);
@@ -66,6 +67,17 @@ export class HealthService {
       results.push({ accountId: a.id, phone: a.phone, ok: me !== null, me, failure, spam, status: after.status, reason: after.statusReason });
     });
     return results.sort((x, y) => x.accountId - y.accountId);
+  }
+
+  /** Other devices on the account are a health signal; a refusal here leaves the last count. */
+  private async countOtherSessions(accountId: number, session: AccountSession): Promise<void> {
+    if (!session.sessions) return;
+    try {
+      const others = (await session.sessions()).filter((s) => !s.current).length;
+      this.deps.store.setOtherSessions(accountId, others, this.deps.clock.now());
+    } catch (e) {
+      this.deps.log.debug({ accountId, code: isTelegramFailure(e) ? e.failure.code : undefined }, 'check: could not count the other sessions');
+    }
   }
 
   private applySpam(accountId: number, spam: SpamStatus): void {

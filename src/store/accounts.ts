@@ -38,10 +38,11 @@ interface AccountRow {
   groups_count: number;
   last_used_at: number | null;
   created_at: number;
+  other_sessions: number | null;
 }
 
 const COLUMNS = `id, phone, user_id, username, first_name, status, status_reason, status_since, status_until, enabled,
-  proxy_label, groups_count, last_used_at, created_at`;
+  proxy_label, groups_count, last_used_at, created_at, other_sessions`;
 
 /**
  * What the summary shows: a disabled account reads `disabled` unless it also has a problem the
@@ -78,6 +79,7 @@ function toSummary(r: AccountRow, now: number): AccountSummary {
     groupsCount: r.groups_count,
     lastUsedAt: r.last_used_at,
     createdAt: r.created_at,
+    otherSessions: r.other_sessions,
   };
 }
 
@@ -202,6 +204,11 @@ export class AccountStore {
 
   setEnabled(id: number, enabled: boolean): void {
     this.db.prepare('UPDATE accounts SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id);
+  }
+
+  /** How many sessions besides the panel's own the account has, as just counted. */
+  setOtherSessions(id: number, count: number, now: number): void {
+    this.db.prepare('UPDATE accounts SET other_sessions = ?, other_sessions_at = ? WHERE id = ?').run(count, now, id);
   }
 
   setProfile(id: number, profile: { username: string | null; firstName: string }): void {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { runCli } from '../../src/interfaces/cli/main.ts';
 import { tempDir } from './tmp.ts';
 
@@ -31,6 +31,8 @@ export interface CliOptions {
   cwd?: string;
   /** Output as if on a terminal. */
   tty?: boolean;
+  /** What the command reads on stdin (not a terminal); default: nothing. */
+  input?: string;
 }
 
 /**
@@ -41,7 +43,8 @@ export interface CliOptions {
 export async function cli(args: string[], env: Record<string, string> = {}, opts: CliOptions = {}): Promise<CliRun> {
   const out = new Sink(opts.tty);
   const err = new Sink(opts.tty);
-  const code = await runCli(args, out, err, { env: { LOG_LEVEL: 'silent', ...env }, cwd: opts.cwd ?? tempDir() });
+  const stdin = Readable.from(opts.input === undefined ? [] : [opts.input]) as unknown as NodeJS.ReadStream;
+  const code = await runCli(args, out, err, { env: { LOG_LEVEL: 'silent', ...env }, cwd: opts.cwd ?? tempDir(), stdin });
   return { code, stdout: out.text, stderr: err.text };
 }
 

@@ -40,6 +40,8 @@ export class CliContext {
     readonly env: NodeJS.ProcessEnv = process.env,
     /** Where `.env` is read from. */
     readonly cwd: string = process.cwd(),
+    /** Where answers are read from (tests give their own). */
+    readonly stdin: NodeJS.ReadStream = process.stdin,
   ) {}
 
   get globals(): GlobalOptions {

@@ -11,6 +11,8 @@ export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
 export interface CliEnvironment {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Where answers (codes, passwords, confirmations) are read from; default process.stdin. */
+  stdin?: NodeJS.ReadStream;
 }
 
 /** Global options that take a value, so the command's name is not mistaken for it. */
@@ -49,7 +51,7 @@ export function buildProgram(
     .exitOverride();
   if (!json) program.showHelpAfterError('(run with --help for usage)');
   const usage = new Map<Command, string>();
-  const ctx = new CliContext(program, out, err, where.env ?? process.env, where.cwd ?? process.cwd());
+  const ctx = new CliContext(program, out, err, where.env ?? process.env, where.cwd ?? process.cwd(), where.stdin ?? process.stdin);
   for (const group of COMMANDS) {
     const command = program.command(group.name).description(group.description);
     const register = loaded.get(group.name);

@@ -12,6 +12,7 @@ import { IMPORT_FORMATS, isImportFormat } from '../../../core/import-formats.ts'
 import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError, LoginStep } from '../../../engine/login.ts';
 import type { CliContext } from '../context.ts';
+import { registerAccountCare } from './account-care.ts';
 import { registerPrune } from './accounts-prune.ts';
 import { table } from '../table.ts';
 
@@ -125,7 +126,7 @@ function statusText(a: AccountSummary, waits: AccountWaits, now: number): string
 export function accountsTable(accounts: readonly AccountSummary[], now: number, defaultProxy = false, waits: ReadonlyMap<number, AccountWaits> = new Map()): string {
   if (accounts.length === 0) return 'no accounts yet: add one with `accounts add <phone>` or `accounts import <session>`';
   return table(
-    ['id', 'phone', 'username', 'status', 'reason', 'proxy', 'groups', 'last used', 'tags'],
+    ['id', 'phone', 'username', 'status', 'reason', 'proxy', 'groups', 'last used', 'tags', 'other sessions'],
     accounts.map((a) => [
       a.id,
       a.phone,
@@ -136,6 +137,7 @@ export function accountsTable(accounts: readonly AccountSummary[], now: number, 
       a.groupsCount,
       ago(a.lastUsedAt, now),
       a.tags && a.tags.length > 0 ? a.tags.join(',') : null,
+      a.otherSessions ?? null,
     ]),
   );
 }
@@ -332,6 +334,8 @@ export function registerAccounts(accounts: Command, ctx: CliContext): void {
     });
 
   registerPrune(accounts, ctx, () => new Answers());
+
+  registerAccountCare(accounts, ctx, (input) => new Answers(input, ctx.err));
 
   accounts
     .command('proxy')
