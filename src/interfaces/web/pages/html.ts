@@ -32,7 +32,14 @@ export function h(strings: TemplateStringsArray, ...values: Part[]): Html {
   return new Html(out);
 }
 
-/** Latin text (a phone, a username, a link) inside Persian text keeps its own direction. */
+const RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+
+/**
+ * Text from elsewhere (a phone, a username, a chat title) keeps its own direction inside the
+ * page's. Without any right-to-left letter it is laid out left to right outright: `#1 +1555…`
+ * begins with neutral characters, which the browser would otherwise order right to left.
+ */
 export function bdi(text: string | number): Html {
-  return h`<bdi>${String(text)}</bdi>`;
+  const s = String(text);
+  return RTL_LETTER.test(s) ? h`<bdi>${s}</bdi>` : h`<bdi dir="ltr">${s}</bdi>`;
 }
