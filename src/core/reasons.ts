@@ -1,9 +1,13 @@
+import { STORED_REASON_CODES } from './stored-reasons.ts';
+
 /**
  * Why the engine refused something, as a code with the values the wording needs. The English
  * sentence stays on the error (logs, CLI); interfaces that speak another language word the code.
  * Every code here has a text in each bot language (a test walks REASON_CODES).
  */
 export const REASON_CODES = [
+  // kept with records (campaign, operation and account reasons); English words in stored-reasons.ts
+  ...STORED_REASON_CODES,
   // campaigns
   'campaign_name_invalid',
   'campaign_message_empty',

@@ -5,7 +5,8 @@ import type { Clock } from '../core/clock.ts';
 import { PanelError } from '../core/errors.ts';
 import { policyOf, waitUntil } from '../core/failure-policy.ts';
 import { isTelegramFailure, type Failure } from '../core/failures.ts';
-import { reason } from '../core/reasons.ts';
+import { reason, reason as reasonOf, type Reason } from '../core/reasons.ts';
+import { englishReason, type WaitCause } from '../core/stored-reasons.ts';
 import type { AccountSession } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { CampaignRecord, CampaignStore, RowError, TargetRow } from '../store/campaigns.ts';
@@ -18,7 +19,7 @@ export type CampaignEvent =
   | { type: 'started'; name: string; total: number; counts: TargetCounts; accounts: number[] }
   | { type: 'target'; username: string; accountId: number | null; state: TargetState; error: string | null }
   | { type: 'account'; accountId: number; change: 'stopped' | 'waiting'; reason: string; until: number | null }
-  | { type: 'finished'; state: CampaignState; reason: string | null; counts: TargetCounts };
+  | { type: 'finished'; state: CampaignState; reason: string | null; reasonCode: Reason | null; counts: TargetCounts };
 
 export interface RunOptions {
   /** Aborting pauses the campaign once the sends in flight have settled. */
@@ -34,6 +35,7 @@ export interface RunReport {
   name: string;
   state: CampaignState;
   reason: string | null;
+  reasonCode: Reason | null;
   counts: TargetCounts;
   /** What this run did: messages sent (incl. confirmed on settling), claims settled, rows made uncertain, send attempts. */
   run: { sent: number; settled: number; uncertain: number; attempts: number };
@@ -63,6 +65,8 @@ interface Lane {
   nextAt: number;
   /** Why `nextAt` is later than the delay alone (daily cap, flood wait, backoff). */
   waitingFor: string | null;
+  /** The same, for the campaign's stored reason when the run pauses on it. */
+  waitCause: WaitCause | null;
   busy: boolean;
   stopped: string | null;
   stopCode: string | null;
@@ -81,7 +85,7 @@ type StopCause =
   | { kind: 'external'; state: CampaignState }
   | { kind: 'lease' }
   | { kind: 'signal' }
-  | { kind: 'wait'; until: number; why: string };
+  | { kind: 'wait'; until: number; why: WaitCause };
 
 function failureOf(e: unknown): Failure {
   if (isTelegramFailure(e)) return e.failure;
@@ -166,7 +170,7 @@ export class CampaignRun {
       if (!l) {
         const last = store.lastClaimAt(id);
         const nextAt = last === null ? now : Math.max(now, last + jitteredDelay(this.campaign.delay, this.deps.random));
-        l = { id, sends, nextAt, waitingFor: null, busy: false, stopped: null, stopCode: null, idle: false, settle: [], used: used.get(id) ?? 0, networkFailures: 0, peerFlood: false };
+        l = { id, sends, nextAt, waitingFor: null, waitCause: null, busy: false, stopped: null, stopCode: null, idle: false, settle: [], used: used.get(id) ?? 0, networkFailures: 0, peerFlood: false };
         this.lanes.set(id, l);
       }
       return l;
@@ -196,7 +200,7 @@ export class CampaignRun {
       // With nothing pending, only lanes holding earlier claims have work left.
       if (!this.deps.store.hasPending(this.campaign.id)) for (const l of this.lanes.values()) l.idle = true;
       let next = Infinity;
-      let nextWhy = '';
+      let nextWhy: WaitCause = { cause: 'delay' };
       for (const l of this.lanes.values()) {
         if (l.busy || l.stopped !== null) continue;
         const a = accounts.get(l.id);
@@ -206,7 +210,7 @@ export class CampaignRun {
         if (readyAt <= now) this.start(l);
         else if (readyAt < next) {
           next = readyAt;
-          nextWhy = parked > l.nextAt ? `account #${l.id} waits out a flood wait` : (l.waitingFor ?? 'the delay between messages');
+          nextWhy = parked > l.nextAt ? { cause: 'flood', account: l.id } : (l.waitCause ?? { cause: 'delay' });
         }
       }
       if (this.tasks.size === 0) {
@@ -317,10 +321,11 @@ export class CampaignRun {
     this.emit({ type: 'target', username: row.username, accountId: row.accountId, state: 'uncertain', error: why.message });
   }
 
-  private wait(l: Lane, until: number, why: string): void {
+  private wait(l: Lane, until: number, why: string, cause: WaitCause): void {
     if (until <= l.nextAt) return;
     l.nextAt = until;
     l.waitingFor = why;
+    l.waitCause = cause;
     this.emit({ type: 'account', accountId: l.id, change: 'waiting', reason: why, until });
   }
 
@@ -340,7 +345,7 @@ export class CampaignRun {
     switch (policyOf(f.kind).row) {
       case 'park':
         this.deps.pool.reportFailure(l.id, 'pm', f);
-        this.wait(l, waitUntil(f, now), `account #${l.id} has a flood wait (${f.code})`);
+        this.wait(l, waitUntil(f, now), `account #${l.id} has a flood wait (${f.code})`, { cause: 'flood', account: l.id });
         return;
       case 'peer_flood':
         this.deps.pool.reportFailure(l.id, 'pm', f);
@@ -366,7 +371,7 @@ export class CampaignRun {
       this.stopLane(l, { code: f.code, message: `account #${l.id} cannot reach Telegram (${f.message})` }, 'keep');
       return;
     }
-    this.wait(l, this.deps.clock.now() + networkBackoffMs(l.networkFailures), `account #${l.id} retries after a connection failure`);
+    this.wait(l, this.deps.clock.now() + networkBackoffMs(l.networkFailures), `account #${l.id} retries after a connection failure`, { cause: 'network', account: l.id });
   }
 
   private async claimAndSend(l: Lane): Promise<void> {
@@ -388,7 +393,7 @@ export class CampaignRun {
         this.stop ??= claim.state === 'lease_lost' ? { kind: 'lease' } : { kind: 'external', state: claim.state };
         return;
       case 'daily_cap':
-        this.wait(l, nextUtcMidnight(now), `account #${l.id} reached its daily cap of ${this.campaign.dailyCap}`);
+        this.wait(l, nextUtcMidnight(now), `account #${l.id} reached its daily cap of ${this.campaign.dailyCap}`, { cause: 'daily_cap', account: l.id, cap: this.campaign.dailyCap });
         return;
       case 'none':
         l.idle = true;
@@ -463,12 +468,14 @@ export class CampaignRun {
     } catch (e) {
       l.nextAt = clock.now() + jitteredDelay(this.campaign.delay, this.deps.random);
       l.waitingFor = null;
+      l.waitCause = null;
       this.deps.pool.markUsed(l.id);
       this.sendFailed(l, row, failureOf(e), pinned);
       return;
     }
     l.nextAt = clock.now() + jitteredDelay(this.campaign.delay, this.deps.random);
     l.waitingFor = null;
+    l.waitCause = null;
     this.deps.pool.markUsed(l.id);
     // 0: Telegram said it went out earlier (RANDOM_ID_DUPLICATE) but the id was not found.
     this.sent(l, row, messageId === 0 ? null : messageId);
@@ -527,7 +534,7 @@ export class CampaignRun {
     const now = clock.now();
     let counts = store.counts(this.campaign.id);
     let state: CampaignState;
-    let reason: string | null;
+    let reason: Reason | null;
     const stop = this.stop;
     if (stop?.kind === 'external') {
       state = stop.state;
@@ -537,41 +544,46 @@ export class CampaignRun {
         }
         counts = store.counts(this.campaign.id);
       }
-      reason = store.getById(this.campaign.id)?.reason ?? null;
+      reason = store.getById(this.campaign.id)?.reasonCode ?? null;
     } else if (stop?.kind === 'lease') {
       state = store.getById(this.campaign.id)?.state ?? 'running';
-      reason = 'another process took the campaign over';
+      reason = reasonOf('campaign_taken_over');
     } else {
       if (stop?.kind === 'signal') {
         state = 'paused';
         const r: unknown = this.opts.signal?.reason;
-        reason = `interrupted${typeof r === 'string' ? ` (${r})` : ''}; run it again to resume`;
+        reason = reasonOf('campaign_interrupted', typeof r === 'string' ? { detail: r } : {});
       } else if (stop?.kind === 'wait') {
         state = 'paused';
-        reason = `nothing can be sent before ${new Date(stop.until).toISOString()} (${stop.why}); run it again later`;
+        reason = reasonOf('campaign_waiting', { until: stop.until, ...stop.why });
       } else if (counts.pending === 0 && counts.claimed === 0) {
         state = 'done';
-        reason = counts.uncertain > 0 ? `${counts.uncertain} message(s) are uncertain: check them and run campaign settle` : null;
+        reason = counts.uncertain > 0 ? reasonOf('campaign_uncertain_left', { count: counts.uncertain }) : null;
       } else {
         state = 'paused';
         reason = this.stuckReason(counts);
       }
       store.setState(this.campaign.id, state, reason, now);
     }
-    this.emit({ type: 'finished', state, reason, counts });
-    return { name: this.campaign.name, state, reason, counts, run: { ...this.stats } };
+    // An external stop keeps the words stored with it (older rows have no code).
+    const english = reason ? englishReason(reason) : stop?.kind === 'external' ? (store.getById(this.campaign.id)?.reason ?? null) : null;
+    this.emit({ type: 'finished', state, reason: english, reasonCode: reason, counts });
+    return { name: this.campaign.name, state, reason: english, reasonCode: reason, counts, run: { ...this.stats } };
   }
 
   /** Why pending or claimed rows are left with no account to take them. */
-  private stuckReason(counts: TargetCounts): string {
+  private stuckReason(counts: TargetCounts): Reason {
     const stopped = [...this.lanes.values()].filter((l) => l.stopped !== null && l.stopCode !== 'SETTLED').map((l) => l.stopped!);
-    const parts: string[] = [];
-    if (counts.pending > 0) parts.push(`${counts.pending} target(s) remain`);
-    if (counts.claimed > 0) parts.push(`${counts.claimed} claimed message(s) wait to be confirmed by the account that claimed them`);
-    if (this.deferred > 0) parts.push(`${this.deferred} wait for another campaign's unsettled message to the same person`);
     const idle = [...this.lanes.values()].filter((l) => l.stopped === null && l.idle).length;
-    if (idle > 0 && counts.pending > this.deferred) parts.push(`the usable account(s) were each refused by the remaining target(s)`);
-    const head = stopped.length > 0 || this.lanes.size === 0 ? `no usable account left${this.lanes.size === 0 ? ' (the fleet has none)' : ''}` : 'stalled';
-    return `${head}: ${[...parts, ...stopped].join('; ')}`;
+    return reasonOf('campaign_stalled', {
+      pending: counts.pending,
+      claimed: counts.claimed,
+      deferred: this.deferred,
+      refused: idle > 0 && counts.pending > this.deferred ? 1 : 0,
+      stopped: stopped.length,
+      fleet: this.lanes.size,
+      // Each account's own words, for the English reading (other languages give the count).
+      accounts: stopped.join('; '),
+    });
   }
 }

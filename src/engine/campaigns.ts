@@ -5,7 +5,7 @@ import { MESSAGE_MAX_LENGTH, utcDay } from '../core/campaign-schedule.ts';
 import type { CampaignSettings, CampaignState, TargetCounts, TargetState, UncertainDecision } from '../core/campaigns.ts';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
-import { reason } from '../core/reasons.ts';
+import { reason, type Reason } from '../core/reasons.ts';
 import { describeTargets, parseTargets, type ParsedTargets } from '../core/targets.ts';
 import type { Logger } from '../log.ts';
 import { CampaignStore, type CampaignRecord } from '../store/campaigns.ts';
@@ -117,6 +117,7 @@ export interface CampaignStatus {
   state: CampaignState;
   counts: TargetCounts;
   reason: string | null;
+  reasonCode: Reason | null;
   settings: CampaignSettings;
   accounts: CampaignAccountSummary[];
 }
@@ -125,6 +126,7 @@ export interface CampaignListItem {
   name: string;
   state: CampaignState;
   reason: string | null;
+  reasonCode: Reason | null;
   counts: TargetCounts;
   total: number;
   createdAt: number;
@@ -220,7 +222,7 @@ export class CampaignService {
         this.store.updateSettings(existing.id, settings, now);
         const n = this.store.addTargets(existing.id, parsed.usernames);
         const skipped = this.skipUnreachable(existing.id, skip, now);
-        if (n > skipped && existing.state === 'done') this.store.setState(existing.id, 'paused', `${n} new target(s) added`, now);
+        if (n > skipped && existing.state === 'done') this.store.setState(existing.id, 'paused', reason('campaign_targets_added', { count: n }), now);
         return { added: n, skipped };
       })();
       const campaign = this.store.getById(existing.id)!;
@@ -308,7 +310,7 @@ export class CampaignService {
     if (c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" was cancelled; create a new one to send again`, reason('campaign_cancelled', { name: c.name }));
     const counts = this.store.counts(c.id);
     if (c.state === 'done' && counts.pending === 0 && counts.claimed === 0) {
-      return { name: c.name, state: 'done', reason: c.reason, counts, run: { sent: 0, settled: 0, uncertain: 0, attempts: 0 } };
+      return { name: c.name, state: 'done', reason: c.reason, reasonCode: c.reasonCode, counts, run: { sent: 0, settled: 0, uncertain: 0, attempts: 0 } };
     }
     const run = new CampaignRun(
       {
@@ -331,7 +333,7 @@ export class CampaignService {
   pause(name: string): CampaignStatus {
     const c = this.mustGet(name);
     if (c.state === 'done' || c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" is ${c.state}; there is nothing to pause`, reason('campaign_over', { name: c.name, state: c.state }));
-    this.store.setState(c.id, 'paused', 'paused by the operator', this.d.clock.now());
+    this.store.setState(c.id, 'paused', reason('campaign_paused_by_operator'), this.d.clock.now());
     return this.status(name);
   }
 
@@ -353,7 +355,7 @@ export class CampaignService {
     const now = this.d.clock.now();
     const live = this.store.liveLease(c.id, now, this.d.isLeaseOwnerDead ?? ownerIsGone);
     this.store.db.transaction(() => {
-      this.store.setState(c.id, 'cancelled', 'cancelled by the operator', now);
+      this.store.setState(c.id, 'cancelled', reason('campaign_cancelled_by_operator'), now);
       if (live === null) {
         for (const row of this.store.rowsInState(c.id, 'claimed')) {
           this.store.markUncertain(row, { code: 'CANCELLED', message: 'not confirmed: the campaign was cancelled before this message was confirmed; decide with campaign settle' }, now);
@@ -369,20 +371,20 @@ export class CampaignService {
     const now = this.d.clock.now();
     const changed = this.store.settleUncertain(c.id, decision, now);
     if (decision === 'retry' && changed > 0 && c.state === 'done') {
-      this.store.setState(c.id, 'paused', `${changed} uncertain target(s) will be sent again on the next run`, now);
+      this.store.setState(c.id, 'paused', reason('campaign_uncertain_requeued', { count: changed }), now);
     } else if (changed > 0 && c.state === 'done') this.store.setState(c.id, 'done', null, now);
     return { changed, status: this.status(name) };
   }
 
   status(name: string): CampaignStatus {
     const c = this.mustGet(name);
-    return { name: c.name, state: c.state, counts: this.store.counts(c.id), reason: c.reason, settings: settingsOf(c), accounts: this.accountSummary(c) };
+    return { name: c.name, state: c.state, counts: this.store.counts(c.id), reason: c.reason, reasonCode: c.reasonCode, settings: settingsOf(c), accounts: this.accountSummary(c) };
   }
 
   list(): CampaignListItem[] {
     return this.store.list().map((c) => {
       const counts = this.store.counts(c.id);
-      return { name: c.name, state: c.state, reason: c.reason, counts, total: Object.values(counts).reduce((a, b) => a + b, 0), createdAt: c.createdAt };
+      return { name: c.name, state: c.state, reason: c.reason, reasonCode: c.reasonCode, counts, total: Object.values(counts).reduce((a, b) => a + b, 0), createdAt: c.createdAt };
     });
   }
 

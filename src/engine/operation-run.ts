@@ -2,6 +2,8 @@ import type { ActionKind, ActionSpec } from '../core/actions.ts';
 import { policyOf } from '../core/failure-policy.ts';
 import type { Failure } from '../core/failures.ts';
 import { isTelegramFailure } from '../core/failures.ts';
+import type { Reason } from '../core/reasons.ts';
+import { englishReason, failureReason } from '../core/stored-reasons.ts';
 import type { ActionOutcome, AccountSession } from '../core/session.ts';
 import type { OperationRecord, OperationResult, OperationStatus, OperationSummary } from '../store/operations.ts';
 import { summarize } from '../store/operations.ts';
@@ -23,7 +25,7 @@ export type OperationEvent =
     }
   /** A named account hit a short FLOOD_WAIT and is retried at `until`. */
   | { type: 'waiting'; operationId: number; accountId: number; until: number; failure: Failure }
-  | { type: 'finished'; operationId: number; status: OperationStatus; stopReason: string | null; summary: OperationSummary; at: number };
+  | { type: 'finished'; operationId: number; status: OperationStatus; stopReason: string | null; stopReasonCode: Reason | null; summary: OperationSummary; at: number };
 
 type Attempt = { ok: true; outcome: ActionOutcome; detail?: string } | { ok: false; failure: Failure };
 
@@ -73,6 +75,7 @@ export class OperationRun {
   private inflight = 0;
   private aborted = false;
   private stopReason: string | null = null;
+  private stopReasonCode: Reason | null = null;
   private finished = false;
   private startedAt = 0;
   private wake: { at: number; ctl: AbortController } | null = null;
@@ -274,7 +277,10 @@ export class OperationRun {
     this.terminal++;
     this.record({ ...base, replaced: false });
     // The target refused in a way no other account would change: stop spending accounts on it.
-    if (policy.stopsOperation === 'always' || (policy.stopsOperation === 'first' && this.successes === 0)) this.stopReason = failure.message;
+    if (policy.stopsOperation === 'always' || (policy.stopsOperation === 'first' && this.successes === 0)) {
+      this.stopReasonCode = failureReason(failure);
+      this.stopReason = englishReason(this.stopReasonCode);
+    }
   }
 
   private record(r: OperationResult): void {
@@ -310,8 +316,8 @@ export class OperationRun {
     const status: OperationStatus = this.aborted ? 'cancelled' : this.stopReason !== null ? 'stopped' : 'finished';
     const results = [...this.results.values()];
     const summary = summarize(this.planned, results);
-    this.engine.store.finish(this.id, { status, finishedAt: at, stopReason: this.stopReason });
-    this.emit({ type: 'finished', operationId: this.id, status, stopReason: this.stopReason, summary, at });
+    this.engine.store.finish(this.id, { status, finishedAt: at, stopReason: this.stopReason, stopReasonCode: this.stopReasonCode });
+    this.emit({ type: 'finished', operationId: this.id, status, stopReason: this.stopReason, stopReasonCode: this.stopReasonCode, summary, at });
     this.resolve({
       id: this.id,
       kind: this.kind,
@@ -320,6 +326,7 @@ export class OperationRun {
       actor: this.opts.actor ?? 'unknown',
       status,
       stopReason: this.stopReason,
+      stopReasonCode: this.stopReasonCode,
       planned: this.planned,
       startedAt: this.startedAt,
       finishedAt: at,

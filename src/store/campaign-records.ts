@@ -1,5 +1,7 @@
 /** Campaign records: name, message, settings and state (the lease of the process running one is in leases.ts). */
 import type { CampaignSettings, CampaignState } from '../core/campaigns.ts';
+import type { Reason } from '../core/reasons.ts';
+import { reasonColumns, reasonFromColumns } from '../core/stored-reasons.ts';
 import type { Db } from './db.ts';
 
 export interface CampaignRecord extends CampaignSettings {
@@ -7,8 +9,10 @@ export interface CampaignRecord extends CampaignSettings {
   name: string;
   message: string;
   state: CampaignState;
-  /** Why it is paused, done or cancelled, for the operator. */
+  /** Why it is paused, done or cancelled, in English (rows older than reason codes have only this). */
   reason: string | null;
+  /** The same reason as a code, for interfaces that word it in their own language. */
+  reasonCode: Reason | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -27,6 +31,8 @@ interface CampaignDbRow {
   message: string;
   state: CampaignState;
   reason: string | null;
+  reason_code: string | null;
+  reason_params: string | null;
   account_ids: string | null;
   per_account_cap: number;
   daily_cap: number;
@@ -44,6 +50,7 @@ function toCampaign(r: CampaignDbRow): CampaignRecord {
     message: r.message,
     state: r.state,
     reason: r.reason,
+    reasonCode: reasonFromColumns(r.reason_code, r.reason_params),
     accountIds: r.account_ids === null ? null : (JSON.parse(r.account_ids) as number[]),
     perAccountCap: r.per_account_cap,
     dailyCap: r.daily_cap,
@@ -80,7 +87,9 @@ export class CampaignRecords {
       head: db.prepare<[number], { state: CampaignState; lease_owner: string | null }>(
         "SELECT c.state, l.owner AS lease_owner FROM campaigns c LEFT JOIN leases l ON l.scope = 'campaign' AND l.resource_id = c.id WHERE c.id = ?",
       ),
-      setState: db.prepare<[CampaignState, string | null, number, number]>('UPDATE campaigns SET state = ?, reason = ?, updated_at = ? WHERE id = ?'),
+      setState: db.prepare<[CampaignState, string | null, string | null, string | null, number, number]>(
+        'UPDATE campaigns SET state = ?, reason = ?, reason_code = ?, reason_params = ?, updated_at = ? WHERE id = ?',
+      ),
       updateSettings: db.prepare(
         `UPDATE campaigns SET account_ids = @accountIds, per_account_cap = @perAccountCap, daily_cap = @dailyCap, delay_min_ms = @delayMinMs,
            delay_max_ms = @delayMaxMs, skip_contacted = @skipContacted, updated_at = @now WHERE id = @id`,
@@ -117,7 +126,8 @@ export class CampaignRecords {
     return h && { state: h.state, leaseOwner: h.lease_owner };
   }
 
-  setState(campaignId: number, state: CampaignState, reason: string | null, now: number): void {
-    this.sql.setState.run(state, reason, now, campaignId);
+  setState(campaignId: number, state: CampaignState, reason: Reason | null, now: number): void {
+    const r = reasonColumns(reason);
+    this.sql.setState.run(state, r.text, r.code, r.params, now, campaignId);
   }
 }

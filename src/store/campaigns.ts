@@ -5,6 +5,7 @@
  * connection, so a claim, its usage and its ledger entry commit together.
  */
 import type { CampaignSettings, CampaignState, TargetCounts, TargetState, UncertainDecision } from '../core/campaigns.ts';
+import type { Reason } from '../core/reasons.ts';
 import { CampaignRecords, type CampaignRecord, type NewCampaign } from './campaign-records.ts';
 import { CampaignTargets, type AccountUsage, type ClaimRequest, type ClaimResult, type RowError, type TargetRow } from './campaign-targets.ts';
 import { DailyUsage } from './campaign-usage.ts';
@@ -75,7 +76,7 @@ export class CampaignStore {
     return this.records.list();
   }
 
-  setState(campaignId: number, state: CampaignState, reason: string | null, now: number): void {
+  setState(campaignId: number, state: CampaignState, reason: Reason | null, now: number): void {
     this.records.setState(campaignId, state, reason, now);
   }
 

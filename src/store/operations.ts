@@ -1,5 +1,7 @@
 import type { ActionKind, ActionResult, ActionSpec } from '../core/actions.ts';
 import type { FailureKind } from '../core/failures.ts';
+import { reason, type Reason } from '../core/reasons.ts';
+import { reasonColumns, reasonFromColumns } from '../core/stored-reasons.ts';
 import type { Db } from './db.ts';
 
 /**
@@ -40,7 +42,10 @@ export interface OperationHeader {
   /** Who asked: `cli`, `bot:<user id>`, … */
   actor: string;
   status: OperationStatus;
+  /** Why it stopped, in English (what the CLI prints; rows older than reason codes have only this). */
   stopReason: string | null;
+  /** The same reason as a code, for interfaces that word it in their own language. */
+  stopReasonCode?: Reason | null;
   planned: number;
   startedAt: number;
   finishedAt: number | null;
@@ -63,7 +68,14 @@ export interface NewOperation {
 export interface OperationRecorder {
   create(op: NewOperation): number;
   saveResult(operationId: number, result: OperationResult): void;
-  finish(operationId: number, end: { status: OperationStatus; finishedAt: number; stopReason: string | null }): void;
+  finish(operationId: number, end: OperationEnd): void;
+}
+
+export interface OperationEnd {
+  status: OperationStatus;
+  finishedAt: number;
+  stopReason: string | null;
+  stopReasonCode?: Reason | null;
 }
 
 interface OperationRow {
@@ -77,6 +89,8 @@ interface OperationRow {
   started_at: number;
   finished_at: number | null;
   stop_reason: string | null;
+  stop_reason_code?: string | null;
+  stop_reason_params?: string | null;
   n_done?: number;
   n_already?: number;
   n_requested?: number;
@@ -137,7 +151,9 @@ export class OperationStore implements OperationRecorder {
          replaced = excluded.replaced, detail = excluded.detail, failure_kind = excluded.failure_kind, failure_code = excluded.failure_code,
          failure_message = excluded.failure_message, failure_seconds = excluded.failure_seconds`,
     );
-    this.finishOp = db.prepare<[string, number, string | null, number]>(`UPDATE operations SET status = ?, finished_at = ?, stop_reason = ? WHERE id = ?`);
+    this.finishOp = db.prepare<[string, number, string | null, string | null, string | null, number]>(
+      `UPDATE operations SET status = ?, finished_at = ?, stop_reason = ?, stop_reason_code = ?, stop_reason_params = ? WHERE id = ?`,
+    );
     this.selectOp = db.prepare<[number], OperationRow>(`SELECT o.* FROM operations o WHERE o.id = ?`);
     this.selectResults = db.prepare<[number], ResultRow>(`SELECT * FROM operation_results WHERE operation_id = ? ORDER BY at, account_id`);
   }
@@ -164,8 +180,9 @@ export class OperationStore implements OperationRecorder {
     });
   }
 
-  finish(operationId: number, end: { status: OperationStatus; finishedAt: number; stopReason: string | null }): void {
-    this.finishOp.run(end.status, end.finishedAt, end.stopReason, operationId);
+  finish(operationId: number, end: OperationEnd): void {
+    const coded = reasonColumns(end.stopReasonCode ?? null);
+    this.finishOp.run(end.status, end.finishedAt, coded.text ?? end.stopReason, coded.code, coded.params, operationId);
   }
 
   get(id: number): OperationRecord | undefined {
@@ -206,9 +223,12 @@ export class OperationStore implements OperationRecorder {
   /** Marks operations whose process is gone (`isGone(owner)`) as interrupted; returns how many. */
   markInterrupted(at: number, isGone: (owner: string) => boolean): number {
     const running = this.db.prepare(`SELECT id, owner FROM operations WHERE status = 'running' AND owner IS NOT NULL`).all() as Array<{ id: number; owner: string }>;
-    const mark = this.db.prepare(`UPDATE operations SET status = 'interrupted', finished_at = ?, stop_reason = 'the process running it ended' WHERE id = ? AND status = 'running'`);
+    const ended = reasonColumns(reason('operation_process_ended'));
+    const mark = this.db.prepare(
+      `UPDATE operations SET status = 'interrupted', finished_at = ?, stop_reason = ?, stop_reason_code = ?, stop_reason_params = ? WHERE id = ? AND status = 'running'`,
+    );
     let n = 0;
-    for (const r of running) if (isGone(r.owner)) n += mark.run(at, r.id).changes;
+    for (const r of running) if (isGone(r.owner)) n += mark.run(at, ended.text, ended.code, ended.params, r.id).changes;
     return n;
   }
 }
@@ -222,6 +242,7 @@ function toHeader(row: OperationRow, summary: OperationSummary): OperationHeader
     actor: row.actor,
     status: row.status as OperationStatus,
     stopReason: row.stop_reason,
+    stopReasonCode: reasonFromColumns(row.stop_reason_code ?? null, row.stop_reason_params ?? null),
     planned: row.planned,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

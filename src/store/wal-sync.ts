@@ -1,4 +1,4 @@
-import { closeSync, fsync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Db } from './db.ts';
 
 /**
@@ -43,14 +43,11 @@ export class WalSync {
   }
 }
 
-/** Opening and closing an existing file costs no disk wait; only the fsync goes to the pool (one hop, not three). */
-function fsyncFile(path: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const fd = openSync(path, 'r');
-    fsync(fd, (err) => {
-      closeSync(fd);
-      if (err) reject(err);
-      else resolve();
-    });
-  });
+async function fsyncFile(path: string): Promise<void> {
+  const file = await open(path, 'r');
+  try {
+    await file.sync();
+  } finally {
+    await file.close();
+  }
 }

@@ -1,4 +1,6 @@
 import { InputError, PanelError } from '../../core/errors.ts';
+import type { Reason } from '../../core/reasons.ts';
+import { englishReason } from '../../core/stored-reasons.ts';
 import { isTelegramFailure } from '../../core/failures.ts';
 import type { Messages } from './i18n/index.ts';
 
@@ -16,4 +18,9 @@ export function describeError(t: Messages, e: unknown): { text: string; expected
 /** The engine's refusal in the admin's language: worded from its code, the English sentence without one. */
 export function refusal(t: Messages, e: InputError | PanelError): string {
   return e.reason ? t.reason(e.reason, e.message) : e.message;
+}
+
+/** A reason kept with a record, in the admin's language: worded from its code, the stored English without one (older rows). */
+export function storedReason(t: Messages, coded: Reason | null, english: string | null): string | null {
+  return coded ? t.reason(coded, englishReason(coded)) : english;
 }

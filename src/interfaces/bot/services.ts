@@ -8,10 +8,6 @@ import type { MonitorService } from '../../engine/monitor-service.ts';
 import type { OperationsEngine } from '../../engine/operations.ts';
 import type { AccountPool } from '../../engine/ports.ts';
 import type { ScheduleService } from '../../engine/schedules.ts';
-import type { AccountCareService } from '../../engine/account-care.ts';
-
-/** What the bot's account card calls for devices and login codes. */
-export type AccountCarePort = Pick<AccountCareService, 'sessions' | 'endOthers' | 'codes'>;
 import type { OperationHeader } from '../../store/operations.ts';
 
 /**
@@ -73,8 +69,6 @@ export interface BotServices {
     | 'refreshGroups'
     | 'status'
   >;
-  /** An account's devices and login codes (the two-step password is CLI-only). */
-  accountCare?: AccountCarePort;
   /** Scheduled work: the bot lists and removes; schedules are added from the CLI. */
   schedules?: Pick<ScheduleService, 'list' | 'remove'>;
   usage?: UsagePort;

@@ -4,7 +4,6 @@ import type { ActionKind } from '../../../core/actions.ts';
 import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { ActionOutcome } from '../../../core/session.ts';
 import type { OperationStatus } from '../../../store/operations.ts';
-import type { FailureKind } from '../../../core/failures.ts';
 import type { KeywordMode } from '../../../core/keywords.ts';
 import type { SkipReason } from '../../../core/monitor-filter.ts';
 import type { ChatKind } from '../../../core/session.ts';
@@ -14,30 +13,11 @@ import type { LoginError } from '../../../engine/login.ts';
 import { bar } from '../progress.ts';
 import { faNum, iso } from './bidi.ts';
 import { nonZero } from './plural.ts';
+import { duration, FAILURES } from './failures-fa.ts';
 import { LINK_ERRORS_FA, REASONS_FA } from './reasons-fa.ts';
 import type { LinkErrorCode } from '../../../core/links.ts';
 import type { Messages } from './en.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
-
-const FAILURES: Record<FailureKind, string> = {
-  flood_wait: 'تلگرام از این حساب خواسته صبر کند',
-  peer_flood: 'تلگرام فعلاً پیام دادن این حساب به غریبه‌ها را محدود کرده است',
-  revoked: 'نشست این حساب لغو شده (خارج شده است)؛ حساب را دوباره اضافه کنید',
-  banned: 'حساب مسدود یا حذف شده است',
-  frozen: 'حساب مسدود موقت (فریز) شده و فقط می‌تواند درخواست بازبینی بدهد',
-  duplicate_session: 'نشست هم‌زمان از دو جا استفاده شد و تلگرام آن را بست؛ حساب را دوباره اضافه کنید',
-  not_found: 'پیدا نشد (چنین کاربر، گفتگو یا پیامی وجود ندارد)',
-  privacy_restricted: 'تنظیمات حریم خصوصی آن شخص اجازه نمی‌دهد',
-  not_allowed: 'آنجا مجاز نیست',
-  bad_request: 'تلگرام درخواست را نامعتبر دانست',
-  no_access: 'این حساب به آن گفتگو دسترسی ندارد',
-  network: 'مشکل شبکه؛ بعداً دوباره امتحان کنید',
-  proxy: 'پروکسی این حساب کار نمی‌کند',
-  unknown: 'تلگرام نپذیرفت',
-  lease_held: 'یک پردازهٔ دیگر پنل اکنون این حساب را در دست دارد',
-  disabled: 'حساب غیرفعال است',
-  no_account: 'چنین حسابی وجود ندارد (شاید حذف شده است)',
-};
 
 const STATUS: Record<AccountStatus, string> = {
   active: 'فعال',
@@ -171,12 +151,6 @@ const SKIP_REASONS: Record<SkipReason, string> = {
 
 const CHAT_KINDS: Record<ChatKind, string> = { private: 'خصوصی', group: 'گروه', supergroup: 'سوپرگروه', forum: 'انجمن', channel: 'کانال' };
 
-function duration(seconds: number): string {
-  if (seconds < 90) return `${faNum(seconds)} ثانیه`;
-  if (seconds < 5400) return `${faNum(Math.round(seconds / 60))} دقیقه`;
-  return `${faNum(Math.round(seconds / 3600))} ساعت`;
-}
-
 const PACING_NAMES: Record<keyof PacingConfig, string> = {
   actionDelay: 'فاصلهٔ بین عملیات (ثانیه)',
   actionConcurrency: 'تعداد حساب‌های هم‌زمان',
@@ -291,20 +265,6 @@ export const fa: Messages = {
   btnSetProxy: '🌐 پروکسی',
   btnGroups: '👥 گروه‌ها',
   btnRemove: '🗑 حذف',
-  btnSessions: '📱 نشست‌ها',
-  btnCodes: '🔑 کدهای ورود',
-  cardOtherSessions: (n) => `نشست‌های دیگر (آخرین بررسی): ${faNum(n)}`,
-  sessionsTitle: (name, others) => `نشست‌های ${name} · دستگاه‌های دیگر: ${faNum(others)}`,
-  sessionLine: (device, app, place, active) => `• ${device} · ${app}\n   ${place} · ${active}`,
-  sessionThisPanel: '🟢 همین پنل',
-  sessionNow: 'اکنون',
-  btnEndOthers: '⛔ بستن نشست‌های دیگر',
-  confirmEndOthers: (n, name) => `${faNum(n)} نشست دیگرِ ${name} بسته شود؟ آن دستگاه‌ها از حساب بیرون می‌روند؛ نشست خود پنل می‌ماند.`,
-  btnYesEnd: '✅ بله، ببند',
-  endedSessions: (n) => `⛔ ${faNum(n)} نشست بسته شد.`,
-  codesTitle: (name) => `🔑 کدهای ورود ${name} (یک روز گذشته، تازه‌ترین اول)`,
-  codeLine: (code, at) => `${code} · ${at}`,
-  codesNone: 'در یک روز گذشته کد ورودی نیامده است. ورود را در دستگاه دیگر آغاز کنید و سپس «به‌روزرسانی» را بزنید.',
   enabledNow: '▶️ فعال شد.',
   disabledNow: '⏸ غیرفعال شد: تا وقتی فعال نشود در هیچ کاری شرکت نمی‌کند.',
   checking: 'در حال بررسی…',

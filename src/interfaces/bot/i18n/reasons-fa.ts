@@ -2,12 +2,14 @@ import type { LinkErrorCode, LinkErrorParams, LinkIdField } from '../../../core/
 import type { ReasonCode, ReasonParams } from '../../../core/reasons.ts';
 import type { UsernameRule } from '../../../core/usernames.ts';
 import { faNum, iso } from './bidi.ts';
+import { STORED_REASONS_FA } from './stored-reasons-fa.ts';
 
 const v = (x: unknown): string => iso(typeof x === 'string' || typeof x === 'number' ? String(x) : '');
 const n = (x: unknown): string => (typeof x === 'number' ? faNum(x) : v(x));
 
 /** The engine's refusals in Persian, one per code of core/reasons.ts. */
 export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
+  ...STORED_REASONS_FA,
   campaign_name_invalid: () => 'نام کمپین باید ۱ تا ۶۴ نویسه باشد و نویسهٔ کنترلی نداشته باشد',
   campaign_message_empty: () => 'پیام خالی است',
   campaign_message_too_long: (p) => `پیام ${n(p.length)} نویسه دارد؛ تلگرام در یک پیام حداکثر ${n(p.max)} نویسه می‌پذیرد`,

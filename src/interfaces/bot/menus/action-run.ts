@@ -4,7 +4,7 @@ import { InputError } from '../../../core/errors.ts';
 import { isTelegramFailure } from '../../../core/failures.ts';
 import type { OperationEvent } from '../../../engine/operations.ts';
 import type { OperationRecord, OperationResult, OperationSelection } from '../../../store/operations.ts';
-import { describeError, refusal } from '../errors.ts';
+import { describeError, refusal, storedReason } from '../errors.ts';
 import { nums } from '../flows.ts';
 import { iso } from '../i18n/bidi.ts';
 import { ProgressReporter } from '../progress.ts';
@@ -113,7 +113,7 @@ function runOperation(turn: Turn, ops: Ops, spec: ActionSpec, selection: Operati
       return;
     }
     await reporter.finish({
-      summary: `${title}\n\n${t.opSummary(record.id, record.status, record.summary, record.stopReason)}`,
+      summary: `${title}\n\n${t.opSummary(record.id, record.status, record.summary, storedReason(t, record.stopReasonCode ?? null, record.stopReason))}`,
       details: record.results.map((r) => resultLine(turn, r, names)),
       fileName: `operation-${record.id}.txt`,
       detailsInFile: t.detailsInFile,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TARGET_STATES, type CampaignState, type TargetCounts } from '../../../core/campaigns.ts';
 import type { CampaignListItem, CampaignStatus } from '../../../engine/campaigns.ts';
+import { storedReason } from '../errors.ts';
 import { iso } from '../i18n/bidi.ts';
 import type { Turn } from '../turn.ts';
 import { button, cb, type Keyboard, type View } from '../ui.ts';
@@ -82,7 +83,7 @@ export function cardView(turn: Turn, st: CampaignStatus, running: boolean, prefi
   const state: CampaignState = running && (st.state === 'ready' || st.state === 'paused') ? 'running' : st.state;
   const lines = [
     t.cmpCardTitle(iso(st.name), `${STATE_ICON[state]} ${t.cmpState(state)}`),
-    ...(st.reason && state !== 'running' ? [t.cardReason(iso(st.reason))] : []),
+    ...(st.reason && state !== 'running' ? [t.cardReason(iso(storedReason(t, st.reasonCode, st.reason) ?? ''))] : []),
     '',
     t.cmpProgress(settled(st.counts), total(st.counts)),
     countsText(turn, st.counts),

@@ -1,5 +1,5 @@
 import type { CampaignEvent, RunReport } from '../../../engine/campaigns.ts';
-import { describeError } from '../errors.ts';
+import { describeError, storedReason } from '../errors.ts';
 import { iso } from '../i18n/bidi.ts';
 import { ProgressReporter, type ProgressSnapshot } from '../progress.ts';
 import type { Registry } from '../runtime.ts';
@@ -92,7 +92,7 @@ function startRun(turn: Turn, svc: Campaigns, name: string): void {
       await reporter.finish({ ...finish, summary: `${title}\n\n⚠️ ${describeError(t, error).text}` });
       return;
     }
-    const summary = `${title}\n\n${t.cmpRunReport(t.cmpState(report.state), report.reason ? iso(report.reason) : null, report.run.sent, report.run.uncertain)}\n${countsText(turn, report.counts)}`;
+    const summary = `${title}\n\n${t.cmpRunReport(t.cmpState(report.state), report.reason ? iso(storedReason(t, report.reasonCode, report.reason) ?? '') : null, report.run.sent, report.run.uncertain)}\n${countsText(turn, report.counts)}`;
     await reporter.finish({ ...finish, summary });
   });
 }

@@ -1,5 +1,4 @@
 import type { Registry } from '../runtime.ts';
-import { registerAccountCare } from './account-care.ts';
 import { registerAccounts } from './accounts.ts';
 import { registerActions } from './actions.ts';
 import { registerAddAccount } from './add-account.ts';
@@ -12,7 +11,6 @@ import { registerStatus } from './status.ts';
 /** Every menu module registers its routes and flows here. */
 export function registerMenus(reg: Registry): void {
   registerAccounts(reg);
-  registerAccountCare(reg);
   registerActions(reg);
   registerCampaigns(reg);
   registerAddAccount(reg);
