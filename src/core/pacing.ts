@@ -1,4 +1,4 @@
-import type { ActionKind } from './actions.ts';
+import type { OperationKind as ActionKind } from './actions.ts';
 
 /**
  * How often one account may repeat one kind of action. Two limits combine: a jittered pause after
@@ -31,6 +31,8 @@ export const KIND_DEFAULTS: Readonly<Record<ActionKind, { gapFactor: number; bur
   block: { gapFactor: 1, burst: 10, perHour: 40 },
   pm: { gapFactor: 4, burst: 3, perHour: 10 },
   comment: { gapFactor: 2, burst: 5, perHour: 20 },
+  // Profile changes are rare for a real person: a long pause and few an hour.
+  profile: { gapFactor: 4, burst: 2, perHour: 6 },
 };
 
 /** The rules for every kind from the configured delay range (seconds) and optional per-kind overrides. */
@@ -97,7 +99,7 @@ export function finishAttempt(rule: KindPacing, s: PaceState, t: number, u: numb
   return { ...s, nextAt: t + gapFor(rule, u) };
 }
 
-const KIND_INDEX: Record<ActionKind, number> = { reaction: 0, vote: 1, join: 2, leave: 3, block: 4, pm: 5, comment: 6 };
+const KIND_INDEX: Record<ActionKind, number> = { reaction: 0, vote: 1, join: 2, leave: 3, block: 4, pm: 5, comment: 6, profile: 7 };
 
 /** Per-account uniform draws in [0, 1); per account so a benchmark can replay one account's pauses. */
 export type RandomSource = (accountId: number) => () => number;

@@ -44,6 +44,11 @@ export const REASON_CODES = [
   'tag_invalid',
   /** tag */
   'tag_no_accounts',
+  /** detail (the English problems) */
+  'profile_invalid',
+  /** detail: size | content */
+  'profile_photo_bad',
+  'profile_needs_named',
   // monitor rules
   'keyword_empty',
   'keyword_invisible_only',

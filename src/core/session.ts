@@ -125,6 +125,15 @@ export interface ServiceNotice {
   text: string;
 }
 
+/** One account's profile changes, placeholders filled in (core/profile.ts). */
+export interface ProfileChanges {
+  firstName?: string;
+  lastName?: string;
+  bio?: string;
+  username?: string;
+  photo?: { bytes: Uint8Array; mime: string };
+}
+
 export interface AccountSession {
   readonly accountId: number;
   /** getMe: the health check; throws `revoked`/`banned`/`frozen` failures when the account is gone. */
@@ -159,6 +168,12 @@ export interface AccountSession {
   /** Optional. Catch-up progress after a start or a resync. Returns an unsubscribe function. */
   onCatchUp?(listener: (event: CatchUpEvent) => void): () => void;
   spamStatus(): Promise<SpamStatus>;
+  /**
+   * Optional. Edits the account's own profile. A username is checked for availability before
+   * anything changes (taken: a `not_allowed` failure with code USERNAME_OCCUPIED). `changed`:
+   * whether anything differed from what the account had.
+   */
+  updateProfile?(changes: ProfileChanges): Promise<{ changed: boolean }>;
   /** Optional. Every authorization of the account, the panel's own marked `current`. */
   sessions?(): Promise<DeviceSession[]>;
   /** Optional. Ends one other authorization by its id. */

@@ -1,7 +1,8 @@
-import type { ActionKind, ActionSpec } from '../core/actions.ts';
+import type { OperationKind, OperationSpec } from '../core/actions.ts';
 import { policyOf } from '../core/failure-policy.ts';
 import type { Failure } from '../core/failures.ts';
-import { isTelegramFailure } from '../core/failures.ts';
+import { isTelegramFailure, TelegramFailure } from '../core/failures.ts';
+import { describeValues, fillProfile } from '../core/profile.ts';
 import type { Reason } from '../core/reasons.ts';
 import { englishReason, failureReason } from '../core/stored-reasons.ts';
 import type { ActionOutcome, AccountSession } from '../core/session.ts';
@@ -14,7 +15,7 @@ import { UNUSABLE_KIND, usability, type Usability } from './usability.ts';
 const USABLE: Usability = { usable: true };
 
 export type OperationEvent =
-  | { type: 'started'; operationId: number; kind: ActionKind; planned: number; named: boolean; at: number }
+  | { type: 'started'; operationId: number; kind: OperationKind; planned: number; named: boolean; at: number }
   | {
       type: 'result';
       operationId: number;
@@ -34,8 +35,18 @@ interface Candidate {
   attempts: number;
 }
 
+/** What one attempt needs besides the spec: the account (and its place in the selection) and shared inputs. */
+interface AttemptContext {
+  account: PoolAccount;
+  /** The account's running number in the selection, from 1 (a profile edit's `{n}`). */
+  n: number;
+  randomId: () => bigint;
+  photo: Uint8Array | undefined;
+}
+
 /** Performs one action as one account; the session resolves the target itself. */
-async function perform(session: AccountSession, spec: ActionSpec, randomId: () => bigint): Promise<{ outcome: ActionOutcome; detail?: string }> {
+async function perform(session: AccountSession, spec: OperationSpec, ctx: AttemptContext): Promise<{ outcome: ActionOutcome; detail?: string }> {
+  const randomId = ctx.randomId;
   switch (spec.kind) {
     case 'reaction':
       return { outcome: await session.react(spec.target, spec.emoji) };
@@ -55,6 +66,14 @@ async function perform(session: AccountSession, spec: ActionSpec, randomId: () =
       const r = await session.comment(spec.target, spec.text);
       return { outcome: 'done', detail: `message ${r.messageId}` };
     }
+    case 'profile': {
+      if (!session.updateProfile) throw new TelegramFailure({ kind: 'not_allowed', code: 'NOT_SUPPORTED', message: 'this connection cannot edit profiles' });
+      const values = fillProfile(spec.edit, ctx.account, ctx.n);
+      const photo = spec.edit.photo && ctx.photo ? { bytes: ctx.photo, mime: spec.edit.photo.mime } : undefined;
+      const r = await session.updateProfile({ ...values, ...(photo ? { photo } : {}) });
+      const detail = describeValues(values, photo !== undefined);
+      return { outcome: r.changed ? 'done' : 'already', ...(detail ? { detail } : {}) };
+    }
   }
 }
 
@@ -65,7 +84,7 @@ async function perform(session: AccountSession, spec: ActionSpec, randomId: () =
  */
 export class OperationRun {
   private id = 0;
-  private readonly kind: ActionKind;
+  private readonly kind: OperationKind;
   private readonly planned: number;
   private readonly concurrency: number;
   private readonly candidates: Candidate[];
@@ -222,7 +241,9 @@ export class OperationRun {
   private async attempt(accountId: number): Promise<Attempt> {
     try {
       const session = await this.engine.pool.session(accountId);
-      const r = await perform(session, this.plan.spec, this.engine.randomId);
+      const account = this.plan.candidates.find((a) => a.id === accountId)!;
+      const n = 'accountIds' in this.plan.selection ? this.plan.selection.accountIds.indexOf(accountId) + 1 : 0;
+      const r = await perform(session, this.plan.spec, { account, n, randomId: this.engine.randomId, photo: this.plan.photo });
       return { ok: true, ...r };
     } catch (err) {
       if (isTelegramFailure(err)) return { ok: false, failure: err.failure };
@@ -276,6 +297,8 @@ export class OperationRun {
     }
     this.terminal++;
     this.record({ ...base, replaced: false });
+    // Each account's profile is its own target: one account's refusal says nothing about the others.
+    if (this.kind === 'profile') return;
     // The target refused in a way no other account would change: stop spending accounts on it.
     if (policy.stopsOperation === 'always' || (policy.stopsOperation === 'first' && this.successes === 0)) {
       this.stopReasonCode = failureReason(failure);

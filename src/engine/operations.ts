@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PacingConfig } from '../config.ts';
 import { accountLabel } from '../core/accounts.ts';
-import type { ActionKind, ActionSpec } from '../core/actions.ts';
+import type { OperationKind, OperationSpec } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
 import { reason } from '../core/reasons.ts';
@@ -13,6 +13,7 @@ import type { OperationRecord, OperationRecorder, OperationSelection } from '../
 import type { Logger } from '../log.ts';
 import { checkAgainstTarget, validateActionSpec } from './action-input.ts';
 import { OperationRun, type OperationEvent } from './operation-run.ts';
+import { checkProfileFor, readPhoto } from './profiles.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
 import { describeShortage, type LocalAccountState, usability, type Usability } from './usability.ts';
 
@@ -52,12 +53,14 @@ export interface RunOptions {
 
 /** What `check` decided: how many slots and which accounts may fill them, best first. */
 export interface OperationPlan {
-  spec: ActionSpec;
+  spec: OperationSpec;
   selection: OperationSelection;
   planned: number;
   /** `true`: exactly these accounts, each once; `false`: any of them, failed ones replaced. */
   named: boolean;
   candidates: PoolAccount[];
+  /** A profile edit's photo, read and checked once for every account. */
+  photo?: Uint8Array;
 }
 
 export interface FleetUsability {
@@ -106,7 +109,7 @@ export class OperationsEngine {
   }
 
   /** Every account the pool lists, split by whether it can do `kind` now (and why not). */
-  usable(kind: ActionKind): FleetUsability {
+  usable(kind: OperationKind): FleetUsability {
     const now = this.clock.now();
     const out: FleetUsability = { usable: [], unusable: [] };
     for (const a of this.sortedAccounts()) {
@@ -118,9 +121,13 @@ export class OperationsEngine {
   }
 
   /** Validates the action and the selection without acting; throws `InputError`. */
-  check(spec: ActionSpec, selection: OperationSelection): OperationPlan {
-    validateActionSpec(spec);
+  check(spec: OperationSpec, selection: OperationSelection): OperationPlan {
+    if (spec.kind !== 'profile') validateActionSpec(spec);
     const kind = spec.kind;
+    // Each account's profile is its own: a count would edit accounts nobody chose.
+    if (kind === 'profile' && 'accounts' in selection) {
+      throw new InputError('name the accounts whose profiles to edit (or give their tag)', reason('profile_needs_named'));
+    }
     if ('accounts' in selection) {
       const n = selection.accounts;
       if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`the number of accounts must be a whole number from 1 (got ${String(n)})`, reason('accounts_count_invalid', { value: String(n) }));
@@ -161,6 +168,7 @@ export class OperationsEngine {
       chosen.push(a);
     }
     if (problems.length > 0) throw new InputError(problems.join('; '), reason('accounts_not_usable', { accounts: refused.map((id) => `#${id}`).join(', ') }));
+    if (spec.kind === 'profile') checkProfileFor(spec.edit, chosen);
     return { spec, selection: { accountIds: chosen.map((a) => a.id) }, planned: chosen.length, named: true, candidates: chosen };
   }
 
@@ -168,8 +176,13 @@ export class OperationsEngine {
    * `check`, then what only Telegram can tell (a vote's options against the poll), read by the
    * first account that would act, without acting; throws `InputError` before anything is recorded.
    */
-  async prepare(spec: ActionSpec, selection: OperationSelection): Promise<OperationPlan> {
+  async prepare(spec: OperationSpec, selection: OperationSelection): Promise<OperationPlan> {
     const plan = this.check(spec, selection);
+    if (plan.spec.kind === 'profile') {
+      // The bytes checked now are the bytes every account uploads, whatever happens to the file.
+      if (plan.spec.edit.photo) return { ...plan, photo: readPhoto(plan.spec.edit.photo.file).bytes };
+      return plan;
+    }
     await checkAgainstTarget(plan.spec, plan.candidates.map((a) => a.id), this);
     return plan;
   }
@@ -178,7 +191,7 @@ export class OperationsEngine {
    * Validates, records and runs an operation; resolves with its final record when every attempt
    * has settled. Rejects with `InputError` before any account acts when the input is bad.
    */
-  async runOperation(spec: ActionSpec, selection: OperationSelection, opts: RunOptions = {}): Promise<OperationRecord> {
+  async runOperation(spec: OperationSpec, selection: OperationSelection, opts: RunOptions = {}): Promise<OperationRecord> {
     const plan = await this.prepare(spec, selection);
     const pacing = this.currentPacing();
     const concurrency = Math.max(1, Math.floor(opts.concurrency ?? pacing.actionConcurrency));
@@ -229,7 +242,7 @@ export class OperationsEngine {
   }
 
   /** Remembers what a failure says about the account and tells the pool. */
-  noteFailure(accountId: number, kind: ActionKind, failure: Failure): void {
+  noteFailure(accountId: number, kind: OperationKind, failure: Failure): void {
     // What this process must not wait for the pool's next listing to know.
     const e = failureEffect({ status: 'active', until: null }, kind, failure, this.clock.now(), 'call');
     if (e.park || e.status?.status === 'peer_flood' || e.endsSession) {

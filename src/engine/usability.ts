@@ -1,5 +1,5 @@
 import { PROBLEM_STATUSES, type AccountStatus } from '../core/accounts.ts';
-import type { ActionKind } from '../core/actions.ts';
+import type { OperationKind as ActionKind } from '../core/actions.ts';
 import type { FailureKind } from '../core/failures.ts';
 import { describeOwner } from './process-owner.ts';
 import type { PoolAccount } from './ports.ts';
@@ -37,6 +37,7 @@ const KIND_NAMES: Record<ActionKind, string> = {
   block: 'blocks',
   pm: 'private messages',
   comment: 'comments',
+  profile: 'profile edits',
 };
 
 export function kindName(kind: ActionKind): string {

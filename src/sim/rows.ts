@@ -19,6 +19,8 @@ export interface UserRow {
   pts: number;
   last_box_id: number;
   created_at: number;
+  /** The bio (world schema 2). */
+  about: string;
 }
 
 export interface ChatRow {

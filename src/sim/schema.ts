@@ -300,4 +300,34 @@ export const SIM_MIGRATIONS: readonly WorldMigration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'profiles',
+    sql: `
+      -- the account's bio (Telegram's "about")
+      ALTER TABLE users ADD COLUMN about TEXT NOT NULL DEFAULT '';
+
+      -- file parts uploaded with upload.saveFilePart / saveBigFilePart, until a call uses the file
+      CREATE TABLE upload_parts (
+        user_id INTEGER NOT NULL,
+        file_id TEXT NOT NULL,
+        part INTEGER NOT NULL,
+        total_parts INTEGER,
+        bytes BLOB NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, file_id, part)
+      ) WITHOUT ROWID;
+
+      -- profile photos set by accounts; the newest is the current one (the image itself is not kept)
+      CREATE TABLE profile_photos (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        mime TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX profile_photos_by_user ON profile_photos(user_id, id);
+    `,
+  },
 ];

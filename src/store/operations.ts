@@ -1,4 +1,4 @@
-import type { ActionKind, ActionResult, ActionSpec } from '../core/actions.ts';
+import type { ActionResult, OperationKind, OperationSpec } from '../core/actions.ts';
 import type { FailureKind } from '../core/failures.ts';
 import { reason, type Reason } from '../core/reasons.ts';
 import { reasonColumns, reasonFromColumns } from '../core/stored-reasons.ts';
@@ -36,8 +36,8 @@ export interface OperationSummary {
 
 export interface OperationHeader {
   id: number;
-  kind: ActionKind;
-  spec: ActionSpec;
+  kind: OperationKind;
+  spec: OperationSpec;
   selection: OperationSelection;
   /** Who asked: `cli`, `bot:<user id>`, … */
   actor: string;
@@ -57,7 +57,7 @@ export interface OperationRecord extends OperationHeader {
 }
 
 export interface NewOperation {
-  spec: ActionSpec;
+  spec: OperationSpec;
   selection: OperationSelection;
   actor: string;
   planned: number;
@@ -193,7 +193,7 @@ export class OperationStore implements OperationRecorder {
   }
 
   /** Newest first. */
-  list(opts: { limit?: number; kind?: ActionKind; before?: number } = {}): OperationHeader[] {
+  list(opts: { limit?: number; kind?: OperationKind; before?: number } = {}): OperationHeader[] {
     const where: string[] = [];
     const args: Array<string | number> = [];
     if (opts.kind) {
@@ -236,8 +236,8 @@ export class OperationStore implements OperationRecorder {
 function toHeader(row: OperationRow, summary: OperationSummary): OperationHeader {
   return {
     id: row.id,
-    kind: row.kind as ActionKind,
-    spec: JSON.parse(row.spec) as ActionSpec,
+    kind: row.kind as OperationKind,
+    spec: JSON.parse(row.spec) as OperationSpec,
     selection: JSON.parse(row.selection) as OperationSelection,
     actor: row.actor,
     status: row.status as OperationStatus,

@@ -83,6 +83,8 @@ rule('not_allowed', 'Telegram does not allow this here', [
   'MSG_ID_NOT_DISCUSSION',
   'TOPIC_CLOSED',
   'TOPIC_DELETED',
+  'USERNAME_OCCUPIED',
+  'USERNAME_PURCHASE_AVAILABLE',
 ]);
 rule('bad_request', 'Telegram refused the request as malformed', [
   'OPTION_INVALID',
@@ -92,6 +94,13 @@ rule('bad_request', 'Telegram refused the request as malformed', [
   'ENTITY_BOUNDS_INVALID',
   'RANDOM_ID_DUPLICATE',
   'MEDIA_INVALID',
+  'FIRSTNAME_INVALID',
+  'LASTNAME_INVALID',
+  'ABOUT_TOO_LONG',
+  'IMAGE_PROCESS_FAILED',
+  'PHOTO_FILE_TOO_BIG',
+  'PHOTO_EXT_INVALID',
+  'PHOTO_CROP_SIZE_SMALL',
 ]);
 rule('no_access', 'the account cannot see this chat (private, left or removed)', [
   'CHANNEL_PRIVATE',

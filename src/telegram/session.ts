@@ -13,6 +13,7 @@ import type {
   LeaveTarget,
   MessageTarget,
   PollInfo,
+  ProfileChanges,
   SelfInfo,
   SenderInfo,
   SpamStatus,
@@ -29,6 +30,7 @@ import { findSent } from './actions/find-sent.ts';
 import { join } from './actions/join.ts';
 import { leave } from './actions/leave.ts';
 import { poll } from './actions/poll.ts';
+import { updateProfile } from './actions/profile.ts';
 import { react } from './actions/react.ts';
 import { sendMessage } from './actions/send-message.ts';
 import { vote } from './actions/vote.ts';
@@ -269,6 +271,10 @@ export class MtcuteAccountSession implements AccountSession {
    * Sends /start to @SpamBot and reads the first answer that follows it. Deletes nothing: the
    * operator's chat with the bot stays as it was, plus this exchange.
    */
+  updateProfile(changes: ProfileChanges): Promise<{ changed: boolean }> {
+    return this.run((c) => updateProfile(c, changes));
+  }
+
   spamStatus(): Promise<SpamStatus> {
     return this.run(async (c) => {
       let bot: User;

@@ -32,6 +32,7 @@ export function getFullUser(ctx: CallContext, req: tl.users.RawGetFullUserReques
       settings: { _: 'peerSettings' },
       notifySettings: { _: 'peerNotifySettings' },
       commonChatsCount: user.id === ctx.me.id ? 0 : common,
+      about: user.about || undefined,
     },
     users: [userTl(ctx, user)],
     chats: [],

@@ -1,6 +1,6 @@
 import type { PacingConfig } from '../../../config.ts';
 import type { AccountStatus } from '../../../core/accounts.ts';
-import type { ActionKind } from '../../../core/actions.ts';
+import type { ActionKind, OperationKind } from '../../../core/actions.ts';
 import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { ActionOutcome } from '../../../core/session.ts';
 import type { OperationStatus, OperationSummary } from '../../../store/operations.ts';
@@ -99,7 +99,8 @@ const DELIVERY: Record<string, string> = {
   other: 'Telegram',
 };
 
-const KINDS: Record<ActionKind, string> = {
+const KINDS: Record<OperationKind, string> = {
+  profile: 'profile edit',
   reaction: 'reaction',
   vote: 'poll vote',
   join: 'join',
@@ -332,7 +333,7 @@ Type the new value (${form}).`,
 
   // --- actions ---
   actionsTitle: '⚡ Actions\nWhat should the accounts do? One account or many: you choose next.',
-  kindName: (k: ActionKind) => KINDS[k],
+  kindName: (k: OperationKind) => KINDS[k],
   kindButton: (k: ActionKind) => KIND_BUTTONS[k],
   actTitle: (kind: string) => `⚡ ${kind[0]!.toUpperCase()}${kind.slice(1)}`,
   askTarget: (k: ActionKind) => ASK_TARGET[k],

@@ -1,6 +1,6 @@
 import type { PacingConfig } from '../../../config.ts';
 import type { AccountStatus } from '../../../core/accounts.ts';
-import type { ActionKind } from '../../../core/actions.ts';
+import type { ActionKind, OperationKind } from '../../../core/actions.ts';
 import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { ActionOutcome } from '../../../core/session.ts';
 import type { OperationStatus } from '../../../store/operations.ts';
@@ -78,7 +78,8 @@ const DELIVERY: Record<string, string> = {
   other: 'تلگرام',
 };
 
-const KINDS: Record<ActionKind, string> = {
+const KINDS: Record<OperationKind, string> = {
+  profile: 'ویرایش نمایه',
   reaction: 'واکنش',
   vote: 'رأی به نظرسنجی',
   join: 'عضویت',

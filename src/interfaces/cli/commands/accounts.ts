@@ -8,6 +8,7 @@ import { InputError, PanelError } from '../../../core/errors.ts';
 import { findAccount, parsePhone, resolveAccountRefs } from '../../../core/account-refs.ts';
 import { readTag, taggedIds } from '../../../engine/account-selection.ts';
 import type { CheckResult } from '../../../engine/health.ts';
+import { profileSpec } from '../../../engine/profiles.ts';
 import { IMPORT_FORMATS, isImportFormat } from '../../../core/import-formats.ts';
 import type { ImportError } from '../../../engine/import.ts';
 import type { LoginError, LoginStep } from '../../../engine/login.ts';
@@ -381,6 +382,38 @@ export function registerAccounts(accounts: Command, ctx: CliContext): void {
         const r = app.tags.change(ids, change.op, change.tag);
         ctx.emit(r, () => `${change.op === 'add' ? 'tagged' : 'untagged'} ${r.changed.length} account(s) ${change.op === 'add' ? 'with' : 'from'} ${r.tag}${r.unchanged.length > 0 ? `; ${r.unchanged.length} ${change.op === 'add' ? 'had it already' : 'did not have it'}` : ''}`);
         return Promise.resolve();
+      });
+    });
+
+  accounts
+    .command('profile')
+    .description("edit accounts' own profiles, paced like every action; placeholders {phone4} (last four phone digits) and {n} (running number) make each account's values its own")
+    .argument('[accounts...]', 'id, phone or @username (or --tag)')
+    .option('--tag <tag>', 'the accounts with this tag (after any named ones)')
+    .option('--first-name <text>', 'first name (up to 64 characters)')
+    .option('--last-name <text>', 'last name ("" clears it)')
+    .option('--bio <text>', 'bio (up to 70 characters; "" clears it)')
+    .option('--username <name>', 'username; checked for availability first (a taken one fails that account only)')
+    .option('--photo <file>', 'a JPEG or PNG photo up to 10 MB, checked before any upload')
+    .addHelpText('after', '\nExample: accounts profile --tag batch2 --first-name "Sara {n}" --username "sara_{phone4}". Bad input exits 2 before any account acts.')
+    .action(async (refs: string[], o: { tag?: string; firstName?: string; lastName?: string; bio?: string; username?: string; photo?: string }) => {
+      if (refs.length === 0 && o.tag === undefined) throw new InputError('name the accounts (id, phone or @username) or give --tag <tag>');
+      if (o.tag !== undefined) readTag(o.tag);
+      const spec = profileSpec({
+        ...(o.firstName !== undefined ? { firstName: o.firstName } : {}),
+        ...(o.lastName !== undefined ? { lastName: o.lastName } : {}),
+        ...(o.bio !== undefined ? { bio: o.bio } : {}),
+        ...(o.username !== undefined ? { username: o.username } : {}),
+        ...(o.photo !== undefined ? { photoFile: o.photo } : {}),
+      });
+      await ctx.withApp(['telegram'], async (app) => {
+        const all = app.accounts.list(app.clock.now());
+        const named = refs.length > 0 ? resolveAll(app, refs) : [];
+        const tagged = o.tag === undefined ? [] : taggedIds(all, o.tag);
+        const ids = [...new Set([...named, ...tagged])];
+        // Loaded here: other accounts commands never need the action runner.
+        const { executeAct } = await import('./act.ts');
+        await executeAct(ctx, { pool: app.fleet, engine: app.operations }, spec, { refs: ids.map((id) => `#${id}`) });
       });
     });
 

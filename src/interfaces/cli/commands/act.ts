@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ActionKind, ActionSpec } from '../../../core/actions.ts';
+import type { ActionKind, ActionSpec, OperationSpec } from '../../../core/actions.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
 import { isLinkRefusal, parseLink, toJoinTarget, toLeaveTarget, toMessageTarget, toUsername, type LinkRefusal, type ParsedLink } from '../../../core/links.ts';
 import { resolveAccountRefs } from '../../../core/account-refs.ts';
@@ -132,7 +132,7 @@ function operationProgress(bar: ProgressBar): { onEvent: (e: OperationEvent) => 
 }
 
 /** Runs an action from the command line: resolves names, shows progress, prints the results. */
-export async function executeAct(ctx: CliContext, deps: ActDeps, spec: ActionSpec, choice: AccountChoice, err: NodeJS.WriteStream = process.stderr): Promise<OperationRecord> {
+export async function executeAct(ctx: CliContext, deps: ActDeps, spec: OperationSpec, choice: AccountChoice, err: NodeJS.WriteStream = process.stderr): Promise<OperationRecord> {
   const engine = deps.engine;
   const accounts = deps.pool.accounts();
   let selection: OperationSelection;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { accountLabel } from '../../../core/accounts.ts';
-import { ACTION_KINDS, type ActionKind, type ActionSpec } from '../../../core/actions.ts';
+import { OPERATION_KINDS, type OperationKind, type OperationSpec } from '../../../core/actions.ts';
+import { describeValues } from '../../../core/profile.ts';
 import { InputError } from '../../../core/errors.ts';
 import { formatMessageLink } from '../../../core/links.ts';
 import type { JoinTarget, LeaveTarget, MessageTarget } from '../../../core/session.ts';
@@ -28,7 +29,7 @@ function short(text: string, max = 40): string {
 }
 
 /** "reaction 👍 on https://t.me/chan/10", "pm to @user: "hello…"". */
-export function describeSpec(spec: ActionSpec): string {
+export function describeSpec(spec: OperationSpec): string {
   switch (spec.kind) {
     case 'reaction':
       return `reaction ${spec.emoji} on ${messageLink(spec.target)}`;
@@ -44,6 +45,8 @@ export function describeSpec(spec: ActionSpec): string {
       return `pm to @${spec.username}: "${short(spec.text)}"`;
     case 'comment':
       return `comment on ${messageLink(spec.target)}: "${short(spec.text)}"`;
+    case 'profile':
+      return `profile: ${describeValues(spec.edit, spec.edit.photo !== undefined)}`;
   }
 }
 
@@ -102,14 +105,14 @@ export function registerOperations(ops: Command, ctx: CliContext): void {
     .command('list')
     .description('list operations, newest first')
     .option('--limit <n>', 'how many (default 20)')
-    .option('--kind <kind>', `only this action: ${ACTION_KINDS.join(', ')}`)
+    .option('--kind <kind>', `only this action: ${OPERATION_KINDS.join(', ')}`)
     .action(async (opts: { limit?: string; kind?: string }) => {
       const limit = opts.limit === undefined ? 20 : positiveInt(opts.limit, '--limit');
-      if (opts.kind !== undefined && !(ACTION_KINDS as readonly string[]).includes(opts.kind)) {
-        throw new InputError(`--kind must be one of ${ACTION_KINDS.join(', ')} (got "${opts.kind}")`);
+      if (opts.kind !== undefined && !(OPERATION_KINDS as readonly string[]).includes(opts.kind)) {
+        throw new InputError(`--kind must be one of ${OPERATION_KINDS.join(', ')} (got "${opts.kind}")`);
       }
       await ctx.withApp([], (app) => {
-        const list = app.operationStore.list({ limit, kind: opts.kind as ActionKind | undefined });
+        const list = app.operationStore.list({ limit, kind: opts.kind as OperationKind | undefined });
         ctx.emit(list, () =>
           list.length === 0
             ? 'no operations yet (run one with `act`)'

@@ -1,5 +1,5 @@
 import type { AccountStatus } from '../../../core/accounts.ts';
-import type { ActionKind } from '../../../core/actions.ts';
+import type { ActionKind, OperationKind } from '../../../core/actions.ts';
 import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { OperationStatus } from '../../../store/operations.ts';
 
@@ -15,7 +15,8 @@ const STATUS: Record<AccountStatus, string> = {
   error: 'error',
 };
 
-const KINDS: Record<ActionKind, string> = {
+const KINDS: Record<OperationKind, string> = {
+  profile: 'Profile edit',
   reaction: 'Reaction',
   vote: 'Poll vote',
   join: 'Join',
@@ -158,7 +159,7 @@ export const en = {
 
   // --- actions ---
   actionsTitle: 'Actions',
-  kindName: (k: ActionKind) => KINDS[k],
+  kindName: (k: OperationKind) => KINDS[k],
   targetHelp: (k: ActionKind) => TARGET_HELP[k],
   fieldTarget: 'Target',
   fieldEmoji: 'Emoji',

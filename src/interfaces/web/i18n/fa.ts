@@ -1,5 +1,5 @@
 import type { AccountStatus } from '../../../core/accounts.ts';
-import type { ActionKind } from '../../../core/actions.ts';
+import type { ActionKind, OperationKind } from '../../../core/actions.ts';
 import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { OperationStatus } from '../../../store/operations.ts';
 import type { Messages } from './en.ts';
@@ -19,7 +19,8 @@ const STATUS: Record<AccountStatus, string> = {
   error: 'خطا',
 };
 
-const KINDS: Record<ActionKind, string> = {
+const KINDS: Record<OperationKind, string> = {
+  profile: 'ویرایش نمایه',
   reaction: 'واکنش',
   vote: 'رأی در نظرسنجی',
   join: 'عضویت',

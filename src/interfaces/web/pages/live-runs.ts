@@ -1,11 +1,11 @@
-import type { ActionKind, ActionSpec } from '../../../core/actions.ts';
+import type { ActionSpec, OperationKind } from '../../../core/actions.ts';
 import type { OperationEvent, OperationsEngine } from '../../../engine/operations.ts';
 import type { OperationResult, OperationSelection, OperationStatus, OperationSummary } from '../../../store/operations.ts';
 
 /** What a live page shows of an operation the dashboard started. */
 export interface RunView {
   operationId: number;
-  kind: ActionKind;
+  kind: OperationKind;
   planned: number;
   settled: number;
   results: OperationResult[];
