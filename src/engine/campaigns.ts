@@ -8,7 +8,7 @@ import { InputError } from '../core/errors.ts';
 import { reason, type Reason } from '../core/reasons.ts';
 import { describeTargets, parseTargets, type ParsedTargets } from '../core/targets.ts';
 import type { Logger } from '../log.ts';
-import { CampaignStore, type CampaignRecord } from '../store/campaigns.ts';
+import { CampaignStore, type AccountUsage, type CampaignRecord } from '../store/campaigns.ts';
 import type { Db } from '../store/db.ts';
 import { ownerIsGone, processOwner } from './process-owner.ts';
 import { CampaignRun, type RunOptions, type RunReport } from './campaign-run.ts';
@@ -97,17 +97,10 @@ export interface CreateCampaignResult {
   skippedUnreachable: number;
 }
 
-export interface CampaignAccountSummary {
-  accountId: number;
+export interface CampaignAccountSummary extends AccountUsage {
   phone: string | null;
   username: string | null;
   status: string;
-  sent: number;
-  failed: number;
-  notFound: number;
-  privacyRestricted: number;
-  claimed: number;
-  uncertain: number;
   /** Messages it may still send in this campaign today (per-campaign and daily caps). */
   remainingCap: number;
 }
