@@ -4,10 +4,7 @@
  *     original's way of rewriting a JSON list of every sent name after each send.
  * (b) Virtual time: 10,000 targets over 50 accounts with caps and jittered delays; makespan
  *     against its lower bound (targets / (accounts x allowed rate)).
- * (c) Durable claims: a claim must be on disk before its send. The old way synced the claim's
- *     commit on the event loop (`synchronous = FULL`); now the commit is followed by an fsync of the
- *     WAL in the thread pool, shared by lanes that claim at once. Per claim: event-loop time
- *     blocked and time until durable, one lane and 16 lanes at once.
+ * Durable claims on their own: campaign-claims.bench.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,57 +132,6 @@ async function makespan(label: string, o: { targets: number; accounts: number; p
   }
 }
 
-type ClaimScheme = 'loop' | 'pool';
-
-/** `lanes` concurrent claimers, each claim made durable by `scheme`, then marked sent. */
-async function durableClaims(dir: string, scheme: ClaimScheme, lanes: number, perLane: number): Promise<{ blockedUs: number; durableUs: number; perSecond: number }> {
-  const db = openSqlite(join(dir, `durable-${scheme}-${lanes}.db`));
-  const store = new CampaignStore(db);
-  const n = lanes * perLane;
-  const c = store.create({
-    name: 'durable',
-    message: 'Hello',
-    now: 0,
-    usernames: usernames(n),
-    settings: { accountIds: null, perAccountCap: n, dailyCap: n, delay: { minMs: 0, maxMs: 0 }, skipContacted: true },
-  });
-  store.setState(c.id, 'running', null, 0);
-  store.acquireLease(c.id, 'bench', Number.MAX_SAFE_INTEGER, 0, () => false);
-  let blocked = 0;
-  let durable = 0;
-  let rid = 0n;
-  const lane = async (accountId: number): Promise<void> => {
-    for (let i = 0; i < perLane; i++) {
-      const q = { campaignId: c.id, leaseOwner: 'bench', accountId, randomId: ++rid, now: 0, dailyCap: n, skipContacted: true };
-      const t0 = performance.now();
-      let r;
-      if (scheme === 'loop') {
-        db.pragma('synchronous = FULL');
-        try {
-          r = store.claimNext(q);
-        } finally {
-          db.pragma('synchronous = NORMAL');
-        }
-        blocked += performance.now() - t0;
-      } else {
-        const pending = store.claimForSend(q);
-        blocked += performance.now() - t0;
-        r = await pending;
-      }
-      durable += performance.now() - t0;
-      if (r.kind !== 'claimed') throw new Error(`claim: ${r.kind}`);
-      // The send: another lane's turn.
-      await new Promise<void>((res) => setImmediate(res));
-      store.markSent(r.row, 1, 0);
-    }
-  };
-  const t = performance.now();
-  await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i + 1)));
-  const ms = performance.now() - t;
-  db.close();
-  return { blockedUs: (blocked * 1000) / n, durableUs: (durable * 1000) / n, perSecond: (n / ms) * 1000 };
-}
-
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tp-bench-campaign-'));
   try {
@@ -219,23 +165,6 @@ export async function run(): Promise<void> {
     console.log(`  JSON rewrite model from probes: ${fmt(a)} + ${(b * 1000).toFixed(1)} ns per listed name (the baseline never syncs; ours syncs claims by default)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-
-  const durableDir = mkdtempSync(join(tmpdir(), 'tp-bench-campaign-'));
-  try {
-    console.log('(c) durable claims: synced on the event loop (before) vs fsync of the WAL in the thread pool (now)');
-    for (const lanes of [1, 16]) {
-      const perLane = lanes === 1 ? 300 : 40;
-      const loop = await durableClaims(durableDir, 'loop', lanes, perLane);
-      const pool = await durableClaims(durableDir, 'pool', lanes, perLane);
-      console.log(
-        `  ${String(lanes).padStart(2)} lane(s): event loop blocked per claim ${fmt(loop.blockedUs)} -> ${fmt(pool.blockedUs)} (${(loop.blockedUs / pool.blockedUs).toFixed(1)}x less); ` +
-          `claim to durable ${fmt(loop.durableUs)} -> ${fmt(pool.durableUs)}; durable claims per second ${loop.perSecond.toFixed(0)} -> ${pool.perSecond.toFixed(0)} ` +
-          `(${(pool.perSecond / loop.perSecond).toFixed(1)}x)`,
-      );
-    }
-  } finally {
-    rmSync(durableDir, { recursive: true, force: true });
   }
 
   console.log('(b) virtual-time makespan, 10,000 targets over 50 accounts, delay 60-180 s');
