@@ -6,9 +6,13 @@ import type { ImportService } from '../../engine/import.ts';
 import type { LoginService } from '../../engine/login.ts';
 import type { MonitorService } from '../../engine/monitor-service.ts';
 import type { OperationsEngine } from '../../engine/operations.ts';
+import type { AccountCareService } from '../../engine/account-care.ts';
 import type { AccountPool } from '../../engine/ports.ts';
 import type { ScheduleService } from '../../engine/schedules.ts';
 import type { OperationHeader } from '../../store/operations.ts';
+
+/** What the bot's account card calls for devices and login codes. */
+export type AccountCarePort = Pick<AccountCareService, 'sessions' | 'endOthers' | 'codes'>;
 
 /**
  * Managing stored accounts: the same calls the `accounts` CLI makes. Each throws `InputError`
@@ -69,6 +73,8 @@ export interface BotServices {
     | 'refreshGroups'
     | 'status'
   >;
+  /** An account's devices and login codes (the two-step password is CLI-only). */
+  accountCare?: AccountCarePort;
   /** Scheduled work: the bot lists and removes; schedules are added from the CLI. */
   schedules?: Pick<ScheduleService, 'list' | 'remove'>;
   usage?: UsagePort;

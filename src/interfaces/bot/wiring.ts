@@ -73,6 +73,9 @@ export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
     get pool() {
       return app.fleet;
     },
+    get accountCare() {
+      return app.accountCare;
+    },
     get schedules() {
       return app.schedules;
     },

@@ -50,6 +50,7 @@ export function cardView(turn: Turn, a: AccountSummary, prefix?: string): View {
   if (a.statusUntil !== null) lines.push(t.cardUntil(when(a.statusUntil)));
   lines.push(t.cardProxy(a.proxyUrl ? iso(a.proxyUrl) : t.proxyDefault));
   lines.push(t.cardGroups(a.groupsCount));
+  if (a.otherSessions !== undefined && a.otherSessions !== null) lines.push(t.cardOtherSessions(a.otherSessions));
   lines.push(t.cardLastUsed(a.lastUsedAt === null ? t.never : when(a.lastUsedAt)));
   if (ATTENTION.includes(a.status)) lines.push('', `💡 ${t.advice(a.status)}`);
   return {
@@ -58,6 +59,7 @@ export function cardView(turn: Turn, a: AccountSummary, prefix?: string): View {
       [a.enabled ? button(t.btnDisable, cb('acc.dis', a.id)) : button(t.btnEnable, cb('acc.en', a.id)), button(t.btnCheck, cb('acc.chk', a.id))],
       [button(t.btnSpamCheck, cb('acc.spam', a.id)), button(t.btnSetProxy, cb('acc.px', a.id))],
       [button(t.btnGroups, cb('acc.g', a.id, 0)), button(t.btnRemove, cb('acc.rm', a.id))],
+      [button(t.btnSessions, cb('acc.ses', a.id)), button(t.btnCodes, cb('acc.codes', a.id))],
       navRow(turn, cb('acc.l', 0)),
     ],
   };

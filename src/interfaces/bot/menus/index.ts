@@ -1,4 +1,5 @@
 import type { Registry } from '../runtime.ts';
+import { registerAccountCare } from './account-care.ts';
 import { registerAccounts } from './accounts.ts';
 import { registerActions } from './actions.ts';
 import { registerAddAccount } from './add-account.ts';
@@ -11,6 +12,7 @@ import { registerStatus } from './status.ts';
 /** Every menu module registers its routes and flows here. */
 export function registerMenus(reg: Registry): void {
   registerAccounts(reg);
+  registerAccountCare(reg);
   registerActions(reg);
   registerCampaigns(reg);
   registerAddAccount(reg);
