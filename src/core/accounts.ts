@@ -1,3 +1,5 @@
+import type { Reason } from './reasons.ts';
+
 /** Where an account stands. Persisted with the time it was set and a reason. */
 export type AccountStatus =
   | 'active'
@@ -33,7 +35,10 @@ export interface AccountSummary {
   username: string | null;
   firstName: string;
   status: AccountStatus;
+  /** The reason in English words (what the CLI prints; rows from before reason codes have only these). */
   statusReason: string | null;
+  /** The reason as a code each interface words in its language; absent or null where none is kept. */
+  statusReasonCode?: Reason | null;
   statusSince: number;
   /** For `flood_wait`: epoch ms when it lifts. */
   statusUntil: number | null;

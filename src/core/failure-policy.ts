@@ -1,6 +1,8 @@
 import type { AccountStatus } from './accounts.ts';
 import type { CallKind } from './actions.ts';
 import type { Failure, FailureKind } from './failures.ts';
+import type { Reason } from './reasons.ts';
+import { failureReason } from './stored-reasons.ts';
 
 /**
  * What a refused campaign send (or a failure while getting ready to send) means for its row:
@@ -139,7 +141,7 @@ export interface FailureEffect {
   /** Close `kind` on this account until `until` (FLOOD_WAIT). */
   park: { kind: CallKind; until: number } | null;
   /** The new status, or null when the current one stays. */
-  status: { status: AccountStatus; reason: string; until: number | null } | null;
+  status: { status: AccountStatus; reason: Reason; until: number | null } | null;
   /** Drop the live connection now. */
   endsSession: boolean;
 }
@@ -180,10 +182,10 @@ export function failureEffect(cur: { status: AccountStatus; until: number | null
       // Shown while any kind waits; it never hides a stronger status.
       if (STATUS_RANK[cur.status] <= STATUS_RANK.flood_wait) {
         const until = Math.max(park?.until ?? 0, cur.status === 'flood_wait' && cur.until !== null ? cur.until : 0);
-        status = { status: 'flood_wait', reason: `${f.code} on ${kind}`, until };
+        status = { status: 'flood_wait', reason: { code: 'account_flood_wait', params: { code: f.code, call: kind } }, until };
       }
     } else if (STATUS_RANK[next] >= STATUS_RANK[cur.status] || (when === 'connect' && !statusNeedsOperator(cur.status))) {
-      status = { status: next, reason: f.message, until: null };
+      status = { status: next, reason: failureReason(f), until: null };
     }
   }
   return { park, status, endsSession: p.endsSession };

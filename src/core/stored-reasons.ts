@@ -32,6 +32,9 @@ export const STORED_REASON_CODES = [
   'spambot_clean',
   /** proxy (its label) */
   'account_connecting_proxy',
+  'account_disabled_by_operator',
+  'account_lease_lost',
+  'account_removed',
 ] as const;
 
 export type StoredReasonCode = (typeof STORED_REASON_CODES)[number];
@@ -78,6 +81,9 @@ export const STORED_REASONS_EN: Record<StoredReasonCode, (p: ReasonParams) => st
   spambot_limited: (p) => `@SpamBot: limited${p.until !== undefined ? ` until ${iso(p.until)}` : ''}`,
   spambot_clean: () => '@SpamBot: no limits',
   account_connecting_proxy: (p) => `through ${str(p.proxy)}`,
+  account_disabled_by_operator: () => 'disabled by the operator',
+  account_lease_lost: () => 'another telegram-panel took over this account',
+  account_removed: () => 'removed',
 };
 
 export function isStoredReason(r: Reason): r is Reason & { code: StoredReasonCode } {

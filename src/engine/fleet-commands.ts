@@ -1,5 +1,6 @@
 import { accountLabel, type AccountStatus, type AccountSummary } from '../core/accounts.ts';
 import type { Clock } from '../core/clock.ts';
+import type { Reason } from '../core/reasons.ts';
 import { InputError, PanelError } from '../core/errors.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import type { LeaseStore } from '../store/leases.ts';
@@ -10,7 +11,7 @@ import { describeOwner, ownerIsGone } from './process-owner.ts';
 export interface CommandTarget {
   owner: string;
   disconnect(accountId: number): Promise<void>;
-  announce(accountId: number, status: AccountStatus, reason: string | null): void;
+  announce(accountId: number, status: AccountStatus, reason: Reason | null): void;
 }
 
 /**
@@ -68,6 +69,6 @@ export class AccountCommands {
     }
     await this.fleet.disconnect(accountId);
     this.store.remove(accountId);
-    this.fleet.announce(accountId, 'disabled', 'removed');
+    this.fleet.announce(accountId, 'disabled', { code: 'account_removed', params: {} });
   }
 }

@@ -3,6 +3,8 @@ import type { CallKind } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
 import { failureEffect, statusNeedsOperator, type FailureEffect } from '../core/failure-policy.ts';
 import type { Failure } from '../core/failures.ts';
+import type { Reason } from '../core/reasons.ts';
+import { englishReason } from '../core/stored-reasons.ts';
 import type { AccountStore } from '../store/accounts.ts';
 
 /**
@@ -13,10 +15,10 @@ export class FleetStatus {
   constructor(
     private readonly store: AccountStore,
     private readonly clock: Clock,
-    private readonly announce: (accountId: number, status: AccountStatus, reason: string | null) => void,
+    private readonly announce: (accountId: number, status: AccountStatus, reason: Reason | null) => void,
   ) {}
 
-  set(accountId: number, status: AccountStatus, reason: string | null, until: number | null = null): void {
+  set(accountId: number, status: AccountStatus, reason: Reason | null, until: number | null = null): void {
     this.store.setStatus(accountId, status, reason, this.clock.now(), until);
     this.announce(accountId, status, reason);
   }
@@ -28,14 +30,16 @@ export class FleetStatus {
     const effect = failureEffect(cur, kind, f, this.clock.now(), when);
     if (effect.park) this.store.park(accountId, effect.park.kind, effect.park.until, f.code);
     const s = effect.status;
-    if (s && (s.status !== cur.status || s.reason !== cur.reason || s.until !== cur.until)) this.set(accountId, s.status, s.reason, s.until);
+    if (s && (s.status !== cur.status || englishReason(s.reason) !== cur.reason || s.until !== cur.until)) this.set(accountId, s.status, s.reason, s.until);
     return effect;
   }
 
-  /** Before a connection attempt: says so, unless a status that outlives connections is set. */
-  connecting(accountId: number, via: string | null): void {
+  /** Before a connection attempt (through the proxy labelled `proxy`): says so, unless a status that outlives connections is set. */
+  connecting(accountId: number, proxy: string | null): void {
     const cur = this.store.rawStatus(accountId);
-    if (cur && !statusNeedsOperator(cur.status) && cur.status !== 'peer_flood' && cur.status !== 'flood_wait') this.set(accountId, 'connecting', via);
+    if (cur && !statusNeedsOperator(cur.status) && cur.status !== 'peer_flood' && cur.status !== 'flood_wait') {
+      this.set(accountId, 'connecting', proxy === null ? null : { code: 'account_connecting_proxy', params: { proxy } });
+    }
   }
 
   /** Connected: active again, unless a limit that a connection does not lift is still in force. */

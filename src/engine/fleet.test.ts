@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { failureReason } from '../core/stored-reasons.ts';
 import { enrol, failureOf, simPanel, type SimPanel } from '../../test/support/sim-panel.ts';
 
 let panel: SimPanel;
@@ -13,7 +14,7 @@ describe('Fleet against the simulator', () => {
     const ids: number[] = [];
     for (const acc of panel.summary.accounts) ids.push(await enrol(first, acc));
     first.accounts.setEnabled(ids[1]!, false);
-    first.accounts.setStatus(ids[2]!, 'banned', 'USER_DEACTIVATED_BAN', first.clock.now());
+    first.accounts.setStatus(ids[2]!, 'banned', failureReason({ kind: 'banned', code: 'USER_DEACTIVATED_BAN', message: 'the account is banned' }), first.clock.now());
     await first.close();
 
     const app = panel.open();
@@ -95,6 +96,8 @@ describe('Fleet against the simulator', () => {
     const pb = pool.find((x) => x.id === b)!;
     // A peer flood is not hidden by a later flood wait.
     expect(pb).toMatchObject({ status: 'peer_flood', statusReason: 'limited (PEER_FLOOD)' });
+    expect(again.accounts.get(a, again.clock.now())?.statusReasonCode).toMatchObject({ code: 'account_flood_wait', params: { call: 'join' } });
+    expect(again.accounts.get(b, again.clock.now())?.statusReasonCode).toMatchObject({ code: 'telegram_failure', params: { kind: 'peer_flood', code: 'PEER_FLOOD' } });
     expect(pb.parkedUntil.reaction).toBeGreaterThan(now);
     expect(pool.find((x) => x.id === c)).toBeUndefined();
     expect(again.accounts.get(c, again.clock.now())).toMatchObject({ status: 'disabled', enabled: false });

@@ -3,6 +3,8 @@ import type { CallKind } from '../core/actions.ts';
 import type { Clock } from '../core/clock.ts';
 import { policyOf } from '../core/failure-policy.ts';
 import { TelegramFailure, type Failure } from '../core/failures.ts';
+import type { Reason } from '../core/reasons.ts';
+import { englishReason, failureReason } from '../core/stored-reasons.ts';
 import type { AccountSession, SelfInfo } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../store/accounts.ts';
@@ -60,7 +62,9 @@ export interface RestoreReport {
   skipped: Array<{ accountId: number; reason: string }>;
 }
 
-export type FleetEvent = { type: 'status'; accountId: number; status: AccountStatus; reason: string | null } | { type: 'connected'; accountId: number } | { type: 'disconnected'; accountId: number };
+export type FleetEvent =
+  | { type: 'status'; accountId: number; status: AccountStatus; reason: string | null; reasonCode: Reason | null }
+  | { type: 'connected'; accountId: number } | { type: 'disconnected'; accountId: number };
 
 interface Live {
   session: AccountSession;
@@ -108,7 +112,7 @@ export class Fleet implements AccountPool {
     this.restoreConcurrency = opts.restoreConcurrency ?? 16;
     this.leaseTtlMs = opts.leaseTtlMs ?? 60_000;
     this.heartbeatMs = opts.heartbeatMs ?? 20_000;
-    this.status = new FleetStatus(this.store, this.clock, (accountId, status, reason) => this.emit({ type: 'status', accountId, status, reason }));
+    this.status = new FleetStatus(this.store, this.clock, (accountId, status, reason) => this.announce(accountId, status, reason));
     this.backoff = new Backoff(
       this.clock,
       opts.backoffMs ?? 5_000,
@@ -129,8 +133,12 @@ export class Fleet implements AccountPool {
     this.commands = new AccountCommands(this.store, this.leases, this.clock, {
       owner: this.owner,
       disconnect: (id) => this.disconnect(id),
-      announce: (accountId, status, reason) => this.emit({ type: 'status', accountId, status, reason }),
+      announce: (accountId, status, reason) => this.announce(accountId, status, reason),
     });
+  }
+
+  private announce(accountId: number, status: AccountStatus, reason: Reason | null): void {
+    this.emit({ type: 'status', accountId, status, reason: reason ? englishReason(reason) : null, reasonCode: reason });
   }
 
   onEvent(listener: (e: FleetEvent) => void): () => void {
@@ -216,10 +224,10 @@ export class Fleet implements AccountPool {
     const proxy = this.proxyFor(accountId);
     if (proxy !== null && 'kind' in proxy) {
       this.leases.release(accountId, this.owner);
-      this.status.set(accountId, 'error', proxy.message);
+      this.status.set(accountId, 'error', failureReason(proxy));
       throw new TelegramFailure(proxy);
     }
-    this.status.connecting(accountId, proxy ? `through ${proxy.label}` : null);
+    this.status.connecting(accountId, proxy ? proxy.label : null);
     let res: Awaited<ReturnType<AccountConnector['connect']>>;
     try {
       res = await this.connector.connect({
@@ -326,7 +334,7 @@ export class Fleet implements AccountPool {
     const lost = this.leases.renew(this.owner, [...this.live.keys()], this.clock.now(), this.leaseTtlMs);
     for (const id of lost) {
       this.log.warn({ accountId: id }, 'lost the connection lease of this account; disconnecting it');
-      this.status.set(id, 'error', 'another telegram-panel took over this account');
+      this.status.set(id, 'error', { code: 'account_lease_lost', params: {} });
       const live = this.live.get(id);
       this.live.delete(id);
       this.emit({ type: 'disconnected', accountId: id });

@@ -86,12 +86,11 @@ export class HealthService {
     if (!cur) return;
     if (spam.state === 'limited') {
       const until = spam.until;
-      const reason = `@SpamBot: limited${until ? ` until ${new Date(until).toISOString()}` : ''}`;
       if (cur.status === 'active' || cur.status === 'flood_wait' || cur.status === 'peer_flood' || cur.status === 'connecting') {
-        this.deps.store.setStatus(accountId, 'peer_flood', reason, now, until);
+        this.deps.store.setStatus(accountId, 'peer_flood', { code: 'spambot_limited', params: until ? { until } : {} }, now, until);
       }
     } else if (spam.state === 'clean' && cur.status === 'peer_flood') {
-      this.deps.store.setStatus(accountId, 'active', '@SpamBot: no limits', now);
+      this.deps.store.setStatus(accountId, 'active', { code: 'spambot_clean', params: {} }, now);
     }
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { failureReason } from '../core/stored-reasons.ts';
 import { tempDir } from '../../test/support/tmp.ts';
 import { AccountExistsError, AccountStore } from './accounts.ts';
 import { openPanelDb } from './db.ts';
@@ -82,16 +83,23 @@ describe('AccountStore', () => {
   it('persists statuses with time and reason, parks, and derives disabled and lapsed waits', () => {
     const { store } = open();
     const id = store.create(someone, { authKeys: [], kv: [] }, T0);
-    store.setStatus(id, 'banned', 'USER_DEACTIVATED_BAN', T0 + 10);
-    store.setStatus(id, 'banned', 'still banned', T0 + 20);
-    expect(store.get(id, T0 + 30)).toMatchObject({ status: 'banned', statusReason: 'still banned', statusSince: T0 + 10 });
+    const banned = (message: string) => failureReason({ kind: 'banned', code: 'USER_DEACTIVATED_BAN', message });
+    store.setStatus(id, 'banned', banned('the account is banned'), T0 + 10);
+    store.setStatus(id, 'banned', banned('still banned'), T0 + 20);
+    expect(store.get(id, T0 + 30)).toMatchObject({
+      status: 'banned',
+      statusReason: 'still banned',
+      statusReasonCode: { code: 'telegram_failure', params: { kind: 'banned', code: 'USER_DEACTIVATED_BAN' } },
+      statusSince: T0 + 10,
+    });
     store.setEnabled(id, false);
     // A problem status shows through disabling; the operator must still see it.
     expect(store.get(id, T0 + 30)).toMatchObject({ status: 'banned', enabled: false });
     store.setStatus(id, 'active', null, T0 + 40);
-    expect(store.get(id, T0 + 50)).toMatchObject({ status: 'disabled', enabled: false });
+    expect(store.get(id, T0 + 50)).toMatchObject({ status: 'disabled', enabled: false, statusReason: 'disabled by the operator', statusReasonCode: { code: 'account_disabled_by_operator' } });
     store.setEnabled(id, true);
-    store.setStatus(id, 'flood_wait', 'FLOOD_WAIT_X on join', T0 + 50, T0 + 5000);
+    store.setStatus(id, 'flood_wait', { code: 'account_flood_wait', params: { code: 'FLOOD_WAIT_X', call: 'join' } }, T0 + 50, T0 + 5000);
+    expect(store.get(id, T0 + 60)).toMatchObject({ statusReason: 'FLOOD_WAIT_X on join', statusReasonCode: { code: 'account_flood_wait', params: { call: 'join' } } });
     store.park(id, 'join', T0 + 5000, 'FLOOD_WAIT_X');
     store.park(id, 'join', T0 + 3000, 'FLOOD_WAIT_X');
     expect(store.get(id, T0 + 60)).toMatchObject({ status: 'flood_wait', statusUntil: T0 + 5000 });

@@ -1,5 +1,7 @@
 import { PROBLEM_STATUSES, type AccountStatus, type AccountSummary } from '../core/accounts.ts';
 import type { CallKind } from '../core/actions.ts';
+import type { Reason } from '../core/reasons.ts';
+import { reasonColumns, reasonFromColumns } from '../core/stored-reasons.ts';
 import type { ChatInfo, ChatKind } from '../core/session.ts';
 import type { Db } from './db.ts';
 import type { Secrets } from './secrets.ts';
@@ -31,6 +33,8 @@ interface AccountRow {
   first_name: string;
   status: AccountStatus;
   status_reason: string | null;
+  status_reason_code: string | null;
+  status_reason_params: string | null;
   status_since: number;
   status_until: number | null;
   enabled: number;
@@ -41,7 +45,7 @@ interface AccountRow {
   other_sessions: number | null;
 }
 
-const COLUMNS = `id, phone, user_id, username, first_name, status, status_reason, status_since, status_until, enabled,
+const COLUMNS = `id, phone, user_id, username, first_name, status, status_reason, status_reason_code, status_reason_params, status_since, status_until, enabled,
   proxy_label, groups_count, last_used_at, created_at, other_sessions`;
 
 /**
@@ -51,17 +55,20 @@ const COLUMNS = `id, phone, user_id, username, first_name, status, status_reason
 function toSummary(r: AccountRow, now: number): AccountSummary {
   let status = r.status;
   let reason = r.status_reason;
+  let coded = reasonFromColumns(r.status_reason_code, r.status_reason_params);
   let until = r.status_until;
   let since = r.status_since;
   if (status === 'flood_wait' && (until === null || until <= now)) {
     status = 'active';
     reason = null;
+    coded = null;
     since = until ?? since;
     until = null;
   }
   if (r.enabled === 0 && !PROBLEM_STATUSES.includes(status)) {
     status = 'disabled';
-    reason = 'disabled by the operator';
+    coded = { code: 'account_disabled_by_operator', params: {} };
+    reason = reasonColumns(coded).text;
     until = null;
   }
   return {
@@ -72,6 +79,7 @@ function toSummary(r: AccountRow, now: number): AccountSummary {
     firstName: r.first_name,
     status,
     statusReason: reason,
+    statusReasonCode: coded,
     statusSince: since,
     statusUntil: until,
     enabled: r.enabled === 1,
@@ -192,14 +200,18 @@ export class AccountStore {
       .map((r) => r.id);
   }
 
-  /** Records a status with its reason; the time moves only when the status itself changes. */
-  setStatus(id: number, status: AccountStatus, reason: string | null, now: number, until: number | null = null): void {
+  /**
+   * Records a status with its reason (the code for each interface to word, the English words for
+   * older readers); the time moves only when the status itself changes.
+   */
+  setStatus(id: number, status: AccountStatus, reason: Reason | null, now: number, until: number | null = null): void {
+    const r = reasonColumns(reason);
     this.db
       .prepare(
         `UPDATE accounts SET status_since = CASE WHEN status = ? THEN status_since ELSE ? END,
-           status = ?, status_reason = ?, status_until = ? WHERE id = ?`,
+           status = ?, status_reason = ?, status_reason_code = ?, status_reason_params = ?, status_until = ? WHERE id = ?`,
       )
-      .run(status, now, status, reason, until, id);
+      .run(status, now, status, r.text, r.code, r.params, until, id);
   }
 
   setEnabled(id: number, enabled: boolean): void {

@@ -5,6 +5,7 @@ import { CampaignService } from '../../src/engine/campaigns.ts';
 import { messages } from '../../src/interfaces/bot/i18n/index.ts';
 import { OperationStore } from '../../src/store/operations.ts';
 import { FakeTelegram, MemoryPool as PmPool } from '../support/pm-fleet.ts';
+import { account, FakeAccounts } from './fakes.ts';
 import { ADMIN, harness, PACING, type Harness } from './harness.ts';
 
 /** Values each stored reason is written with; a code added without an entry here fails the type check. */
@@ -24,6 +25,9 @@ const SAMPLES: Record<StoredReasonCode, Record<string, string | number>> = {
   spambot_limited: { until: Date.UTC(2026, 0, 3) },
   spambot_clean: {},
   account_connecting_proxy: { proxy: 'socks5://10.0.0.1:1080' },
+  account_disabled_by_operator: {},
+  account_lease_lost: {},
+  account_removed: {},
 };
 
 /** Latin letters outside the isolated values: English left in a Persian sentence. */
@@ -75,6 +79,27 @@ describe('a Persian admin reads stored reasons in Persian', () => {
     await h.press('Spring', PERSIAN);
     expect(h.screen()).toContain('مدیر آن را مکث کرد');
     expect(h.screen()).not.toContain('paused by the operator');
+  });
+
+  it("an account's status reason on its card, and an older row's English words", async () => {
+    const flood = { code: 'account_flood_wait' as const, params: { code: 'FLOOD_WAIT_X', call: 'join' } };
+    h = harness({
+      services: {
+        accounts: new FakeAccounts([
+          account(1, { status: 'flood_wait', statusUntil: Date.UTC(2026, 0, 2), statusReason: englishReason(flood), statusReasonCode: flood }),
+          account(2, { status: 'error', statusReason: 'an older sentence' }),
+        ]),
+      },
+    });
+    await h.text('/start', PERSIAN);
+    await h.press('حساب‌ها', PERSIAN);
+    await h.press('فهرست', PERSIAN);
+    await h.press('#1', PERSIAN);
+    expect(h.screen()).toContain('تلگرام خواسته این حساب صبر کند [FLOOD_WAIT_X]');
+    expect(h.screen()).not.toContain('FLOOD_WAIT_X on join');
+    await h.press('» بازگشت', PERSIAN);
+    await h.press('#2', PERSIAN);
+    expect(h.screen()).toContain('an older sentence');
   });
 
   it('an operation row written before reason codes still reads its English words', () => {

@@ -1,6 +1,7 @@
 import type { CallKind } from '../../src/core/actions.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { failureEffect } from '../../src/core/failure-policy.ts';
+import { englishReason } from '../../src/core/stored-reasons.ts';
 import { TelegramFailure, type Failure } from '../../src/core/failures.ts';
 import type { AccountSession, ActionOutcome, JoinTarget, LeaveTarget, MessageTarget, PollInfo } from '../../src/core/session.ts';
 import type { AccountPool, PoolAccount } from '../../src/engine/ports.ts';
@@ -112,7 +113,7 @@ export class MemoryPool implements AccountPool {
     const now = this.clock.now();
     const e = failureEffect({ status: a.status, until: a.statusUntil }, kind, failure, now, 'call');
     if (e.park) a.parkedUntil[e.park.kind] = Math.max(a.parkedUntil[e.park.kind] ?? 0, e.park.until);
-    if (e.status) Object.assign(a, { status: e.status.status, statusReason: e.status.reason, statusSince: now, statusUntil: e.status.until });
+    if (e.status) Object.assign(a, { status: e.status.status, statusReason: englishReason(e.status.reason), statusReasonCode: e.status.reason, statusSince: now, statusUntil: e.status.until });
   }
 
   markUsed(accountId: number): void {

@@ -50,4 +50,7 @@ export const STORED_REASONS_FA: Record<StoredReasonCode, (p: ReasonParams) => st
   spambot_limited: (p) => `${iso('@SpamBot')}: محدود${p.until !== undefined ? ` تا ${at(p.until)}` : ''}`,
   spambot_clean: () => `${iso('@SpamBot')}: بدون محدودیت`,
   account_connecting_proxy: (p) => `از راه پروکسی ${v(p.proxy)}`,
+  account_disabled_by_operator: () => 'مدیر آن را غیرفعال کرد',
+  account_lease_lost: () => 'پردازهٔ دیگری از پنل این حساب را در دست گرفت',
+  account_removed: () => 'حذف شد',
 };

@@ -2,6 +2,7 @@ import { accountLabel, PROBLEM_STATUSES, type AccountStatus, type AccountSummary
 import { InputError } from '../../../core/errors.ts';
 import type { CheckResult } from '../../../engine/health.ts';
 import type { FlowRecord } from '../../../store/bot.ts';
+import { storedReason } from '../errors.ts';
 import { num } from '../flows.ts';
 import { iso } from '../i18n/bidi.ts';
 import { ProgressReporter } from '../progress.ts';
@@ -46,7 +47,8 @@ export function cardView(turn: Turn, a: AccountSummary, prefix?: string): View {
     t.cardName(iso(a.firstName || '-'), a.username ? iso(`@${a.username}`) : '-'),
     t.cardStatus(`${STATUS_ICON[a.status]} ${t.status(a.status)}`, when(a.statusSince)),
   ];
-  if (a.statusReason) lines.push(t.cardReason(iso(a.statusReason)));
+  const reason = storedReason(t, a.statusReasonCode ?? null, a.statusReason);
+  if (reason) lines.push(t.cardReason(iso(reason)));
   if (a.statusUntil !== null) lines.push(t.cardUntil(when(a.statusUntil)));
   lines.push(t.cardProxy(a.proxyUrl ? iso(a.proxyUrl) : t.proxyDefault));
   lines.push(t.cardGroups(a.groupsCount));
