@@ -5,12 +5,17 @@ import type { Scheduler } from './engine/schedules.ts';
 import { createBotForwarder } from './interfaces/bot/forwarder.ts';
 import { botProxyAgent } from './interfaces/bot/proxy.ts';
 import type { PanelBot } from './interfaces/bot/bot.ts';
+import type { WebServer } from './interfaces/web/server.ts';
 import { startBot } from './interfaces/bot/wiring.ts';
 import { scrubText, type Logger } from './log.ts';
 
 export interface ServeOptions {
   /** Run the admin bot (needs BOT_TOKEN and ADMIN_IDS). */
   bot: boolean;
+  /** Serve the web dashboard at WEB_ADDR (off unless asked: `start` asks unless --no-web). */
+  web?: boolean;
+  /** Called with the dashboard once it listens (tests read its bound address). */
+  onWeb?: (web: WebServer) => void;
   /** Resolves with a reason when the server should stop (SIGINT/SIGTERM in the CLI). */
   stop: Promise<string>;
   /** The simulator's connection with --sim (the CLI opens the world; see app.ts). */
@@ -19,7 +24,7 @@ export interface ServeOptions {
   stopBudgetMs?: Partial<Record<Part, number>>;
 }
 
-type Part = 'bot' | 'scheduler' | 'monitor' | 'fleet' | 'store';
+type Part = 'web' | 'bot' | 'scheduler' | 'monitor' | 'fleet' | 'store';
 
 /**
  * Supervisors send SIGKILL some seconds after SIGTERM (Docker 10 s, systemd 90 s); the steps'
@@ -27,7 +32,7 @@ type Part = 'bot' | 'scheduler' | 'monitor' | 'fleet' | 'store';
  */
 export const STOP_DEADLINE_MS = 10_000;
 
-const STOP_BUDGET_MS: Record<Part, number> = { bot: 2500, scheduler: 1000, monitor: 2000, fleet: 2500, store: 1500 };
+const STOP_BUDGET_MS: Record<Part, number> = { web: 400, bot: 2500, scheduler: 1000, monitor: 2000, fleet: 2500, store: 1500 };
 
 /** A part that did not stop cleanly; `start` exits non-zero with this message. */
 export class ShutdownError extends Error {
@@ -88,6 +93,7 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   let monitor: MonitorRuntime | undefined;
   let scheduler: Scheduler | undefined;
   let bot: PanelBot | null = null;
+  let web: WebServer | undefined;
   let failure: Error | undefined;
   let reason: string | undefined;
   void opts.stop.then((r) => (reason = r));
@@ -102,6 +108,12 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
     return r.value;
   };
   try {
+    // First, so a dashboard address in use fails the start before any account connects.
+    if (opts.web) {
+      const { startWebServer } = await import('./interfaces/web/server.ts');
+      web = await unlessStopped(startWebServer(app, config.web, log));
+      opts.onWeb?.(web);
+    }
     const report = await unlessStopped(app.fleet.start());
     log.info(
       { connected: report.connected.length, failed: report.failed.length, skipped: report.skipped.length },
@@ -132,12 +144,14 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   // Whatever started is stopped, also after a failed start (a monitor left running would write
   // to the database closed under it, for as long as the process lives).
   const running = bot;
+  const webRunning = web;
   const monitorRunning = monitor;
   const schedulerRunning = scheduler;
   try {
     await stopInOrder(
       log,
       [
+        ['web', webRunning ? () => webRunning.stop() : null],
         ['bot', running ? () => running.stop() : null],
         ['scheduler', schedulerRunning ? () => schedulerRunning.stop() : null],
         ['monitor', monitorRunning ? () => monitorRunning.stop() : null],

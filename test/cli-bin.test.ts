@@ -82,7 +82,7 @@ describe('the executable loads only what the command needs', () => {
   it('start without --sim never loads the simulator', async () => {
     const rec = recorder();
     const child = spawn(process.execPath, [...rec.args, BIN, 'start', '--no-bot'], {
-      env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', API_ID: '1', API_HASH: HASH, DATA_DIR: join(tempDir(), 'data') },
+      env: { PATH: process.env.PATH ?? '', LOG_FORMAT: 'json', API_ID: '1', API_HASH: HASH, DATA_DIR: join(tempDir(), 'data'), WEB_ADDR: '127.0.0.1:0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

@@ -24,7 +24,7 @@ export function simPanel(world: CreateWorldOptions = {}, env: Record<string, str
   const dir = tempDir('tp-panel-');
   const worldPath = join(dir, 'world.db');
   const created = createAndOpenWorld(worldPath, { accounts: 3, users: 10, groups: 4, seed: 7, ...world });
-  const fullEnv = { DATA_DIR: join(dir, 'data'), TELEGRAM_SIM: worldPath, PANEL_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', ...env };
+  const fullEnv = { DATA_DIR: join(dir, 'data'), TELEGRAM_SIM: worldPath, PANEL_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent', WEB_ADDR: '127.0.0.1:0', ...env };
   const config = loadConfig(fullEnv);
   const apps: App[] = [];
   return {

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { App } from '../../app.ts';
 import type { WebConfig } from '../../config.ts';
+import { PanelError } from '../../core/errors.ts';
 import type { Logger } from '../../log.ts';
 import { apiRoutes } from './api/index.ts';
 import { MAX_BODY_BYTES } from './api/body.ts';
@@ -73,7 +74,9 @@ export async function startWebServer(app: App, config: WebConfig, log: Logger, o
       handler = createWebApp(deps, hosts, origins, runs, closing.signal).fetch;
       resolve(info);
     });
-    s.once('error', reject);
+    s.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new PanelError(`the dashboard cannot listen on ${hostPort(config.host, config.port)} (${e.code ?? e.message}): set WEB_ADDR to a free address, or start with --no-web`)),
+    );
     server = s;
   });
   const address = `http://${hostPort(config.host, bound.port)}`;

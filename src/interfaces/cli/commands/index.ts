@@ -70,4 +70,9 @@ export const COMMANDS: readonly CommandGroup[] = [
     description: 'run the admin bot together with the fleet, the keyword monitor and the engine (needs BOT_TOKEN and ADMIN_IDS)',
     load: async () => (await import('./start.ts')).registerStart,
   },
+  {
+    name: 'web',
+    description: 'the web dashboard: one-time sign-in links, signed-in sessions, API tokens',
+    load: async () => (await import('./web.ts')).registerWeb,
+  },
 ];

@@ -3,9 +3,10 @@ import type { CliContext } from '../context.ts';
 
 /** `npm start`: runs until SIGINT/SIGTERM, then stops every part in order and exits within STOP_DEADLINE_MS (see server.ts). */
 export function registerStart(start: Command, ctx: CliContext): void {
-  start.option('--no-bot', 'run the fleet and the monitor without the admin bot').action(async (o: { bot: boolean }) => {
+  const options = start.option('--no-bot', 'run the fleet and the monitor without the admin bot').option('--no-web', 'do not serve the web dashboard (WEB_ADDR)');
+  options.action(async (o: { bot: boolean; web: boolean }) => {
     // Without the admin bot, BOT_TOKEN and CHANNEL_ID still forward the monitor's hits.
-    const config = ctx.config(o.bot ? ['telegram', 'bot'] : ['telegram', 'forward']);
+    const config = ctx.config([...(o.bot ? (['telegram', 'bot'] as const) : (['telegram', 'forward'] as const)), ...(o.web ? (['web'] as const) : [])]);
     const { serve, STOP_DEADLINE_MS } = await import('../../../server.ts');
     const log = await ctx.log(config, true);
     let signalled = false;
@@ -40,7 +41,7 @@ export function registerStart(start: Command, ctx: CliContext): void {
     });
     const sim = config.simWorld ? (await import('../../../sim/connection.ts')).simConnection(config.simWorld) : undefined;
     try {
-      await serve(config, log, { bot: o.bot, stop, ...(sim ? { connection: sim.connection } : {}) });
+      await serve(config, log, { bot: o.bot, web: o.web, stop, ...(sim ? { connection: sim.connection } : {}) });
     } finally {
       sim?.close();
       // Every part has stopped or run out of time; a request left open by one that timed out
