@@ -130,7 +130,7 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
         : null;
     monitor = app.monitorRuntime(sender);
     await unlessStopped(monitor.start());
-    bot = opts.bot ? await unlessStopped(startBot(app, { monitor: monitor.monitor }, config.botApiRoot ? { apiRoot: config.botApiRoot } : {})) : null;
+    bot = opts.bot ? await unlessStopped(startBot(app, { monitor: monitor.monitor, ...(web ? { webOrigin: web.origin } : {}) }, config.botApiRoot ? { apiRoot: config.botApiRoot } : {})) : null;
     // Last, so a run missed while the panel was down finds the fleet connected.
     scheduler = app.scheduler();
     scheduler.start();

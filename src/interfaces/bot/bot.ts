@@ -161,6 +161,7 @@ async function setCommands(bot: Bot): Promise<void> {
     const commands = [
       { command: 'start', description: t.cmdStart },
       { command: 'cancel', description: t.cmdCancel },
+      { command: 'web', description: t.cmdWeb },
     ];
     await bot.api.setMyCommands(commands, lang === 'en' ? {} : { language_code: lang });
   }

@@ -38,6 +38,20 @@ export function dispatcher(rt: Runtime): Composer<Context> {
     }),
   );
 
+  // A message of its own, not the menu: the link must not be edited away or previewed (a preview
+  // would fetch the sign-in page; the GET only shows a button, but nothing should be fetched).
+  c.command('web', (ctx) =>
+    withTurn(ctx, async (turn) => {
+      const web = rt.deps.services.web;
+      if (!web) {
+        await ctx.reply(turn.t.webOff);
+        return;
+      }
+      const { url } = web.link(`bot:${turn.adminId}`);
+      await ctx.reply(turn.t.webLink(url), { link_preview_options: { is_disabled: true } });
+    }),
+  );
+
   c.on('callback_query:data', (ctx) =>
     withTurn(ctx, async (turn) => {
       const parsed = parseCb(ctx.callbackQuery.data);

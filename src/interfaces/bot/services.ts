@@ -9,7 +9,11 @@ import type { OperationsEngine } from '../../engine/operations.ts';
 import type { AccountCareService } from '../../engine/account-care.ts';
 import type { AccountPool } from '../../engine/ports.ts';
 import type { ScheduleService } from '../../engine/schedules.ts';
+import type { TagService } from '../../engine/tags.ts';
 import type { OperationHeader } from '../../store/operations.ts';
+
+/** Account tags: the same service `accounts tag` calls (it checks the tag). */
+export type TagsPort = Pick<TagService, 'change'>;
 
 /** What the bot's account card calls for devices and login codes. */
 export type AccountCarePort = Pick<AccountCareService, 'sessions' | 'endOthers' | 'codes'>;
@@ -75,9 +79,12 @@ export interface BotServices {
   >;
   /** An account's devices and login codes (the two-step password is CLI-only). */
   accountCare?: AccountCarePort;
+  tags?: TagsPort;
   /** Scheduled work: the bot lists and removes; schedules are added from the CLI. */
   schedules?: Pick<ScheduleService, 'list' | 'remove'>;
   usage?: UsagePort;
+  /** One-time sign-in links to the web dashboard; absent when the panel serves none (--no-web). */
+  web?: { link(by: string): { url: string; expiresAt: number } };
   /** The fleet as the engine sees it (monitor group refresh). */
   pool?: AccountPool;
 }

@@ -13,6 +13,8 @@ export interface SharedServices {
   operations?: OperationsEngine;
   campaigns?: CampaignService;
   monitor?: Monitor;
+  /** The web dashboard's origin when `start` serves it: /web sends sign-in links to it. */
+  webOrigin?: string;
 }
 
 /**
@@ -76,9 +78,20 @@ export function botDeps(app: App, shared: SharedServices = {}): BotDeps {
     get accountCare() {
       return app.accountCare;
     },
+    tags: app.tags,
     get schedules() {
       return app.schedules;
     },
+    ...(shared.webOrigin !== undefined
+      ? {
+          web: {
+            link: (by: string) => {
+              const { token, expiresAt } = app.webAuth.createLink(by);
+              return { url: `${shared.webOrigin}/signin?t=${token}`, expiresAt };
+            },
+          },
+        }
+      : {}),
     usage: {
       usedToday: (accountId) => (shared.campaigns ?? app.campaigns).usedToday(accountId),
       recentOperations: (limit) => app.operationStore.list({ limit }),

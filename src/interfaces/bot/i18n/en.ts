@@ -189,6 +189,8 @@ export const en = {
   unknownCommand: 'Unknown command.',
   cancelled: 'Cancelled.',
   nothingToCancel: 'Nothing to cancel.',
+  webLink: (url: string) => `Sign in to the web dashboard (works once, for 10 minutes; do not forward it):\n${url}`,
+  webOff: 'The web dashboard is off: the panel was started with --no-web.',
   flowReset: 'The step you were in was started by an older version of the panel (or can no longer be read); please start it again.',
   unexpected: 'Something went wrong on the panel side; it was logged. Try again.',
   inputRefused: (reason: string) => `Cannot do that: ${reason}`,
@@ -201,6 +203,7 @@ export const en = {
   linkError: (f: LinkRefusal): string => f.error,
   cmdStart: 'Open the main menu (leaves any step in progress)',
   cmdCancel: 'Leave the current step',
+  cmdWeb: 'A sign-in link to the web dashboard',
   notAvailable: 'This part of the panel is not running in this process.',
 
   // --- buttons shared by every screen ---
