@@ -21,7 +21,8 @@ export function apiRoutes(deps: WebDeps, runs: WebRuns, closing: AbortSignal): H
   campaignRoutes(api, deps, runs);
   monitorRoutes(api, deps);
   api.get('/events', (c) => streamEvents(c, deps.events, closing));
-  api.notFound((c) => apiError(c, 404, { error: `no API route ${c.req.method} ${c.req.path}`, code: 'not_found' }));
+  // Last, so only what no route above answered: a mounted app's notFound is not consulted.
+  api.all('*', (c) => apiError(c, 404, { error: `no API route ${c.req.method} ${c.req.path}`, code: 'not_found' }));
   api.onError((e, c) => errorResponse(c, e, deps.log));
   return api;
 }
