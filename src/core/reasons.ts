@@ -49,6 +49,8 @@ export const REASON_CODES = [
   /** detail: size | content */
   'profile_photo_bad',
   'profile_needs_named',
+  // links typed by the operator; the parser's own code and sentence ride along as `link`
+  'link_refused',
   // monitor rules
   'keyword_empty',
   'keyword_invisible_only',

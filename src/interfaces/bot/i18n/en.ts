@@ -16,29 +16,10 @@ import type { Reason } from '../../../core/reasons.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
 import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
+import { durationEn as duration, failureEn, FAILURES_EN as FAILURES } from '../../i18n/failures-en.ts';
 import { nonZero, plural } from './plural.ts';
 
 const count = (n: number, one: string, other: string): string => `${n} ${plural('en', n, { one, other })}`;
-
-const FAILURES: Record<FailureKind, string> = {
-  flood_wait: 'Telegram asks this account to wait',
-  peer_flood: 'Telegram limits this account from messaging strangers for now',
-  revoked: 'the session was revoked (logged out); add the account again',
-  banned: 'the account is banned or deleted',
-  frozen: 'the account is frozen and can only appeal',
-  duplicate_session: 'the session was used from two places at once and Telegram ended it; add the account again',
-  not_found: 'not found (no such user, chat or message)',
-  privacy_restricted: "the person's privacy settings forbid this",
-  not_allowed: 'not allowed there',
-  bad_request: 'Telegram refused the request as invalid',
-  no_access: 'the account cannot see that chat',
-  network: 'network problem; try again later',
-  proxy: "the account's proxy does not work",
-  unknown: 'Telegram refused',
-  lease_held: 'another telegram-panel process holds this account now',
-  disabled: 'the account is disabled',
-  no_account: 'there is no such account (removed meanwhile?)',
-};
 
 const STATUS: Record<AccountStatus, string> = {
   active: 'active',
@@ -173,12 +154,6 @@ const SKIP_REASONS: Record<SkipReason, string> = {
 
 const CHAT_KINDS: Record<ChatKind, string> = { private: 'private', group: 'group', supergroup: 'supergroup', forum: 'forum', channel: 'channel' };
 
-function duration(seconds: number): string {
-  if (seconds < 90) return `${seconds} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
-}
-
 export const en = {
   // --- access and framework ---
   refused: 'This bot is private.',
@@ -195,8 +170,7 @@ export const en = {
   unexpected: 'Something went wrong on the panel side; it was logged. Try again.',
   inputRefused: (reason: string) => `Cannot do that: ${reason}`,
   panelRefused: (reason: string) => `Cannot do that now: ${reason}`,
-  failure: (kind: FailureKind, code: string, seconds?: number) =>
-    `${FAILURES[kind]}${kind === 'flood_wait' && seconds !== undefined ? ` (${duration(seconds)})` : ''} [${iso(code)}]`,
+  failure: (kind: FailureKind, code: string, seconds?: number) => failureEn(kind, code, seconds),
   failureKind: (kind: FailureKind) => FAILURES[kind],
   /** The engine's reason: English is the engine's own sentence. */
   reason: (_r: Reason, english: string): string => english,

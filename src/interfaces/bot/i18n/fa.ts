@@ -13,9 +13,8 @@ import type { LoginError } from '../../../engine/login.ts';
 import { bar } from '../progress.ts';
 import { faNum, iso } from './bidi.ts';
 import { nonZero } from './plural.ts';
-import { duration, FAILURES } from './failures-fa.ts';
-import { LINK_ERRORS_FA, REASONS_FA } from './reasons-fa.ts';
-import type { LinkErrorCode } from '../../../core/links.ts';
+import { duration, failureFa, FAILURES_FA as FAILURES } from '../../i18n/failures-fa.ts';
+import { linkErrorFa, reasonFa } from '../../i18n/reasons-fa.ts';
 import type { Messages } from './en.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
 
@@ -160,11 +159,6 @@ const PACING_NAMES: Record<keyof PacingConfig, string> = {
   campaignDailyCap: 'پیام هر حساب در روز',
 };
 
-function linkErrorFa(f: { code: string; params?: object; error: string }): string {
-  const word = Object.hasOwn(LINK_ERRORS_FA, f.code) ? LINK_ERRORS_FA[f.code as LinkErrorCode] : undefined;
-  return word ? word((f.params ?? {})) : iso(f.error);
-}
-
 export const fa: Messages = {
   refused: 'این ربات خصوصی است.',
   menuExpired: 'این منو منقضی شده است؛ منوی فعلی را ببینید.',
@@ -180,10 +174,9 @@ export const fa: Messages = {
   unexpected: 'در پنل خطایی رخ داد و ثبت شد. دوباره امتحان کنید.',
   inputRefused: (reason) => `انجام نشد: ${iso(reason)}`,
   panelRefused: (reason) => `فعلاً ممکن نیست: ${iso(reason)}`,
-  failure: (kind, code, seconds) =>
-    `${FAILURES[kind]}${kind === 'flood_wait' && seconds !== undefined ? ` (${duration(seconds)})` : ''} [${iso(code)}]`,
+  failure: (kind, code, seconds) => failureFa(kind, code, seconds),
   failureKind: (kind) => FAILURES[kind],
-  reason: (r, _english) => `${REASONS_FA[r.code](r.params)}${r.link ? `: ${linkErrorFa(r.link)}` : ''}`,
+  reason: (r, _english) => reasonFa(r),
   linkError: (f) => linkErrorFa(f),
   cmdStart: 'باز کردن منوی اصلی (هر مرحلهٔ نیمه‌کاره را رها می‌کند)',
   cmdCancel: 'خروج از مرحلهٔ فعلی',

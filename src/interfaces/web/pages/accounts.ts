@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { ACCOUNT_STATUSES, accountLabel, type AccountStatus, type AccountSummary } from '../../../core/accounts.ts';
 import { InputError } from '../../../core/errors.ts';
+import { refusalText, storedReasonText } from '../../i18n/reasons.ts';
 import { parseProxyUrl } from '../../../core/proxy-url.ts';
 import type { LoginStep } from '../../../engine/login.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
@@ -18,6 +19,11 @@ type Sort = 'id' | 'status' | 'used';
 
 function statusBadge(p: PageCtx, s: AccountStatus): Html {
   return h`<span class="badge status-${s}">${p.t.status(s)}</span>`;
+}
+
+/** The status reason in the page's language (rows from before reason codes keep their English words). */
+function reasonOf(p: PageCtx, a: AccountSummary): string | null {
+  return storedReasonText(a.statusReasonCode, a.statusReason, p.lang);
 }
 
 function matches(a: AccountSummary, q: string): boolean {
@@ -47,7 +53,7 @@ function listPage(p: PageCtx, deps: WebDeps, q: string, status: string, sort: So
 <button type="submit" class="btn">${t.filter}</button>
 </form>`;
   const rows = shown.map(
-    (a) => h`<tr><td><a href="/accounts/${a.id}">${bdi(accountLabel(a))}</a></td><td>${statusBadge(p, a.status)}${a.statusReason ? h`<small class="reason">${bdi(a.statusReason)}</small>` : ''}</td><td>${proxyHost(a.proxyUrl) ? bdi(proxyHost(a.proxyUrl)!) : t.proxyDefault}</td><td>${t.n(a.groupsCount)}</td><td>${t.time(a.lastUsedAt)}</td></tr>`,
+    (a) => h`<tr><td><a href="/accounts/${a.id}">${bdi(accountLabel(a))}</a></td><td>${statusBadge(p, a.status)}${reasonOf(p, a) ? h`<small class="reason">${bdi(reasonOf(p, a)!)}</small>` : ''}</td><td>${proxyHost(a.proxyUrl) ? bdi(proxyHost(a.proxyUrl)!) : t.proxyDefault}</td><td>${t.n(a.groupsCount)}</td><td>${t.time(a.lastUsedAt)}</td></tr>`,
   );
   const table = shown.length
     ? h`<div class="table-wrap"><table class="accounts"><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colStatus}</th><th scope="col">${t.colProxy}</th><th scope="col">${t.colGroups}</th><th scope="col">${t.colLastUsed}</th></tr></thead><tbody>${rows}</tbody></table></div>`
@@ -64,7 +70,7 @@ ${field(t.fieldName, bdi(a.firstName + (a.username ? ` @${a.username}` : '')))}
 ${field(t.fieldStatus, statusBadge(p, a.status))}
 ${field(t.fieldSince, t.time(a.statusSince))}
 ${a.statusUntil ? field(t.fieldUntil, t.time(a.statusUntil)) : ''}
-${a.statusReason ? field(t.fieldReason, bdi(a.statusReason)) : ''}
+${reasonOf(p, a) ? field(t.fieldReason, bdi(reasonOf(p, a)!)) : ''}
 ${field(t.fieldProxy, proxyHost(a.proxyUrl) ? bdi(proxyHost(a.proxyUrl)!) : t.proxyDefault)}
 ${field(t.fieldGroups, t.n(a.groupsCount))}
 ${field(t.fieldLastUsed, t.time(a.lastUsedAt))}
@@ -134,7 +140,7 @@ export function mountAccounts(app: Hono<WebEnv>, deps: WebDeps): void {
       }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      n = { kind: 'error', text: p.t.refused(e.message) };
+      n = { kind: 'error', text: p.t.refused(refusalText(e, p.lang) ?? e.message) };
     }
     const a = get(id);
     if (!a) return c.redirect('/accounts', 303);

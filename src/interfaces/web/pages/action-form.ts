@@ -1,5 +1,6 @@
 import { ACTION_KINDS, type ActionKind, type ActionSpec } from '../../../core/actions.ts';
 import { InputError } from '../../../core/errors.ts';
+import { reason } from '../../../core/reasons.ts';
 import { isLinkRefusal, parseLink, toJoinTarget, toLeaveTarget, toMessageTarget, toUsername, type LinkRefusal, type ParsedLink } from '../../../core/links.ts';
 import { validateActionSpec } from '../../../engine/action-input.ts';
 
@@ -9,12 +10,12 @@ export function isActionKind(k: string): k is ActionKind {
 
 function link(input: string): ParsedLink {
   const parsed = parseLink(input);
-  if (!parsed.ok) throw new InputError(parsed.error);
+  if (!parsed.ok) throw new InputError(parsed.error, reason('link_refused', {}, parsed));
   return parsed.link;
 }
 
 function unwrap<T extends object | string>(value: T | LinkRefusal): T {
-  if (typeof value === 'object' && isLinkRefusal(value)) throw new InputError(value.error);
+  if (typeof value === 'object' && isLinkRefusal(value)) throw new InputError(value.error, reason('link_refused', {}, value));
   return value;
 }
 

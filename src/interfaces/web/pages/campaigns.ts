@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { UNCERTAIN_DECISIONS, type CampaignState, type UncertainDecision } from '../../../core/campaigns.ts';
 import { InputError } from '../../../core/errors.ts';
+import { refusalText, storedReasonText } from '../../i18n/reasons.ts';
 import { parseTargets } from '../../../core/targets.ts';
 import { campaignExport, exportFileName, isExportFormat } from '../../../engine/campaign-export.ts';
 import type { CampaignStatus } from '../../../engine/campaigns.ts';
@@ -53,7 +54,7 @@ function campaignLive(p: PageCtx, s: CampaignStatus): Html {
   const counts = (Object.entries(s.counts) as Array<[keyof CampaignStatus['counts'], number]>).filter(([, v]) => v > 0);
   return h`<div id="live" data-live-src="${href(s.name)}/live" data-done="${s.state === 'running' ? '0' : '1'}" data-campaign="${s.name}" data-topics="campaign">
 <p>${stateBadge(p, s.state)} <progress class="wide" max="${Math.max(1, total)}" value="${settled}"></progress> <span class="progress-text">${t.progressOf(settled, total)}</span></p>
-${s.state === 'paused' && s.reason ? h`<p class="reason">${t.pausedBecause(s.reason)}</p>` : ''}
+${s.state === 'paused' && s.reason ? h`<p class="reason">${t.pausedBecause(storedReasonText(s.reasonCode, s.reason, p.lang)!)}</p>` : ''}
 <ul class="chips">${counts.map(([k, v]) => h`<li class="chip target-${k}">${t.targetState(k)}: ${t.n(v)}</li>`)}</ul>
 ${s.accounts.length ? h`<div class="table-wrap"><table><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colSent}</th><th scope="col">${t.colFailed}</th><th scope="col">${t.colLeft}</th></tr></thead><tbody>${s.accounts.map(
     (a) => h`<tr><td>${bdi(`#${a.accountId} ${a.phone ?? ''} ${a.username ? '@' + a.username : ''}`.trim())}</td><td>${t.n(a.sent)}</td><td>${t.n(a.failed + a.notFound + a.privacyRestricted)}</td><td>${t.n(a.remainingCap)}</td></tr>`,
@@ -125,7 +126,7 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: Map<strin
       return c.redirect(href(r.campaign.name), 303);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      return c.html(listPage(p, deps, draft, preview, { kind: 'error', text: p.t.refused(e.message) }).value, 400);
+      return c.html(listPage(p, deps, draft, preview, { kind: 'error', text: p.t.refused(refusalText(e, p.lang) ?? e.message) }).value, 400);
     }
   });
 
@@ -179,7 +180,7 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: Map<strin
       }
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      n = { kind: 'error', text: p.t.refused(e.message) };
+      n = { kind: 'error', text: p.t.refused(refusalText(e, p.lang) ?? e.message) };
     }
     return c.html(campaignPage(p, status(name)!, n).value);
   });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { describeLink, parseLink } from '../../../core/links.ts';
 import { InputError } from '../../../core/errors.ts';
+import { linkRefusalText, refusalText } from '../../i18n/reasons.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { mountAccounts } from './accounts.ts';
 import { actionFromForm, isActionKind } from './action-form.ts';
@@ -93,13 +94,13 @@ export function mountPages(app: Hono<WebEnv>, deps: WebDeps): MountedPages {
     const input = c.req.query('target') ?? '';
     if (!isActionKind(kind) || input.trim() === '') return c.html('');
     const parsed = parseLink(input);
-    if (!parsed.ok) return c.html(h`<span class="bad">${p.t.linkRefused}: ${parsed.error}</span>`.value);
+    if (!parsed.ok) return c.html(h`<span class="bad">${p.t.linkRefused}: ${linkRefusalText(parsed, p.lang)}</span>`.value);
     try {
       actionFromForm(kind, { target: input, emoji: '👍', options: '1', text: 'x' });
       return c.html(h`<span class="good">${p.t.linkReads}: <bdi>${describeLink(parsed.link)}</bdi></span>`.value);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      return c.html(h`<span class="bad">${p.t.linkRefused}: ${e.message}</span>`.value);
+      return c.html(h`<span class="bad">${p.t.linkRefused}: ${refusalText(e, p.lang) ?? e.message}</span>`.value);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { ActionSpec, OperationKind } from '../../../core/actions.ts';
+import type { Reason } from '../../../core/reasons.ts';
 import type { OperationEvent, OperationsEngine } from '../../../engine/operations.ts';
 import type { OperationResult, OperationSelection, OperationStatus, OperationSummary } from '../../../store/operations.ts';
 
@@ -9,7 +10,7 @@ export interface RunView {
   planned: number;
   settled: number;
   results: OperationResult[];
-  finished: { status: OperationStatus; summary: OperationSummary; stopReason: string | null } | null;
+  finished: { status: OperationStatus; summary: OperationSummary; stopReason: string | null; stopReasonCode: Reason | null } | null;
 }
 
 /**
@@ -90,6 +91,6 @@ function apply(view: RunView, e: OperationEvent): void {
     view.results = [...view.results.filter((r) => r.accountId !== e.result.accountId || r.replaced), e.result];
     view.settled = e.settled;
   } else if (e.type === 'finished') {
-    view.finished = { status: e.status, summary: e.summary, stopReason: e.stopReason };
+    view.finished = { status: e.status, summary: e.summary, stopReason: e.stopReason, stopReasonCode: e.stopReasonCode };
   }
 }

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { InputError } from '../../../core/errors.ts';
+import { refusalText } from '../../i18n/reasons.ts';
 import { KEYWORD_MODES, type KeywordMode } from '../../../core/keywords.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { bdi, h, type Html } from './html.ts';
@@ -56,7 +57,7 @@ export function mountMonitor(app: Hono<WebEnv>, deps: WebDeps): void {
         change(await c.req.parseBody());
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        n = { kind: 'error', text: p.t.refused(e.message) };
+        n = { kind: 'error', text: p.t.refused(refusalText(e, p.lang) ?? e.message) };
       }
       return c.html(monitorPage(p, deps, n).value, n.kind === 'error' ? 400 : 200);
     });

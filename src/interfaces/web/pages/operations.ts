@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { ACTION_KINDS, type ActionKind } from '../../../core/actions.ts';
 import { accountLabel } from '../../../core/accounts.ts';
 import { InputError } from '../../../core/errors.ts';
+import { refusalText, storedReasonText } from '../../i18n/reasons.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { actionFromForm, isActionKind } from './action-form.ts';
 import { bdi, h, type Html } from './html.ts';
@@ -56,7 +57,7 @@ function operationBody(p: PageCtx, deps: WebDeps, live: LiveRuns, id: number): H
     planned: record!.planned,
     settled: record!.status === 'running' ? record!.results.length : record!.planned,
     results: record!.results,
-    finished: record!.status === 'running' ? null : { status: record!.status, summary: record!.summary, stopReason: record!.stopReason },
+    finished: record!.status === 'running' ? null : { status: record!.status, summary: record!.summary, stopReason: record!.stopReason, stopReasonCode: record!.stopReasonCode ?? null },
   };
   // The stored record is the truth once the run is over (replacements settled, reasons written).
   const results = record && record.status !== 'running' ? record.results : view.results;
@@ -66,7 +67,7 @@ function operationBody(p: PageCtx, deps: WebDeps, live: LiveRuns, id: number): H
 ${progressBlock(p, view)}
 ${stop}
 ${view.finished && summary ? h`<p class="summary">${t.summaryLine(summary.done, summary.already, summary.requested, summary.failed)}</p>` : ''}
-${view.finished?.stopReason ? h`<p class="reason">${bdi(view.finished.stopReason)}</p>` : ''}
+${view.finished?.stopReason ? h`<p class="reason">${bdi(storedReasonText(view.finished.stopReasonCode, view.finished.stopReason, p.lang)!)}</p>` : ''}
 ${resultsTable(p, deps, results)}
 </div>`;
 }
@@ -125,7 +126,7 @@ export function mountOperations(app: Hono<WebEnv>, deps: WebDeps, live: LiveRuns
       return c.redirect(`/operations/${id}`, 303);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      return c.html(actionsPage(p, deps, k, values, { kind: 'error', text: p.t.refused(e.message) }).value, 400);
+      return c.html(actionsPage(p, deps, k, values, { kind: 'error', text: p.t.refused(refusalText(e, p.lang) ?? e.message) }).value, 400);
     }
   });
 

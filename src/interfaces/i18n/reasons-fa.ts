@@ -1,6 +1,6 @@
-import type { LinkErrorCode, LinkErrorParams, LinkIdField } from '../../../core/links.ts';
-import type { ReasonCode, ReasonParams } from '../../../core/reasons.ts';
-import type { UsernameRule } from '../../../core/usernames.ts';
+import type { LinkErrorCode, LinkErrorParams, LinkIdField } from '../../core/links.ts';
+import type { NestedLinkReason, Reason, ReasonCode, ReasonParams } from '../../core/reasons.ts';
+import type { UsernameRule } from '../../core/usernames.ts';
 import { faNum, iso } from './bidi.ts';
 import { STORED_REASONS_FA } from './stored-reasons-fa.ts';
 
@@ -31,6 +31,7 @@ export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
   profile_invalid: (p) => `این ویرایش نمایه پذیرفتنی نیست: ${v(p.detail)}`,
   profile_photo_bad: (p) => (p.detail === 'size' ? `عکس بزرگ است؛ تلگرام تا ${faNum(10)} مگابایت می‌پذیرد` : `عکس باید تصویر ${v('JPEG')} یا ${v('PNG')} سالم با اندازهٔ معقول باشد`),
   profile_needs_named: () => 'حساب‌هایی را که نمایه‌شان ویرایش شود نام ببرید یا برچسبشان را بدهید',
+  link_refused: () => 'پیوند پذیرفته نشد',
   keyword_empty: () => 'کلیدواژه خالی است',
   keyword_invisible_only: () => 'کلیدواژه فقط نشانه یا نویسهٔ نامرئی دارد',
   keyword_too_long: (p) => `کلیدواژه بلند است (${n(p.length)} نویسه؛ حداکثر ${n(p.max)})`,
@@ -99,3 +100,14 @@ export const LINK_ERRORS_FA: Record<LinkErrorCode, (p: LinkErrorParams) => strin
   needs_message_link: (p) => `این کار پیوند یک پیام لازم دارد (${iso('t.me/<name>/<id>')} یا ${iso('t.me/c/<channel>/<id>')})؛ ${GOT[p.got ?? ''] ?? ''} فرستاده شد`,
   needs_user: (p) => `این کار یک کاربر لازم دارد (${iso('@name')} یا ${iso('t.me/<name>')})؛ ${GOT[p.got ?? ''] ?? ''} فرستاده شد`,
 };
+
+/** A refused link in Persian: worded from its code, the parser's own sentence for a code it does not know. */
+export function linkErrorFa(f: NestedLinkReason): string {
+  const word = Object.hasOwn(LINK_ERRORS_FA, f.code) ? LINK_ERRORS_FA[f.code as LinkErrorCode] : undefined;
+  return word ? word((f.params ?? {})) : iso(f.error);
+}
+
+/** A reason in Persian, with the refused link it carries. */
+export function reasonFa(r: Reason): string {
+  return `${REASONS_FA[r.code](r.params)}${r.link ? `: ${linkErrorFa(r.link)}` : ''}`;
+}

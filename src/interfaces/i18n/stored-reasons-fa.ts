@@ -1,17 +1,16 @@
-import type { FailureKind } from '../../../core/failures.ts';
-import type { ReasonParams } from '../../../core/reasons.ts';
-import type { StoredReasonCode } from '../../../core/stored-reasons.ts';
+import type { FailureKind } from '../../core/failures.ts';
+import type { ReasonParams } from '../../core/reasons.ts';
+import type { StoredReasonCode } from '../../core/stored-reasons.ts';
 import { faNum, iso } from './bidi.ts';
-import { duration, FAILURES } from './failures-fa.ts';
+import { failureFa, FAILURES_FA } from './failures-fa.ts';
 
 const v = (x: unknown): string => iso(typeof x === 'string' || typeof x === 'number' ? String(x) : '');
 const num = (x: unknown): number => (typeof x === 'number' ? x : 0);
 const at = (ms: unknown): string => (typeof ms === 'number' ? iso(`${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`) : '');
 
 function failure(p: ReasonParams): string {
-  const kind = (typeof p.kind === 'string' && Object.hasOwn(FAILURES, p.kind) ? p.kind : 'unknown') as FailureKind;
-  const wait = kind === 'flood_wait' && typeof p.seconds === 'number' ? ` (${duration(p.seconds)})` : '';
-  return `${FAILURES[kind]}${wait} [${v(p.code)}]`;
+  const kind = (typeof p.kind === 'string' && Object.hasOwn(FAILURES_FA, p.kind) ? p.kind : 'unknown') as FailureKind;
+  return failureFa(kind, typeof p.code === 'string' ? p.code : '', typeof p.seconds === 'number' ? p.seconds : undefined);
 }
 
 function waitCause(p: ReasonParams): string {

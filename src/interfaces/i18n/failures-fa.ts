@@ -1,8 +1,8 @@
-import type { FailureKind } from '../../../core/failures.ts';
-import { faNum } from './bidi.ts';
+import type { FailureKind } from '../../core/failures.ts';
+import { faNum, iso } from './bidi.ts';
 
 /** What went wrong with Telegram, by kind, in Persian (failures and the stored reasons that carry one). */
-export const FAILURES: Record<FailureKind, string> = {
+export const FAILURES_FA: Record<FailureKind, string> = {
   flood_wait: 'تلگرام از این حساب خواسته صبر کند',
   peer_flood: 'تلگرام فعلاً پیام دادن این حساب به غریبه‌ها را محدود کرده است',
   revoked: 'نشست این حساب لغو شده (خارج شده است)؛ حساب را دوباره اضافه کنید',
@@ -27,4 +27,9 @@ export function duration(seconds: number): string {
   if (seconds < 90) return `${faNum(seconds)} ثانیه`;
   if (seconds < 5400) return `${faNum(Math.round(seconds / 60))} دقیقه`;
   return `${faNum(Math.round(seconds / 3600))} ساعت`;
+}
+
+/** A Telegram failure in Persian: its kind, how long a flood wait lasts, and Telegram's code. */
+export function failureFa(kind: FailureKind, code: string, seconds?: number): string {
+  return `${FAILURES_FA[kind]}${kind === 'flood_wait' && seconds !== undefined ? ` (${duration(seconds)})` : ''} [${iso(code)}]`;
 }
