@@ -64,6 +64,21 @@ describe('campaigns over the API', () => {
     expect(await unknown.json()).toMatchObject({ code: 'campaign_unknown', params: { name: 'nope' } });
   });
 
+  it('a proxy password never comes back from the API', async () => {
+    panel = simPanel({ accounts: 1 });
+    const app = panel.open();
+    const id = await enrol(app, panel.summary.accounts[0]!);
+    await app.fleet.setProxy(id, 'socks5://alice:s3cret-pw@127.0.0.1:1080');
+    web = await startHarness(app);
+    await web.signIn();
+    for (const path of ['/api/v1/accounts', `/api/v1/accounts/${id}`, '/api/v1/status']) {
+      const text = await (await web.request(path)).text();
+      expect(text).not.toContain('s3cret-pw');
+    }
+    expect(await (await web.request(`/api/v1/accounts/${id}`)).json()).toMatchObject({ proxyUrl: 'socks5://alice:***@127.0.0.1:1080' });
+    await app.fleet.stop();
+  });
+
   it('monitor keywords: a bad regex is refused with its reason code and nothing is added; the test box changes nothing', async () => {
     panel = simPanel({ accounts: 1 });
     const app = panel.open();

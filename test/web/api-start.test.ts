@@ -18,6 +18,8 @@ afterEach(async () => {
   panel = undefined;
 });
 
+const bearerAgain = (made: { stdout: string }): Record<string, string> => ({ authorization: `Bearer ${(JSON.parse(made.stdout) as { token: string }).token}` });
+
 type Ev = { id: string; event: string; data: unknown };
 const json = { 'content-type': 'application/json' };
 
@@ -125,6 +127,9 @@ describe('start serves the dashboard API', () => {
     expect((await cli(['web', 'sessions', 'revoke', String(s!.id)], p.env)).code).toBe(0);
     expect((await fetch(`${address}/api/v1/status`, { headers: session })).status).toBe(401);
 
+    // A stream left open does not hold the shutdown up.
+    const open = await fetch(`${address}/api/v1/events`, { headers: bearerAgain(await cli(['web', 'token', 'create', 'watcher', '--json'], p.env)) });
+    expect(open.status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(logs).toContain('stop: the web stopped');
