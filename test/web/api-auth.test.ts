@@ -60,6 +60,20 @@ describe('web sign-in', () => {
     expect(stored).not.toContain(cookieValue);
   });
 
+  it('behind an https WEB_ORIGIN the cookie is Secure and bound to the origin (__Host-), with HSTS', async () => {
+    panel = simPanel({ accounts: 1 });
+    const app = panel.open();
+    web = await startHarness(app, { origin: 'https://panel.example.com' });
+    expect(web.server.origin).toBe('https://panel.example.com');
+    const { token } = app.webAuth.createLink('cli');
+    const res = await fetch(web.url('/signin'), { method: 'POST', body: new URLSearchParams({ t: token }), redirect: 'manual' });
+    expect(res.status).toBe(303);
+    const cookie = res.headers.getSetCookie()[0]!;
+    expect(cookie).toMatch(/^__Host-tp_session=tps_/);
+    expect(cookie).toMatch(/; Secure/i);
+    expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+  });
+
   it('an expired link is refused (virtual clock) and a revoked session is signed out', async () => {
     panel = simPanel({ accounts: 1 });
     const clock = new VirtualClock(Date.now());

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { ApiInputError } from './errors.ts';
 
-/** Request bodies are small JSON objects; a campaign's pasted targets are the largest. */
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** A campaign's targets are the largest body: 100,000 usernames pasted or uploaded fit with room. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export type Body = Record<string, unknown>;
 
