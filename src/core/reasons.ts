@@ -34,11 +34,18 @@ export const REASON_CODES = [
   // operations
   /** value */
   'accounts_count_invalid',
-  /** wanted, usable */
+  /** wanted, usable; held (how many other panel processes hold) and holders (those processes), when any */
   'accounts_too_few',
   'accounts_none_named',
   /** accounts (ids, comma separated) */
   'accounts_not_usable',
+  // the fleet's accounts
+  /** accounts (ids, comma separated) */
+  'account_unknown',
+  /** account (its label), owner (the process holding it) */
+  'account_held_elsewhere',
+  /** detail (what is wrong with the URL, English; never the password or secret) */
+  'proxy_invalid',
   // account tags and profiles
   /** value */
   'tag_invalid',

@@ -1,6 +1,6 @@
 import { accountLabel, type AccountStatus, type AccountSummary } from '../core/accounts.ts';
 import type { Clock } from '../core/clock.ts';
-import type { Reason } from '../core/reasons.ts';
+import { reason, type Reason } from '../core/reasons.ts';
 import { InputError, PanelError } from '../core/errors.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import type { LeaseStore } from '../store/leases.ts';
@@ -28,7 +28,7 @@ export class AccountCommands {
 
   private requireAccount(accountId: number): AccountSummary {
     const a = this.store.get(accountId, this.clock.now());
-    if (!a) throw new InputError(`there is no account #${accountId} (see: accounts list)`);
+    if (!a) throw new InputError(`there is no account #${accountId} (see: accounts list)`, reason('account_unknown', { accounts: `#${accountId}` }));
     return a;
   }
 
@@ -49,7 +49,7 @@ export class AccountCommands {
     let proxy: { url: string; label: string } | null = null;
     if (url !== null) {
       const p = parseProxyUrl(url);
-      if (!p.ok) throw new InputError(p.problem);
+      if (!p.ok) throw new InputError(p.problem, reason('proxy_invalid', { detail: p.problem }));
       proxy = { url: url.trim(), label: p.label };
     }
     this.store.setProxy(accountId, proxy);
@@ -65,7 +65,10 @@ export class AccountCommands {
     const a = this.requireAccount(accountId);
     const holder = this.leases.liveHolder(accountId, this.fleet.owner, this.clock.now(), ownerIsGone);
     if (holder !== null) {
-      throw new PanelError(`account ${accountLabel(a)} is connected by another telegram-panel (${describeOwner(holder)}); stop it or disable the account there first`);
+      throw new PanelError(
+        `account ${accountLabel(a)} is connected by another telegram-panel (${describeOwner(holder)}); stop it or disable the account there first`,
+        reason('account_held_elsewhere', { account: accountLabel(a), owner: describeOwner(holder) }),
+      );
     }
     await this.fleet.disconnect(accountId);
     this.store.remove(accountId);

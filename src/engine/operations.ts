@@ -15,7 +15,7 @@ import { checkAgainstTarget, validateActionSpec } from './action-input.ts';
 import { OperationRun, type OperationEvent } from './operation-run.ts';
 import { checkProfileFor, readPhoto } from './profiles.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
-import { describeShortage, type LocalAccountState, usability, type Usability } from './usability.ts';
+import { describeShortage, heldElsewhere, type LocalAccountState, usability, type Usability } from './usability.ts';
 
 export type { OperationEvent } from './operation-run.ts';
 export type { OperationSelection } from '../store/operations.ts';
@@ -139,7 +139,7 @@ export class OperationsEngine {
       const unusable = all.unusable.filter((u) => pickable([u.account], tag).length > 0);
       if (n > usable.length) {
         const head = describeShortage(n, kind, usable.length, unusable);
-        throw new InputError(tag === undefined ? head : `${head} (among the accounts tagged ${tag})`, reason('accounts_too_few', { wanted: n, usable: usable.length }));
+        throw new InputError(tag === undefined ? head : `${head} (among the accounts tagged ${tag})`, reason('accounts_too_few', { wanted: n, usable: usable.length, ...heldElsewhere(unusable) }));
       }
       return { spec, selection, planned: n, named: false, candidates: usable };
     }

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
+import { reason } from '../core/reasons.ts';
 import type { ScheduledJob, ScheduleRecord, ScheduleRun } from '../core/schedules.ts';
 import type { Logger } from '../log.ts';
 import type { RunEnd, ScheduleStore } from '../store/schedules.ts';
@@ -61,7 +62,8 @@ export class ScheduleService {
     const known = new Set(this.d.accountIds());
     const unknown = (ids: readonly number[]): void => {
       const missing = ids.filter((id) => !known.has(id));
-      if (missing.length > 0) throw new InputError(`no account ${missing.map((id) => `#${id}`).join(', ')} (\`accounts list\` shows them)`);
+      const named = missing.map((id) => `#${id}`).join(', ');
+      if (missing.length > 0) throw new InputError(`no account ${named} (\`accounts list\` shows them)`, reason('account_unknown', { accounts: named }));
     };
     switch (job.kind) {
       case 'act':

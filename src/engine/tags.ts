@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.ts';
+import { reason } from '../core/reasons.ts';
 import type { AccountStore } from '../store/accounts.ts';
 import { readTag } from './account-selection.ts';
 
@@ -18,7 +19,8 @@ export class TagService {
   change(accountIds: readonly number[], op: 'add' | 'remove', tagInput: string): TagChange {
     const tag = readTag(tagInput);
     const missing = accountIds.filter((id) => this.store.get(id, this.now()) === undefined);
-    if (missing.length > 0) throw new InputError(`there is no account ${missing.map((id) => `#${id}`).join(', ')}`);
+    const ids = missing.map((id) => `#${id}`).join(', ');
+    if (missing.length > 0) throw new InputError(`there is no account ${ids}`, reason('account_unknown', { accounts: ids }));
     const out: TagChange = { tag, op, changed: [], unchanged: [] };
     for (const id of new Set(accountIds)) {
       const did = op === 'add' ? this.store.addTag(id, tag) : this.store.removeTag(id, tag);

@@ -76,6 +76,13 @@ function withReason(what: string, reason: string | null): string {
 }
 
 /** "asked for 10 accounts but only 6 can …: 2 disabled (#3, #4), 1 revoked (#7)". */
+/** The accounts other panel processes hold, counted, and those processes named: what the operator stops to free them. */
+export function heldElsewhere(unusable: Array<{ account: PoolAccount; usability: Usability }>): { held?: number; holders?: string } {
+  const owners = unusable.flatMap(({ account, usability: u }) => (!u.usable && u.category === 'held' && account.heldBy ? [account.heldBy] : []));
+  if (owners.length === 0) return {};
+  return { held: owners.length, holders: [...new Set(owners.map(describeOwner))].join(', ') };
+}
+
 export function describeShortage(asked: number, kind: ActionKind, usableCount: number, unusable: Array<{ account: PoolAccount; usability: Usability }>): string {
   const groups = new Map<string, number[]>();
   for (const { account, usability: u } of unusable) {
