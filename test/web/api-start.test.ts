@@ -24,7 +24,7 @@ type Ev = { id: string; event: string; data: unknown };
 const json = { 'content-type': 'application/json' };
 
 describe('start serves the dashboard API', () => {
-  it('signs in by a CLI link, runs a reaction with several accounts, streams its progress to done, and resumes a stream by Last-Event-ID', async () => {
+  it('signs in by a CLI link, runs a reaction with several accounts, streams its progress to done and a monitor hit, and resumes a stream by Last-Event-ID', async () => {
     panel = simPanel({ accounts: 3, users: 6, groups: 3, seed: 21 }, { ACTION_DELAY: '0-0', ACTION_CONCURRENCY: '3' });
     const p = panel;
     for (const a of p.summary.accounts) {
@@ -104,6 +104,20 @@ describe('start serves the dashboard API', () => {
     expect(record.results).toHaveLength(3);
     const [, chat, msg] = /t\.me\/([^/]+)\/(\d+)/.exec(post0.link)!;
     expect(p.world.reactions(chat!, Number(msg)).filter((r) => r.emoji === '👍')).toHaveLength(3);
+
+    // A monitor hit reaches the stream: an account joins a group, a keyword is added over the API,
+    // someone posts in the group.
+    const group = p.summary.groups.map((g) => ({ ...g, row: p.world.findChat(g.link) })).find((g) => g.row.kind === 'supergroup' && g.row.username && !g.row.forum && !g.row.join_request)!;
+    const feed = await fetch(`${address}/api/v1/events`, { headers: session });
+    const joinGroup = await post('/api/v1/operations', { action: 'join', link: group.link, accounts: 1 });
+    expect(joinGroup.status).toBe(202);
+    const joinGroupId = ((await joinGroup.json()) as { id: number }).id;
+    expect((await post('/api/v1/monitor/keywords', { keyword: 'usdt' })).status).toBe(201);
+    const hitEvents = await readEvents(feed, (e) => {
+      if (finished(joinGroupId)(e)) p.world.post(group.link, 'cheap USDT here, write me');
+      return e.event === 'hit';
+    });
+    expect(hitEvents.at(-1)!.data).toMatchObject({ keywords: ['usdt'], text: expect.stringContaining('cheap USDT here') as string });
 
     // A resume id from before a restart (another epoch) gets a reset, not silence.
     const stale = await fetch(`${address}/api/v1/events`, { headers: { ...session, 'last-event-id': '00000000.5' } });
