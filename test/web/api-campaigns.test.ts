@@ -50,7 +50,7 @@ describe('campaigns over the API', () => {
 
     const status = (await (await h.request('/api/v1/campaigns/spring')).json()) as { state: string; counts: Record<string, number> };
     expect(status.state).toBe('done');
-    const delivered = panel.world.deliveries().filter((d) => d.text === 'Hello from the panel').map((d) => d.to.toLowerCase());
+    const delivered = panel.world.deliveries().filter((d) => d.text === 'Hello from the panel').map((d) => (d.to ?? '').toLowerCase());
     expect(new Set(delivered).size).toBe(delivered.length);
     expect(delivered.length).toBe(status.counts.sent);
 
