@@ -14,6 +14,7 @@ import type { LoginError } from '../../../engine/login.ts';
 import type { LinkRefusal } from '../../../core/links.ts';
 import type { Reason } from '../../../core/reasons.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
+import type { ProfileValues } from '../../../core/profile.ts';
 import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
 import { durationEn as duration, failureEn, FAILURES_EN as FAILURES } from '../../i18n/failures-en.ts';
@@ -280,6 +281,38 @@ Type the new value (${form}).`,
   codesTitle: (name: string) => `🔑 Login codes of ${name} (last day, newest first)`,
   codeLine: (code: string, at: string) => `${code} · ${at}`,
   codesNone: 'No login codes in the last day. Start the login on the other device, then tap Refresh.',
+  // --- an account's tags and profile ---
+  cardTags: (tags: string) => `Tags: ${tags}`,
+  btnTags: '🏷 Tags',
+  btnProfile: '✏️ Profile',
+  tagsTitle: (name: string) => `🏷 Tags of ${name}`,
+  tagsNow: (tags: string) => `Tags: ${tags}`,
+  tagsNone: 'No tags yet.',
+  tagsReserveNote: (reserve: string) => `Accounts tagged ${reserve} are never picked for "N accounts" or a campaign's default accounts; pick them by name to use them.`,
+  btnRemoveTag: (tag: string) => `✖ ${tag}`,
+  btnAddTag: '➕ Add a tag',
+  btnAddReserve: (reserve: string) => `➕ ${reserve}`,
+  askTag: (name: string, reserve: string) =>
+    `🏷 Type a tag for ${name}: letters, digits, _ and -, starting with a letter or digit, up to 32 characters (a leading # is dropped; case does not matter). ${reserve} keeps the account out of "N accounts".`,
+  tagAdded: (tag: string) => `✅ Tagged ${tag}.`,
+  tagHad: (tag: string) => `↩️ It had the tag ${tag} already.`,
+  tagRemoved: (tag: string) => `✖ Tag ${tag} removed.`,
+  actReserved: (n: number) => `🏷 ${count(n, 'reserve account is', 'reserve accounts are')} left out of the count; pick ${n === 1 ? 'it' : 'them'} by name to use ${n === 1 ? 'it' : 'them'}.`,
+  profileTitle: (name: string) => `✏️ Profile of ${name}`,
+  profileChoose: 'What to change? One field at a time; each change is paced like every action and recorded as an operation.',
+  profileField: (f: keyof ProfileValues): string => ({ firstName: 'First name', lastName: 'Last name', bio: 'Bio', username: 'Username' })[f],
+  askProfileValue: (f: keyof ProfileValues, name: string): string =>
+    ({
+      firstName: `Type the new first name of ${name} (1 to 64 characters).`,
+      lastName: `Type the new last name of ${name} (up to 64 characters), or - to clear it.`,
+      bio: `Type the new bio of ${name} (up to 70 characters), or - to clear it.`,
+      username: `Type the new username of ${name}: 5 to 32 Latin letters, digits and underscores, starting with a letter (@ may be left out). It is checked for availability first.`,
+    })[f],
+  profileSaving: (field: string, name: string) => `⏳ Changing the ${field.toLowerCase()} of ${name}…`,
+  profileSaved: (f: keyof ProfileValues, op: number) => `✅ ${({ firstName: 'First name', lastName: 'Last name', bio: 'Bio', username: 'Username' })[f]} changed (operation #${op}).`,
+  profileUnchanged: (f: keyof ProfileValues) => `↩️ The ${({ firstName: 'first name', lastName: 'last name', bio: 'bio', username: 'username' })[f]} already had that value.`,
+  usernameTaken: (name: string) => `The username ${name} is taken; nothing about the account changed. Try another.`,
+  profileNotRun: 'The change did not run (stopped before the account acted).',
   enabledNow: '▶️ Enabled.',
   disabledNow: '⏸ Disabled: it takes part in nothing until enabled.',
   checking: 'Checking…',

@@ -10,6 +10,7 @@ import type { Registry } from '../runtime.ts';
 import type { AccountsPort } from '../services.ts';
 import type { Turn } from '../turn.ts';
 import { button, cb, type View } from '../ui.ts';
+import { tagList } from './account-tags.ts';
 import { accountName, intArg, page, paged, pageNav, STATUS_ICON, unavailable, when } from './common.ts';
 import { navRow } from './home.ts';
 
@@ -37,7 +38,8 @@ function menuView(turn: Turn, svc: AccountsPort): View {
 }
 
 function listLabel(turn: Turn, a: AccountSummary): string {
-  return `${STATUS_ICON[a.status]} ${accountLabel({ id: a.id, phone: a.phone, username: a.username })}`;
+  const tags = a.tags ?? [];
+  return `${STATUS_ICON[a.status]} ${accountLabel({ id: a.id, phone: a.phone, username: a.username })}${tags.length > 0 ? ` 🏷 ${tagList(tags)}` : ''}`;
 }
 
 export function cardView(turn: Turn, a: AccountSummary, prefix?: string): View {
@@ -52,6 +54,7 @@ export function cardView(turn: Turn, a: AccountSummary, prefix?: string): View {
   if (a.statusUntil !== null) lines.push(t.cardUntil(when(a.statusUntil)));
   lines.push(t.cardProxy(a.proxyUrl ? iso(a.proxyUrl) : t.proxyDefault));
   lines.push(t.cardGroups(a.groupsCount));
+  if (a.tags && a.tags.length > 0) lines.push(t.cardTags(tagList(a.tags)));
   if (a.otherSessions !== undefined && a.otherSessions !== null) lines.push(t.cardOtherSessions(a.otherSessions));
   lines.push(t.cardLastUsed(a.lastUsedAt === null ? t.never : when(a.lastUsedAt)));
   if (ATTENTION.includes(a.status)) lines.push('', `💡 ${t.advice(a.status)}`);
@@ -62,6 +65,7 @@ export function cardView(turn: Turn, a: AccountSummary, prefix?: string): View {
       [button(t.btnSpamCheck, cb('acc.spam', a.id)), button(t.btnSetProxy, cb('acc.px', a.id))],
       [button(t.btnGroups, cb('acc.g', a.id, 0)), button(t.btnRemove, cb('acc.rm', a.id))],
       [button(t.btnSessions, cb('acc.ses', a.id)), button(t.btnCodes, cb('acc.codes', a.id))],
+      [button(t.btnTags, cb('acc.tg', a.id)), button(t.btnProfile, cb('acc.pf', a.id))],
       navRow(turn, cb('acc.l', 0)),
     ],
   };

@@ -3,7 +3,9 @@ import { InputError } from '../../../core/errors.ts';
 import { isTelegramFailure } from '../../../core/failures.ts';
 import { isLinkRefusal, parseLink, toJoinTarget, toLeaveTarget, toMessageTarget, toUsername } from '../../../core/links.ts';
 import type { JoinTarget, LeaveTarget, MessageTarget, PollInfo } from '../../../core/session.ts';
+import { hasTag, RESERVE_TAG } from '../../../core/tags.ts';
 import { isSingleEmoji, MAX_TEXT_LENGTH } from '../../../engine/action-input.ts';
+import { defaultSet } from '../../../engine/account-selection.ts';
 import type { PoolAccount } from '../../../engine/ports.ts';
 import type { FlowRecord } from '../../../store/bot.ts';
 import { describeError } from '../errors.ts';
@@ -80,9 +82,13 @@ export function summary(turn: Turn, flow: FlowRecord): string {
   return lines.join('\n');
 }
 
-function usableOf(turn: Turn, ops: Ops, kind: ActionKind): { usable: PoolAccount[]; unusable: number } {
+/**
+ * `usable`: every account that can act now (named picks may take any); `counted`: those a count
+ * of accounts may pick, by the engine's own rule (the reserve stays out unless named).
+ */
+function usableOf(turn: Turn, ops: Ops, kind: ActionKind): { usable: PoolAccount[]; counted: PoolAccount[]; unusable: number } {
   const u = ops.usable(kind);
-  return { usable: u.usable, unusable: u.unusable.length };
+  return { usable: u.usable, counted: defaultSet(u.usable), unusable: u.unusable.length };
 }
 
 function selectionText(turn: Turn, flow: FlowRecord): string {
@@ -115,15 +121,17 @@ export function prompt(turn: Turn, flow: FlowRecord): View {
       return { text: `${summary(turn, flow)}\n\n${t.askActText(kind)}`, keyboard: [back(cb(ACT.back, 'target'))] };
     case 'who': {
       const ops = turn.rt.deps.services.operations;
-      const { usable, unusable } = ops ? usableOf(turn, ops, kind) : { usable: [], unusable: 0 };
-      const n = usable.length;
+      const { usable, counted, unusable } = ops ? usableOf(turn, ops, kind) : { usable: [], counted: [], unusable: 0 };
+      const n = counted.length;
+      const reserved = usable.length - n;
       const counts = [1, 3, 5, 10, 25].filter((c) => c < n);
       const rows: Keyboard = [];
       if (counts.length) rows.push(counts.map((c) => button(String(c), cb(ACT.count, c))));
       if (n > 0) rows.push([button(t.btnAllUsable(n), cb(ACT.count, n))]);
-      if (n > 0) rows.push([button(t.btnPickAccounts, cb(ACT.pickPage, 0))]);
+      if (usable.length > 0) rows.push([button(t.btnPickAccounts, cb(ACT.pickPage, 0))]);
+      const ask = n === 0 && reserved === 0 ? t.actNoUsable(unusable) : t.askWho(n, unusable);
       return {
-        text: `${summary(turn, flow)}\n\n${n === 0 ? t.actNoUsable(unusable) : t.askWho(n, unusable)}`,
+        text: `${summary(turn, flow)}\n\n${ask}${reserved > 0 ? `\n${t.actReserved(reserved)}` : ''}`,
         keyboard: [...rows, back(cb(ACT.back, stepAfterTarget(kind) === 'who' ? 'target' : stepAfterTarget(kind)))],
       };
     }
@@ -137,7 +145,7 @@ export function prompt(turn: Turn, flow: FlowRecord): View {
         usable,
         page,
         PICK_PAGE,
-        (a) => button(`${picked.includes(a.id) ? '✅' : '▫️'} #${a.id} ${a.phone}${a.username ? ` @${a.username}` : ''}`, cb(ACT.pickToggle, a.id)),
+        (a) => button(`${picked.includes(a.id) ? '✅' : '▫️'} #${a.id} ${a.phone}${a.username ? ` @${a.username}` : ''}${hasTag(a, RESERVE_TAG) ? ` 🏷${RESERVE_TAG}` : ''}`, cb(ACT.pickToggle, a.id)),
         (n) => cb(ACT.pickPage, n),
       );
       return {

@@ -1,5 +1,7 @@
 import type { Registry } from '../runtime.ts';
 import { registerAccountCare } from './account-care.ts';
+import { registerAccountProfile } from './account-profile.ts';
+import { registerAccountTags } from './account-tags.ts';
 import { registerAccounts } from './accounts.ts';
 import { registerActions } from './actions.ts';
 import { registerAddAccount } from './add-account.ts';
@@ -13,6 +15,8 @@ import { registerStatus } from './status.ts';
 export function registerMenus(reg: Registry): void {
   registerAccounts(reg);
   registerAccountCare(reg);
+  registerAccountTags(reg);
+  registerAccountProfile(reg);
   registerActions(reg);
   registerCampaigns(reg);
   registerAddAccount(reg);
