@@ -3,6 +3,9 @@ import { InputError, PanelError } from '../../src/core/errors.ts';
 import { TelegramFailure } from '../../src/core/failures.ts';
 import { REASON_CODES, reason } from '../../src/core/reasons.ts';
 import { englishReason, failureReason } from '../../src/core/stored-reasons.ts';
+import type { ImportError } from '../../src/engine/import.ts';
+import type { LoginError } from '../../src/engine/login.ts';
+import { importErrorText, loginErrorText } from '../../src/interfaces/i18n/account-errors.ts';
 import { linkRefusalText, reasonText, refusalText, storedReasonText } from '../../src/interfaces/i18n/reasons.ts';
 import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
 import { startHarness, type WebHarness } from '../web/support.ts';
@@ -47,6 +50,45 @@ describe('one table of reason words for every interface', () => {
   });
 });
 
+const FAILURE = { kind: 'banned' as const, code: 'PHONE_NUMBER_BANNED', message: 'the number is banned' };
+
+/** One of each login and import failure; a kind added to the engine and missing here fails the type check. */
+const LOGIN_ERRORS: { [K in LoginError['kind']]: Extract<LoginError, { kind: K }> } = {
+  invalid_phone: { kind: 'invalid_phone', message: 'm' },
+  bad_code: { kind: 'bad_code', message: 'm' },
+  wrong_code: { kind: 'wrong_code', message: 'm' },
+  expired_code: { kind: 'expired_code', message: 'm' },
+  wrong_password: { kind: 'wrong_password', message: 'm' },
+  too_many_attempts: { kind: 'too_many_attempts', seconds: 3600, message: 'm' },
+  banned_number: { kind: 'banned_number', message: 'm' },
+  not_registered: { kind: 'not_registered', message: 'm' },
+  already_exists: { kind: 'already_exists', accountId: 4, message: 'm' },
+  bad_proxy: { kind: 'bad_proxy', message: 'm' },
+  no_login: { kind: 'no_login', message: 'm' },
+  failed: { kind: 'failed', failure: FAILURE, message: 'm' },
+};
+const IMPORT_ERRORS: { [K in ImportError['kind']]: Extract<ImportError, { kind: K }> } = {
+  unreadable: { kind: 'unreadable', message: 'm' },
+  not_a_session: { kind: 'not_a_session', tried: [{ format: 'telethon', problem: 'p' }], message: 'm' },
+  bot_session: { kind: 'bot_session', message: 'm' },
+  bad_proxy: { kind: 'bad_proxy', message: 'm' },
+  rejected: { kind: 'rejected', failure: FAILURE, message: 'm' },
+  already_exists: { kind: 'already_exists', accountId: 4, message: 'm' },
+};
+
+describe('login and import failures in both languages', () => {
+  it('words every kind in Persian and in English', () => {
+    const texts = [...Object.values(LOGIN_ERRORS).map((e) => [e.kind, loginErrorText(e, 'fa'), loginErrorText(e, 'en')]), ...Object.values(IMPORT_ERRORS).map((e) => [e.kind, importErrorText(e, 'fa'), importErrorText(e, 'en')])];
+    for (const [kind, persian, english] of texts) {
+      expect(latinOutsideValues(persian!), kind).toBe('');
+      expect(persian, kind).toMatch(/[\u0600-\u06FF]/);
+      expect(english, kind).toMatch(/^[\x20-\x7e\u2068\u2069]+$/);
+    }
+    expect(loginErrorText(LOGIN_ERRORS.too_many_attempts, 'en')).toContain('(60 min)');
+    expect(importErrorText(IMPORT_ERRORS.rejected, 'fa')).toContain('PHONE_NUMBER_BANNED');
+  });
+});
+
 let panel: SimPanel | undefined;
 let web: WebHarness | undefined;
 afterEach(async () => {
@@ -57,7 +99,7 @@ afterEach(async () => {
 });
 
 describe('the dashboard in Persian shows the engine reasons in Persian', () => {
-  it('a refused campaign, a link that does not fit the action, and an unreadable link', async () => {
+  it('a refused campaign, a link that does not fit the action, a phone Telegram would not take, and an unreadable link', async () => {
     panel = simPanel({ accounts: 1, users: 2, groups: 1, seed: 3 });
     const app = panel.open();
     for (const a of panel.summary.accounts) await enrol(app, a);
@@ -73,6 +115,9 @@ describe('the dashboard in Persian shows the engine reasons in Persian', () => {
 
     const invite = await (await persian(`/actions/reaction/reads?target=${encodeURIComponent('https://t.me/+AbCdEfGh')}`)).text();
     expect(invite).toContain('این کار پیوند یک پیام لازم دارد');
+    const phone = await (await persian('/accounts/add', { method: 'POST', body: new URLSearchParams({ _csrf: csrf, step: 'phone', phone: '12' }) })).text();
+    expect(phone).toContain('این شماره‌ای نیست که تلگرام بپذیرد');
+
     const unreadable = await (await persian(`/actions/reaction/reads?target=${encodeURIComponent('ftp://example.com/x')}`)).text();
     expect(unreadable).toMatch(/[\u0600-\u06FF]/);
     expect(unreadable).not.toMatch(/scheme/i);

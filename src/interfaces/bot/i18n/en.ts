@@ -9,15 +9,13 @@ import type { KeywordMode } from '../../../core/keywords.ts';
 import type { SkipReason } from '../../../core/monitor-filter.ts';
 import type { ChatKind } from '../../../core/session.ts';
 import type { WatchState } from '../../../store/monitor.ts';
-import type { ImportError } from '../../../engine/import.ts';
-import type { LoginError } from '../../../engine/login.ts';
 import type { LinkRefusal } from '../../../core/links.ts';
 import type { Reason } from '../../../core/reasons.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
 import type { ProfileValues } from '../../../core/profile.ts';
 import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
-import { durationEn as duration, failureEn, FAILURES_EN as FAILURES } from '../../i18n/failures-en.ts';
+import { failureEn, FAILURES_EN as FAILURES } from '../../i18n/failures-en.ts';
 import { nonZero, plural } from './plural.ts';
 
 const count = (n: number, one: string, other: string): string => `${n} ${plural('en', n, { one, other })}`;
@@ -44,30 +42,6 @@ const ADVICE: Record<AccountStatus, string> = {
   banned: 'Telegram banned this number. Remove it; its keys are kept until you do.',
   frozen: 'Appeal in the official Telegram app (Settings shows how); until then it can do nothing. Remove it if the appeal fails.',
   error: 'Press Check to try again; if the reason names the proxy, set a working proxy.',
-};
-
-const LOGIN_ERRORS: Record<LoginError['kind'], string> = {
-  invalid_phone: 'That is not a phone number Telegram accepts: type it with the country code, e.g. +15551234567.',
-  bad_code: 'That is not a login code: type its digits with spaces or dashes between them, e.g. 1 2 3 4 5.',
-  wrong_code: 'The code is wrong. Check it and type it again, with spaces or dashes between the digits.',
-  expired_code: 'The code expired. A new one is needed.',
-  wrong_password: 'The two-step verification password is wrong. Type it again.',
-  too_many_attempts: 'Too many attempts: Telegram asks to wait before trying this number again.',
-  banned_number: 'Telegram has banned this phone number.',
-  not_registered: 'This number has no Telegram account; sign up in an official app first.',
-  already_exists: 'This account is already in the panel.',
-  bad_proxy: 'PROXY_URL cannot be used for the login; fix it in the configuration.',
-  no_login: 'This login is no longer open.',
-  failed: 'Telegram refused the login.',
-};
-
-const IMPORT_ERRORS: Record<ImportError['kind'], string> = {
-  unreadable: 'The file could not be read.',
-  not_a_session: 'That is not a session the panel can read.',
-  bot_session: 'That is a bot session; the panel runs user accounts only.',
-  bad_proxy: 'PROXY_URL cannot be used to check the session; fix it in the configuration.',
-  rejected: 'Telegram did not accept the session.',
-  already_exists: 'This account is already in the panel.',
 };
 
 const DELIVERY: Record<string, string> = {
@@ -342,17 +316,12 @@ Type the new value (${form}).`,
   delivery: (d: string) => DELIVERY[d] ?? DELIVERY.other!,
   askPassword: (hint: string | null) =>
     `This account has two-step verification.${hint ? ` Hint: ${iso(hint)}.` : ''}\n\nType its password. The message is deleted once read.`,
-  loginError: (kind: LoginError['kind'], seconds?: number) => `${LOGIN_ERRORS[kind]}${seconds !== undefined ? ` (${duration(seconds)})` : ''}`,
-  loginExists: (id: number) => `This account is already in the panel as ${iso(`#${id}`)}.`,
   loginRestarted: 'The panel restarted (or the login expired), so the code or password you typed can no longer be used. A new code was sent.',
   loginLost: 'The panel restarted in the middle of this login; start again with the phone number.',
   accountAdded: '✅ The account was added.',
   askImport:
     '📥 Import a session\n\nPaste a session string (mtcute, Telethon, Pyrogram, GramJS, MTKruto) or send the session file (Telethon or Pyrogram .session, or a text file with a string). The message is deleted once read. A Telegram Desktop tdata folder is imported from the command line.',
   importNotString: 'That does not look like a session string: paste the string itself, or send the file.',
-  importNotSession: (formats: string[]) => `That is not a session the panel can read (tried: ${iso(formats.join(', '))}).`,
-  importRejected: (reason: string) => `Telegram did not accept the session: ${reason}`,
-  importError: (kind: ImportError['kind']) => IMPORT_ERRORS[kind],
   accountImported: (format: string) => `✅ The account was imported (${iso(format)}).`,
 
   // --- actions ---

@@ -8,12 +8,10 @@ import type { KeywordMode } from '../../../core/keywords.ts';
 import type { SkipReason } from '../../../core/monitor-filter.ts';
 import type { ChatKind } from '../../../core/session.ts';
 import type { WatchState } from '../../../store/monitor.ts';
-import type { ImportError } from '../../../engine/import.ts';
-import type { LoginError } from '../../../engine/login.ts';
 import { bar } from '../progress.ts';
 import { faNum, iso } from './bidi.ts';
 import { nonZero } from './plural.ts';
-import { duration, failureFa, FAILURES_FA as FAILURES } from '../../i18n/failures-fa.ts';
+import { failureFa, FAILURES_FA as FAILURES } from '../../i18n/failures-fa.ts';
 import { linkErrorFa, reasonFa } from '../../i18n/reasons-fa.ts';
 import type { Messages } from './en.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
@@ -40,30 +38,6 @@ const ADVICE: Record<AccountStatus, string> = {
   banned: 'تلگرام این شماره را مسدود کرده است. حذفش کنید؛ تا آن موقع کلیدهایش نگه داشته می‌شود.',
   frozen: 'در اپ رسمی تلگرام درخواست بازبینی بدهید (در تنظیمات)؛ تا آن موقع کاری از آن برنمی‌آید. اگر نشد حذفش کنید.',
   error: 'دکمهٔ «بررسی» را بزنید؛ اگر علت به پروکسی مربوط است، پروکسی سالمی تنظیم کنید.',
-};
-
-const LOGIN_ERRORS: Record<LoginError['kind'], string> = {
-  invalid_phone: `این شماره‌ای نیست که تلگرام بپذیرد: آن را با کد کشور بنویسید، مثلاً ${iso('+989121234567')}.`,
-  bad_code: `این کد ورود نیست: رقم‌هایش را با فاصله یا خط تیره بنویسید، مثلاً ${iso('1 2 3 4 5')}.`,
-  wrong_code: 'کد اشتباه است. آن را بررسی کنید و دوباره با فاصله یا خط تیره بین رقم‌ها بنویسید.',
-  expired_code: 'کد منقضی شد. کد تازه‌ای لازم است.',
-  wrong_password: 'رمز تأیید دومرحله‌ای اشتباه است. دوباره بنویسید.',
-  too_many_attempts: 'تلاش‌ها زیاد شد: تلگرام می‌خواهد پیش از تلاش دوباره با این شماره صبر کنید.',
-  banned_number: 'تلگرام این شماره را مسدود کرده است.',
-  not_registered: 'این شماره حساب تلگرام ندارد؛ اول در اپ رسمی ثبت‌نام کنید.',
-  already_exists: 'این حساب از قبل در پنل هست.',
-  bad_proxy: `از ${iso('PROXY_URL')} نمی‌توان برای ورود استفاده کرد؛ آن را در پیکربندی درست کنید.`,
-  no_login: 'این ورود دیگر باز نیست.',
-  failed: 'تلگرام ورود را نپذیرفت.',
-};
-
-const IMPORT_ERRORS: Record<ImportError['kind'], string> = {
-  unreadable: 'فایل خوانده نشد.',
-  not_a_session: 'این نشستی نیست که پنل بتواند بخواند.',
-  bot_session: 'این نشست یک ربات است؛ پنل فقط حساب‌های کاربری را اجرا می‌کند.',
-  bad_proxy: `از ${iso('PROXY_URL')} نمی‌توان برای بررسی نشست استفاده کرد؛ آن را در پیکربندی درست کنید.`,
-  rejected: 'تلگرام نشست را نپذیرفت.',
-  already_exists: 'این حساب از قبل در پنل هست.',
 };
 
 const DELIVERY: Record<string, string> = {
@@ -339,16 +313,11 @@ export const fa: Messages = {
     `تلگرام یک کد${length ? ` ${faNum(length)} رقمی` : ''} از راه ${via} فرستاد.\n\nآن را با فاصله یا خط تیره بین رقم‌ها بنویسید، مثلاً ${iso('1 2 3 4 5')}: تلگرام کدی را که بی‌تغییر در گفتگو فرستاده شود باطل می‌کند. پیام پس از خواندن پاک می‌شود.`,
   delivery: (d) => DELIVERY[d] ?? DELIVERY.other!,
   askPassword: (hint) => `این حساب تأیید دومرحله‌ای دارد.${hint ? ` راهنما: ${iso(hint)}.` : ''}\n\nرمز آن را بنویسید. پیام پس از خواندن پاک می‌شود.`,
-  loginError: (kind, seconds) => `${LOGIN_ERRORS[kind]}${seconds !== undefined ? ` (${duration(seconds)})` : ''}`,
-  loginExists: (id) => `این حساب از قبل با شناسهٔ ${iso(`#${id}`)} در پنل هست.`,
   loginRestarted: 'پنل دوباره راه‌اندازی شد (یا ورود منقضی شد)، پس کد یا رمزی که نوشتید دیگر قابل استفاده نیست. کد تازه‌ای فرستاده شد.',
   loginLost: 'پنل در میانهٔ این ورود دوباره راه‌اندازی شد؛ از شمارهٔ تلفن دوباره شروع کنید.',
   accountAdded: '✅ حساب اضافه شد.',
   askImport: `📥 وارد کردن نشست\n\nرشتهٔ نشست (${iso('mtcute, Telethon, Pyrogram, GramJS, MTKruto')}) را بچسبانید یا فایل نشست را بفرستید (فایل ${iso('.session')} تلتون یا پایروگرام، یا فایل متنی حاوی رشته). پیام پس از خواندن پاک می‌شود. پوشهٔ ${iso('tdata')} تلگرام دسکتاپ از خط فرمان وارد می‌شود.`,
   importNotString: 'این شبیه رشتهٔ نشست نیست: خود رشته را بچسبانید یا فایل را بفرستید.',
-  importNotSession: (formats) => `این نشستی نیست که پنل بتواند بخواند (امتحان‌شده: ${iso(formats.join(', '))}).`,
-  importRejected: (reason) => `تلگرام نشست را نپذیرفت: ${reason}`,
-  importError: (kind) => IMPORT_ERRORS[kind],
   accountImported: (format) => `✅ حساب وارد شد (${iso(format)}).`,
 
   actionsTitle: '⚡ عملیات\nحساب‌ها چه کنند؟ یک حساب یا چند حساب را در مرحلهٔ بعد انتخاب می‌کنید.',

@@ -1,9 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { LoginError, LoginStep } from '../../../engine/login.ts';
+import type { LoginStep } from '../../../engine/login.ts';
 import type { ImportResult } from '../../../engine/import.ts';
 import type { FlowRecord } from '../../../store/bot.ts';
+import { importErrorText, loginErrorText } from '../../i18n/account-errors.ts';
 import { FileTooLarge } from '../bot.ts';
 import { num, str, type IncomingDocument } from '../flows.ts';
 import type { Registry } from '../runtime.ts';
@@ -34,26 +35,6 @@ function addPrompt(turn: Turn, flow: FlowRecord): View {
   }
 }
 
-/**
- * The reason a login step failed, in the admin's language; `retry` says whether the same
- * question is asked again (the login stays open) or the flow is over.
- */
-function loginErrorText(turn: Turn, e: LoginError): string {
-  const t = turn.t;
-  switch (e.kind) {
-    case 'too_many_attempts':
-      return t.loginError(e.kind, e.seconds ?? undefined);
-    case 'already_exists':
-      return t.loginExists(e.accountId);
-    case 'failed':
-      return t.failure(e.failure.kind, e.failure.code, e.failure.seconds);
-    case 'bad_proxy':
-      return t.loginError(e.kind);
-    default:
-      return t.loginError(e.kind);
-  }
-}
-
 export function registerAddAccount(reg: Registry): void {
   const loginOf = (turn: Turn): Login | undefined => turn.rt.deps.services.login;
 
@@ -77,7 +58,8 @@ export function registerAddAccount(reg: Registry): void {
         await turn.send(cardView(turn, step.account, t.accountAdded));
         return;
       case 'failed': {
-        const reason = loginErrorText(turn, step.error);
+        // `retry`: the same question is asked again (the login stays open); without it the flow is over.
+        const reason = loginErrorText(step.error, turn.lang);
         if (step.retry) return turn.retry(reason);
         // The login is over: ask for the phone again (another number, or the same later).
         turn.setFlow('add', 'phone');
@@ -146,16 +128,7 @@ export function registerAddAccount(reg: Registry): void {
       await turn.send(cardView(turn, res.account, turn.t.accountImported(res.format)));
       return;
     }
-    const e = res.error;
-    const reason =
-      e.kind === 'not_a_session'
-        ? turn.t.importNotSession(e.tried.map((x) => x.format))
-        : e.kind === 'already_exists'
-          ? turn.t.loginExists(e.accountId)
-          : e.kind === 'rejected'
-            ? turn.t.importRejected(turn.t.failure(e.failure.kind, e.failure.code, e.failure.seconds))
-            : turn.t.importError(e.kind);
-    await turn.retry(reason);
+    await turn.retry(importErrorText(res.error, turn.lang));
   };
 
   reg.route('acc.imp', async (turn) => {

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { ACCOUNT_STATUSES, accountLabel, type AccountStatus, type AccountSummary } from '../../../core/accounts.ts';
 import { InputError } from '../../../core/errors.ts';
+import { loginErrorText } from '../../i18n/account-errors.ts';
 import { refusalText, storedReasonText } from '../../i18n/reasons.ts';
 import { parseProxyUrl } from '../../../core/proxy-url.ts';
 import type { LoginStep } from '../../../engine/login.ts';
@@ -182,7 +183,7 @@ function addStepPage(p: PageCtx, step: LoginStep): Html {
     case 'done':
       return layout(p, 'accounts', t.addTitle, h`${notice({ kind: 'ok', text: t.addDone })}<p><a class="btn btn-primary" href="/accounts/${step.account.id}">${bdi(accountLabel(step.account))}</a></p>`);
     case 'failed': {
-      const why = step.error.kind === 'already_exists' ? t.addExists(step.error.accountId) : t.addFailed(step.error.message);
+      const why = step.error.kind === 'already_exists' ? t.addExists(step.error.accountId) : t.addFailed(loginErrorText(step.error, p.lang));
       const n: Notice = { kind: 'error', text: why };
       if (step.retry) return addPage(p, step.retry.step === 'code' ? { step: 'code', loginId: step.retry.loginId, via: '' } : { step: 'password', loginId: step.retry.loginId, hint: null }, n);
       return addPage(p, { step: 'phone' }, n);
