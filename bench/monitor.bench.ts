@@ -15,7 +15,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../src/core/clock.ts';
-import { KeywordMatcher, type KeywordRule } from '../src/core/keywords.ts';
+import type { KeywordRule } from '../src/core/keywords.ts';
+import { keywordMatcher } from '../src/engine/keyword-regex.ts';
 import type { ChatInfo, IncomingMessage } from '../src/core/session.ts';
 import { Monitor } from '../src/engine/monitor.ts';
 import { silentLogger } from '../src/log.ts';
@@ -115,7 +116,7 @@ export function matching(): void {
       return hits;
     });
   });
-  const matchers = counts.map((count) => new KeywordMatcher(all.slice(0, count).map((k, i): KeywordRule => ({ id: i + 1, pattern: k, mode: i % 10 === 0 ? 'word' : 'plain' }))));
+  const matchers = counts.map((count) => keywordMatcher(all.slice(0, count).map((k, i): KeywordRule => ({ id: i + 1, pattern: k, mode: i % 10 === 0 ? 'word' : 'plain' }))));
   const ours = interleaved(
     matchers.map((matcher) => () => {
       let hits = 0;

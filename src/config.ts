@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { InputError } from './core/errors.ts';
+import type { PacingConfig } from './core/pacing.ts';
 import { parseProxyUrl, PROXY_FORMS } from './core/proxy-url.ts';
+import { decodeSecretKey } from './core/secret-key.ts';
 import { quoteInput } from './core/text.ts';
 
 /**
@@ -45,18 +47,6 @@ const PARTS_OF_NEED: Readonly<Record<ConfigNeed, readonly ConfigPart[]>> = {
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-export interface PacingConfig {
-  /** Seconds between two actions of one account, drawn uniformly from this range. */
-  actionDelay: { min: number; max: number };
-  /** Accounts acting at once in one bulk operation. */
-  actionConcurrency: number;
-  /** Seconds between two campaign messages of one account. */
-  campaignDelay: { min: number; max: number };
-  /** Messages one account sends in one campaign. */
-  campaignPerAccount: number;
-  /** Messages one account sends per day across all campaigns. */
-  campaignDailyCap: number;
-}
 
 export interface Config {
   apiId: number | undefined;
@@ -312,13 +302,5 @@ export function checkConfig(env: Record<string, string | undefined>, needs: read
   return { config, ignored };
 }
 
-/** A 32-byte key from base64 or hex text, or undefined when it is neither. */
-export function decodeSecretKey(text: string): Buffer | undefined {
-  const t = text.trim();
-  if (/^[0-9a-f]{64}$/i.test(t)) return Buffer.from(t, 'hex');
-  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {
-    const b = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    if (b.length === 32) return b;
-  }
-  return undefined;
-}
+export type { PacingConfig } from './core/pacing.ts';
+export { decodeSecretKey } from './core/secret-key.ts';

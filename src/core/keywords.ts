@@ -1,11 +1,11 @@
 /**
  * Keyword rules and the matcher. Plain and whole-word rules go into one Aho-Corasick automaton
  * over folded text (text-normalize.ts), so ten thousand keywords cost one pass over the message.
- * Regular-expression rules run on RE2 (re2js, a pure-JavaScript port): its matching time is
- * linear in the text whatever the pattern, so no rule can hang the monitor or a test command, and
- * no shape has to be guessed dangerous up front. The same compile serves checking and matching.
+ * Regular-expression rules run on the compiler the caller passes in: the engine gives RE2
+ * (engine/keyword-regex.ts), whose matching time is linear in the text whatever the pattern, so no
+ * rule can hang the monitor or a test command and no shape has to be guessed dangerous up front.
+ * The same compile serves checking and matching; core stays free of the engine's library.
  */
-import { RE2JS } from 're2js';
 import { foldRegexSource, normalizeKeyword, normalizeText, wordCharAt, wordCharBefore } from './text-normalize.ts';
 
 export type KeywordMode = 'plain' | 'word' | 'regex';
@@ -42,10 +42,10 @@ export type KeywordCheck =
  * Whether `pattern` can be a rule of `mode`; on success the form stored to spot duplicates
  * (folded text for plain/word rules, the folded source for regexes).
  */
-export function checkKeyword(pattern: string, mode: KeywordMode): KeywordCheck {
+export function checkKeyword(pattern: string, mode: KeywordMode, compile: RegexCompiler): KeywordCheck {
   if (pattern.trim() === '') return { ok: false, reason: 'the keyword is empty', problem: 'empty' };
   if (mode === 'regex') {
-    const reason = regexProblem(pattern);
+    const reason = regexProblem(pattern, compile);
     return reason === undefined ? { ok: true, normalized: foldRegexSource(pattern) } : { ok: false, reason, problem: 'bad_regex' };
   }
   const normalized = normalizeKeyword(pattern);
@@ -63,19 +63,17 @@ export interface CompiledRegex {
 }
 
 /**
- * Compiles a rule's source the one way it is ever run: folded like messages, JavaScript escapes
- * (\u0600, named groups) translated to RE2 syntax, case-insensitive. Throws on what RE2 refuses.
+ * Compiles a rule's source the one way it is ever run (folded like messages with
+ * `foldRegexSource`, case-insensitive); throws on what the engine refuses.
  */
-export function compileRegex(source: string): CompiledRegex {
-  return RE2JS.compile(RE2JS.translateRegExp(foldRegexSource(source)), RE2JS.CASE_INSENSITIVE);
-}
+export type RegexCompiler = (source: string) => CompiledRegex;
 
 /**
  * Why a regular expression is refused, or undefined when it is acceptable. Refused: what RE2
  * cannot compile (invalid syntax, backreferences, lookaround), too long, counts above
  * MAX_REGEX_REPEAT, and patterns that match empty or blank text (they would match every message).
  */
-export function regexProblem(source: string): string | undefined {
+export function regexProblem(source: string, compile: RegexCompiler): string | undefined {
   if (source.length > MAX_REGEX_LENGTH) return `the regular expression is too long (${source.length} characters; at most ${MAX_REGEX_LENGTH})`;
   const count = largestCount(source);
   if (count > MAX_REGEX_REPEAT) return `counts above ${MAX_REGEX_REPEAT} ({n,m}) are not allowed in keyword rules`;
@@ -83,7 +81,7 @@ export function regexProblem(source: string): string | undefined {
   if (BACKREFERENCE.test(source)) return 'backreferences (\\1, \\k<name>) are not allowed in keyword rules';
   let re: CompiledRegex;
   try {
-    re = compileRegex(source);
+    re = compile(source);
   } catch (e) {
     const detail = (e instanceof Error ? e.message : String(e)).replace(/^error parsing regexp: /, '');
     if (/\(\?<?[=!]/.test(source)) return 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not allowed in keyword rules';
@@ -136,6 +134,8 @@ export interface MatcherOptions {
    * follows failure links instead. Tests force the sparse form with 0.
    */
   maxDenseCells?: number;
+  /** How regex rules are compiled (the engine's linear-time compiler). */
+  compile: RegexCompiler;
 }
 
 const DEFAULT_DENSE_CELLS = 4_000_000;
@@ -160,13 +160,13 @@ export class KeywordMatcher {
   private readonly lastSeen: Uint32Array;
   private messageNo = 0;
 
-  constructor(rules: readonly KeywordRule[], opts: MatcherOptions = {}) {
+  constructor(rules: readonly KeywordRule[], opts: MatcherOptions) {
     this.rules = rules;
     const patterns: string[] = [];
     rules.forEach((rule, pos) => {
       if (rule.mode === 'regex') {
         try {
-          this.regexes.push(compileRegex(rule.pattern));
+          this.regexes.push(opts.compile(rule.pattern));
           this.regexPos.push(pos);
         } catch {
           this.broken.push(rule);

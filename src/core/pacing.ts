@@ -156,3 +156,17 @@ export class Pacer {
     this.states.set(accountId * 8 + KIND_INDEX[kind], s);
   }
 }
+
+/** The operator's pacing settings (from the environment, with the bot's overrides on top). */
+export interface PacingConfig {
+  /** Seconds between two actions of one account, drawn uniformly from this range. */
+  actionDelay: { min: number; max: number };
+  /** Accounts acting at once in one bulk operation. */
+  actionConcurrency: number;
+  /** Seconds between two campaign messages of one account. */
+  campaignDelay: { min: number; max: number };
+  /** Messages one account sends in one campaign. */
+  campaignPerAccount: number;
+  /** Messages one account sends per day across all campaigns. */
+  campaignDailyCap: number;
+}

@@ -6,7 +6,8 @@ import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
 import { reason, type ReasonParams } from '../core/reasons.ts';
 import { isTelegramFailure } from '../core/failures.ts';
-import { checkKeyword, KeywordMatcher, type KeywordMode } from '../core/keywords.ts';
+import type { KeywordMode } from '../core/keywords.ts';
+import { checkRule, keywordMatcher } from './keyword-regex.ts';
 import { parseLink } from '../core/links.ts';
 import { chatWatched, type ChannelRef, type IgnoredSender, type MonitorOptions, type SkipReason } from '../core/monitor-filter.ts';
 import type { AccountSession, ChatChange, ChatInfo } from '../core/session.ts';
@@ -127,7 +128,7 @@ export class MonitorService {
 
   /** Adds a rule; a second spelling of an existing rule returns that rule with `added: false`. */
   addKeyword(pattern: string, mode: KeywordMode = 'plain'): { added: boolean; rule: KeywordRow } {
-    const check = checkKeyword(pattern, mode);
+    const check = checkRule(pattern, mode);
     if (!check.ok) {
       const params: ReasonParams = check.problem === 'too_long' ? { length: check.length ?? 0, max: check.max ?? 0 } : check.problem === 'bad_regex' ? { detail: check.reason } : {};
       throw new InputError(`keyword refused: ${check.reason}`, reason(`keyword_${check.problem}`, params));
@@ -141,7 +142,7 @@ export class MonitorService {
   testText(text: string): KeywordRow[] {
     const rows = this.store.keywords();
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return new KeywordMatcher(rows).match(text).rules.map((r) => byId.get(r.id)!);
+    return keywordMatcher(rows).match(text).rules.map((r) => byId.get(r.id)!);
   }
 
   /** By id (`#3` or `3`) or by the keyword text. */
@@ -159,7 +160,7 @@ export class MonitorService {
     if (byId) return byId;
     const byText = all.filter((k) => k.pattern === ref.trim());
     if (byText.length === 1) return byText[0]!;
-    const plain = checkKeyword(ref, 'plain');
+    const plain = checkRule(ref, 'plain');
     const folded = plain.ok ? all.filter((k) => k.mode !== 'regex' && k.normalized === plain.normalized) : [];
     if (folded.length === 1) return folded[0]!;
     if (byText.length > 1 || folded.length > 1) throw new InputError(`"${ref}" names more than one keyword rule: remove it by id (see monitor keywords list)`, reason('keyword_ambiguous', { ref }));

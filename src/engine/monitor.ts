@@ -9,12 +9,13 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { formatForward } from '../core/forward-format.ts';
-import { KeywordMatcher, type KeywordRule } from '../core/keywords.ts';
+import type { KeywordMatcher, KeywordRule } from '../core/keywords.ts';
 import { messageIdentity } from '../core/message-identity.ts';
 import { skipReason, type ChannelRef, type FilterRules, type SkipReason } from '../core/monitor-filter.ts';
 import type { AccountSession, CatchUpEvent, IncomingMessage } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { AccountWatchRow, MonitorStore, WatchState } from '../store/monitor.ts';
+import { keywordMatcher } from './keyword-regex.ts';
 import { sleepUnless } from './sleep.ts';
 
 export type HandleResult = 'queued' | 'duplicate' | 'no_match' | 'too_old' | SkipReason;
@@ -238,7 +239,7 @@ export class Monitor {
     const ignored = store.ignored();
     const ownUserIds = new Set(this.own);
     for (const id of this.deps.ownUserIds?.() ?? []) ownUserIds.add(id);
-    const matcher = new KeywordMatcher(keywords);
+    const matcher = keywordMatcher(keywords);
     for (const b of matcher.broken) this.deps.log.error({ keywordId: b.id }, 'monitor: a stored keyword rule cannot be compiled; it is skipped');
     this.rules = {
       version,

@@ -1,4 +1,4 @@
-import type { PacingConfig } from '../config.ts';
+import type { PacingConfig } from '../core/pacing.ts';
 import type { Db } from './db.ts';
 import type { Secrets } from './secrets.ts';
 

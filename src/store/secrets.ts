@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeSecretKey } from '../config.ts';
+import { decodeSecretKey } from '../core/secret-key.ts';
 import { KEY_FILE, type Db } from './db.ts';
 import { InputError } from '../core/errors.ts';
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../../config.ts';
 import { PanelError } from '../../../core/errors.ts';
 import type { RunReport } from '../../../engine/campaigns.ts';
 import { silentLogger } from '../../../log.ts';
-import { createWorld, openWorld, type WorldSummary } from '../../../sim/index.ts';
+import type { WorldSummary } from '../../../sim/index.ts';
 import { binPath } from '../bin-path.ts';
 
 const MESSAGE = 'Hi! This is the Telegram Panel campaign demo.';
@@ -41,6 +41,8 @@ async function enrol(app: App, summary: WorldSummary): Promise<void> {
 export async function campaignDemo(seed: string, say: (line: string) => void): Promise<CampaignDemoResult> {
   const dir = mkdtempSync(join(tmpdir(), 'telegram-panel-campaign-demo-'));
   const world = join(dir, 'world.db');
+  // The simulator is loaded only by the commands that use it.
+  const { createWorld, openWorld } = await import('../../../sim/index.ts');
   const summary = createWorld(world, { seed, accounts: 4, users: 60, groups: 1 });
   const env: Record<string, string> = { ...(process.env as Record<string, string>), DATA_DIR: join(dir, 'data'), TELEGRAM_SIM: world, LOG_LEVEL: 'silent' };
   const config = loadConfig(env);

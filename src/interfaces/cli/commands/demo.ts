@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readEnvironment } from '../../../config.ts';
-import { createWorld } from '../../../sim/index.ts';
 import type { CliContext } from '../context.ts';
 import { runTour } from '../demo-tour.ts';
 import { table } from '../table.ts';
@@ -20,6 +19,8 @@ export function registerDemo(demo: Command, ctx: CliContext): void {
       }
       const dir = mkdtempSync(join(tmpdir(), 'telegram-panel-demo-'));
       const world = join(dir, 'world.db');
+      // The simulator is loaded only by the commands that use it.
+      const { createWorld } = await import('../../../sim/index.ts');
       const summary = createWorld(world, { seed: o.seed, accounts: 5, users: 60, groups: 8 });
       ctx.emit({ world, ...summary }, () =>
         [
