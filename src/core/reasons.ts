@@ -56,6 +56,13 @@ export const REASON_CODES = [
   /** detail: size | content */
   'profile_photo_bad',
   'profile_needs_named',
+  // votes, checked against the poll before any account votes; options: the poll's options, listed
+  'poll_closed',
+  'poll_option_missing',
+  /** value (the options not in the poll), count (how many it has), options */
+  'poll_option_out_of_range',
+  /** count (how many were chosen), options */
+  'poll_single_choice',
   // links typed by the operator; the parser's own code and sentence ride along as `link`
   'link_refused',
   // monitor rules

@@ -2,6 +2,8 @@ import type { ActionKind, ActionSpec } from '../core/actions.ts';
 import { InputError } from '../core/errors.ts';
 import { isTelegramFailure, type Failure, type FailureKind } from '../core/failures.ts';
 import { pollChoiceProblem } from '../core/polls.ts';
+import type { Reason } from '../core/reasons.ts';
+import { failureReason } from '../core/stored-reasons.ts';
 import type { JoinTarget, LeaveTarget, MessageTarget } from '../core/session.ts';
 import { quoteInput } from '../core/text.ts';
 import { normalizeUsername, usernameProblem } from '../core/usernames.ts';
@@ -121,17 +123,17 @@ export async function checkAgainstTarget(spec: ActionSpec, accountIds: readonly 
   if (spec.kind !== 'vote') return;
   const accountId = accountIds[0];
   if (accountId === undefined) return;
-  let problem: string | undefined;
+  let problem: { message: string; reason: Reason } | undefined;
   try {
     const info = await (await reader.pool.session(accountId)).poll(spec.target);
-    problem = pollChoiceProblem(info, spec.options)?.message;
+    problem = pollChoiceProblem(info, spec.options);
   } catch (e) {
     if (!isTelegramFailure(e)) throw e;
-    if (INPUT_KINDS.has(e.failure.kind)) problem = e.failure.message;
+    if (INPUT_KINDS.has(e.failure.kind)) problem = { message: e.failure.message, reason: failureReason(e.failure) };
     else {
       reader.noteFailure(accountId, spec.kind, e.failure);
       reader.log?.info({ accountId, failure: e.failure.code }, 'could not read the poll before voting; each account checks it itself');
     }
   }
-  if (problem !== undefined) throw new InputError(`vote: ${problem}`);
+  if (problem !== undefined) throw new InputError(`vote: ${problem.message}`, problem.reason);
 }

@@ -43,6 +43,21 @@ describe('fleet refusals carry reason codes each interface words', () => {
     expect(refusalText(e, 'en')).toBe(e.message);
   });
 
+  it('a vote that does not fit the poll lists its options in either language', async () => {
+    const clock = new VirtualClock();
+    db = openSqlite(':memory:');
+    const pool = new MemoryPool({ clock, accounts: 2, poll: { question: 'Lunch?', options: ['Yes', 'No'], multiple: false, closed: false } });
+    const engine = new OperationsEngine({ pool, store: new OperationStore(db), clock, pacing: { actionDelay: { min: 0, max: 0 }, actionConcurrency: 1 } });
+    const target = { chat: { username: 'somechannel' }, messageId: 10 };
+    const beyond = await refusal(() => engine.runOperation({ kind: 'vote', target, options: [3] }, { accounts: 1 }, { actor: 'test' }));
+    expect(beyond.reason).toEqual({ code: 'poll_option_out_of_range', params: { value: '3', count: 2, options: '1. Yes, 2. No' } });
+    expect(refusalText(beyond, 'fa')).toContain('در نظرسنجی نیست');
+    expect(refusalText(beyond, 'fa')).toContain('1. Yes, 2. No');
+    const two = await refusal(() => engine.runOperation({ kind: 'vote', target, options: [1, 2] }, { accounts: 1 }, { actor: 'test' }));
+    expect(two.reason?.code).toBe('poll_single_choice');
+    expect(refusalText(two, 'en')).toMatch(/takes one option, not 2/);
+  });
+
   it('an unknown account, an unusable proxy, an unknown account to tag', async () => {
     panel = simPanel({ accounts: 1 });
     const app = panel.open();
