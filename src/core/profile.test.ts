@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPhoto, fillProfile, profileProblems, unknownPlaceholders } from './profile.ts';
+import { checkPhoto, fillProfile, profileIssues, profileProblems, unknownPlaceholders } from './profile.ts';
 
 /** A JPEG's start: SOI, an APP0 segment, then a baseline frame header of `w` x `h`. */
 function jpeg(w: number, h: number): Uint8Array {
@@ -24,6 +24,21 @@ describe('profile edits', () => {
     expect(profileProblems({ username: 'sara' }, accounts).join()).toMatch(/#1 and #2 would both be @sara/);
     expect(profileProblems({ firstName: '{n}'.repeat(0) }, accounts).join()).toMatch(/first name is empty/);
     expect(profileProblems({ lastName: 'x'.repeat(65) }, accounts.slice(0, 1))).toEqual(['the last name has 65 characters; Telegram allows 64']);
+  });
+
+  it('names the rule each problem breaks, with its values, for other languages', () => {
+    const accounts = [
+      { id: 1, phone: '+15550001111' },
+      { id: 2, phone: '+15550002222' },
+    ];
+    expect(profileIssues({ bio: 'x'.repeat(71) }, accounts.slice(0, 1)).map((i) => i.params)).toEqual([{ rule: 'too_long', field: 'bio', length: 71, max: 70 }]);
+    expect(profileIssues({ username: 'ab_{n}' }, accounts).map((i) => i.params)).toEqual([]);
+    expect(profileIssues({ username: '1ab{n}' }, accounts).map((i) => i.params)).toEqual([
+      { rule: 'username', value: '1ab1', username_rule: 'first_char', account: 1 },
+      { rule: 'username', value: '1ab2', username_rule: 'first_char', account: 2 },
+    ]);
+    expect(profileIssues({ username: 'sara' }, accounts).map((i) => i.params)).toEqual([{ rule: 'username_shared', value: 'sara', accounts: '#1, #2' }]);
+    expect(profileIssues({ firstName: 'A {x}' }, accounts).map((i) => i.params)).toEqual([{ rule: 'placeholder', field: 'first_name', placeholders: '{x}' }]);
   });
 
   it('reads a photo by its content: type, size and sides', () => {

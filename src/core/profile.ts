@@ -1,5 +1,5 @@
 import { quoteInput } from './text.ts';
-import { normalizeUsername, usernameProblem } from './usernames.ts';
+import { normalizeUsername, usernameProblem, usernameRule } from './usernames.ts';
 
 /**
  * Bulk profile edits: the operator writes each field once, with placeholders that differ per
@@ -69,38 +69,70 @@ export function fillProfile(edit: ProfileEdit, account: { phone: string }, n: nu
   return out;
 }
 
+/** A profile field by its name in reasons (`first_name`, not the code's `firstName`). */
+export type ProfileFieldName = 'first_name' | 'last_name' | 'bio' | 'username';
+const FIELD_NAME: Record<(typeof FIELDS)[number], ProfileFieldName> = { firstName: 'first_name', lastName: 'last_name', bio: 'bio', username: 'username' };
+
 /**
- * Everything wrong with an edit for these accounts, in the operator's words: nothing to change,
- * unknown placeholders, names and bios too long, usernames that break Telegram's rules or that
- * two accounts would share. Empty when every account may go ahead.
+ * One thing wrong with an edit, with what another language needs to word it: the English sentence
+ * and the rule it breaks with its values (`account` when the edit is for several accounts).
  */
-export function profileProblems(edit: ProfileEdit, accounts: ReadonlyArray<{ id: number; phone: string }>): string[] {
-  const problems: string[] = [];
-  if (FIELDS.every((f) => edit[f] === undefined) && edit.photo === undefined) return ['say what to change: --first-name, --last-name, --bio, --username or --photo'];
+export interface ProfileIssue {
+  english: string;
+  params: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * Everything wrong with an edit for these accounts: nothing to change, unknown placeholders,
+ * names and bios too long, usernames that break Telegram's rules or that two accounts would
+ * share. Empty when every account may go ahead.
+ */
+export function profileIssues(edit: ProfileEdit, accounts: ReadonlyArray<{ id: number; phone: string }>): ProfileIssue[] {
+  const issues: ProfileIssue[] = [];
+  if (FIELDS.every((f) => edit[f] === undefined) && edit.photo === undefined) {
+    return [{ english: 'say what to change: --first-name, --last-name, --bio, --username or --photo', params: { rule: 'nothing' } }];
+  }
   for (const f of FIELDS) {
     const t = edit[f];
     if (t === undefined) continue;
     const unknown = unknownPlaceholders(t);
-    if (unknown.length > 0) problems.push(`${FLAG[f]} uses ${unknown.join(', ')}: the placeholders are {phone4} and {n}`);
+    if (unknown.length > 0) issues.push({ english: `${FLAG[f]} uses ${unknown.join(', ')}: the placeholders are {phone4} and {n}`, params: { rule: 'placeholder', field: FIELD_NAME[f], placeholders: unknown.join(', ') } });
   }
-  if (problems.length > 0) return problems;
+  if (issues.length > 0) return issues;
   const usernames = new Map<string, number>();
+  const seen = new Set<string>();
+  const add = (issue: ProfileIssue): void => {
+    if (seen.has(issue.english)) return;
+    seen.add(issue.english);
+    issues.push(issue);
+  };
   accounts.forEach((a, i) => {
     const v = fillProfile(edit, a, i + 1);
-    const at = accounts.length > 1 ? ` (for #${a.id})` : '';
-    if (v.firstName !== undefined && v.firstName === '') problems.push(`the first name is empty${at}`);
-    if (v.firstName !== undefined && v.firstName.length > MAX_NAME_LENGTH) problems.push(`the first name has ${v.firstName.length} characters; Telegram allows ${MAX_NAME_LENGTH}${at}`);
-    if (v.lastName !== undefined && v.lastName.length > MAX_NAME_LENGTH) problems.push(`the last name has ${v.lastName.length} characters; Telegram allows ${MAX_NAME_LENGTH}${at}`);
-    if (v.bio !== undefined && v.bio.length > MAX_BIO_LENGTH) problems.push(`the bio has ${v.bio.length} characters; Telegram allows ${MAX_BIO_LENGTH}${at}`);
+    const several = accounts.length > 1;
+    const at = several ? ` (for #${a.id})` : '';
+    const who: Record<string, number> = several ? { account: a.id } : {};
+    if (v.firstName !== undefined && v.firstName === '') add({ english: `the first name is empty${at}`, params: { rule: 'empty', field: 'first_name', ...who } });
+    const long = (f: 'firstName' | 'lastName' | 'bio', max: number, words: string): void => {
+      const value = v[f];
+      if (value !== undefined && value.length > max) add({ english: `the ${words} has ${value.length} characters; Telegram allows ${max}${at}`, params: { rule: 'too_long', field: FIELD_NAME[f], length: value.length, max, ...who } });
+    };
+    long('firstName', MAX_NAME_LENGTH, 'first name');
+    long('lastName', MAX_NAME_LENGTH, 'last name');
+    long('bio', MAX_BIO_LENGTH, 'bio');
     if (v.username !== undefined) {
       const p = usernameProblem(v.username);
-      if (p) problems.push(`username ${p}${at}`);
+      if (p) add({ english: `username ${p}${at}`, params: { rule: 'username', value: v.username, username_rule: usernameRule(v.username) ?? 'chars', ...who } });
       const other = usernames.get(v.username);
-      if (other !== undefined) problems.push(`#${other} and #${a.id} would both be @${v.username}: put {n} or {phone4} in --username`);
+      if (other !== undefined) add({ english: `#${other} and #${a.id} would both be @${v.username}: put {n} or {phone4} in --username`, params: { rule: 'username_shared', value: v.username, accounts: `#${other}, #${a.id}` } });
       usernames.set(v.username, a.id);
     }
   });
-  return [...new Set(problems)];
+  return issues;
+}
+
+/** Everything wrong with an edit for these accounts, in English (`profileIssues` for other languages). */
+export function profileProblems(edit: ProfileEdit, accounts: ReadonlyArray<{ id: number; phone: string }>): string[] {
+  return profileIssues(edit, accounts).map((i) => i.english);
 }
 
 /** The fields an edit changes, for reports: `first name, bio, @name, photo`. */

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { ProfileSpec } from '../core/actions.ts';
 import { InputError } from '../core/errors.ts';
-import { checkPhoto, MAX_PHOTO_BYTES, profileProblems, type PhotoInfo, type ProfileEdit } from '../core/profile.ts';
+import { checkPhoto, MAX_PHOTO_BYTES, profileIssues, type PhotoInfo, type ProfileEdit } from '../core/profile.ts';
 import { reason } from '../core/reasons.ts';
 
 /**
@@ -39,6 +39,9 @@ export function profileSpec(edit: Omit<ProfileEdit, 'photo'> & { photoFile?: str
 
 /** Refuses an edit that some account could not take, before any account acts. */
 export function checkProfileFor(edit: ProfileEdit, accounts: ReadonlyArray<{ id: number; phone: string }>): void {
-  const problems = profileProblems(edit, accounts);
-  if (problems.length > 0) throw new InputError(`profile: ${problems.join('; ')}`, reason('profile_invalid', { detail: problems.join('; ') }));
+  const issues = profileIssues(edit, accounts);
+  if (issues.length === 0) return;
+  const detail = issues.map((i) => i.english).join('; ');
+  // The first rule broken rides along, so other languages word it instead of quoting the English.
+  throw new InputError(`profile: ${detail}`, reason('profile_invalid', { ...issues[0]!.params, detail, issues: issues.length }));
 }

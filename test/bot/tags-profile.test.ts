@@ -155,6 +155,12 @@ describe('tags and profiles in the bot', () => {
     await h.press('#3 ');
     await h.press('نمایه');
     await h.press('نام کاربری');
+    // The engine's check, worded from the rule it names rather than quoting the English.
+    await h.text('ab');
+    expect(h.screen()).toContain('نام کاربری دست‌کم ۴ نویسه دارد');
+    expect(h.screen()).not.toMatch(/too short/);
+    await h.text('x'.repeat(40));
+    expect(h.screen()).toContain('حداکثر ۳۲ نویسه');
     await h.text('sara_bot_one');
     await settled();
     expect(h.screen()).toContain('گرفته شده است');

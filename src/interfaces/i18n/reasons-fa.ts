@@ -32,7 +32,7 @@ export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
   proxy_invalid: (p) => `از این پروکسی نمی‌توان استفاده کرد: ${v(p.detail)}`,
   tag_invalid: (p) => `${v(p.value)} برچسب درستی نیست: حرف، رقم، _ و - بنویسید، با حرف یا رقم آغاز کنید، حداکثر ${faNum(32)} نویسه`,
   tag_no_accounts: (p) => `هیچ حسابی برچسب ${v(p.tag)} ندارد`,
-  profile_invalid: (p) => `این ویرایش نمایه پذیرفتنی نیست: ${v(p.detail)}`,
+  profile_invalid: (p) => `این ویرایش نمایه پذیرفتنی نیست: ${profileIssueFa(p)}`,
   profile_photo_bad: (p) => (p.detail === 'size' ? `عکس بزرگ است؛ تلگرام تا ${faNum(10)} مگابایت می‌پذیرد` : `عکس باید تصویر ${v('JPEG')} یا ${v('PNG')} سالم با اندازهٔ معقول باشد`),
   profile_needs_named: () => 'حساب‌هایی را که نمایه‌شان ویرایش شود نام ببرید یا برچسبشان را بدهید',
   poll_closed: (p) => `نظرسنجی بسته شده است؛ گزینه‌ها: ${v(p.options)}`,
@@ -62,6 +62,34 @@ export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
 };
 
 const ID_FIELDS: Record<LinkIdField, string> = { message: 'پیام', topic: 'موضوع', thread: 'رشته', comment: 'دیدگاه', channel: 'کانال' };
+
+const PROFILE_FIELDS: Record<string, string> = { first_name: 'نام', last_name: 'نام خانوادگی', bio: 'بیوگرافی', username: 'نام کاربری' };
+
+/** The first rule a profile edit broke (core/profile.ts); rows without one keep the English detail. */
+function profileIssueFa(p: ReasonParams): string {
+  const field = PROFILE_FIELDS[String(p.field)] ?? '';
+  const at = p.account !== undefined ? ` (برای ${v(`#${String(p.account)}`)})` : '';
+  const more = typeof p.issues === 'number' && p.issues > 1 ? ` (و ${faNum(p.issues - 1)} مورد دیگر)` : '';
+  const text = ((): string | undefined => {
+    switch (p.rule) {
+      case 'nothing':
+        return 'بگویید چه چیزی عوض شود';
+      case 'placeholder':
+        return `${field} نشانهٔ ناشناختهٔ ${v(p.placeholders)} دارد؛ نشانه‌ها ${iso('{phone4}')} و ${iso('{n}')} هستند`;
+      case 'empty':
+        return `${field} خالی است${at}`;
+      case 'too_long':
+        return `${field} ${n(p.length)} نویسه دارد؛ تلگرام ${n(p.max)} نویسه اجازه می‌دهد${at}`;
+      case 'username':
+        return `${v(p.value)} نام کاربری درستی نیست: ${USERNAME_RULES[p.username_rule as UsernameRule] ?? USERNAME_RULES.chars}${at}`;
+      case 'username_shared':
+        return `${v(p.accounts)} هر دو ${v(`@${String(p.value)}`)} می‌شوند؛ ${iso('{n}')} یا ${iso('{phone4}')} را در نام کاربری بگذارید`;
+      default:
+        return undefined;
+    }
+  })();
+  return text === undefined ? v(p.detail) : `${text}${more}`;
+}
 
 const USERNAME_RULES: Record<UsernameRule, string> = {
   too_short: 'نام کاربری دست‌کم ۴ نویسه دارد',
