@@ -1,6 +1,7 @@
 import type { AccountStatus } from '../core/accounts.ts';
 import type { Clock } from '../core/clock.ts';
 import { isTelegramFailure, type Failure } from '../core/failures.ts';
+import type { Reason } from '../core/reasons.ts';
 import type { AccountSession, ChatInfo, SelfInfo, SpamStatus } from '../core/session.ts';
 import type { Logger } from '../log.ts';
 import type { AccountStore } from '../store/accounts.ts';
@@ -18,7 +19,9 @@ export interface CheckResult {
   spam: SpamStatus | null;
   /** The account's status after the check. */
   status: AccountStatus;
+  /** Why, in English words (the CLI's), and as a code each interface words in its language. */
   reason: string | null;
+  reasonCode: Reason | null;
 }
 
 export interface HealthServiceOptions {
@@ -64,7 +67,7 @@ export class HealthService {
         this.deps.fleet.reportFailure(a.id, 'check', failure);
       }
       const after = this.deps.store.get(a.id, this.deps.clock.now())!;
-      results.push({ accountId: a.id, phone: a.phone, ok: me !== null, me, failure, spam, status: after.status, reason: after.statusReason });
+      results.push({ accountId: a.id, phone: a.phone, ok: me !== null, me, failure, spam, status: after.status, reason: after.statusReason, reasonCode: after.statusReasonCode ?? null });
     });
     return results.sort((x, y) => x.accountId - y.accountId);
   }

@@ -76,6 +76,7 @@ export class FakeAccounts implements AccountsPort {
           spam: spam ? { state: 'limited', until: Date.UTC(2026, 0, 9) } : null,
           status: a.status,
           reason: a.statusReason,
+          reasonCode: a.statusReasonCode ?? null,
         } satisfies CheckResult;
       }),
     );

@@ -3,7 +3,7 @@ import { VirtualClock } from '../../src/core/clock.ts';
 import { InputError, PanelError } from '../../src/core/errors.ts';
 import { OperationsEngine } from '../../src/engine/operations.ts';
 import { TagService } from '../../src/engine/tags.ts';
-import { refusalText } from '../../src/interfaces/i18n/reasons.ts';
+import { refusalText, storedReasonText } from '../../src/interfaces/i18n/reasons.ts';
 import { openSqlite, type Db } from '../../src/store/db.ts';
 import { OperationStore } from '../../src/store/operations.ts';
 import { MemoryPool } from '../support/memory-pool.ts';
@@ -70,5 +70,21 @@ describe('fleet refusals carry reason codes each interface words', () => {
     expect(refusalText(proxy, 'fa')).toContain('از این پروکسی نمی‌توان استفاده کرد');
     const tags = new TagService(app.accounts, () => app.clock.now());
     expect((await refusal(() => tags.change([id, 998], 'add', 'vip'))).reason).toEqual({ code: 'account_unknown', params: { accounts: '#998' } });
+  });
+});
+
+describe('account status reasons are kept as codes', () => {
+  it('@SpamBot limited, then clean again, each worded in Persian', async () => {
+    panel = simPanel({ accounts: 1 });
+    const app = panel.open();
+    const id = await enrol(app, panel.summary.accounts[0]!);
+    panel.world.setFault(panel.summary.accounts[0]!.phone, 'peer_flood');
+    const [limited] = await app.health.check({ ids: [id], spam: true });
+    expect(limited).toMatchObject({ status: 'peer_flood', reason: '@SpamBot: limited', reasonCode: { code: 'spambot_limited' } });
+    expect(storedReasonText(limited!.reasonCode, limited!.reason, 'fa')).toContain('محدود');
+    panel.world.clearFault(panel.summary.accounts[0]!.phone);
+    const [clean] = await app.health.check({ ids: [id], spam: true });
+    expect(clean).toMatchObject({ status: 'active', reasonCode: { code: 'spambot_clean' } });
+    expect(app.accounts.get(id, app.clock.now())?.statusReasonCode).toEqual({ code: 'spambot_clean', params: {} });
   });
 });

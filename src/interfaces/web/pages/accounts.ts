@@ -2,8 +2,9 @@ import type { Hono } from 'hono';
 import { ACCOUNT_STATUSES, accountLabel, type AccountStatus, type AccountSummary } from '../../../core/accounts.ts';
 import { InputError } from '../../../core/errors.ts';
 import { loginErrorText } from '../../i18n/account-errors.ts';
-import { refusalText, storedReasonText } from '../../i18n/reasons.ts';
+import { failureText, refusalText, storedReasonText } from '../../i18n/reasons.ts';
 import { parseProxyUrl } from '../../../core/proxy-url.ts';
+import type { CheckResult } from '../../../engine/health.ts';
 import type { LoginStep } from '../../../engine/login.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { bdi, h, type Html } from './html.ts';
@@ -25,6 +26,11 @@ function statusBadge(p: PageCtx, s: AccountStatus): Html {
 /** The status reason in the page's language (rows from before reason codes keep their English words). */
 function reasonOf(p: PageCtx, a: AccountSummary): string | null {
   return storedReasonText(a.statusReasonCode, a.statusReason, p.lang);
+}
+
+/** Why a check failed: the status it left, else Telegram's refusal by its kind. */
+function checkFailure(p: PageCtx, r: CheckResult | undefined): string {
+  return storedReasonText(r?.reasonCode, r?.reason ?? null, p.lang) ?? (r?.failure ? failureText(r.failure, p.lang) : '?');
 }
 
 function matches(a: AccountSummary, q: string): boolean {
@@ -136,7 +142,7 @@ export function mountAccounts(app: Hono<WebEnv>, deps: WebDeps): void {
         default: {
           const spam = (await c.req.parseBody()).spam === '1';
           const [r] = await deps.app.health.check({ ids: [id], spam });
-          n = r?.ok ? { kind: 'ok', text: p.t.checkAnswers + (r.spam ? ` @SpamBot: ${r.spam.state}` : '') } : { kind: 'error', text: p.t.checkFailed(r?.reason ?? r?.failure?.message ?? '?') };
+          n = r?.ok ? { kind: 'ok', text: p.t.checkAnswers + (r.spam ? ` @SpamBot: ${r.spam.state}` : '') } : { kind: 'error', text: p.t.checkFailed(checkFailure(p, r)) };
         }
       }
     } catch (e) {
