@@ -89,6 +89,11 @@ export const REASON_CODES = [
   'chat_not_joined',
   /** value */
   'chat_not_target',
+  // schedules
+  /** id */
+  'schedule_unknown',
+  /** id (a one-time schedule that has run) */
+  'schedule_over',
   // account care
   'sessions_too_fresh',
   'twofa_wrong_password',

@@ -146,7 +146,7 @@ export class AccountCareService {
 
   /** Ends every session but the panel's own on each account; one account's refusal fails that account only. */
   async endOthers(accountIds: readonly number[]): Promise<EndOthersResult[]> {
-    if (accountIds.length === 0) throw new InputError('name at least one account');
+    if (accountIds.length === 0) throw new InputError('name at least one account', reason('accounts_none_named'));
     const out: EndOthersResult[] = [];
     for (const accountId of accountIds) {
       try {
@@ -173,7 +173,7 @@ export class AccountCareService {
    * an email, `askEmailCode` is asked for the code Telegram sent there (per account).
    */
   async twoFactor(accountIds: readonly number[], input: TwoFactorInput, askEmailCode?: EmailCodeAsker): Promise<TwoFactorResult[]> {
-    if (accountIds.length === 0) throw new InputError('name at least one account');
+    if (accountIds.length === 0) throw new InputError('name at least one account', reason('accounts_none_named'));
     const problem = twoFactorProblem(input);
     if (problem) throw new InputError(problem);
     const done: Record<TwoFactorAction, TwoFactorResult['outcome']> = { set: 'set', change: 'changed', remove: 'removed' };

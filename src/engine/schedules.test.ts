@@ -123,6 +123,18 @@ describe('ScheduleService', () => {
     expect(service.resume(s.id)).toMatchObject({ state: 'active', nextRunAt: Date.UTC(2026, 11, 24, 14, 0) });
     expect(service.remove(s.id).id).toBe(s.id);
     expect(() => service.get(s.id)).toThrow(/no schedule #1/);
+    // Each refusal carries its code, so the bot words it in the admin's language.
+    const codeOf = (call: () => unknown): string | undefined => {
+      try {
+        call();
+      } catch (e) {
+        return e instanceof InputError ? e.reason?.code : undefined;
+      }
+      return undefined;
+    };
+    expect(codeOf(() => service.remove(s.id))).toBe('schedule_unknown');
+    expect(codeOf(() => service.add({ when: '+1h', tz: 'UTC', command: 'x', actor: 'cli', job: { kind: 'campaign-run', name: 'autumn' } }))).toBe('campaign_unknown');
+    expect(codeOf(() => service.add({ when: '+1h', tz: 'UTC', command: 'x', actor: 'cli', job: { kind: 'accounts-check', ids: [9], spam: false } }))).toBe('account_unknown');
   });
 });
 

@@ -69,14 +69,14 @@ export class ScheduleService {
       case 'act':
         validateActionSpec(job.spec);
         if ('accounts' in job.selection) {
-          if (!Number.isSafeInteger(job.selection.accounts) || job.selection.accounts < 1) throw new InputError('--accounts takes a whole number from 1');
+          if (!Number.isSafeInteger(job.selection.accounts) || job.selection.accounts < 1) throw new InputError('--accounts takes a whole number from 1', reason('accounts_count_invalid', { value: String(job.selection.accounts) }));
         } else {
-          if (job.selection.accountIds.length === 0) throw new InputError('name at least one account');
+          if (job.selection.accountIds.length === 0) throw new InputError('name at least one account', reason('accounts_none_named'));
           unknown(job.selection.accountIds);
         }
         break;
       case 'campaign-run':
-        if (!this.d.campaignExists(job.name)) throw new InputError(`no campaign named "${job.name}" (\`campaign list\` shows them)`);
+        if (!this.d.campaignExists(job.name)) throw new InputError(`no campaign named "${job.name}" (\`campaign list\` shows them)`, reason('campaign_unknown', { name: job.name }));
         break;
       case 'accounts-check':
         if (job.ids !== null) unknown(job.ids);
@@ -92,7 +92,7 @@ export class ScheduleService {
 
   get(id: number): ScheduleView {
     const s = this.d.store.get(id);
-    if (!s) throw new InputError(`no schedule #${id} (\`schedule list\` shows them)`);
+    if (!s) throw new InputError(`no schedule #${id} (\`schedule list\` shows them)`, reason('schedule_unknown', { id }));
     return { ...s, lastRun: this.d.store.runs({ scheduleId: id, limit: 1 })[0] ?? null };
   }
 
@@ -110,7 +110,7 @@ export class ScheduleService {
 
   pause(id: number): ScheduleView {
     const s = this.get(id);
-    if (s.state === 'done') throw new InputError(`schedule #${id} has run already; nothing to pause`);
+    if (s.state === 'done') throw new InputError(`schedule #${id} has run already; nothing to pause`, reason('schedule_over', { id }));
     if (s.state === 'active') this.d.store.setState(id, 'paused', s.nextRunAt);
     return this.get(id);
   }
@@ -121,7 +121,7 @@ export class ScheduleService {
    */
   resume(id: number): ScheduleView {
     const s = this.get(id);
-    if (s.state === 'done') throw new InputError(`schedule #${id} has run already; add a new one`);
+    if (s.state === 'done') throw new InputError(`schedule #${id} has run already; add a new one`, reason('schedule_over', { id }));
     if (s.state === 'paused') {
       const next = s.kind === 'cron' && s.cron ? nextCronRun(s.cron, s.tz, this.d.clock.now()) : s.nextRunAt;
       this.d.store.setState(id, next === null ? 'done' : 'active', next);
