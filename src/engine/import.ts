@@ -27,6 +27,11 @@ export interface ImportOptions {
   proxyUrl?: string;
   /** Telegram Desktop local passcode, for a protected tdata folder. */
   passcode?: string;
+  /**
+   * The input is the session string itself, never a path: what a browser sends must not name a
+   * file or folder of the machine the panel runs on (the dashboard).
+   */
+  textOnly?: boolean;
 }
 
 export interface ImportServiceOptions {
@@ -71,6 +76,7 @@ export class ImportService {
   /** Reads `input` into a session without contacting Telegram. */
   async read(input: string, opts: ImportOptions = {}): Promise<{ parsed: ParseResult; what: string } | { error: ImportError }> {
     const fmt = opts.format;
+    if (opts.textOnly) return { parsed: this.parseText(input, fmt), what: 'the text' };
     let st: ReturnType<typeof statSync> | undefined;
     try {
       st = statSync(input, { throwIfNoEntry: false });

@@ -1,52 +1,19 @@
 import type { PacingConfig } from '../../../config.ts';
+import { formatPacingValue, isPacingField, PACING_FIELDS, PACING_INT_BOUNDS, parsePacingValue } from '../../../core/pacing-input.ts';
 import type { FlowRecord } from '../../../store/bot.ts';
 import type { Registry } from '../runtime.ts';
 import type { Turn } from '../turn.ts';
 import { button, cb, type View } from '../ui.ts';
 import { navRow } from './home.ts';
 
-export type PacingField = keyof PacingConfig;
+export { formatPacingValue, parsePacingValue, type PacingField } from '../../../core/pacing-input.ts';
 
-const FIELDS: readonly PacingField[] = ['actionDelay', 'actionConcurrency', 'campaignDelay', 'campaignPerAccount', 'campaignDailyCap'];
-
-const INT_BOUNDS: Record<'actionConcurrency' | 'campaignPerAccount' | 'campaignDailyCap', [number, number]> = {
-  actionConcurrency: [1, 50],
-  campaignPerAccount: [1, 1000],
-  campaignDailyCap: [1, 10_000],
-};
-
-function isField(s: string | undefined): s is PacingField {
-  return FIELDS.includes(s as PacingField);
-}
+const FIELDS = PACING_FIELDS;
+const INT_BOUNDS = PACING_INT_BOUNDS;
+const isField = isPacingField;
 
 export function currentPacing(turn: Turn): PacingConfig {
   return turn.rt.deps.pacing.current();
-}
-
-export function formatPacingValue(field: PacingField, p: PacingConfig): string {
-  const v = p[field];
-  return typeof v === 'number' ? String(v) : `${v.min}-${v.max}`;
-}
-
-/** Parses a typed pacing value; a reason key when it is not acceptable. */
-export function parsePacingValue(
-  field: PacingField,
-  text: string,
-): { ok: true; value: PacingConfig[PacingField] } | { ok: false; problem: 'range' | 'int'; lo?: number; hi?: number } {
-  const t = text.trim().replace(/[–—]/g, '-').replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d)));
-  if (field === 'actionDelay' || field === 'campaignDelay') {
-    const m = /^(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)$/.exec(t) ?? /^(\d+(?:\.\d+)?)$/.exec(t);
-    if (!m) return { ok: false, problem: 'range' };
-    const min = Number(m[1]);
-    const max = Number(m[2] ?? m[1]);
-    if (min > max || max > 86_400) return { ok: false, problem: 'range' };
-    return { ok: true, value: { min, max } };
-  }
-  const [lo, hi] = INT_BOUNDS[field];
-  if (!/^\d+$/.test(t)) return { ok: false, problem: 'int', lo, hi };
-  const n = Number(t);
-  if (n < lo || n > hi) return { ok: false, problem: 'int', lo, hi };
-  return { ok: true, value: n };
 }
 
 function settingsView(turn: Turn): View {
