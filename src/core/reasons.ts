@@ -56,6 +56,23 @@ export const REASON_CODES = [
   /** detail: size | content */
   'profile_photo_bad',
   'profile_needs_named',
+  // actions, checked before any account acts
+  /** field: channel | message | topic | comment */
+  'action_bad_id',
+  /** value, rule (core/usernames.ts) */
+  'action_bad_username',
+  /** value (a username typed with @ or capitals) */
+  'action_username_form',
+  'action_bad_invite',
+  'action_text_empty',
+  /** length, max */
+  'action_text_too_long',
+  /** value */
+  'action_not_emoji',
+  'vote_bad_option',
+  'vote_option_twice',
+  /** kind */
+  'action_unknown',
   // votes, checked against the poll before any account votes; options: the poll's options, listed
   'poll_closed',
   'poll_option_missing',

@@ -2,11 +2,11 @@ import type { ActionKind, ActionSpec } from '../core/actions.ts';
 import { InputError } from '../core/errors.ts';
 import { isTelegramFailure, type Failure, type FailureKind } from '../core/failures.ts';
 import { pollChoiceProblem } from '../core/polls.ts';
-import type { Reason } from '../core/reasons.ts';
+import { reason, type Reason, type ReasonParams } from '../core/reasons.ts';
 import { failureReason } from '../core/stored-reasons.ts';
 import type { JoinTarget, LeaveTarget, MessageTarget } from '../core/session.ts';
 import { quoteInput } from '../core/text.ts';
-import { normalizeUsername, usernameProblem } from '../core/usernames.ts';
+import { normalizeUsername, usernameProblem, usernameRule } from '../core/usernames.ts';
 import type { Logger } from '../log.ts';
 import type { AccountPool } from './ports.ts';
 
@@ -31,53 +31,73 @@ function positiveInt(n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
 }
 
-function checkMessageTarget(t: MessageTarget, problems: string[]): void {
+/** One thing wrong with an action: the CLI's English and the code other languages word. */
+interface Problem {
+  message: string;
+  reason: Reason;
+}
+
+const problem = (message: string, code: Parameters<typeof reason>[0], params: ReasonParams = {}): Problem => ({ message, reason: reason(code, params) });
+
+function idProblem(field: 'channel' | 'message' | 'topic' | 'comment'): Problem {
+  return problem(`the ${field} id must be a positive whole number`, 'action_bad_id', { field });
+}
+
+function usernameIssue(name: string, prefix = ''): Problem | undefined {
+  const p = usernameProblem(name);
+  return p ? problem(`${prefix}${p}`, 'action_bad_username', { value: name, rule: usernameRule(name) ?? 'chars' }) : undefined;
+}
+
+function checkMessageTarget(t: MessageTarget, problems: Problem[]): void {
   if ('username' in t.chat) {
-    const p = usernameProblem(t.chat.username);
-    if (p) problems.push(`chat ${p}`);
-  } else if (!positiveInt(t.chat.channelId)) problems.push('the channel id must be a positive whole number');
-  if (!positiveInt(t.messageId)) problems.push('the message id must be a positive whole number');
-  if (t.topicId !== undefined && !positiveInt(t.topicId)) problems.push('the topic id must be a positive whole number');
-  if (t.commentId !== undefined && !positiveInt(t.commentId)) problems.push('the comment id must be a positive whole number');
-}
-
-function checkJoinTarget(t: JoinTarget, problems: string[]): void {
-  if (t.kind === 'public') {
-    const p = usernameProblem(t.username);
+    const p = usernameIssue(t.chat.username, 'chat ');
     if (p) problems.push(p);
-  } else if (!/^[A-Za-z0-9_-]{4,64}$/.test(t.hash)) problems.push('the invite hash is malformed');
+  } else if (!positiveInt(t.chat.channelId)) problems.push(idProblem('channel'));
+  if (!positiveInt(t.messageId)) problems.push(idProblem('message'));
+  if (t.topicId !== undefined && !positiveInt(t.topicId)) problems.push(idProblem('topic'));
+  if (t.commentId !== undefined && !positiveInt(t.commentId)) problems.push(idProblem('comment'));
 }
 
-function checkLeaveTarget(t: LeaveTarget, problems: string[]): void {
+function checkJoinTarget(t: JoinTarget, problems: Problem[]): void {
+  if (t.kind === 'public') {
+    const p = usernameIssue(t.username);
+    if (p) problems.push(p);
+  } else if (!/^[A-Za-z0-9_-]{4,64}$/.test(t.hash)) problems.push(problem('the invite hash is malformed', 'action_bad_invite'));
+}
+
+function checkLeaveTarget(t: LeaveTarget, problems: Problem[]): void {
   if ('inviteHash' in t) checkJoinTarget({ kind: 'invite', hash: t.inviteHash }, problems);
   else if ('username' in t) checkJoinTarget({ kind: 'public', username: t.username }, problems);
-  else if (!positiveInt(t.channelId)) problems.push('the channel id must be a positive whole number');
+  else if (!positiveInt(t.channelId)) problems.push(idProblem('channel'));
 }
 
-function checkUsername(name: string, problems: string[]): void {
-  const p = usernameProblem(name);
+function checkUsername(name: string, problems: Problem[]): void {
+  const p = usernameIssue(name);
   if (p) problems.push(p);
-  else if (name !== normalizeUsername(name)) problems.push(`${quoteInput(name)} must be given lowercase without @`);
+  else if (name !== normalizeUsername(name)) problems.push(problem(`${quoteInput(name)} must be given lowercase without @`, 'action_username_form', { value: name }));
 }
 
-function checkText(text: string, problems: string[]): void {
-  if (text.trim() === '') problems.push('the text is empty');
-  else if (text.length > MAX_TEXT_LENGTH) problems.push(`the text has ${text.length} characters; Telegram allows ${MAX_TEXT_LENGTH}`);
+function checkText(text: string, problems: Problem[]): void {
+  if (text.trim() === '') problems.push(problem('the text is empty', 'action_text_empty'));
+  else if (text.length > MAX_TEXT_LENGTH) problems.push(problem(`the text has ${text.length} characters; Telegram allows ${MAX_TEXT_LENGTH}`, 'action_text_too_long', { length: text.length, max: MAX_TEXT_LENGTH }));
 }
 
-/** Everything about an action that can be checked without asking Telegram; throws `InputError`. */
+/**
+ * Everything about an action that can be checked without asking Telegram; throws `InputError`
+ * with every problem in English and the first one's reason (the one other languages word).
+ */
 export function validateActionSpec(spec: ActionSpec): void {
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   switch (spec.kind) {
     case 'reaction':
       checkMessageTarget(spec.target, problems);
-      if (!isSingleEmoji(spec.emoji)) problems.push(`${quoteInput(spec.emoji, 20)} is not a single emoji`);
+      if (!isSingleEmoji(spec.emoji)) problems.push(problem(`${quoteInput(spec.emoji, 20)} is not a single emoji`, 'action_not_emoji', { value: spec.emoji }));
       break;
     case 'vote':
       checkMessageTarget(spec.target, problems);
-      if (spec.options.length === 0) problems.push('give at least one option number');
-      else if (!spec.options.every(positiveInt)) problems.push('option numbers are whole numbers from 1');
-      else if (new Set(spec.options).size !== spec.options.length) problems.push('an option number is given twice');
+      if (spec.options.length === 0) problems.push(problem('give at least one option number', 'poll_option_missing'));
+      else if (!spec.options.every(positiveInt)) problems.push(problem('option numbers are whole numbers from 1', 'vote_bad_option'));
+      else if (new Set(spec.options).size !== spec.options.length) problems.push(problem('an option number is given twice', 'vote_option_twice'));
       break;
     case 'join':
       checkJoinTarget(spec.target, problems);
@@ -97,9 +117,9 @@ export function validateActionSpec(spec: ActionSpec): void {
       checkText(spec.text, problems);
       break;
     default:
-      problems.push(`unknown action ${(spec as { kind: string }).kind}`);
+      problems.push(problem(`unknown action ${(spec as { kind: string }).kind}`, 'action_unknown', { kind: (spec as { kind: string }).kind }));
   }
-  if (problems.length > 0) throw new InputError(`${spec.kind}: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new InputError(`${spec.kind}: ${problems.map((p) => p.message).join('; ')}`, problems[0]!.reason);
 }
 
 /** What reading the target needs: the accounts, and where a failure met on the way is reported. */

@@ -44,7 +44,7 @@ const LINK_CODES: Record<LinkErrorCode, true> = {
 };
 
 const ENGLISH = 'the English sentence';
-const PARAMS = { name: 'Spring', value: 'abc', ref: 'btc', length: 5000, max: 4096, invalid: 2, min: 5, accounts: '#3, #4', account: '#3 +15550000003', fleet: 2, owner: 'host/1', wanted: 5, usable: 2, held: 2, holders: 'process 7 on host', state: 'done', detail: 'missing )' };
+const PARAMS = { name: 'Spring', value: 'abc', ref: 'btc', length: 5000, max: 4096, invalid: 2, min: 5, accounts: '#3, #4', account: '#3 +15550000003', fleet: 2, owner: 'host/1', wanted: 5, usable: 2, held: 2, holders: 'process 7 on host', field: 'message', rule: 'too_short', state: 'done', detail: 'missing )' };
 
 /** Latin letters outside the isolated values: English left in a Persian sentence. */
 function latinOutsideValues(text: string): string {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../src/core/clock.ts';
 import { InputError, PanelError } from '../../src/core/errors.ts';
+import { validateActionSpec } from '../../src/engine/action-input.ts';
 import { OperationsEngine } from '../../src/engine/operations.ts';
 import { TagService } from '../../src/engine/tags.ts';
 import { refusalText, storedReasonText } from '../../src/interfaces/i18n/reasons.ts';
@@ -56,6 +57,16 @@ describe('fleet refusals carry reason codes each interface words', () => {
     const two = await refusal(() => engine.runOperation({ kind: 'vote', target, options: [1, 2] }, { accounts: 1 }, { actor: 'test' }));
     expect(two.reason?.code).toBe('poll_single_choice');
     expect(refusalText(two, 'en')).toMatch(/takes one option, not 2/);
+  });
+
+  it('an action that cannot be done is refused with its first problem as a code, every problem in English', async () => {
+    const e = await refusal(() => validateActionSpec({ kind: 'pm', username: 'ab', text: ' ' }));
+    expect(e.message).toMatch(/^pm: "ab" is too short: .*; the text is empty$/);
+    expect(e.reason).toEqual({ code: 'action_bad_username', params: { value: 'ab', rule: 'too_short' } });
+    expect(refusalText(e, 'fa')).toContain('نام کاربری دست‌کم ۴ نویسه دارد');
+    const emoji = await refusal(() => validateActionSpec({ kind: 'reaction', target: { chat: { username: 'somechannel' }, messageId: 0 }, emoji: 'ok' }));
+    expect(emoji.reason).toEqual({ code: 'action_bad_id', params: { field: 'message' } });
+    expect(refusalText(emoji, 'fa')).toContain('شناسهٔ پیام');
   });
 
   it('an unknown account, an unusable proxy, an unknown account to tag', async () => {

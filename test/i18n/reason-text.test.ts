@@ -10,7 +10,7 @@ import { linkRefusalText, reasonText, refusalText, storedReasonText } from '../.
 import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
 import { startHarness, type WebHarness } from '../web/support.ts';
 
-const PARAMS = { name: 'Spring', value: 'abc', ref: 'btc', length: 5000, max: 4096, invalid: 2, min: 5, accounts: '#3, #4', account: '#3 +15550000003', fleet: 2, owner: 'host/1', wanted: 5, usable: 2, held: 2, holders: 'process 7 on host', state: 'done', detail: 'missing )' };
+const PARAMS = { name: 'Spring', value: 'abc', ref: 'btc', length: 5000, max: 4096, invalid: 2, min: 5, accounts: '#3, #4', account: '#3 +15550000003', fleet: 2, owner: 'host/1', wanted: 5, usable: 2, held: 2, holders: 'process 7 on host', field: 'message', rule: 'too_short', state: 'done', detail: 'missing )' };
 
 /** Latin letters outside the isolated values: English left in a Persian sentence. */
 function latinOutsideValues(text: string): string {
