@@ -20,5 +20,12 @@ if (existsSync(new URL('../.git', import.meta.url)) || !existsSync(new URL('../d
   }
 }
 if (process.env.DEBUG) process.setSourceMapsEnabled(true);
+// `telegram-panel … | head` closes the pipe early: that ends the output, not in a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 const { runCli } = await import('../dist/main.js');
 process.exitCode = await runCli(process.argv.slice(2));

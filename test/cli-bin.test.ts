@@ -154,3 +154,16 @@ describe('the compiled dist/ never runs stale in a checkout', () => {
     expect(r.stderr).toContain('npm run build');
   });
 });
+
+describe('output into a pipe that closes early', () => {
+  it('ends quietly with the exit code, as `telegram-panel … | head` expects', async () => {
+    // The read end is closed before the process writes, so its first write meets EPIPE.
+    const child = spawn(process.execPath, [BIN, 'accounts', '--help'], { cwd: tempDir(), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+});
