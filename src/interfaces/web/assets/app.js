@@ -121,7 +121,18 @@ function confirmForms() {
   }
 }
 
+/** A header checkbox that ticks every row's checkbox of the same name (the accounts table). */
+function selectAll() {
+  for (const all of document.querySelectorAll('input[data-select-all]')) {
+    const boxes = () => document.querySelectorAll(`input[type="checkbox"][name="${all.dataset.selectAll}"]`);
+    all.addEventListener('change', () => {
+      for (const box of boxes()) box.checked = all.checked;
+    });
+  }
+}
+
 watchLive();
+selectAll();
 watchLinkChecks();
 watchKeywordTest();
 confirmForms();

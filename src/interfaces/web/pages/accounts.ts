@@ -1,14 +1,18 @@
 import type { Hono } from 'hono';
 import { ACCOUNT_STATUSES, accountLabel, type AccountStatus, type AccountSummary } from '../../../core/accounts.ts';
 import { InputError } from '../../../core/errors.ts';
+import { reason } from '../../../core/reasons.ts';
 import { loginErrorText } from '../../i18n/account-errors.ts';
 import { failureText, refusalText, storedReasonText } from '../../i18n/reasons.ts';
 import { parseProxyUrl } from '../../../core/proxy-url.ts';
 import type { CheckResult } from '../../../engine/health.ts';
 import type { LoginStep } from '../../../engine/login.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
+import { careSections, mountAccountCare, refusedNotice } from './account-care.ts';
 import { bdi, h, type Html } from './html.ts';
 import { csrfField, layout, notice, pageCtx, postButton, type Notice, type PageCtx } from './layout.ts';
+import type { LiveRuns } from './live-runs.ts';
+import { hasTag } from '../../../core/tags.ts';
 
 /** Only the proxy's host and port: its user, password or MTProxy secret are never shown. */
 export function proxyHost(url: string | null): string | null {
@@ -39,17 +43,18 @@ function matches(a: AccountSummary, q: string): boolean {
   return [String(a.id), a.phone, a.username ?? '', a.firstName].some((f) => f.toLowerCase().includes(needle));
 }
 
-function listPage(p: PageCtx, deps: WebDeps, q: string, status: string, sort: Sort, n: Notice): Html {
+function listPage(p: PageCtx, deps: WebDeps, q: string, status: string, sort: Sort, n: Notice, tag = ''): Html {
   const { t } = p;
   const all = deps.app.accounts.list(deps.app.clock.now());
   const shown = all
-    .filter((a) => matches(a, q) && (status === '' || a.status === status))
+    .filter((a) => matches(a, q) && (status === '' || a.status === status) && (tag === '' || hasTag(a, tag)))
     .sort((x, y) =>
       sort === 'status' ? ACCOUNT_STATUSES.indexOf(x.status) - ACCOUNT_STATUSES.indexOf(y.status) || x.id - y.id : sort === 'used' ? (y.lastUsedAt ?? 0) - (x.lastUsedAt ?? 0) : x.id - y.id,
     );
   const filters = h`<form method="get" action="/accounts" class="filters" role="search">
 <label>${t.search}<input type="search" name="q" value="${q}" placeholder="${t.searchPlaceholder}"></label>
 <label>${t.filter}<select name="status"><option value="">${t.allStatuses}</option>${ACCOUNT_STATUSES.map((s) => h`<option value="${s}"${s === status ? ' selected' : ''}>${t.status(s)}</option>`)}</select></label>
+<label>${t.fieldTag}<select name="tag"><option value="">${t.allTags}</option>${[...new Set(all.flatMap((a) => a.tags ?? []))].sort().map((x) => h`<option value="${x}"${x === tag ? ' selected' : ''}>${x}</option>`)}</select></label>
 <label>${t.sortBy}<select name="sort">${(
     [
       ['id', t.sortId],
@@ -60,12 +65,16 @@ function listPage(p: PageCtx, deps: WebDeps, q: string, status: string, sort: So
 <button type="submit" class="btn">${t.filter}</button>
 </form>`;
   const rows = shown.map(
-    (a) => h`<tr><td><a href="/accounts/${a.id}">${bdi(accountLabel(a))}</a></td><td>${statusBadge(p, a.status)}${reasonOf(p, a) ? h`<small class="reason">${bdi(reasonOf(p, a)!)}</small>` : ''}</td><td>${proxyHost(a.proxyUrl) ? bdi(proxyHost(a.proxyUrl)!) : t.proxyDefault}</td><td>${t.n(a.groupsCount)}</td><td>${t.time(a.lastUsedAt)}</td></tr>`,
+    (a) => h`<tr><td><input type="checkbox" name="ids" value="${a.id}" form="bulk" aria-label="${t.selectOne(accountLabel(a))}"></td><td><a href="/accounts/${a.id}">${bdi(accountLabel(a))}</a>${a.tags?.length ? h` <small class="tags">${a.tags.map((x) => h`<span class="badge">${bdi(x)}</span> `)}</small>` : ''}</td><td>${statusBadge(p, a.status)}${reasonOf(p, a) ? h`<small class="reason">${bdi(reasonOf(p, a)!)}</small>` : ''}</td><td>${proxyHost(a.proxyUrl) ? bdi(proxyHost(a.proxyUrl)!) : t.proxyDefault}</td><td>${t.n(a.groupsCount)}</td><td>${t.time(a.lastUsedAt)}</td></tr>`,
   );
   const table = shown.length
-    ? h`<div class="table-wrap"><table class="accounts"><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colStatus}</th><th scope="col">${t.colProxy}</th><th scope="col">${t.colGroups}</th><th scope="col">${t.colLastUsed}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+    ? h`<div class="table-wrap"><table class="accounts"><thead><tr><th scope="col"><input type="checkbox" data-select-all="ids" aria-label="${t.selectAll}"></th><th scope="col">${t.colAccount}</th><th scope="col">${t.colStatus}</th><th scope="col">${t.colProxy}</th><th scope="col">${t.colGroups}</th><th scope="col">${t.colLastUsed}</th></tr></thead><tbody>${rows}</tbody></table></div>`
     : h`<p class="empty">${all.length ? t.noMatch : t.noAccounts}</p>`;
-  return layout(p, 'accounts', t.accountsTitle, h`${notice(n)}<p><a class="btn btn-primary" href="/accounts/add">${t.addTitle}</a></p>${filters}${table}`);
+  // The checkboxes belong to this form by their form attribute, so the table stays one table.
+  const bulk = shown.length
+    ? h`<form method="post" action="/accounts/bulk" id="bulk" class="row bulk" aria-label="${t.bulkTitle}">${csrfField(p)}<label>${t.bulkAction}<select name="op"><option value="enable">${t.enable}</option><option value="disable">${t.disable}</option><option value="check">${t.check}</option><option value="tag_add">${t.bulkTagAdd}</option><option value="tag_remove">${t.bulkTagRemove}</option></select></label><label>${t.fieldTag}<input name="tag" maxlength="32" class="short"></label><button type="submit" class="btn">${t.bulkApply}</button></form>`
+    : h``;
+  return layout(p, 'accounts', t.accountsTitle, h`${notice(n)}<p><a class="btn btn-primary" href="/accounts/add">${t.addTitle}</a> <a class="btn" href="/accounts/import">${t.importTitle}</a></p>${filters}${bulk}${table}`);
 }
 
 function accountPage(p: PageCtx, deps: WebDeps, a: AccountSummary, n: Notice): Html {
@@ -91,7 +100,7 @@ ${postButton(p, `/accounts/${a.id}/check`, t.spamCheck, { fields: { spam: '1' } 
   const groupList = groups.chats.length
     ? h`<ul class="plain cols">${groups.chats.slice(0, 200).map((g) => h`<li>${bdi(g.title)}${g.username ? h` <small>${bdi('@' + g.username)}</small>` : ''}</li>`)}</ul>`
     : h`<p class="empty">${t.noGroups}</p>`;
-  return layout(p, 'accounts', t.accountTitle(accountLabel(a)), h`${notice(n)}${facts}${actions}<section><h2>${t.groupsTitle}</h2>${groupList}</section>`);
+  return layout(p, 'accounts', t.accountTitle(accountLabel(a)), h`${notice(n)}${facts}${actions}${careSections(p, a)}<section><h2>${t.groupsTitle}</h2>${groupList}</section>`);
 }
 
 type AddState = { step: 'phone' } | { step: 'code'; loginId: string; via: string } | { step: 'password'; loginId: string; hint: string | null };
@@ -109,12 +118,61 @@ function addPage(p: PageCtx, s: AddState, n: Notice): Html {
   return layout(p, 'accounts', t.addTitle, h`${notice(n)}<section class="card narrow">${form}${cancel}</section>`);
 }
 
-export function mountAccounts(app: Hono<WebEnv>, deps: WebDeps): void {
+export function mountAccounts(app: Hono<WebEnv>, deps: WebDeps, live: LiveRuns): void {
   const get = (id: number): AccountSummary | undefined => deps.app.accounts.get(id, deps.app.clock.now());
+  mountAccountCare(app, deps, live, (p, a, n) => accountPage(p, deps, a, n));
 
   app.get('/accounts', (c) => {
     const sort = c.req.query('sort');
-    return c.html(listPage(pageCtx(c), deps, c.req.query('q') ?? '', c.req.query('status') ?? '', sort === 'status' || sort === 'used' ? sort : 'id', null).value);
+    return c.html(listPage(pageCtx(c), deps, c.req.query('q') ?? '', c.req.query('status') ?? '', sort === 'status' || sort === 'used' ? sort : 'id', null, c.req.query('tag') ?? '').value);
+  });
+
+  // Several accounts at once: the same fleet, health and tag calls as one account's buttons.
+  app.post('/accounts/bulk', async (c) => {
+    const p = pageCtx(c);
+    const f = await c.req.parseBody({ all: true });
+    const raw = f.ids;
+    const ids = [...new Set((Array.isArray(raw) ? raw : [raw]).filter((x): x is string => typeof x === 'string' && /^\d+$/.test(x)).map(Number))];
+    const op = typeof f.op === 'string' ? f.op : '';
+    const tag = typeof f.tag === 'string' ? f.tag : '';
+    let n: Notice;
+    if (ids.length === 0) n = { kind: 'error', text: p.t.bulkNone };
+    else if ((op === 'tag_add' || op === 'tag_remove') && tag.trim() === '') n = { kind: 'error', text: p.t.bulkNeedTag };
+    else {
+      try {
+        // A selection naming an account that is gone (removed meanwhile) changes nothing.
+        const missing = ids.filter((id) => !get(id)).map((id) => `#${id}`).join(', ');
+        if (missing) throw new InputError(`there is no account ${missing}`, reason('account_unknown', { accounts: missing }));
+        const known = ids;
+        switch (op) {
+          case 'enable':
+          case 'disable':
+            for (const id of known) {
+              await deps.app.fleet.setEnabled(id, op === 'enable');
+              if (op === 'enable') void deps.app.fleet.session(id).catch((e: unknown) => deps.log.debug({ err: e, accountId: id }, 'enabled account did not connect'));
+            }
+            n = { kind: 'ok', text: p.t.bulkChanged(known.length) };
+            break;
+          case 'check': {
+            const r = await deps.app.health.check({ ids: known });
+            const ok = r.filter((x) => x.ok).length;
+            n = { kind: ok === r.length ? 'ok' : 'error', text: p.t.bulkChecked(ok, r.length - ok) };
+            break;
+          }
+          case 'tag_add':
+          case 'tag_remove': {
+            const r = deps.app.tags.change(ids, op === 'tag_add' ? 'add' : 'remove', tag);
+            n = { kind: 'ok', text: p.t.bulkChanged(r.changed.length) };
+            break;
+          }
+          default:
+            n = { kind: 'error', text: p.t.bulkNone };
+        }
+      } catch (e) {
+        n = refusedNotice(p, e);
+      }
+    }
+    return c.html(listPage(p, deps, '', '', 'id', n).value, n?.kind === 'error' && op !== 'check' ? 400 : 200);
   });
 
   app.get('/accounts/:id{[0-9]+}', (c) => {

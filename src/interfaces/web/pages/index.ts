@@ -104,7 +104,7 @@ export function mountPages(app: Hono<WebEnv>, deps: WebDeps): MountedPages {
     }
   });
 
-  mountAccounts(app, deps);
+  mountAccounts(app, deps, live);
   mountOperations(app, deps, live);
   mountCampaigns(app, deps, campaignRuns, (e) => deps.events.publish('campaign', e));
   mountMonitor(app, deps);

@@ -1,4 +1,4 @@
-import type { ActionSpec, OperationKind } from '../../../core/actions.ts';
+import type { OperationKind, OperationSpec } from '../../../core/actions.ts';
 import type { Reason } from '../../../core/reasons.ts';
 import type { OperationEvent, OperationsEngine } from '../../../engine/operations.ts';
 import type { OperationResult, OperationSelection, OperationStatus, OperationSummary } from '../../../store/operations.ts';
@@ -34,7 +34,7 @@ export class LiveRuns {
    * Starts the operation and resolves with its id once it is recorded; rejects with the engine's
    * `InputError` when the input or the selection is refused (nothing recorded then).
    */
-  start(engine: Pick<OperationsEngine, 'runOperation'>, spec: ActionSpec, selection: OperationSelection, actor: string): Promise<number> {
+  start(engine: Pick<OperationsEngine, 'runOperation'>, spec: OperationSpec, selection: OperationSelection, actor: string): Promise<number> {
     const ctl = new AbortController();
     return new Promise<number>((resolve, reject) => {
       let id: number | null = null;
