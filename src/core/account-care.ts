@@ -33,28 +33,52 @@ export interface TwoFactorInput {
   email?: string;
 }
 
-const HINT_MAX = 128;
-const PASSWORD_MAX = 256;
+export const HINT_MAX = 128;
+export const PASSWORD_MAX = 256;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
+export function isEmailAddress(text: string): boolean {
+  return EMAIL.test(text);
+}
+
+/** Which rule a two-step request breaks, so an interface can word it and ask for the right answer again. */
+export type TwoFactorIssue =
+  | 'action'
+  | 'current_empty'
+  | 'next_empty'
+  | 'next_too_long'
+  | 'repeat_differs'
+  | 'same_as_current'
+  | 'hint_too_long'
+  | 'hint_is_password'
+  | 'email_invalid'
+  | 'remove_extras';
+
 /**
- * Why the request cannot be sent, or undefined. The messages never contain the passwords;
- * a hint equal to the new password is refused, since Telegram shows the hint to anyone logging in.
+ * The first rule the request breaks, with its English sentence, or undefined. The sentences never
+ * contain the passwords; a hint equal to the new password is refused, since Telegram shows the hint
+ * to anyone logging in.
  */
-export function twoFactorProblem(input: TwoFactorInput): string | undefined {
+export function twoFactorIssue(input: TwoFactorInput): { issue: TwoFactorIssue; english: string } | undefined {
   const { action, current, next } = input;
-  if (!TWO_FACTOR_ACTIONS.includes(action)) return `unknown action ${String(action)}: set, change or remove`;
-  if (action !== 'set' && (current === null || current === '')) return 'the current password is empty';
+  const no = (issue: TwoFactorIssue, english: string): { issue: TwoFactorIssue; english: string } => ({ issue, english });
+  if (!TWO_FACTOR_ACTIONS.includes(action)) return no('action', `unknown action ${String(action)}: set, change or remove`);
+  if (action !== 'set' && (current === null || current === '')) return no('current_empty', 'the current password is empty');
   if (action !== 'remove') {
-    if (next === null || next === '') return 'the new password is empty';
-    if (next.length > PASSWORD_MAX) return `the new password is longer than ${PASSWORD_MAX} characters`;
-    if (input.repeat !== undefined && input.repeat !== next) return 'the two new passwords differ';
-    if (action === 'change' && next === current) return 'the new password is the same as the current one';
-    if (input.hint !== undefined && input.hint.length > HINT_MAX) return `the hint is longer than ${HINT_MAX} characters`;
-    if (input.hint !== undefined && input.hint.trim() !== '' && input.hint.trim() === next.trim()) return 'the hint may not be the password itself';
-    if (input.email !== undefined && !EMAIL.test(input.email)) return `${input.email} is not an email address`;
+    if (next === null || next === '') return no('next_empty', 'the new password is empty');
+    if (next.length > PASSWORD_MAX) return no('next_too_long', `the new password is longer than ${PASSWORD_MAX} characters`);
+    if (input.repeat !== undefined && input.repeat !== next) return no('repeat_differs', 'the two new passwords differ');
+    if (action === 'change' && next === current) return no('same_as_current', 'the new password is the same as the current one');
+    if (input.hint !== undefined && input.hint.length > HINT_MAX) return no('hint_too_long', `the hint is longer than ${HINT_MAX} characters`);
+    if (input.hint !== undefined && input.hint.trim() !== '' && input.hint.trim() === next.trim()) return no('hint_is_password', 'the hint may not be the password itself');
+    if (input.email !== undefined && !EMAIL.test(input.email)) return no('email_invalid', `${input.email} is not an email address`);
   } else if (input.hint !== undefined || input.email !== undefined) {
-    return '--hint and --email go with set or change, not remove';
+    return no('remove_extras', '--hint and --email go with set or change, not remove');
   }
   return undefined;
+}
+
+/** Why the request cannot be sent, in English, or undefined. */
+export function twoFactorProblem(input: TwoFactorInput): string | undefined {
+  return twoFactorIssue(input)?.english;
 }

@@ -1,6 +1,7 @@
 import type { AccountStatus, AccountSummary } from '../core/accounts.ts';
 import { InputError } from '../core/errors.ts';
 import { quoteInput } from '../core/text.ts';
+import { csvCell } from './campaign-export.ts';
 
 /**
  * Statuses an account can be pruned for: what its last check or use found (a session Telegram
@@ -43,4 +44,30 @@ export async function pruneAccounts(fleet: { remove(accountId: number): Promise<
     removed.push(id);
   }
   return removed;
+}
+
+/**
+ * The record of what a prune removes, one row per account with its phone and why it was dead, in
+ * the campaign exporter's CSV cells: the CLI writes it to a file, the bot sends it as a document.
+ */
+export function pruneCsv(accounts: readonly AccountSummary[]): string {
+  const lines = ['id,phone,username,status,reason,status_since'];
+  for (const a of accounts) {
+    lines.push(
+      [
+        csvCell('id', a.id),
+        csvCell('account', a.phone),
+        csvCell('text', a.username ? `@${a.username}` : null),
+        csvCell('outcome', a.status),
+        csvCell('text', a.statusReason),
+        csvCell('time', new Date(a.statusSince).toISOString()),
+      ].join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `20260101-1200`: the time in a pruned-accounts file's name. */
+export function pruneStamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
 }

@@ -1,34 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { accountLabel, type AccountSummary } from '../../../core/accounts.ts';
+import { accountLabel } from '../../../core/accounts.ts';
 import { InputError } from '../../../core/errors.ts';
-import { parsePruneStatuses, pruneAccounts, pruneCandidates, PRUNABLE_STATUSES, DEFAULT_PRUNE_STATUSES } from '../../../engine/account-prune.ts';
-import { checkExportTarget, csvCell, writeExportFile } from '../../../engine/campaign-export.ts';
+import { parsePruneStatuses, pruneAccounts, pruneCandidates, pruneCsv, pruneStamp, PRUNABLE_STATUSES, DEFAULT_PRUNE_STATUSES } from '../../../engine/account-prune.ts';
+import { checkExportTarget, writeExportFile } from '../../../engine/campaign-export.ts';
 import type { CliContext } from '../context.ts';
 import { table } from '../table.ts';
 import type { Answers } from './accounts.ts';
-
-/** The record of what a prune removed: one row per account with its phone and why it was dead. */
-function pruneCsv(accounts: readonly AccountSummary[]): string {
-  const lines = ['id,phone,username,status,reason,status_since'];
-  for (const a of accounts) {
-    lines.push(
-      [
-        csvCell('id', a.id),
-        csvCell('account', a.phone),
-        csvCell('text', a.username ? `@${a.username}` : null),
-        csvCell('outcome', a.status),
-        csvCell('text', a.statusReason),
-        csvCell('time', new Date(a.statusSince).toISOString()),
-      ].join(','),
-    );
-  }
-  return lines.join('\n') + '\n';
-}
-
-function stamp(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-}
 
 /** `answers`: the prompt `accounts` uses (passed in, so the two modules do not import each other). */
 export function registerPrune(accounts: Command, ctx: CliContext, answers: () => Answers): void {
@@ -49,7 +27,7 @@ export function registerPrune(accounts: Command, ctx: CliContext, answers: () =>
           ctx.emit({ removed: [], file: null, statuses }, () => `no ${statuses.join(' or ')} accounts to prune`);
           return;
         }
-        const out = resolve(ctx.cwd, o.out ?? `pruned-accounts-${stamp(now)}.csv`);
+        const out = resolve(ctx.cwd, o.out ?? `pruned-accounts-${pruneStamp(now)}.csv`);
         const fileOpts = { force: o.force === true, dataDir: app.config.dataDir, example: 'pruned-accounts.csv' };
         // Every refusal (a file in the way, no confirmation) comes before anything is removed.
         checkExportTarget(out, fileOpts);
