@@ -318,9 +318,12 @@ export class MonitorService {
     return this.store.outbox(undefined, limit);
   }
 
-  /** Makes held forwards due now (after the operator let the bot post in the channel). */
-  retryHeld(): number {
-    return this.store.releaseHeld(this.deps.clock.now());
+  /**
+   * Makes held forwards due now (after the operator let the bot post in the channel); with `id`,
+   * that one waiting forward only. How many became due (0: nothing waits by that id).
+   */
+  retryHeld(id?: number): number {
+    return this.store.releaseHeld(this.deps.clock.now(), id);
   }
 
   // --- status ---

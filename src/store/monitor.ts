@@ -339,8 +339,9 @@ export class MonitorStore {
     this.db.prepare('UPDATE monitor_outbox SET next_at = ?, last_error = ?, held = ? WHERE id = ?').run(nextAt, error, held ? 1 : 0, id);
   }
 
-  /** Makes every held row due now (after the operator fixed the channel). */
-  releaseHeld(now: number): number {
+  /** Makes every held row (or the one with `id`, held or waiting) due now (after the operator fixed the channel). */
+  releaseHeld(now: number, id?: number): number {
+    if (id !== undefined) return this.db.prepare("UPDATE monitor_outbox SET held = 0, next_at = ? WHERE state = 'pending' AND id = ?").run(now, id).changes;
     return this.db.prepare("UPDATE monitor_outbox SET held = 0, next_at = ? WHERE state = 'pending' AND held = 1").run(now).changes;
   }
 

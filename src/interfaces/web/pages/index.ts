@@ -15,6 +15,7 @@ import { LiveRuns } from './live-runs.ts';
 import { mountMonitor } from './monitor.ts';
 import { mountOperations } from './operations.ts';
 import { overviewPage } from './overview.ts';
+import { mountSettings } from './settings.ts';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -108,6 +109,7 @@ export function mountPages(app: Hono<WebEnv>, deps: WebDeps): MountedPages {
   mountOperations(app, deps, live);
   mountCampaigns(app, deps, campaignRuns, (e) => deps.events.publish('campaign', e));
   mountMonitor(app, deps);
+  mountSettings(app, deps);
 
   return {
     runs: live,

@@ -19,7 +19,7 @@ export function pageCtx(c: Context<WebEnv>): PageCtx {
   return { t: messages(web.lang), lang: web.lang, csrf: web.csrf ?? '', here: url.pathname + url.search, web };
 }
 
-type Section = 'overview' | 'accounts' | 'actions' | 'campaigns' | 'monitor';
+type Section = 'overview' | 'accounts' | 'actions' | 'campaigns' | 'monitor' | 'schedules' | 'settings';
 
 const NAV: ReadonlyArray<readonly [Section, string, (t: Messages) => string]> = [
   ['overview', '/', (t) => t.navOverview],
@@ -27,6 +27,8 @@ const NAV: ReadonlyArray<readonly [Section, string, (t: Messages) => string]> = 
   ['actions', '/actions', (t) => t.navActions],
   ['campaigns', '/campaigns', (t) => t.navCampaigns],
   ['monitor', '/monitor', (t) => t.navMonitor],
+  ['schedules', '/schedules', (t) => t.navSchedules],
+  ['settings', '/settings', (t) => t.navSettings],
 ];
 
 export function csrfField(p: PageCtx): Html {
