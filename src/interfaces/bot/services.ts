@@ -15,8 +15,8 @@ import type { OperationHeader } from '../../store/operations.ts';
 /** Account tags: the same service `accounts tag` calls (it checks the tag). */
 export type TagsPort = Pick<TagService, 'change'>;
 
-/** What the bot's account card calls for devices and login codes. */
-export type AccountCarePort = Pick<AccountCareService, 'sessions' | 'endOthers' | 'codes'>;
+/** What the bot's account card calls for devices, the two-step password and login codes. */
+export type AccountCarePort = Pick<AccountCareService, 'sessions' | 'endOthers' | 'codes' | 'twoFactor'>;
 
 /**
  * Managing stored accounts: the same calls the `accounts` CLI makes. Each throws `InputError`
@@ -77,7 +77,7 @@ export interface BotServices {
     | 'refreshGroups'
     | 'status'
   >;
-  /** An account's devices and login codes (the two-step password is CLI-only). */
+  /** An account's devices, two-step password and login codes. */
   accountCare?: AccountCarePort;
   tags?: TagsPort;
   /** Scheduled work: the bot lists and removes; schedules are added from the CLI. */

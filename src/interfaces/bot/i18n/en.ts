@@ -13,6 +13,7 @@ import type { LinkRefusal } from '../../../core/links.ts';
 import type { Reason } from '../../../core/reasons.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
 import type { ProfileValues } from '../../../core/profile.ts';
+import type { TwoFactorAction, TwoFactorIssue } from '../../../core/account-care.ts';
 import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
 import { failureEn, FAILURES_EN as FAILURES } from '../../i18n/failures-en.ts';
@@ -255,6 +256,70 @@ Type the new value (${form}).`,
   codesTitle: (name: string) => `🔑 Login codes of ${name} (last day, newest first)`,
   codeLine: (code: string, at: string) => `${code} · ${at}`,
   codesNone: 'No login codes in the last day. Start the login on the other device, then tap Refresh.',
+  // --- two-step verification from the card ---
+  btnTwoFa: '🔐 Two-step',
+  twofaTitle: (name: string) => `🔐 Two-step verification of ${name}`,
+  twofaChoose:
+    'Set a password (when the account has none), change it, or remove it. Each password you type is deleted from this chat at once and kept only in memory until Telegram has it; the panel never stores it.',
+  btnTwofa: (a: TwoFactorAction): string => ({ set: '➕ Set a password', change: '🔁 Change it', remove: '🔓 Remove it' })[a],
+  confirmTwofaRemove: (name: string) => `Remove the two-step password of ${name}? Then the login code alone lets anyone log in. You type the current password next.`,
+  btnYesTwofaRemove: '🔓 Yes, remove it',
+  btnSkip: 'Skip »',
+  askTwofaHint: (name: string) => `Type a hint for the new password of ${name} (Telegram shows it to anyone logging in, so not the password itself; up to 128 characters), or tap Skip.`,
+  askTwofaEmail: 'Type a recovery email address (Telegram emails a code to it, asked for next), or tap Skip.',
+  askTwofaCurrent: (name: string) => `Type the current two-step password of ${name}. The message is deleted at once.`,
+  askTwofaNew: (name: string) => `Type the new two-step password of ${name} (up to 256 characters). The message is deleted at once.`,
+  askTwofaRepeat: 'Type the new password again.',
+  askTwofaEmailCode: (email: string, length: number) => `Telegram emailed a ${length}-digit code to ${email}. Type it here (the message is deleted at once).`,
+  twofaEmailCodeWrong: 'That code is wrong; type the emailed code again.',
+  twofaWorking: (name: string) => `⏳ Changing the two-step password of ${name}…`,
+  twofaWait: 'Telegram is answering; wait a moment.',
+  twofaLost: 'The panel restarted or the step waited too long: what was typed is gone (passwords are never stored). Start again.',
+  twofaIssue: (issue: TwoFactorIssue): string =>
+    ({
+      action: 'Pick set, change or remove.',
+      current_empty: 'The current password is empty.',
+      next_empty: 'The new password is empty.',
+      next_too_long: 'The new password is longer than 256 characters.',
+      repeat_differs: 'The two new passwords differ: type the new one again.',
+      same_as_current: 'The new password is the same as the current one.',
+      hint_too_long: 'The hint is longer than 128 characters.',
+      hint_is_password: 'The hint may not be the password itself.',
+      email_invalid: 'That is not an email address.',
+      remove_extras: 'A hint or an email goes with set or change, not remove.',
+    })[issue],
+  /** Telegram's refusals of a two-step change, in sentences (the engine keeps Telegram's error names). */
+  twofaRefused: (r: Reason, english: string): string =>
+    ({
+      twofa_wrong_password: 'The current two-step password is wrong.',
+      twofa_not_set: 'This account has no two-step password.',
+      twofa_already_set: 'This account has a two-step password already: change it instead.',
+      twofa_email_code_wrong: 'The emailed code is wrong.',
+      twofa_email_pending: 'The new password waits for the code emailed to the recovery address; the old state stays until then.',
+    })[r.code as string] ?? english,
+  twofaDone: (outcome: 'set' | 'changed' | 'removed') =>
+    ({ set: '✅ Two-step password set.', changed: '✅ Two-step password changed.', removed: '🔓 Two-step password removed.' })[outcome],
+  // --- pruning dead accounts ---
+  btnPrune: '🧹 Prune dead accounts',
+  pruneTitle: (n: number) => `🧹 Prune: ${count(n, 'account is', 'accounts are')} dead by the last check or use.`,
+  pruneNone: (statuses: string) => `🧹 No account is ${statuses} by its last check or use: nothing to prune.`,
+  pruneStatuses: (statuses: string) => `Counted as dead: ${statuses} (tap to change).`,
+  pruneLine: (name: string, status: string, reason: string) => `• ${name} · ${status}${reason ? ` · ${reason}` : ''}`,
+  pruneMore: (n: number) => `…and ${n} more (all of them are in the file).`,
+  pruneNote: 'Removing deletes each account and its session keys. Their phones and reasons come as a CSV file first. Check every account first to refresh the statuses.',
+  btnPruneStatus: (status: AccountStatus, on: boolean) => `${on ? '☑️' : '⬜'} ${STATUS[status]}`,
+  pruneOneStatus: 'At least one status must count as dead.',
+  btnYesPrune: (n: number) => `🗑 Yes, remove ${n}`,
+  pruneChanged: 'The dead accounts changed since that list: here it is again.',
+  pruneCaption: (n: number) => `Pruned accounts: ${count(n, 'row', 'rows')} (phone, status, reason)`,
+  pruned: (n: number) => `🧹 Removed ${count(n, 'account', 'accounts')} and their session keys.`,
+  // --- profile photo ---
+  btnProfilePhoto: '🖼 Photo',
+  askProfilePhoto: (name: string) =>
+    `Send the new profile photo of ${name}: a JPEG or PNG (as a photo, or as a file to keep it uncompressed), up to 10 MB, at least 16 pixels a side. It is checked before any upload.`,
+  expectedPhoto: 'Send a photo (or a JPEG or PNG file).',
+  profilePhotoSaving: (name: string) => `⏳ Changing the profile photo of ${name}…`,
+  profilePhotoSaved: (op: number) => `✅ Profile photo changed (operation #${op}).`,
   // --- an account's tags and profile ---
   cardTags: (tags: string) => `Tags: ${tags}`,
   btnTags: '🏷 Tags',

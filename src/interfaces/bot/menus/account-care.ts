@@ -9,9 +9,8 @@ import { accountName, intArg, unavailable, when } from './common.ts';
 import { navRow } from './home.ts';
 
 /**
- * An account's devices (with ending the others, after a confirmation) and its login codes. The
- * two-step password stays in the CLI: a password typed here would sit in the chat's update
- * history and the bot's flow storage, and the bot keeps neither.
+ * An account's devices (with ending the others, after a confirmation) and its login codes; the
+ * two-step password has its own module (account-twofa.ts).
  */
 export function registerAccountCare(reg: Registry): void {
   const ports = (turn: Turn): { accounts: AccountsPort; care: AccountCarePort } | undefined => {

@@ -31,7 +31,7 @@ function menuView(turn: Turn, svc: AccountsPort): View {
     keyboard: [
       [button(t.btnAddAccount, cb('acc.add')), button(t.btnImport, cb('acc.imp'))],
       [button(t.btnList, cb('acc.l', 0)), button(t.btnProblems(problems), cb('acc.p'))],
-      [button(t.btnCheckAll, cb('acc.chkall'))],
+      [button(t.btnCheckAll, cb('acc.chkall')), button(t.btnPrune, cb('acc.pr'))],
       navRow(turn, cb('home')),
     ],
   };
@@ -64,7 +64,7 @@ export function cardView(turn: Turn, a: AccountSummary, prefix?: string): View {
       [a.enabled ? button(t.btnDisable, cb('acc.dis', a.id)) : button(t.btnEnable, cb('acc.en', a.id)), button(t.btnCheck, cb('acc.chk', a.id))],
       [button(t.btnSpamCheck, cb('acc.spam', a.id)), button(t.btnSetProxy, cb('acc.px', a.id))],
       [button(t.btnGroups, cb('acc.g', a.id, 0)), button(t.btnRemove, cb('acc.rm', a.id))],
-      [button(t.btnSessions, cb('acc.ses', a.id)), button(t.btnCodes, cb('acc.codes', a.id))],
+      [button(t.btnSessions, cb('acc.ses', a.id)), button(t.btnCodes, cb('acc.codes', a.id)), button(t.btnTwoFa, cb('acc.2fa', a.id))],
       [button(t.btnTags, cb('acc.tg', a.id)), button(t.btnProfile, cb('acc.pf', a.id))],
       navRow(turn, cb('acc.l', 0)),
     ],

@@ -1,7 +1,9 @@
 import type { Registry } from '../runtime.ts';
 import { registerAccountCare } from './account-care.ts';
 import { registerAccountProfile } from './account-profile.ts';
+import { registerAccountPrune } from './account-prune.ts';
 import { registerAccountTags } from './account-tags.ts';
+import { registerAccountTwoFactor } from './account-twofa.ts';
 import { registerAccounts } from './accounts.ts';
 import { registerActions } from './actions.ts';
 import { registerAddAccount } from './add-account.ts';
@@ -17,6 +19,8 @@ export function registerMenus(reg: Registry): void {
   registerAccountCare(reg);
   registerAccountTags(reg);
   registerAccountProfile(reg);
+  registerAccountPrune(reg);
+  registerAccountTwoFactor(reg);
   registerActions(reg);
   registerCampaigns(reg);
   registerAddAccount(reg);
