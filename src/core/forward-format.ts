@@ -26,6 +26,12 @@ export interface ForwardMessage {
   buttons: ForwardButton[][];
 }
 
+/** The seen message's own text in a forward (its quote, after the header lines); empty when it had none. */
+export function forwardBody(m: ForwardMessage): string {
+  const quote = m.entities.find((e) => e.type === 'blockquote');
+  return quote ? m.text.slice(quote.offset, quote.offset + quote.length) : '';
+}
+
 export type MessageLink = { url: string } | { url: null; reason: string };
 
 /** Marked ids of channels and supergroups are -100 followed by the channel id. */

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { InputError } from '../../../core/errors.ts';
 import { refusalText } from '../../i18n/reasons.ts';
+import { cutGraphemes, forwardBody } from '../../../core/forward-format.ts';
 import { KEYWORD_MODES, type KeywordMode } from '../../../core/keywords.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { bdi, h, type Html } from './html.ts';
@@ -12,7 +13,7 @@ function feed(p: PageCtx, deps: WebDeps): Html {
   return h`<div id="live" data-live-src="/monitor/feed" data-done="0" data-topics="hit">${
     rows.length
       ? h`<div class="table-wrap"><table class="feed"><thead><tr><th scope="col">${t.colWhen}</th><th scope="col">${t.targetsTitle}</th><th scope="col">${t.keywordsTitle}</th><th scope="col">${t.colText}</th><th scope="col">${t.outboxTitle}</th></tr></thead><tbody>${rows.map(
-          (o) => h`<tr><td>${t.time(o.createdAt)}</td><td>${bdi(o.chatTitle)}</td><td>${o.keywords.map((k) => bdi(k))}</td><td class="clip">${o.payload.text.slice(0, 200)}</td><td>${o.state}${o.held ? ' ⚠' : ''}${o.state === 'pending' ? h` ${postButton(p, '/monitor/retry', t.retryOne, { fields: { id: String(o.id) }, cls: 'btn btn-quiet btn-small' })}` : ''}</td></tr>`,
+          (o) => h`<tr><td>${t.time(o.createdAt)}</td><td>${bdi(o.chatTitle)}</td><td>${o.keywords.map((k) => bdi(k))}</td><td class="clip">${cutGraphemes(forwardBody(o.payload), 200)}</td><td>${o.state}${o.held ? ' ⚠' : ''}${o.state === 'pending' ? h` ${postButton(p, '/monitor/retry', t.retryOne, { fields: { id: String(o.id) }, cls: 'btn btn-quiet btn-small' })}` : ''}</td></tr>`,
         )}</tbody></table></div>`
       : h`<p class="empty">${t.noHits}</p>`
   }</div>`;
