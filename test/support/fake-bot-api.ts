@@ -153,6 +153,26 @@ export class FakeBotApi {
     };
   }
 
+  /** A photo the user sent as a photo: a small preview and the full size, both served by getFile. */
+  photoUpdate(from: FakeUser, content: Buffer, width: number, height: number): Omit<Update, 'update_id'> {
+    const thumb = this.addFile('thumb.jpg', content.subarray(0, Math.min(content.length, 64)));
+    const full = this.addFile('photo.jpg', content);
+    const messageId = this.allocMessageId(from.id);
+    this.store({ chatId: from.id, messageId, text: '', markup: undefined, deleted: false, fromBot: false });
+    return {
+      message: {
+        message_id: messageId,
+        date: 1_700_000_000,
+        chat: { id: from.id, type: 'private', first_name: from.first_name },
+        from: { ...from, is_bot: false },
+        photo: [
+          { file_id: thumb, file_unique_id: `u${thumb}`, width: Math.min(width, 90), height: Math.min(height, 90), file_size: Math.min(content.length, 64) },
+          { file_id: full, file_unique_id: `u${full}`, width, height, file_size: content.length },
+        ],
+      },
+    };
+  }
+
   /** A sticker or photo: something that is neither text nor a document. */
   stickerUpdate(from: FakeUser): Omit<Update, 'update_id'> {
     const messageId = this.allocMessageId(from.id);

@@ -105,6 +105,16 @@ export function dispatcher(rt: Runtime): Composer<Context> {
     }),
   );
 
+  c.on('message:photo', async (ctx, next) => {
+    const rec = new Turn(rt, ctx, ctx.from.id).flow();
+    if (!rec || !rt.registry.flows.get(rec.flow)?.onPhoto) return next();
+    await withTurn(ctx, async (turn) => {
+      const sizes = ctx.message.photo;
+      const largest = sizes.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a), sizes[0]!);
+      await turn.flowDef(rec).onPhoto!(turn, rec, { fileId: largest.file_id, fileName: undefined, size: largest.file_size });
+    });
+  });
+
   c.on('message', (ctx) =>
     withTurn(ctx, async (turn) => {
       const rec = turn.flow();

@@ -26,6 +26,8 @@ export interface FlowDef {
   /** Text typed while this flow waits; undefined when the current step expects buttons only. */
   onText?(turn: Turn, flow: FlowRecord, text: string): Promise<void>;
   onDocument?(turn: Turn, flow: FlowRecord, doc: IncomingDocument): Promise<void>;
+  /** A photo sent as a photo (Telegram's compressed JPEG): its largest size. */
+  onPhoto?(turn: Turn, flow: FlowRecord, photo: IncomingDocument): Promise<void>;
   /** Releases anything the flow keeps in memory (a pending login) when the admin leaves it. */
   onLeave?(turn: Turn, flow: FlowRecord): void | Promise<void>;
 }
