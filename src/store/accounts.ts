@@ -15,6 +15,21 @@ export interface NewAccount {
   proxy?: { url: string; label: string } | null;
 }
 
+/** One change of an account's status, as the history keeps it. */
+export interface StatusChange {
+  status: AccountStatus;
+  /** The English words (what older readers see). */
+  reason: string | null;
+  /** The reason as a code, for each interface to word in its language. */
+  reasonCode: Reason | null;
+  /** When a flood wait set then ends. */
+  until: number | null;
+  at: number;
+}
+
+/** How many status changes are kept per account. */
+const STATUS_HISTORY_KEPT = 100;
+
 export class AccountExistsError extends Error {
   constructor(
     readonly existingId: number,
@@ -129,6 +144,7 @@ export class AccountStore {
         );
       const id = Number(res.lastInsertRowid);
       this.sessions.writeSnapshot(id, snapshot);
+      this.recordStatus(id, 'active', null, null, now);
       return id;
     })();
   }
@@ -206,12 +222,43 @@ export class AccountStore {
    */
   setStatus(id: number, status: AccountStatus, reason: Reason | null, now: number, until: number | null = null): void {
     const r = reasonColumns(reason);
+    this.db.transaction(() => {
+      const before = this.db.prepare<[number], { status: AccountStatus; status_until: number | null }>('SELECT status, status_until FROM accounts WHERE id = ?').get(id);
+      if (!before) return;
+      this.db
+        .prepare(
+          `UPDATE accounts SET status_since = CASE WHEN status = ? THEN status_since ELSE ? END,
+             status = ?, status_reason = ?, status_reason_code = ?, status_reason_params = ?, status_until = ? WHERE id = ?`,
+        )
+        .run(status, now, status, r.text, r.code, r.params, until, id);
+      // A lapsed flood wait reads as active, so a new one is a change too.
+      const lapsed = before.status === 'flood_wait' && (before.status_until ?? 0) <= now;
+      if (before.status !== status || lapsed) this.recordStatus(id, status, reason, until, now);
+    })();
+  }
+
+  /** Keeps the latest STATUS_HISTORY_KEPT changes per account. */
+  private recordStatus(id: number, status: AccountStatus, reason: Reason | null, until: number | null, now: number): void {
+    const r = reasonColumns(reason);
+    this.db
+      .prepare('INSERT INTO account_status_history (account_id, status, reason, reason_code, reason_params, until, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, status, r.text, r.code, r.params, until, now);
     this.db
       .prepare(
-        `UPDATE accounts SET status_since = CASE WHEN status = ? THEN status_since ELSE ? END,
-           status = ?, status_reason = ?, status_reason_code = ?, status_reason_params = ?, status_until = ? WHERE id = ?`,
+        `DELETE FROM account_status_history WHERE account_id = ? AND id <= (
+           SELECT id FROM account_status_history WHERE account_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
       )
-      .run(status, now, status, r.text, r.code, r.params, until, id);
+      .run(id, id, STATUS_HISTORY_KEPT);
+  }
+
+  /** The account's status changes, newest first (at most `limit`). */
+  statusHistory(id: number, limit = 50): StatusChange[] {
+    return this.db
+      .prepare<[number, number], { status: AccountStatus; reason: string | null; reason_code: string | null; reason_params: string | null; until: number | null; at: number }>(
+        'SELECT status, reason, reason_code, reason_params, until, at FROM account_status_history WHERE account_id = ? ORDER BY id DESC LIMIT ?',
+      )
+      .all(id, limit)
+      .map((x) => ({ status: x.status, reason: x.reason, reasonCode: reasonFromColumns(x.reason_code, x.reason_params), until: x.until, at: x.at }));
   }
 
   setEnabled(id: number, enabled: boolean): void {
