@@ -118,6 +118,14 @@ export const REASON_CODES = [
   'twofa_already_set',
   'twofa_email_code_wrong',
   'twofa_email_pending',
+  // web dashboard access
+  'web_token_name_invalid',
+  /** name */
+  'web_token_name_taken',
+  /** ref */
+  'web_token_unknown',
+  /** id */
+  'web_session_unknown',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
+import { reason } from '../core/reasons.ts';
 import type { ApiTokenRow, WebAuthStore, WebSessionRow } from '../store/web-auth.ts';
 
 export type { ApiTokenRow, WebSessionRow } from '../store/web-auth.ts';
@@ -102,17 +103,17 @@ export class WebAuthService {
 
   revokeSession(id: number): void {
     if (!Number.isSafeInteger(id) || id < 1 || !this.store.revokeSession(id, this.clock.now())) {
-      throw new InputError(`no live web session #${id} (\`web sessions\` lists them)`);
+      throw new InputError(`no live web session #${id} (\`web sessions\` lists them)`, reason('web_session_unknown', { id }));
     }
   }
 
   /** A new API token: the secret is returned here once and never again. */
   createToken(name: string): { token: string; row: ApiTokenRow } {
     const n = name.trim();
-    if (!TOKEN_NAME.test(n)) throw new InputError('a token name is 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit');
+    if (!TOKEN_NAME.test(n)) throw new InputError('a token name is 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit', reason('web_token_name_invalid'));
     const token = newSecret('token');
     const row = this.store.addToken(n, hash(token), this.clock.now());
-    if (row === 'name_taken') throw new InputError(`a token named "${n}" exists; revoke it first or pick another name`);
+    if (row === 'name_taken') throw new InputError(`a token named "${n}" exists; revoke it first or pick another name`, reason('web_token_name_taken', { name: n }));
     return { token, row };
   }
 
@@ -125,7 +126,7 @@ export class WebAuthService {
     const t = ref.trim();
     const id = /^#?\d{1,9}$/.test(t) ? Number(t.replace('#', '')) : undefined;
     const row = this.store.revokeToken(id !== undefined ? { id } : { name: t }, this.clock.now());
-    if (!row) throw new InputError(`no live API token "${t}" (\`web token list\` lists them)`);
+    if (!row) throw new InputError(`no live API token "${t}" (\`web token list\` lists them)`, reason('web_token_unknown', { ref: t }));
     return row;
   }
 

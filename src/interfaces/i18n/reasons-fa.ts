@@ -71,6 +71,10 @@ export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
   twofa_already_set: () => 'این حساب از قبل رمز تأیید دومرحله‌ای دارد؛ به‌جای گذاشتن، آن را عوض کنید',
   twofa_email_code_wrong: () => 'کدی که به ایمیل فرستاده شد اشتباه است',
   twofa_email_pending: () => 'رمز تازه منتظر کدی است که به ایمیل بازیابی فرستاده شد',
+  web_token_name_invalid: () => 'نام توکن ۱ تا ۶۴ نویسه است: حرف، رقم، فاصله، نقطه، خط تیره یا زیرخط، و با حرف یا رقم آغاز می‌شود',
+  web_token_name_taken: (p) => `توکنی به نام ${v(p.name)} هست؛ اول آن را باطل کنید یا نام دیگری برگزینید`,
+  web_token_unknown: (p) => `توکن فعالی به نام یا شناسهٔ ${v(p.ref)} نیست`,
+  web_session_unknown: (p) => `نشست وب فعالی با شناسهٔ ${v(`#${String(p.id)}`)} نیست`,
 };
 
 const ID_FIELDS: Record<LinkIdField, string> = { message: 'پیام', topic: 'موضوع', thread: 'رشته', comment: 'دیدگاه', channel: 'کانال' };
