@@ -12,6 +12,41 @@ const debounce = (fn, ms) => {
   };
 };
 
+/**
+ * Calls `fn` at most once per `ms` and once more after the last request, never two at once: a
+ * campaign emits an event per message, and waiting for a quiet moment (a debounce) would starve
+ * the page while events keep coming.
+ */
+const throttle = (fn, ms) => {
+  let last = 0;
+  let timer = null;
+  let running = false;
+  let again = false;
+  const request = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    if (timer) return;
+    timer = setTimeout(run, Math.max(0, last + ms - Date.now()));
+  };
+  const run = async () => {
+    timer = null;
+    running = true;
+    last = Date.now();
+    try {
+      await fn();
+    } finally {
+      running = false;
+      if (again) {
+        again = false;
+        request();
+      }
+    }
+  };
+  return request;
+};
+
 async function fetchText(url) {
   const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
   if (!res.ok) throw new Error(`${res.status}`);
@@ -44,14 +79,14 @@ function watchLive() {
     if (source) source.close();
     document.body.dataset.live = 'done';
   };
-  const refresh = debounce(async () => {
+  const refresh = throttle(async () => {
     if (finished) return;
     try {
       if (await refreshLive()) stop();
     } catch {
       /* the next event or poll tries again */
     }
-  }, 100);
+  }, 1000);
   // Polling only while the stream is down: the fragment is the whole state, so nothing is lost.
   const startPolling = () => {
     if (!poll && !finished) poll = setInterval(refresh, 2000);
