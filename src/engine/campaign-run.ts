@@ -151,6 +151,12 @@ export class CampaignRun {
       return this.finish();
     } catch (e) {
       await this.drain();
+      // A run that fails must not leave the campaign reading `running` with nobody running it.
+      try {
+        store.setState(this.campaign.id, 'paused', reasonOf('campaign_interrupted', { detail: e instanceof Error ? e.message : String(e) }), this.deps.clock.now());
+      } catch {
+        // The database is gone (the process is going down): the next run settles what is left.
+      }
       throw e;
     } finally {
       try {

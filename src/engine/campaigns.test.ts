@@ -332,6 +332,24 @@ describe('campaign run', () => {
     expect(tg.duplicates()).toEqual([]);
   });
 
+  it('pauses with the reason, not left running, when a run fails midway', async () => {
+    const { svc, pool, tg, run } = setup({ accounts: 2, pacing: { campaignDelay: { min: 30, max: 30 } } });
+    svc.create({ name: 'c', message: 'Hi', targets: usernames(10).join(' '), perAccountCap: 10 });
+    const accounts = pool.accounts.bind(pool);
+    let broken = false;
+    pool.accounts = () => {
+      if (broken) throw new Error('the fleet is gone');
+      return accounts();
+    };
+    await expect(run('c', { onEvent: (e) => e.type === 'target' && tg.deliveries.length >= 2 && (broken = true) })).rejects.toThrow('the fleet is gone');
+    broken = false;
+    const s = svc.status('c');
+    expect(s.state).toBe('paused');
+    expect(s.reason).toMatch(/interrupted \(the fleet is gone\)/);
+    expect((await run('c')).state).toBe('done');
+    expect(tg.duplicates()).toEqual([]);
+  });
+
   it('stops when paused from elsewhere, refuses a second runner, and cancel turns leftover claims uncertain', async () => {
     const { svc, tg, run, service, clock } = setup({ accounts: 2, pacing: { campaignDelay: { min: 30, max: 30 } } });
     svc.create({ name: 'c', message: 'Hi', targets: usernames(10).join(' '), perAccountCap: 10 });
