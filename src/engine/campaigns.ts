@@ -14,8 +14,10 @@ import { ownerIsGone, processOwner } from './process-owner.ts';
 import { CampaignRun, type RunOptions, type RunReport } from './campaign-run.ts';
 import type { AccountPool } from './ports.ts';
 import { defaultSet, taggedIds } from './account-selection.ts';
+import { campaignTimeline, type CampaignTimeline, type TimelineOptions } from './campaign-timeline.ts';
 
 export type { CampaignEvent, RunOptions, RunReport } from './campaign-run.ts';
+export type { CampaignTimeline, TimelineSeries } from './campaign-timeline.ts';
 
 export interface CampaignDeps {
   db: Db;
@@ -103,6 +105,12 @@ export interface CampaignAccountSummary extends AccountUsage {
   status: string;
   /** Messages it may still send in this campaign today (per-campaign and daily caps). */
   remainingCap: number;
+  /** Claimed, sent and uncertain rows: what counts against the per-campaign cap. */
+  usedInCampaign: number;
+  /** Campaign messages it claimed today in any campaign (UTC day): what the daily cap counts. */
+  usedToday: number;
+  /** Why it cannot send now, with until when (null: no end known). */
+  wait: { kind: 'flood_wait' | 'peer_flood'; until: number | null } | null;
 }
 
 export interface CampaignStatus {
@@ -374,6 +382,11 @@ export class CampaignService {
     return { name: c.name, state: c.state, counts: this.store.counts(c.id), reason: c.reason, reasonCode: c.reasonCode, settings: settingsOf(c), accounts: this.accountSummary(c) };
   }
 
+  /** Messages sent over time per account (the busiest first, the rest together), counted in the database. */
+  timeline(name: string, opts: TimelineOptions = {}): CampaignTimeline {
+    return campaignTimeline(this.store, this.mustGet(name).id, opts);
+  }
+
   list(): CampaignListItem[] {
     return this.store.list().map((c) => {
       const counts = this.store.counts(c.id);
@@ -408,12 +421,21 @@ export class CampaignService {
     const fleet = new Map(this.d.pool.accounts().map((a) => [a.id, a]));
     const usage = new Map(this.store.accountUsage(c.id).map((u) => [u.accountId, u]));
     const ids = [...new Set([...(c.accountIds ?? defaultSet([...fleet.values()]).map((a) => a.id)), ...usage.keys()])].sort((a, b) => a - b);
-    const today = utcDay(this.d.clock.now());
+    const now = this.d.clock.now();
+    const today = utcDay(now);
     return ids.map((id) => {
       const u = usage.get(id);
       const a = fleet.get(id);
       const used = (u?.sent ?? 0) + (u?.claimed ?? 0) + (u?.uncertain ?? 0);
-      const remainingCap = a ? Math.max(0, Math.min(c.perAccountCap - used, c.dailyCap - this.store.usedOn(id, today))) : 0;
+      const usedToday = this.store.usedOn(id, today);
+      const remainingCap = a ? Math.max(0, Math.min(c.perAccountCap - used, c.dailyCap - usedToday)) : 0;
+      const parked = a?.parkedUntil.pm ?? 0;
+      const wait =
+        a?.status === 'peer_flood'
+          ? { kind: 'peer_flood' as const, until: a.statusUntil }
+          : parked > now
+            ? { kind: 'flood_wait' as const, until: parked }
+            : null;
       return {
         accountId: id,
         phone: a?.phone ?? null,
@@ -426,6 +448,9 @@ export class CampaignService {
         claimed: u?.claimed ?? 0,
         uncertain: u?.uncertain ?? 0,
         remainingCap,
+        usedInCampaign: used,
+        usedToday,
+        wait,
       };
     });
   }

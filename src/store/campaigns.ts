@@ -7,6 +7,7 @@
 import type { CampaignSettings, CampaignState, TargetCounts, TargetState, UncertainDecision } from '../core/campaigns.ts';
 import type { Reason } from '../core/reasons.ts';
 import { CampaignRecords, type CampaignRecord, type NewCampaign } from './campaign-records.ts';
+import { CampaignTimeline } from './campaign-timeline.ts';
 import { CampaignTargets, type AccountUsage, type ClaimRequest, type ClaimResult, type RowError, type TargetRow } from './campaign-targets.ts';
 import { DailyUsage } from './campaign-usage.ts';
 import { ContactedLedger } from './contacted.ts';
@@ -28,6 +29,8 @@ export class CampaignStore {
   readonly targets: CampaignTargets;
   readonly usage: DailyUsage;
   readonly contacted: ContactedLedger;
+  /** Sent rows over time per account, aggregated in SQL. */
+  readonly timeline: CampaignTimeline;
   /** Which process runs each campaign: the same lease rule as accounts' connections. */
   readonly leases: LeaseStore;
 
@@ -39,6 +42,7 @@ export class CampaignStore {
     this.usage = new DailyUsage(db);
     this.contacted = new ContactedLedger(db);
     this.leases = new LeaseStore(db, 'campaign');
+    this.timeline = new CampaignTimeline(db);
     this.targets = new CampaignTargets(db, this.records, this.usage, this.contacted, { syncClaims: opts.syncClaims });
   }
 

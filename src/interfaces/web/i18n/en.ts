@@ -219,6 +219,38 @@ export const en = {
   colSent: 'Sent',
   colFailed: 'Failed',
   colLeft: 'Left today',
+  // --- campaign chart, caps and waits; account history and waits; proxy filter; picked accounts ---
+  chartTitle: 'Messages over time',
+  chartNone: 'Nothing sent yet.',
+  chartPer: (bucket: string) => `Sent per ${bucket}, by account (the busiest apart, the others together)`,
+  chartOthers: 'Other accounts',
+  chartBar: (from: string, sent: number) => `${from}: ${sent} sent`,
+  colCampaignCap: 'In this campaign',
+  colToday: 'Today',
+  colWait: 'Waiting',
+  waitFlood: (left: string) => `flood wait, ${left} left`,
+  waitPeerFlood: (left: string | null) => (left === null ? 'PEER_FLOOD: may not message strangers' : `PEER_FLOOD: may not message strangers, ${left} left`),
+  timeLeft: (ms: number): string => {
+    const m = Math.max(1, Math.ceil(ms / 60_000));
+    if (m < 60) return `${m} min`;
+    const h = Math.floor(m / 60);
+    if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+    return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${h / 24} d`;
+  },
+  statusHistoryTitle: 'Status history',
+  noStatusHistory: 'No status change recorded yet.',
+  waitsTitle: 'Flood waits',
+  noWaits: 'No flood wait: every kind of call is open.',
+  colCallKind: 'Kind of call',
+  colTimeLeft: 'Time left',
+  callCheck: 'Health check',
+  allProxies: 'Any proxy',
+  proxyWith: 'With a proxy',
+  proxyWithout: 'Without a proxy',
+  pickCount: 'A number of accounts (least recently used first, never a reserve one)',
+  pickNamed: 'These accounts',
+  reserveMark: 'reserve',
+  noUsable: 'No account can do this now.',
   runCampaign: 'Run',
   pauseCampaign: 'Pause',
   resumeCampaign: 'Resume',

@@ -217,6 +217,37 @@ export const fa: Messages = {
   colSent: 'ارسال شده',
   colFailed: 'ناموفق',
   colLeft: 'باقی‌ماندهٔ امروز',
+  chartTitle: 'پیام‌ها در گذر زمان',
+  chartNone: 'هنوز چیزی فرستاده نشده.',
+  chartPer: (bucket) => `ارسال در هر ${bucket}، به تفکیک حساب (پرکارترها جدا، بقیه با هم)`,
+  chartOthers: 'حساب‌های دیگر',
+  chartBar: (from, sent) => `${from}: ${num(sent)} ارسال`,
+  colCampaignCap: 'در این کارزار',
+  colToday: 'امروز',
+  colWait: 'انتظار',
+  waitFlood: (left) => `انتظار محدودیت تلگرام، ${left} مانده`,
+  waitPeerFlood: (left) => (left === null ? 'PEER_FLOOD: نمی‌تواند به غریبه‌ها پیام بدهد' : `PEER_FLOOD: نمی‌تواند به غریبه‌ها پیام بدهد، ${left} مانده`),
+  timeLeft: (ms) => {
+    const m = Math.max(1, Math.ceil(ms / 60_000));
+    if (m < 60) return `${num(m)} دقیقه`;
+    const h = Math.floor(m / 60);
+    if (h < 48) return m % 60 ? `${num(h)} ساعت و ${num(m % 60)} دقیقه` : `${num(h)} ساعت`;
+    return h % 24 ? `${num(Math.floor(h / 24))} روز و ${num(h % 24)} ساعت` : `${num(h / 24)} روز`;
+  },
+  statusHistoryTitle: 'تاریخچهٔ وضعیت',
+  noStatusHistory: 'هنوز تغییر وضعیتی ثبت نشده.',
+  waitsTitle: 'انتظارهای محدودیت تلگرام',
+  noWaits: 'انتظاری نیست: همهٔ گونه‌های درخواست باز است.',
+  colCallKind: 'گونهٔ درخواست',
+  colTimeLeft: 'زمان مانده',
+  callCheck: 'بررسی سلامت',
+  allProxies: 'هر پراکسی',
+  proxyWith: 'با پراکسی',
+  proxyWithout: 'بدون پراکسی',
+  pickCount: 'چند حساب (آن‌که دیرتر به کار رفته اول، هرگز حساب ذخیره)',
+  pickNamed: 'این حساب‌ها',
+  reserveMark: 'ذخیره (reserve)',
+  noUsable: 'هیچ حسابی اکنون نمی‌تواند این کار را بکند.',
   runCampaign: 'اجرا',
   pauseCampaign: 'مکث',
   resumeCampaign: 'ادامه',

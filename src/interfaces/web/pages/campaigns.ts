@@ -4,9 +4,10 @@ import { InputError } from '../../../core/errors.ts';
 import { refusalText, storedReasonText } from '../../i18n/reasons.ts';
 import { parseTargets } from '../../../core/targets.ts';
 import { campaignExport, exportFileName, isExportFormat } from '../../../engine/campaign-export.ts';
-import type { CampaignStatus } from '../../../engine/campaigns.ts';
+import type { CampaignAccountSummary, CampaignStatus } from '../../../engine/campaigns.ts';
 import type { CampaignEvent } from '../../../engine/campaign-run.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
+import { campaignChart } from './campaign-chart.ts';
 import { bdi, h, type Html } from './html.ts';
 import { csrfField, layout, notice, pageCtx, postButton, type Notice, type PageCtx } from './layout.ts';
 
@@ -46,23 +47,34 @@ function listPage(p: PageCtx, deps: WebDeps, d: Draft, preview: Html, n: Notice)
   return layout(p, 'campaigns', t.campaignsTitle, h`${notice(n)}${table}<section class="card"><h2>${t.newCampaign}</h2>${createForm(p, d, preview)}</section>`);
 }
 
+/** What the account cannot do now and for how long, in the page's language. */
+function waitCell(p: PageCtx, a: CampaignAccountSummary, now: number): Html | string {
+  if (!a.wait) return '';
+  const left = a.wait.until === null ? null : p.t.timeLeft(a.wait.until - now);
+  return h`<span class="badge status-${a.wait.kind}">${a.wait.kind === 'peer_flood' ? p.t.waitPeerFlood(left) : p.t.waitFlood(left ?? '?')}</span>`;
+}
+
 /** The live part of a campaign's page; the page's script swaps it in while the campaign runs. */
-function campaignLive(p: PageCtx, s: CampaignStatus): Html {
+function campaignLive(p: PageCtx, deps: WebDeps, s: CampaignStatus): Html {
   const { t } = p;
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   const settled = total - s.counts.pending - s.counts.claimed;
   const counts = (Object.entries(s.counts) as Array<[keyof CampaignStatus['counts'], number]>).filter(([, v]) => v > 0);
+  const now = deps.app.clock.now();
+  const labels = new Map(s.accounts.map((a) => [a.accountId, `#${a.accountId} ${a.phone ?? ''} ${a.username ? '@' + a.username : ''}`.trim()]));
+  const chart = campaignChart(p, deps.app.campaigns.timeline(s.name), (id) => labels.get(id) ?? `#${id}`);
   return h`<div id="live" data-live-src="${href(s.name)}/live" data-done="${s.state === 'running' ? '0' : '1'}" data-campaign="${s.name}" data-topics="campaign">
 <p>${stateBadge(p, s.state)} <progress class="wide" max="${Math.max(1, total)}" value="${settled}"></progress> <span class="progress-text">${t.progressOf(settled, total)}</span></p>
 ${s.state === 'paused' && s.reason ? h`<p class="reason">${t.pausedBecause(storedReasonText(s.reasonCode, s.reason, p.lang)!)}</p>` : ''}
 <ul class="chips">${counts.map(([k, v]) => h`<li class="chip target-${k}">${t.targetState(k)}: ${t.n(v)}</li>`)}</ul>
-${s.accounts.length ? h`<div class="table-wrap"><table><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colSent}</th><th scope="col">${t.colFailed}</th><th scope="col">${t.colLeft}</th></tr></thead><tbody>${s.accounts.map(
-    (a) => h`<tr><td>${bdi(`#${a.accountId} ${a.phone ?? ''} ${a.username ? '@' + a.username : ''}`.trim())}</td><td>${t.n(a.sent)}</td><td>${t.n(a.failed + a.notFound + a.privacyRestricted)}</td><td>${t.n(a.remainingCap)}</td></tr>`,
+${chart}
+${s.accounts.length ? h`<div class="table-wrap"><table class="campaign-accounts"><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colSent}</th><th scope="col">${t.colFailed}</th><th scope="col">${t.colCampaignCap}</th><th scope="col">${t.colToday}</th><th scope="col">${t.colLeft}</th><th scope="col">${t.colWait}</th></tr></thead><tbody>${s.accounts.map(
+    (a) => h`<tr data-account="${a.accountId}"><td>${bdi(labels.get(a.accountId)!)}</td><td>${t.n(a.sent)}</td><td>${t.n(a.failed + a.notFound + a.privacyRestricted)}</td><td>${t.progressOf(a.usedInCampaign, s.settings.perAccountCap)}</td><td>${t.progressOf(a.usedToday, s.settings.dailyCap)}</td><td>${t.n(a.remainingCap)}</td><td>${waitCell(p, a, now)}</td></tr>`,
   )}</tbody></table></div>` : ''}
 </div>`;
 }
 
-function campaignPage(p: PageCtx, s: CampaignStatus, n: Notice): Html {
+function campaignPage(p: PageCtx, deps: WebDeps, s: CampaignStatus, n: Notice): Html {
   const { t } = p;
   const base = href(s.name);
   const controls = [
@@ -78,7 +90,7 @@ function campaignPage(p: PageCtx, s: CampaignStatus, n: Notice): Html {
     p,
     'campaigns',
     t.campaignTitle(s.name),
-    h`${notice(n)}${campaignLive(p, s)}<div class="actions-row">${controls}<a class="btn btn-quiet" href="${base}/export.csv">${t.exportCsv}</a><a class="btn btn-quiet" href="${base}/export.json">${t.exportJson}</a></div>${settle}`,
+    h`${notice(n)}${campaignLive(p, deps, s)}<div class="actions-row">${controls}<a class="btn btn-quiet" href="${base}/export.csv">${t.exportCsv}</a><a class="btn btn-quiet" href="${base}/export.json">${t.exportJson}</a></div>${settle}`,
   );
 }
 
@@ -132,13 +144,13 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: Map<strin
 
   app.get('/campaigns/:name', (c) => {
     const s = status(c.req.param('name'));
-    return s ? c.html(campaignPage(pageCtx(c), s, null).value) : c.notFound();
+    return s ? c.html(campaignPage(pageCtx(c), deps, s, null).value) : c.notFound();
   });
 
   app.get('/campaigns/:name/live', (c) => {
     const s = status(c.req.param('name'));
     c.header('Cache-Control', 'no-store');
-    return s ? c.html(campaignLive(pageCtx(c), s).value) : c.notFound();
+    return s ? c.html(campaignLive(pageCtx(c), deps, s).value) : c.notFound();
   });
 
   app.get('/campaigns/:name/export.:format{csv|json}', (c) => {
@@ -182,6 +194,6 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: Map<strin
       if (!(e instanceof InputError)) throw e;
       n = { kind: 'error', text: p.t.refused(refusalText(e, p.lang) ?? e.message) };
     }
-    return c.html(campaignPage(p, status(name)!, n).value);
+    return c.html(campaignPage(p, deps, status(name)!, n).value);
   });
 }
