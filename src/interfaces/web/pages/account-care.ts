@@ -64,7 +64,8 @@ ${a.proxyUrl ? postButton(p, `/accounts/${a.id}/proxy`, t.proxyUseDefault, { fie
   const devices = h`<section class="card" aria-labelledby="dev-h"><h2 id="dev-h">${t.devicesTitle}</h2>
 ${a.otherSessions !== undefined && a.otherSessions !== null ? h`<p>${t.devicesCount(a.otherSessions)}</p>` : ''}
 <p><a class="btn" href="/accounts/${a.id}/devices">${t.showDevices}</a></p>
-<h2>${t.codesTitle}</h2><p><small>${t.codesNote}</small></p>${postButton(p, `/accounts/${a.id}/codes`, t.showCodes)}</section>`;
+<h2>${t.codesTitle}</h2><p><small>${t.codesNote}</small></p>${postButton(p, `/accounts/${a.id}/codes`, t.showCodes)}
+<h2>${t.twofaTitle}</h2><p><a class="btn" href="/accounts/${a.id}/twofa">${t.twofaOpen}</a></p></section>`;
   const removal = h`<section class="card danger-zone" aria-labelledby="rm-h"><h2 id="rm-h">${t.removeTitle}</h2>${postButton(p, `/accounts/${a.id}/remove`, t.removeStart, { cls: 'btn btn-danger' })}</section>`;
   return h`<div class="grid">${tagSection}${proxySection}${profileSection}${devices}${removal}</div>`;
 }

@@ -74,7 +74,7 @@ function listPage(p: PageCtx, deps: WebDeps, q: string, status: string, sort: So
   const bulk = shown.length
     ? h`<form method="post" action="/accounts/bulk" id="bulk" class="row bulk" aria-label="${t.bulkTitle}">${csrfField(p)}<label>${t.bulkAction}<select name="op"><option value="enable">${t.enable}</option><option value="disable">${t.disable}</option><option value="check">${t.check}</option><option value="tag_add">${t.bulkTagAdd}</option><option value="tag_remove">${t.bulkTagRemove}</option></select></label><label>${t.fieldTag}<input name="tag" maxlength="32" class="short"></label><button type="submit" class="btn">${t.bulkApply}</button></form>`
     : h``;
-  return layout(p, 'accounts', t.accountsTitle, h`${notice(n)}<p><a class="btn btn-primary" href="/accounts/add">${t.addTitle}</a> <a class="btn" href="/accounts/import">${t.importTitle}</a></p>${filters}${bulk}${table}`);
+  return layout(p, 'accounts', t.accountsTitle, h`${notice(n)}<p><a class="btn btn-primary" href="/accounts/add">${t.addTitle}</a> <a class="btn" href="/accounts/import">${t.importTitle}</a> <a class="btn" href="/accounts/prune">${t.pruneTitle}</a></p>${filters}${bulk}${table}`);
 }
 
 function accountPage(p: PageCtx, deps: WebDeps, a: AccountSummary, n: Notice): Html {

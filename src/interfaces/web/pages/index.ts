@@ -7,6 +7,7 @@ import { InputError } from '../../../core/errors.ts';
 import { linkRefusalText, refusalText } from '../../i18n/reasons.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { mountAccounts } from './accounts.ts';
+import { mountAccountTwoFactor } from './account-twofa.ts';
 import { actionFromForm, isActionKind } from './action-form.ts';
 import { mountCampaigns } from './campaigns.ts';
 import { h } from './html.ts';
@@ -15,7 +16,9 @@ import { LiveRuns } from './live-runs.ts';
 import { mountMonitor } from './monitor.ts';
 import { mountOperations } from './operations.ts';
 import { overviewPage } from './overview.ts';
+import { mountPrune } from './prune.ts';
 import { mountSettings } from './settings.ts';
+import { mountWebAccess } from './web-access.ts';
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
@@ -110,6 +113,9 @@ export function mountPages(app: Hono<WebEnv>, deps: WebDeps): MountedPages {
   mountCampaigns(app, deps, campaignRuns, (e) => deps.events.publish('campaign', e));
   mountMonitor(app, deps);
   mountSettings(app, deps);
+  mountAccountTwoFactor(app, deps);
+  mountPrune(app, deps);
+  mountWebAccess(app, deps);
 
   return {
     runs: live,

@@ -42,7 +42,9 @@ ${keywords.length ? h`<ul class="plain keywords">${keywords.map((k) => h`<li><bd
   const pickable = m.knownChats().filter((k) => !k.target);
   const targets = h`<section class="card" aria-labelledby="tgt-h"><h2 id="tgt-h">${t.targetsTitle}</h2>${m.targets().length ? h`<ul class="plain">${m.targets().map((c) => h`<li>${bdi(c.title)} ${postButton(p, '/monitor/targets/remove', t.remove, { fields: { ref: String(c.chatId) }, cls: 'btn btn-quiet btn-small' })}</li>`)}</ul>` : h`<p class="empty">${t.noTargets}</p>`}
 ${pickable.length ? h`<form method="post" action="/monitor/targets" class="row">${csrfField(p)}<select name="ref" aria-label="${t.pickChat}">${pickable.map((k) => h`<option value="${k.chat.id}">${k.chat.title}${k.chat.username ? ` (@${k.chat.username})` : ''}</option>`)}</select><button class="btn" type="submit">${t.targetAdd}</button></form>` : h`<p class="empty">${t.noKnownChats}</p>`}</section>`;
-  const others = h`${ignored}${targets}`;
+  const o = m.options();
+  const options = h`<section class="card" aria-labelledby="opt-h"><h2 id="opt-h">${t.monitorOptionsTitle}</h2><form method="post" action="/monitor/options" class="stack">${csrfField(p)}<label class="check"><input type="checkbox" name="channels" value="on"${o.channels ? ' checked' : ''}> ${t.optionChannels}</label><label class="check"><input type="checkbox" name="private" value="on"${o.private ? ' checked' : ''}> ${t.optionPrivate}</label><p><small>${t.monitorOptionsNote}</small></p><button class="btn" type="submit">${t.optionsSave}</button></form></section>`;
+  const others = h`${ignored}${targets}${options}`;
   const outbox = h`<p>${t.monitorLine(status.keywords, status.outbox.pending, status.outbox.held)}</p>${status.outbox.held ? postButton(p, '/monitor/retry', t.retryHeld) : ''}`;
   return layout(p, 'monitor', t.monitorPageTitle, h`${notice(n)}<div class="grid">${kw}${test}${others}</div><section aria-labelledby="feed-h"><h2 id="feed-h">${t.feedTitle}</h2>${outbox}${feed(p, deps)}</section>`);
 }
@@ -89,4 +91,9 @@ export function mountMonitor(app: Hono<WebEnv>, deps: WebDeps): void {
   act('/monitor/ignored/remove', (f) => void m.removeIgnored(ref(f)));
   act('/monitor/targets', (f) => void m.addTarget(ref(f)));
   act('/monitor/targets/remove', (f) => void m.removeTarget(ref(f)));
+  // The form sends both boxes' state: an unticked box is off, as `monitor options --channels off`.
+  act('/monitor/options', (f, p) => {
+    m.setOptions({ channels: f.channels === 'on', private: f.private === 'on' });
+    return { kind: 'ok', text: p.t.saved };
+  });
 }

@@ -25,7 +25,8 @@ function settingsPage(p: PageCtx, deps: WebDeps, n: Notice): Html {
       h`<form method="post" action="/settings/pacing" class="row pacing-row">${csrfField(p)}<input type="hidden" name="field" value="${f}"><label>${t.pacingName(f)} <small>(${help(f)} · ${overrides[f] !== undefined ? t.pacingChanged : t.pacingFromConfig})</small><input name="value" required class="short" dir="ltr" inputmode="decimal" value="${formatPacingValue(f, now)}" data-field="${f}"></label><button class="btn" type="submit">${t.pacingSave}</button></form>`,
   );
   const pacing = h`<section class="card" aria-labelledby="pace-h"><h2 id="pace-h">${t.pacingTitle}</h2><p><small>${t.pacingNote}</small></p>${rows}${Object.keys(overrides).length ? postButton(p, '/settings/pacing/reset', t.pacingReset, { cls: 'btn btn-quiet' }) : ''}</section>`;
-  return layout(p, 'settings', t.settingsTitle, h`${notice(n)}<div class="grid">${lang}${pacing}</div>`);
+  const access = h`<section class="card" aria-labelledby="access-h"><h2 id="access-h">${t.accessTitle}</h2><p><small>${t.accessNote}</small></p><p><a class="btn" href="/settings/access">${t.accessTitle}</a></p></section>`;
+  return layout(p, 'settings', t.settingsTitle, h`${notice(n)}<div class="grid">${lang}${pacing}${access}</div>`);
 }
 
 function schedulesPage(p: PageCtx, deps: WebDeps, n: Notice): Html {
