@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { ACCOUNT_STATUSES, accountLabel, type AccountStatus, type AccountSummary } from '../../../core/accounts.ts';
+import type { CallKind } from '../../../core/actions.ts';
 import { InputError } from '../../../core/errors.ts';
 import { reason } from '../../../core/reasons.ts';
 import { loginErrorText } from '../../i18n/account-errors.ts';
@@ -43,11 +44,19 @@ function matches(a: AccountSummary, q: string): boolean {
   return [String(a.id), a.phone, a.username ?? '', a.firstName].some((f) => f.toLowerCase().includes(needle));
 }
 
-function listPage(p: PageCtx, deps: WebDeps, q: string, status: string, sort: Sort, n: Notice, tag = ''): Html {
+/** The proxy filter: `with` or `without` one, or the accounts behind one host. */
+function proxyMatches(a: AccountSummary, proxy: string): boolean {
+  if (proxy === '') return true;
+  const host = proxyHost(a.proxyUrl);
+  return proxy === 'with' ? host !== null : proxy === 'without' ? host === null : host === proxy;
+}
+
+function listPage(p: PageCtx, deps: WebDeps, q: string, status: string, sort: Sort, n: Notice, tag = '', proxy = ''): Html {
   const { t } = p;
   const all = deps.app.accounts.list(deps.app.clock.now());
+  const hosts = [...new Set(all.flatMap((a) => proxyHost(a.proxyUrl) ?? []))].sort();
   const shown = all
-    .filter((a) => matches(a, q) && (status === '' || a.status === status) && (tag === '' || hasTag(a, tag)))
+    .filter((a) => matches(a, q) && (status === '' || a.status === status) && (tag === '' || hasTag(a, tag)) && proxyMatches(a, proxy))
     .sort((x, y) =>
       sort === 'status' ? ACCOUNT_STATUSES.indexOf(x.status) - ACCOUNT_STATUSES.indexOf(y.status) || x.id - y.id : sort === 'used' ? (y.lastUsedAt ?? 0) - (x.lastUsedAt ?? 0) : x.id - y.id,
     );
@@ -55,6 +64,7 @@ function listPage(p: PageCtx, deps: WebDeps, q: string, status: string, sort: So
 <label>${t.search}<input type="search" name="q" value="${q}" placeholder="${t.searchPlaceholder}"></label>
 <label>${t.filter}<select name="status"><option value="">${t.allStatuses}</option>${ACCOUNT_STATUSES.map((s) => h`<option value="${s}"${s === status ? ' selected' : ''}>${t.status(s)}</option>`)}</select></label>
 <label>${t.fieldTag}<select name="tag"><option value="">${t.allTags}</option>${[...new Set(all.flatMap((a) => a.tags ?? []))].sort().map((x) => h`<option value="${x}"${x === tag ? ' selected' : ''}>${x}</option>`)}</select></label>
+<label>${t.colProxy}<select name="proxy"><option value="">${t.allProxies}</option><option value="with"${proxy === 'with' ? ' selected' : ''}>${t.proxyWith}</option><option value="without"${proxy === 'without' ? ' selected' : ''}>${t.proxyWithout}</option>${hosts.map((x) => h`<option value="${x}"${x === proxy ? ' selected' : ''}>${x}</option>`)}</select></label>
 <label>${t.sortBy}<select name="sort">${(
     [
       ['id', t.sortId],
@@ -97,10 +107,24 @@ ${a.enabled ? postButton(p, `/accounts/${a.id}/disable`, t.disable) : postButton
 ${postButton(p, `/accounts/${a.id}/check`, t.check)}
 ${postButton(p, `/accounts/${a.id}/check`, t.spamCheck, { fields: { spam: '1' } })}
 </div>`;
+  const now = deps.app.clock.now();
+  const parks = Object.entries(deps.app.accounts.parks(now).get(a.id) ?? {}) as Array<[CallKind, number]>;
+  const waits = parks.length
+    ? h`<div class="table-wrap"><table class="waits"><thead><tr><th scope="col">${t.colCallKind}</th><th scope="col">${t.colTimeLeft}</th><th scope="col">${t.fieldUntil}</th></tr></thead><tbody>${parks
+        .sort((x, y) => x[1] - y[1])
+        .map(([k, until]) => h`<tr data-kind="${k}"><td>${k === 'check' ? t.callCheck : t.kindName(k)}</td><td>${t.timeLeft(until - now)}</td><td>${t.time(until)}</td></tr>`)}</tbody></table></div>`
+    : h`<p class="empty">${t.noWaits}</p>`;
+  const history = deps.app.accounts.statusHistory(a.id, 50);
+  const historyTable = history.length
+    ? h`<div class="table-wrap"><table class="status-history"><thead><tr><th scope="col">${t.colWhen}</th><th scope="col">${t.colStatus}</th><th scope="col">${t.fieldReason}</th></tr></thead><tbody>${history.map((x) => {
+        const why = storedReasonText(x.reasonCode, x.reason, p.lang);
+        return h`<tr><td>${t.time(x.at)}</td><td>${statusBadge(p, x.status)}${x.until ? h` <small>${t.fieldUntil} ${t.time(x.until)}</small>` : ''}</td><td>${why ? bdi(why) : ''}</td></tr>`;
+      })}</tbody></table></div>`
+    : h`<p class="empty">${t.noStatusHistory}</p>`;
   const groupList = groups.chats.length
     ? h`<ul class="plain cols">${groups.chats.slice(0, 200).map((g) => h`<li>${bdi(g.title)}${g.username ? h` <small>${bdi('@' + g.username)}</small>` : ''}</li>`)}</ul>`
     : h`<p class="empty">${t.noGroups}</p>`;
-  return layout(p, 'accounts', t.accountTitle(accountLabel(a)), h`${notice(n)}${facts}${actions}${careSections(p, a)}<section><h2>${t.groupsTitle}</h2>${groupList}</section>`);
+  return layout(p, 'accounts', t.accountTitle(accountLabel(a)), h`${notice(n)}${facts}${actions}<section aria-labelledby="waits-h"><h2 id="waits-h">${t.waitsTitle}</h2>${waits}</section><section aria-labelledby="history-h"><h2 id="history-h">${t.statusHistoryTitle}</h2>${historyTable}</section>${careSections(p, a)}<section><h2>${t.groupsTitle}</h2>${groupList}</section>`);
 }
 
 type AddState = { step: 'phone' } | { step: 'code'; loginId: string; via: string } | { step: 'password'; loginId: string; hint: string | null };
@@ -124,7 +148,7 @@ export function mountAccounts(app: Hono<WebEnv>, deps: WebDeps, live: LiveRuns):
 
   app.get('/accounts', (c) => {
     const sort = c.req.query('sort');
-    return c.html(listPage(pageCtx(c), deps, c.req.query('q') ?? '', c.req.query('status') ?? '', sort === 'status' || sort === 'used' ? sort : 'id', null, c.req.query('tag') ?? '').value);
+    return c.html(listPage(pageCtx(c), deps, c.req.query('q') ?? '', c.req.query('status') ?? '', sort === 'status' || sort === 'used' ? sort : 'id', null, c.req.query('tag') ?? '', c.req.query('proxy') ?? '').value);
   });
 
   // Several accounts at once: the same fleet, health and tag calls as one account's buttons.
