@@ -8,7 +8,9 @@ import { actionFromForm, isActionKind } from './action-form.ts';
 import { bdi, h, type Html } from './html.ts';
 import { csrfField, layout, notice, pageCtx, postButton, type Notice, type PageCtx } from './layout.ts';
 import type { LiveRuns, RunView } from './live-runs.ts';
-import type { OperationResult } from '../../../store/operations.ts';
+import type { OperationResult, OperationSelection } from '../../../store/operations.ts';
+import type { PoolAccount } from '../../../engine/ports.ts';
+import { hasTag, pickable, RESERVE_TAG } from '../../../core/tags.ts';
 
 const NEEDS: Record<ActionKind, ReadonlyArray<'emoji' | 'options' | 'text'>> = {
   reaction: ['emoji'],
@@ -72,9 +74,29 @@ ${resultsTable(p, deps, results)}
 </div>`;
 }
 
-function actionForm(p: PageCtx, deps: WebDeps, kind: ActionKind, values: Record<string, string>): Html {
+/** What the form sent: its text fields, and the accounts ticked by name. */
+type FormValues = Record<string, string> & { ids?: number[] };
+
+/** "N accounts" (never a reserve one), or accounts ticked by name among those usable now (reserve ones marked). */
+function accountPicker(p: PageCtx, usableAccounts: readonly PoolAccount[], values: FormValues): Html {
   const { t } = p;
-  const usable = deps.app.operations.usable(kind).usable.length;
+  const usable = pickable(usableAccounts).length;
+  const named = values.pick === 'named';
+  const ticked = new Set(values.ids ?? []);
+  return h`<fieldset class="stack pick"><legend>${t.fieldAccounts} <small>(${t.usableNow(usable)})</small></legend>
+<label class="row"><input type="radio" name="pick" value="count"${named ? '' : ' checked'}> ${t.pickCount} <input name="accounts" type="number" min="1" max="${Math.max(1, usable)}" value="${values.accounts ?? String(Math.min(Math.max(usable, 1), 3))}" class="short" aria-label="${t.fieldAccounts}"></label>
+<label class="row"><input type="radio" name="pick" value="named"${named ? ' checked' : ''}> ${t.pickNamed}</label>
+${usableAccounts.length
+    ? h`<ul class="plain cols pick-accounts">${[...usableAccounts].sort((x, y) => x.id - y.id).map(
+        (a) => h`<li><label><input type="checkbox" name="ids" value="${a.id}"${ticked.has(a.id) ? ' checked' : ''}> ${bdi(accountLabel(a))}${hasTag(a, RESERVE_TAG) ? h` <span class="badge">${t.reserveMark}</span>` : ''}</label></li>`,
+      )}</ul>`
+    : h`<p class="empty">${t.noUsable}</p>`}
+</fieldset>`;
+}
+
+function actionForm(p: PageCtx, deps: WebDeps, kind: ActionKind, values: FormValues): Html {
+  const { t } = p;
+  const usableAccounts = deps.app.operations.usable(kind).usable;
   const needs = NEEDS[kind];
   return h`<form method="post" action="/actions/${kind}" class="stack action-form" data-kind="${kind}">
 ${csrfField(p)}
@@ -83,12 +105,12 @@ ${csrfField(p)}
 ${needs.includes('emoji') ? h`<label>${t.fieldEmoji}<input name="emoji" required value="${values.emoji ?? '👍'}" class="short"></label>` : ''}
 ${needs.includes('options') ? h`<label>${t.fieldOptions}<input name="options" required inputmode="numeric" value="${values.options ?? ''}" class="short" dir="ltr"></label>` : ''}
 ${needs.includes('text') ? h`<label>${t.fieldText}<textarea name="text" required rows="4" maxlength="4096">${values.text ?? ''}</textarea></label>` : ''}
-<label>${t.fieldAccounts} <small>(${t.usableNow(usable)})</small><input name="accounts" type="number" min="1" max="${Math.max(1, usable)}" value="${values.accounts ?? String(Math.min(Math.max(usable, 1), 3))}" class="short" required></label>
+${accountPicker(p, usableAccounts, values)}
 <button type="submit" class="btn btn-primary">${t.run}</button>
 </form>`;
 }
 
-function actionsPage(p: PageCtx, deps: WebDeps, kind: ActionKind, values: Record<string, string>, n: Notice): Html {
+function actionsPage(p: PageCtx, deps: WebDeps, kind: ActionKind, values: FormValues, n: Notice): Html {
   const { t } = p;
   const tabs = h`<nav class="tabs" aria-label="${t.actionsTitle}"><ul>${ACTION_KINDS.map(
     (k) => h`<li><a href="/actions?kind=${k}"${k === kind ? h` aria-current="page"` : ''}>${t.kindName(k)}</a></li>`,
@@ -116,13 +138,17 @@ export function mountOperations(app: Hono<WebEnv>, deps: WebDeps, live: LiveRuns
     const p = pageCtx(c);
     const k = c.req.param('kind');
     if (!isActionKind(k)) return c.notFound();
-    const form = await c.req.parseBody();
-    const values: Record<string, string> = {};
-    for (const key of ['target', 'emoji', 'options', 'text', 'accounts']) if (typeof form[key] === 'string') values[key] = form[key];
+    const form = await c.req.parseBody({ all: true });
+    const values: FormValues = {};
+    for (const key of ['target', 'emoji', 'options', 'text', 'accounts', 'pick']) if (typeof form[key] === 'string') values[key] = form[key];
+    const rawIds = form.ids === undefined ? [] : Array.isArray(form.ids) ? form.ids : [form.ids];
+    values.ids = [...new Set(rawIds.filter((x): x is string => typeof x === 'string' && /^\d{1,9}$/.test(x)).map(Number))];
+    // Ticked accounts without a choice of mode are meant by name.
+    if (values.pick === undefined && values.ids.length > 0) values.pick = 'named';
     try {
       const spec = actionFromForm(k, { target: values.target ?? '', emoji: values.emoji, options: values.options, text: values.text });
-      const n = Number(values.accounts);
-      const id = await live.start(deps.app.operations, spec, { accounts: n }, `web:${p.web.session?.id ?? 'token'}`);
+      const selection: OperationSelection = values.pick === 'named' ? { accountIds: values.ids } : { accounts: Number(values.accounts) };
+      const id = await live.start(deps.app.operations, spec, selection, `web:${p.web.session?.id ?? 'token'}`);
       return c.redirect(`/operations/${id}`, 303);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
