@@ -45,7 +45,7 @@ export function createWebApp(deps: WebDeps, hosts: ReadonlySet<string>, origins:
   web.use('*', authMiddleware(deps, origins));
   signInRoutes(web, deps);
   web.route('/api/v1', apiRoutes(deps, runs, closing));
-  mountPages(web, deps);
+  mountPages(web, deps, runs);
   web.onError((e, c) => errorResponse(c, e, deps.log));
   return web;
 }

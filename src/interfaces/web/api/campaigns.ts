@@ -9,28 +9,7 @@ export function campaignRoutes(api: Hono<WebEnv>, deps: WebDeps, runs: WebRuns):
   const { app } = deps;
   const name = (raw: string): string => decodeURIComponent(raw);
 
-  /** Starts a run in the background; answers once it began, or with the refusal. */
-  const startRun = async (campaign: string): Promise<void> => {
-    if (runs.campaigns.has(campaign)) return;
-    const ctl = new AbortController();
-    let started: () => void = () => undefined;
-    const began = new Promise<void>((resolve) => (started = resolve));
-    deps.events.ownCampaigns.add(campaign);
-    runs.campaigns.set(campaign, ctl);
-    const run = app.campaigns.run(campaign, {
-      signal: ctl.signal,
-      onEvent: (e) => {
-        if (e.type === 'started') started();
-        deps.events.publish('campaign', { name: campaign, ...e });
-      },
-    });
-    const settled = run.finally(() => {
-      runs.campaigns.delete(campaign);
-      deps.events.ownCampaigns.delete(campaign);
-    });
-    void settled.catch((err: unknown) => deps.log.warn({ err, campaign }, `web: the campaign run of "${campaign}" ended with an error`));
-    await Promise.race([began, run.then(() => undefined)]);
-  };
+  const startRun = (campaign: string): Promise<void> => runs.startCampaign(deps, campaign);
 
   api.get('/campaigns', (c) => c.json(app.campaigns.list()));
 
@@ -88,14 +67,14 @@ export function campaignRoutes(api: Hono<WebEnv>, deps: WebDeps, runs: WebRuns):
   api.post('/campaigns/:name/pause', (c) => {
     const n = name(c.req.param('name'));
     const status = app.campaigns.pause(n);
-    runs.campaigns.get(n)?.abort();
+    runs.stopCampaign(n);
     return c.json(status);
   });
 
   api.post('/campaigns/:name/cancel', (c) => {
     const n = name(c.req.param('name'));
     const status = app.campaigns.cancel(n);
-    runs.campaigns.get(n)?.abort();
+    runs.stopCampaign(n);
     return c.json(status);
   });
 

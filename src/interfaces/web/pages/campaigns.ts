@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
 import { UNCERTAIN_DECISIONS, type CampaignState, type UncertainDecision } from '../../../core/campaigns.ts';
-import { InputError } from '../../../core/errors.ts';
+import { InputError, PanelError } from '../../../core/errors.ts';
 import { refusalText, storedReasonText } from '../../i18n/reasons.ts';
 import { parseTargets } from '../../../core/targets.ts';
 import { campaignExport, exportFileName, isExportFormat } from '../../../engine/campaign-export.ts';
 import type { CampaignAccountSummary, CampaignStatus } from '../../../engine/campaigns.ts';
-import type { CampaignEvent } from '../../../engine/campaign-run.ts';
+import type { WebRuns } from '../api/runs.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { campaignChart } from './campaign-chart.ts';
 import { bdi, h, type Html } from './html.ts';
@@ -94,7 +94,7 @@ function campaignPage(p: PageCtx, deps: WebDeps, s: CampaignStatus, n: Notice): 
   );
 }
 
-export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: Map<string, AbortController>, onEvent: (e: CampaignEvent & { campaign: string }) => void): void {
+export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: WebRuns): void {
   const campaigns = deps.app.campaigns;
   const status = (name: string): CampaignStatus | undefined => {
     try {
@@ -104,16 +104,6 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: Map<strin
       throw e;
     }
   };
-  const run = (name: string): void => {
-    if (runs.has(name)) return;
-    const ctl = new AbortController();
-    runs.set(name, ctl);
-    campaigns
-      .run(name, { signal: ctl.signal, onEvent: (e) => onEvent({ ...e, campaign: name }) })
-      .catch((e: unknown) => deps.log.warn({ err: e, campaign: name }, 'campaign run from the dashboard ended with an error'))
-      .finally(() => runs.delete(name));
-  };
-
   app.get('/campaigns', (c) => c.html(listPage(pageCtx(c), deps, { name: '', message: '', targets: '' }, h``, null).value));
 
   app.post('/campaigns', async (c) => {
@@ -170,19 +160,19 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: Map<strin
     try {
       switch (c.req.param('op')) {
         case 'run':
-          run(name);
+          await runs.startCampaign(deps, name);
           break;
         case 'pause':
           campaigns.pause(name);
-          runs.get(name)?.abort();
+          runs.stopCampaign(name);
           break;
         case 'resume':
           campaigns.resume(name);
-          run(name);
+          await runs.startCampaign(deps, name);
           break;
         case 'cancel':
           campaigns.cancel(name);
-          runs.get(name)?.abort();
+          runs.stopCampaign(name);
           break;
         default: {
           const d = (await c.req.parseBody()).decision;
@@ -191,7 +181,7 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: Map<strin
         }
       }
     } catch (e) {
-      if (!(e instanceof InputError)) throw e;
+      if (!(e instanceof InputError || e instanceof PanelError)) throw e;
       n = { kind: 'error', text: p.t.refused(refusalText(e, p.lang) ?? e.message) };
     }
     return c.html(campaignPage(p, deps, status(name)!, n).value);

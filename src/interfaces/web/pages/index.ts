@@ -12,6 +12,7 @@ import { actionFromForm, isActionKind } from './action-form.ts';
 import { mountCampaigns } from './campaigns.ts';
 import { h } from './html.ts';
 import { pageCtx } from './layout.ts';
+import type { WebRuns } from '../api/runs.ts';
 import { LiveRuns } from './live-runs.ts';
 import { mountMonitor } from './monitor.ts';
 import { mountOperations } from './operations.ts';
@@ -50,24 +51,17 @@ function loadAssets(): Map<string, { body: Uint8Array; type: string }> {
   return out;
 }
 
-/** Every page the dashboard serves, and what they share (runs started here, the language switch). */
-export interface MountedPages {
-  /** Operations started from the pages, for the live stream and for a clean stop. */
-  runs: LiveRuns;
-  /** Stops the runs the pages started (operations; campaigns pause). */
-  stop(): void;
-}
-
 /**
  * Mounts the dashboard's pages and assets. Called by the server after its middleware (security
  * headers, session, CSRF) and the `/api/v1` routes; `c.get('web')` holds the request's session,
  * CSRF token and language. Unauthenticated page requests never reach these routes: the server
  * answers them with the sign-in explanation.
  */
-export function mountPages(app: Hono<WebEnv>, deps: WebDeps): MountedPages {
+export function mountPages(app: Hono<WebEnv>, deps: WebDeps, runs: WebRuns): void {
   const assets = loadAssets();
   const live = new LiveRuns();
-  const campaignRuns = new Map<string, AbortController>();
+  // The server's stop reaches the operations the pages started too.
+  runs.onStop(() => live.stopAll());
   // Runs started here publish their own events at once; the hub's database poll then skips them.
   live.subscribe((e) => {
     if (e.type === 'started') deps.events.ownOperations.add(e.operationId);
@@ -110,18 +104,10 @@ export function mountPages(app: Hono<WebEnv>, deps: WebDeps): MountedPages {
 
   mountAccounts(app, deps, live);
   mountOperations(app, deps, live);
-  mountCampaigns(app, deps, campaignRuns, (e) => deps.events.publish('campaign', e));
+  mountCampaigns(app, deps, runs);
   mountMonitor(app, deps);
   mountSettings(app, deps);
   mountAccountTwoFactor(app, deps);
   mountPrune(app, deps);
   mountWebAccess(app, deps);
-
-  return {
-    runs: live,
-    stop() {
-      live.stopAll();
-      for (const ctl of campaignRuns.values()) ctl.abort();
-    },
-  };
 }
