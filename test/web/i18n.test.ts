@@ -16,4 +16,10 @@ describe('the dashboard in English and Persian', () => {
     expect(fa.dir).toBe('rtl');
     expect(fa.n(2026)).toBe('۲۰۲۶');
   });
+
+  it('counts in English with the form the number wants', () => {
+    expect([en.fleetTotal(1), en.fleetTotal(3)]).toEqual(['1 account', '3 accounts']);
+    expect([en.pruneCount(1), en.pruneCount(2)]).toEqual(['1 account would be removed:', '2 accounts would be removed:']);
+    expect([en.ended(1), en.problemHeld(1), en.pruned(1)]).toEqual(['1 session ended.', '1 forward held: the bot cannot post to the channel', '1 account was removed.']);
+  });
 });

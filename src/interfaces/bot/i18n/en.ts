@@ -17,7 +17,7 @@ import type { TwoFactorAction, TwoFactorIssue } from '../../../core/account-care
 import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
 import { failureEn, FAILURES_EN as FAILURES } from '../../i18n/failures-en.ts';
-import { nonZero, plural } from './plural.ts';
+import { nonZero, plural } from '../../i18n/plural.ts';
 
 const count = (n: number, one: string, other: string): string => `${n} ${plural('en', n, { one, other })}`;
 

@@ -10,7 +10,7 @@ import type { ChatKind } from '../../../core/session.ts';
 import type { WatchState } from '../../../store/monitor.ts';
 import { bar } from '../progress.ts';
 import { faNum, iso } from './bidi.ts';
-import { nonZero } from './plural.ts';
+import { nonZero } from '../../i18n/plural.ts';
 import { failureFa, FAILURES_FA as FAILURES } from '../../i18n/failures-fa.ts';
 import { linkErrorFa, reasonFa } from '../../i18n/reasons-fa.ts';
 import type { Messages } from './en.ts';

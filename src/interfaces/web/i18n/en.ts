@@ -1,10 +1,14 @@
 import type { TwoFactorIssue } from '../../../core/account-care.ts';
 import type { AccountStatus } from '../../../core/accounts.ts';
+import { plural } from '../../i18n/plural.ts';
 import type { ActionKind, OperationKind } from '../../../core/actions.ts';
 import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { PacingField } from '../../../core/pacing-input.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
 import type { OperationStatus } from '../../../store/operations.ts';
+
+/** `1 account`, `2 accounts`: the number with the form English wants. */
+const count = (n: number, one: string, other: string): string => `${n} ${plural('en', n, { one, other })}`;
 
 const PACING_NAMES: Record<PacingField, string> = {
   actionDelay: 'Delay between actions (s)',
@@ -99,7 +103,7 @@ export const en = {
   // --- overview ---
   overviewTitle: 'Overview',
   fleetTitle: 'Accounts by status',
-  fleetTotal: (n: number) => `${n} accounts`,
+  fleetTotal: (n: number) => count(n, 'account', 'accounts'),
   noAccounts: 'There are no accounts yet.',
   usageTitle: 'Private messages today',
   usageLine: (used: number, capacity: number, cap: number) => `${used} of ${capacity} (${cap} per account per day)`,
@@ -114,8 +118,8 @@ export const en = {
   problemsTitle: 'Needs you',
   noProblems: 'Nothing needs you.',
   problemAccount: (label: string, status: string) => `${label} is ${status}`,
-  problemUncertain: (name: string, n: number) => `Campaign ${name}: ${n} uncertain rows to decide`,
-  problemHeld: (n: number) => `${n} forwards held: the bot cannot post to the channel`,
+  problemUncertain: (name: string, n: number) => `Campaign ${name}: ${count(n, 'uncertain row', 'uncertain rows')} to decide`,
+  problemHeld: (n: number) => `${count(n, 'forward', 'forwards')} held: the bot cannot post to the channel`,
   recentOps: 'Last operations',
 
   // --- accounts ---
@@ -300,7 +304,7 @@ export const en = {
   bulkApply: 'Apply',
   bulkNone: 'Select at least one account.',
   bulkNeedTag: 'Type the tag to add or remove.',
-  bulkChanged: (n: number) => `${n} accounts changed.`,
+  bulkChanged: (n: number) => `${count(n, 'account', 'accounts')} changed.`,
   bulkChecked: (ok: number, failed: number) => `${ok} accounts answer, ${failed} do not.`,
   allTags: 'Every tag',
   colTags: 'Tags',
@@ -336,10 +340,10 @@ export const en = {
   colPlace: 'Where',
   colActive: 'Last active',
   thisPanel: 'this panel',
-  endOthers: (n: number) => `End the ${n} other sessions…`,
-  endConfirm: (n: number, label: string) => `End ${n} other sessions of ${label}? Those devices are logged out; the panel's own session stays.`,
-  endYes: (n: number) => `Yes, end ${n} sessions`,
-  ended: (n: number) => `${n} sessions ended.`,
+  endOthers: (n: number) => `End the ${count(n, 'other session', 'other sessions')}…`,
+  endConfirm: (n: number, label: string) => `End ${count(n, 'other session', 'other sessions')} of ${label}? Those devices are logged out; the panel's own session stays.`,
+  endYes: (n: number) => `Yes, end ${count(n, 'session', 'sessions')}`,
+  ended: (n: number) => `${count(n, 'session', 'sessions')} ended.`,
   endFailed: (why: string) => `The sessions were not ended: ${why}`,
   noOtherSessions: 'No other sessions.',
   codesTitle: 'Login codes',
@@ -444,13 +448,13 @@ export const en = {
   pruneNeedStatus: 'Pick at least one status.',
   pruneBadStatus: 'Accounts are pruned only when logged out, banned, frozen, in error or disabled; working accounts never are.',
   pruneNone: 'No account has these statuses.',
-  pruneCount: (n: number) => `${n} accounts would be removed:`,
+  pruneCount: (n: number) => `${count(n, 'account', 'accounts')} would be removed:`,
   pruneCsv: 'Download their phones and reasons (CSV)',
-  pruneStart: (n: number) => `Remove these ${n} accounts…`,
-  pruneConfirm: (n: number) => `Remove ${n} accounts and their session keys from the panel? They stay on Telegram. Download the CSV first to keep their phones and reasons.`,
-  pruneYes: (n: number) => `Yes, remove ${n} accounts`,
+  pruneStart: (n: number) => `Remove ${n === 1 ? 'this account' : `these ${n} accounts`}…`,
+  pruneConfirm: (n: number) => `Remove ${count(n, 'account', 'accounts')} and their session keys from the panel? They stay on Telegram. Download the CSV first to keep their phones and reasons.`,
+  pruneYes: (n: number) => `Yes, remove ${count(n, 'account', 'accounts')}`,
   pruneChanged: 'The accounts changed since they were listed (one came back or another died): look at the list again. Nothing was removed.',
-  pruned: (n: number) => `${n} accounts were removed.`,
+  pruned: (n: number) => (n === 1 ? '1 account was removed.' : `${n} accounts were removed.`),
   pruneRecord: 'What was removed (CSV):',
 
   // --- web sessions and API tokens ---
