@@ -1,6 +1,6 @@
 /**
- * The campaign aggregate in SQLite, as one store over its four parts: campaign records and
- * their leases (campaign-records.ts), the target queue (campaign-targets.ts), daily usage per
+ * The campaign aggregate in SQLite, as one store over its parts: campaign records
+ * (campaign-records.ts), their runners' leases (leases.ts), the target queue (campaign-targets.ts), daily usage per
  * account (campaign-usage.ts) and the contacted ledger (contacted.ts). The parts share one
  * connection, so a claim, its usage and its ledger entry commit together.
  */
