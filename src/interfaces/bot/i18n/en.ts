@@ -18,20 +18,11 @@ import { bar, type ProgressSnapshot } from '../progress.ts';
 import { iso } from './bidi.ts';
 import { failureEn, FAILURES_EN as FAILURES } from '../../i18n/failures-en.ts';
 import { nonZero, plural } from '../../i18n/plural.ts';
+import { WORDS } from '../../i18n/words.ts';
 
 const count = (n: number, one: string, other: string): string => `${n} ${plural('en', n, { one, other })}`;
 
-const STATUS: Record<AccountStatus, string> = {
-  active: 'active',
-  disabled: 'disabled',
-  connecting: 'connecting',
-  flood_wait: 'waiting (flood limit)',
-  peer_flood: 'limited (no messages to strangers)',
-  revoked: 'logged out',
-  banned: 'banned',
-  frozen: 'frozen',
-  error: 'error',
-};
+const STATUS = WORDS.en.status;
 
 const ADVICE: Record<AccountStatus, string> = {
   active: 'Nothing to do.',
@@ -56,16 +47,7 @@ const DELIVERY: Record<string, string> = {
   other: 'Telegram',
 };
 
-const KINDS: Record<OperationKind, string> = {
-  profile: 'profile edit',
-  reaction: 'reaction',
-  vote: 'poll vote',
-  join: 'join',
-  leave: 'leave',
-  block: 'block',
-  pm: 'private message',
-  comment: 'comment',
-};
+const KINDS = WORDS.en.kinds;
 
 const KIND_BUTTONS: Record<ActionKind, string> = {
   reaction: '👍 Reaction',
@@ -89,26 +71,11 @@ const ASK_TARGET: Record<ActionKind, string> = {
 
 const OUTCOMES: Record<ActionOutcome, string> = { done: 'done', already: 'already so', requested: 'join requested (waits for the admins)' };
 
-const OP_STATUS: Record<OperationStatus, string> = {
-  running: 'running',
-  finished: 'finished',
-  stopped: 'stopped',
-  cancelled: 'cancelled',
-  interrupted: 'interrupted',
-};
+const OP_STATUS = WORDS.en.operation;
 
-const TARGET_STATES: Record<TargetState, string> = {
-  pending: 'waiting',
-  claimed: 'being sent',
-  sent: 'sent',
-  not_found: 'not found',
-  privacy_restricted: 'privacy forbids',
-  failed: 'failed',
-  uncertain: 'uncertain (decide)',
-  skipped: 'skipped (contacted before)',
-};
+const TARGET_STATES = WORDS.en.target;
 
-const CAMPAIGN_STATES: Record<CampaignState, string> = { ready: 'ready', running: 'running', paused: 'paused', done: 'done', cancelled: 'cancelled' };
+const CAMPAIGN_STATES = WORDS.en.campaign;
 
 const CAMPAIGN_SETTINGS: Record<'cap' | 'daily' | 'delay', string> = {
   cap: 'Messages per account in this campaign: type a whole number from 1 to 1000.',

@@ -1,9 +1,7 @@
 import type { PacingConfig } from '../../../config.ts';
 import type { AccountStatus } from '../../../core/accounts.ts';
-import type { ActionKind, OperationKind } from '../../../core/actions.ts';
-import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
+import type { ActionKind } from '../../../core/actions.ts';
 import type { ActionOutcome } from '../../../core/session.ts';
-import type { OperationStatus } from '../../../store/operations.ts';
 import type { KeywordMode } from '../../../core/keywords.ts';
 import type { SkipReason } from '../../../core/monitor-filter.ts';
 import type { ChatKind } from '../../../core/session.ts';
@@ -15,18 +13,9 @@ import { failureFa, FAILURES_FA as FAILURES } from '../../i18n/failures-fa.ts';
 import { linkErrorFa, reasonFa } from '../../i18n/reasons-fa.ts';
 import type { Messages } from './en.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
+import { WORDS } from '../../i18n/words.ts';
 
-const STATUS: Record<AccountStatus, string> = {
-  active: 'فعال',
-  disabled: 'غیرفعال',
-  connecting: 'در حال اتصال',
-  flood_wait: 'در انتظار (محدودیت تلگرام)',
-  peer_flood: 'محدود (بدون پیام به غریبه‌ها)',
-  revoked: 'خارج‌شده',
-  banned: 'مسدود',
-  frozen: 'فریزشده',
-  error: 'خطا',
-};
+const STATUS = WORDS.fa.status;
 
 const ADVICE: Record<AccountStatus, string> = {
   active: 'کاری لازم نیست.',
@@ -51,16 +40,7 @@ const DELIVERY: Record<string, string> = {
   other: 'تلگرام',
 };
 
-const KINDS: Record<OperationKind, string> = {
-  profile: 'ویرایش نمایه',
-  reaction: 'واکنش',
-  vote: 'رأی به نظرسنجی',
-  join: 'عضویت',
-  leave: 'ترک گفتگو',
-  block: 'مسدود کردن',
-  pm: 'پیام خصوصی',
-  comment: 'دیدگاه',
-};
+const KINDS = WORDS.fa.kinds;
 
 const KIND_BUTTONS: Record<ActionKind, string> = {
   reaction: '👍 واکنش',
@@ -84,26 +64,11 @@ const ASK_TARGET: Record<ActionKind, string> = {
 
 const OUTCOMES: Record<ActionOutcome, string> = { done: 'انجام شد', already: 'از قبل چنین بود', requested: 'درخواست عضویت فرستاده شد (منتظر مدیران)' };
 
-const OP_STATUS: Record<OperationStatus, string> = {
-  running: 'در حال اجرا',
-  finished: 'تمام شد',
-  stopped: 'متوقف شد',
-  cancelled: 'لغو شد',
-  interrupted: 'نیمه‌کاره ماند',
-};
+const OP_STATUS = WORDS.fa.operation;
 
-const TARGET_STATES: Record<TargetState, string> = {
-  pending: 'در انتظار',
-  claimed: 'در حال ارسال',
-  sent: 'فرستاده شد',
-  not_found: 'پیدا نشد',
-  privacy_restricted: 'حریم خصوصی اجازه نمی‌دهد',
-  failed: 'ناموفق',
-  uncertain: 'نامعلوم (تصمیم بگیرید)',
-  skipped: 'رد شد (قبلاً پیام گرفته)',
-};
+const TARGET_STATES = WORDS.fa.target;
 
-const CAMPAIGN_STATES: Record<CampaignState, string> = { ready: 'آماده', running: 'در حال اجرا', paused: 'متوقف موقت', done: 'تمام‌شده', cancelled: 'لغوشده' };
+const CAMPAIGN_STATES = WORDS.fa.campaign;
 
 const CAMPAIGN_SETTINGS: Record<'cap' | 'daily' | 'delay', string> = {
   cap: 'پیام هر حساب در این کمپین: عددی صحیح از ۱ تا ۱۰۰۰ بنویسید.',

@@ -6,6 +6,7 @@ import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
 import type { PacingField } from '../../../core/pacing-input.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
 import type { OperationStatus } from '../../../store/operations.ts';
+import { WORDS } from '../../i18n/words.ts';
 
 /** `1 account`, `2 accounts`: the number with the form English wants. */
 const count = (n: number, one: string, other: string): string => `${n} ${plural('en', n, { one, other })}`;
@@ -21,28 +22,9 @@ const PACING_NAMES: Record<PacingField, string> = {
 const SCHEDULE_STATES: Record<ScheduleState, string> = { active: 'active', paused: 'paused', done: 'done' };
 const SCHEDULE_RUNS: Record<ScheduleRunStatus, string> = { running: 'running', ok: 'done', failed: 'failed', skipped: 'skipped', interrupted: 'interrupted' };
 
-const STATUS: Record<AccountStatus, string> = {
-  active: 'active',
-  disabled: 'disabled',
-  connecting: 'connecting',
-  flood_wait: 'waiting (flood limit)',
-  peer_flood: 'limited (no messages to strangers)',
-  revoked: 'logged out',
-  banned: 'banned',
-  frozen: 'frozen',
-  error: 'error',
-};
+const STATUS = WORDS.en.status;
 
-const KINDS: Record<OperationKind, string> = {
-  profile: 'Profile edit',
-  reaction: 'Reaction',
-  vote: 'Poll vote',
-  join: 'Join',
-  leave: 'Leave',
-  block: 'Block',
-  pm: 'Private message',
-  comment: 'Comment',
-};
+const KINDS = Object.fromEntries(Object.entries(WORDS.en.kinds).map(([k, v]) => [k, v.charAt(0).toUpperCase() + v.slice(1)])) as typeof WORDS.en.kinds;
 
 const TARGET_HELP: Record<ActionKind, string> = {
   reaction: 'Link of the message (t.me/<name>/<id> or t.me/c/<channel>/<id>)',
@@ -54,26 +36,11 @@ const TARGET_HELP: Record<ActionKind, string> = {
   pm: '@name of the user',
 };
 
-const OP_STATUS: Record<OperationStatus, string> = {
-  running: 'running',
-  finished: 'finished',
-  stopped: 'stopped',
-  cancelled: 'cancelled',
-  interrupted: 'interrupted',
-};
+const OP_STATUS = WORDS.en.operation;
 
-const CAMPAIGN_STATES: Record<CampaignState, string> = { ready: 'ready', running: 'running', paused: 'paused', done: 'done', cancelled: 'cancelled' };
+const CAMPAIGN_STATES = WORDS.en.campaign;
 
-const TARGET_STATES: Record<TargetState, string> = {
-  pending: 'waiting',
-  claimed: 'being sent',
-  sent: 'sent',
-  not_found: 'not found',
-  privacy_restricted: 'privacy forbids',
-  failed: 'failed',
-  uncertain: 'uncertain',
-  skipped: 'skipped',
-};
+const TARGET_STATES = WORDS.en.target;
 
 const OUTCOMES: Record<'done' | 'already' | 'requested' | 'failed', string> = {
   done: 'done',

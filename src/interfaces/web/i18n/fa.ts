@@ -1,25 +1,13 @@
-import type { AccountStatus } from '../../../core/accounts.ts';
-import type { ActionKind, OperationKind } from '../../../core/actions.ts';
-import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
+import type { ActionKind } from '../../../core/actions.ts';
 import type { PacingField } from '../../../core/pacing-input.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
-import type { OperationStatus } from '../../../store/operations.ts';
 import type { Messages } from './en.ts';
+import { WORDS } from '../../i18n/words.ts';
 
 const FA_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
 const num = (x: number): string => String(x).replace(/\d/g, (d) => FA_DIGITS[Number(d)]!);
 
-const STATUS: Record<AccountStatus, string> = {
-  active: 'فعال',
-  disabled: 'غیرفعال',
-  connecting: 'در حال اتصال',
-  flood_wait: 'در انتظار (محدودیت تلگرام)',
-  peer_flood: 'محدود (بدون پیام به غریبه‌ها)',
-  revoked: 'خارج شده',
-  banned: 'مسدود',
-  frozen: 'فریز شده',
-  error: 'خطا',
-};
+const STATUS = WORDS.fa.status;
 
 const PACING_NAMES: Record<PacingField, string> = {
   actionDelay: 'فاصلهٔ بین عملیات (ثانیه)',
@@ -32,16 +20,7 @@ const PACING_NAMES: Record<PacingField, string> = {
 const SCHEDULE_STATES: Record<ScheduleState, string> = { active: 'فعال', paused: 'متوقف', done: 'انجام‌شده' };
 const SCHEDULE_RUNS: Record<ScheduleRunStatus, string> = { running: 'در حال اجرا', ok: 'انجام شد', failed: 'ناموفق', skipped: 'رد شد', interrupted: 'نیمه‌کاره ماند' };
 
-const KINDS: Record<OperationKind, string> = {
-  profile: 'ویرایش نمایه',
-  reaction: 'واکنش',
-  vote: 'رأی در نظرسنجی',
-  join: 'عضویت',
-  leave: 'ترک گروه',
-  block: 'مسدود کردن',
-  pm: 'پیام خصوصی',
-  comment: 'نظر',
-};
+const KINDS = WORDS.fa.kinds;
 
 const TARGET_HELP: Record<ActionKind, string> = {
   reaction: 'پیوند پیام (t.me/<name>/<id> یا t.me/c/<channel>/<id>)',
@@ -53,26 +32,11 @@ const TARGET_HELP: Record<ActionKind, string> = {
   pm: '@name کاربر',
 };
 
-const OP_STATUS: Record<OperationStatus, string> = {
-  running: 'در حال اجرا',
-  finished: 'پایان یافته',
-  stopped: 'متوقف شده',
-  cancelled: 'لغو شده',
-  interrupted: 'قطع شده',
-};
+const OP_STATUS = WORDS.fa.operation;
 
-const CAMPAIGN_STATES: Record<CampaignState, string> = { ready: 'آماده', running: 'در حال اجرا', paused: 'مکث', done: 'انجام شد', cancelled: 'لغو شده' };
+const CAMPAIGN_STATES = WORDS.fa.campaign;
 
-const TARGET_STATES: Record<TargetState, string> = {
-  pending: 'در انتظار',
-  claimed: 'در حال ارسال',
-  sent: 'ارسال شد',
-  not_found: 'پیدا نشد',
-  privacy_restricted: 'حریم خصوصی اجازه نمی‌دهد',
-  failed: 'ناموفق',
-  uncertain: 'نامعلوم',
-  skipped: 'رد شد',
-};
+const TARGET_STATES = WORDS.fa.target;
 
 const OUTCOMES: Record<'done' | 'already' | 'requested' | 'failed', string> = {
   done: 'انجام شد',
