@@ -39,7 +39,10 @@ export interface TimelineOptions {
   maxSeries?: number;
 }
 
-/** Sent messages over time per account, from two aggregate queries whatever the campaign's size. */
+/**
+ * Sent messages over time per account, from aggregate queries whatever the campaign's size: the
+ * busiest accounts are counted per bucket, and the rest are what they leave of the totals.
+ */
 export function campaignTimeline(store: CampaignStore, campaignId: number, opts: TimelineOptions = {}): CampaignTimeline {
   const maxBuckets = opts.maxBuckets ?? 24;
   const maxSeries = opts.maxSeries ?? 8;
@@ -48,21 +51,22 @@ export function campaignTimeline(store: CampaignStore, campaignId: number, opts:
   const bucketMs = bucketSize(span.first, span.last, maxBuckets);
   const start = Math.floor(span.first / bucketMs) * bucketMs;
   const buckets = Math.floor((span.last - start) / bucketMs) + 1;
-  const per = new Map<number, number[]>();
-  for (const b of store.timeline.buckets(campaignId, start, bucketMs)) {
-    let row = per.get(b.accountId);
-    if (!row) per.set(b.accountId, (row = new Array<number>(buckets).fill(0)));
-    if (b.bucket >= 0 && b.bucket < buckets) row[b.bucket]! += b.sent;
+  const ranked = store.timeline.perAccount(campaignId).sort((a, b) => b.sent - a.sent || a.accountId - b.accountId);
+  const shown = ranked.slice(0, maxSeries);
+  const per = new Map(shown.map((a) => [a.accountId, new Array<number>(buckets).fill(0)]));
+  for (const b of store.timeline.buckets(campaignId, start, bucketMs, [...per.keys()])) {
+    const row = per.get(b.accountId);
+    if (row && b.bucket >= 0 && b.bucket < buckets) row[b.bucket]! += b.sent;
   }
-  const all = [...per.entries()].map(([accountId, sent]) => ({ accountId, sent, total: sent.reduce((a, x) => a + x, 0) })).sort((a, b) => b.total - a.total || a.accountId - b.accountId);
-  const series: TimelineSeries[] = all.slice(0, maxSeries);
-  const rest = all.slice(maxSeries);
-  if (rest.length > 0) {
-    const sent = new Array<number>(buckets).fill(0);
-    for (const r of rest) r.sent.forEach((x, i) => (sent[i]! += x));
+  const series: TimelineSeries[] = shown.map((a) => {
+    const sent = per.get(a.accountId)!;
+    return { accountId: a.accountId, sent, total: sent.reduce((x, y) => x + y, 0) };
+  });
+  const totals = new Array<number>(buckets).fill(0);
+  for (const b of store.timeline.totals(campaignId, start, bucketMs)) if (b.bucket >= 0 && b.bucket < buckets) totals[b.bucket]! += b.sent;
+  if (ranked.length > maxSeries) {
+    const sent = totals.map((x, i) => series.reduce((left, s) => left - s.sent[i]!, x));
     series.push({ accountId: null, sent, total: sent.reduce((a, x) => a + x, 0) });
   }
-  const totals = new Array<number>(buckets).fill(0);
-  for (const s of series) s.sent.forEach((x, i) => (totals[i]! += x));
   return { start, bucketMs, buckets, series, totals };
 }
