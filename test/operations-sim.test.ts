@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseLink, toJoinTarget, toMessageTarget } from '../src/core/links.ts';
-import type { JoinTarget, MessageTarget } from '../src/core/session.ts';
+import { parseLink, toJoinTarget } from '../src/core/links.ts';
+import type { JoinTarget } from '../src/core/session.ts';
 import { runCli } from '../src/interfaces/cli/main.ts';
 import { OperationStore } from '../src/store/operations.ts';
-import { enrol, simPanel, type SimPanel } from './support/sim-panel.ts';
+import { enrol, messageTarget, simPanel, type SimPanel } from './support/sim-panel.ts';
+import { Sink } from './support/cli.ts';
 
 /**
  * The operations engine over the real fleet and the production mtcute client, against the
@@ -15,22 +15,6 @@ afterEach(async () => {
   vi.unstubAllEnvs();
   await panel.close();
 });
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-function messageTarget(link: string): MessageTarget {
-  const p = parseLink(link);
-  if (!p.ok) throw new Error(p.error);
-  const t = toMessageTarget(p.link);
-  if ('error' in t) throw new Error(t.error);
-  return t;
-}
 
 function joinTarget(link: string): JoinTarget {
   const p = parseLink(link);

@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../src/core/errors.ts';
-import { parseLink, toMessageTarget } from '../src/core/links.ts';
 import type { MessageTarget } from '../src/core/session.ts';
 import { runCli } from '../src/interfaces/cli/main.ts';
 import { OperationStore } from '../src/store/operations.ts';
-import { enrol, simPanel, type SimPanel } from './support/sim-panel.ts';
+import { enrol, messageTarget, simPanel, type SimPanel } from './support/sim-panel.ts';
+import { Sink } from './support/cli.ts';
 
 /**
  * A vote whose options do not fit the poll is refused before any account votes: the engine reads
@@ -17,22 +16,6 @@ afterEach(async () => {
   vi.unstubAllEnvs();
   await panel.close();
 });
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-function messageTarget(link: string): MessageTarget {
-  const p = parseLink(link);
-  if (!p.ok) throw new Error(p.error);
-  const t = toMessageTarget(p.link);
-  if ('error' in t) throw new Error(t.error);
-  return t;
-}
 
 const chatOf = (t: MessageTarget): string => ('username' in t.chat ? t.chat.username : String(t.chat.channelId));
 

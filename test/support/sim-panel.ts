@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { openApp, type App, type AppOptions } from '../../src/app.ts';
 import { isTelegramFailure, type Failure } from '../../src/core/failures.ts';
+import { parseLink, toMessageTarget } from '../../src/core/links.ts';
+import type { MessageTarget } from '../../src/core/session.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createAndOpenWorld, type CreateWorldOptions } from '../../src/sim/create.ts';
@@ -65,4 +67,13 @@ export async function failureOf(p: Promise<unknown>): Promise<Failure> {
     throw e;
   }
   throw new Error('expected a failure');
+}
+
+/** The message a link names, for tests that build action specs from world links. */
+export function messageTarget(link: string): MessageTarget {
+  const p = parseLink(link);
+  if (!p.ok) throw new Error(p.error);
+  const t = toMessageTarget(p.link);
+  if ('error' in t) throw new Error(t.error);
+  return t;
 }

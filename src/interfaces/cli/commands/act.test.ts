@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config.ts';
 import { VirtualClock } from '../../../core/clock.ts';
@@ -14,15 +13,7 @@ import { OperationStore } from '../../../store/operations.ts';
 import type { CliContext } from '../context.ts';
 import { buildProgram, runCli } from '../main.ts';
 import { buildAction, executeAct, parseChoice, parseOptions, type ActDeps } from './act.ts';
-
-class Sink extends Writable {
-  text = '';
-  isTTY = false;
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+import { Sink } from '../../../../test/support/cli.ts';
 
 let dir: string;
 let db: Db;
@@ -170,8 +161,7 @@ describe('act (command line)', () => {
   it('exits 1 with the table when an account failed, and draws progress on a terminal', async () => {
     const pool = new MemoryPool({ clock, accounts: 2, script: (c) => (c.accountId === 2 ? failure('privacy_restricted', 'USER_PRIVACY_RESTRICTED') : 'done') });
     const { ctx, out } = context();
-    const tty = new Sink();
-    tty.isTTY = true;
+    const tty = new Sink(true);
     const run = executeAct(ctx, app(pool), buildAction('pm', ['@someone', 'hi']), { accounts: 2 }, tty as unknown as NodeJS.WriteStream);
     await expect(clock.run(run)).rejects.toThrow(PanelError);
     await expect(run).rejects.toThrow(/1 of 2 succeeded/);

@@ -1,17 +1,9 @@
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/support/tmp.ts';
 import { openSqlite } from '../../../store/db.ts';
 import { runCli } from '../main.ts';
-
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { Sink } from '../../../../test/support/cli.ts';
 
 async function cli(dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out = new Sink();
