@@ -22,7 +22,7 @@ import type { Turn } from '../turn.ts';
 import { button, cb, type View } from '../ui.ts';
 import { cardView } from './accounts.ts';
 import type { Ops } from './action-wizard.ts';
-import { accountName, intArg, unavailable } from './common.ts';
+import { accountName, unavailable, withCardAccount } from './common.ts';
 import { navRow } from './home.ts';
 import { currentPacing } from './settings.ts';
 
@@ -68,17 +68,7 @@ export function registerAccountProfile(reg: Registry): void {
     };
   };
 
-  const withAccount = async (turn: Turn, idArg: string | undefined, fn: (p: { accounts: AccountsPort; ops: Ops }, a: AccountSummary) => Promise<void>): Promise<void> => {
-    const p = ports(turn);
-    if (!p) return unavailable(turn);
-    const id = intArg(idArg);
-    const a = id === undefined ? undefined : p.accounts.get(id);
-    if (!a) {
-      await turn.answer(turn.t.accountGone);
-      return turn.show({ text: turn.t.accountGone, keyboard: [navRow(turn, cb('acc.l', 0))] });
-    }
-    await fn(p, a);
-  };
+  const withAccount = (turn: Turn, idArg: string | undefined, fn: (p: { accounts: AccountsPort; ops: Ops }, a: AccountSummary) => Promise<void>): Promise<void> => withCardAccount(turn, ports(turn), idArg, fn);
 
   reg.route('acc.pf', (turn, [id]) =>
     withAccount(turn, id, async (_p, a) => {

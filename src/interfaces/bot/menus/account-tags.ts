@@ -10,7 +10,7 @@ import type { Registry } from '../runtime.ts';
 import type { AccountsPort, TagsPort } from '../services.ts';
 import type { Turn } from '../turn.ts';
 import { button, cb, grid, type View } from '../ui.ts';
-import { accountName, intArg, unavailable } from './common.ts';
+import { accountName, unavailable, withCardAccount } from './common.ts';
 import { navRow } from './home.ts';
 
 /**
@@ -50,17 +50,7 @@ export function registerAccountTags(reg: Registry): void {
     };
   };
 
-  const withAccount = async (turn: Turn, idArg: string | undefined, fn: (p: { accounts: AccountsPort; tags: TagsPort }, a: AccountSummary) => Promise<void>): Promise<void> => {
-    const p = ports(turn);
-    if (!p) return unavailable(turn);
-    const id = intArg(idArg);
-    const a = id === undefined ? undefined : p.accounts.get(id);
-    if (!a) {
-      await turn.answer(turn.t.accountGone);
-      return turn.show({ text: turn.t.accountGone, keyboard: [navRow(turn, cb('acc.l', 0))] });
-    }
-    await fn(p, a);
-  };
+  const withAccount = (turn: Turn, idArg: string | undefined, fn: (p: { accounts: AccountsPort; tags: TagsPort }, a: AccountSummary) => Promise<void>): Promise<void> => withCardAccount(turn, ports(turn), idArg, fn);
 
   /** Adds a tag through the engine; its refusal is worded in the admin's language. */
   const add = (turn: Turn, p: { accounts: AccountsPort; tags: TagsPort }, id: number, typed: string): { ok: true; prefix: string } | { ok: false; reason: string } => {

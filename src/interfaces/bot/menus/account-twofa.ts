@@ -13,7 +13,7 @@ import type { Registry, Runtime } from '../runtime.ts';
 import type { AccountCarePort, AccountsPort } from '../services.ts';
 import type { Turn } from '../turn.ts';
 import { button, cb, type View } from '../ui.ts';
-import { accountName, intArg, unavailable } from './common.ts';
+import { accountName, withCardAccount } from './common.ts';
 import { navRow } from './home.ts';
 
 /**
@@ -112,17 +112,8 @@ export function registerAccountTwoFactor(reg: Registry): void {
     };
   };
 
-  const withAccount = async (turn: Turn, idArg: string | undefined, fn: (a: AccountSummary) => Promise<void>): Promise<void> => {
-    const p = ports(turn);
-    if (!p) return unavailable(turn);
-    const id = intArg(idArg);
-    const a = id === undefined ? undefined : p.accounts.get(id);
-    if (!a) {
-      await turn.answer(turn.t.accountGone);
-      return turn.show({ text: turn.t.accountGone, keyboard: [navRow(turn, cb('acc.l', 0))] });
-    }
-    await fn(a);
-  };
+  const withAccount = (turn: Turn, idArg: string | undefined, fn: (a: AccountSummary) => Promise<void>): Promise<void> =>
+    withCardAccount(turn, ports(turn), idArg, (_p, a) => fn(a));
 
   const prompt = (turn: Turn, flow: FlowRecord): View => {
     const t = turn.t;

@@ -1,5 +1,6 @@
 import { accountLabel, type AccountSummary } from '../../../core/accounts.ts';
 import { iso } from '../i18n/bidi.ts';
+import type { AccountsPort } from '../services.ts';
 import type { Turn } from '../turn.ts';
 import { button, cb, type Button, type Keyboard } from '../ui.ts';
 import { navRow } from './home.ts';
@@ -65,4 +66,24 @@ export function paged<T>(
 export function intArg(s: string | undefined): number | undefined {
   if (s === undefined || !/^\d{1,15}$/.test(s)) return undefined;
   return Number(s);
+}
+
+/**
+ * Runs `fn` with a card menu's services and the account its button names. Says so when the
+ * services are off, or when the account was removed meanwhile (with a way back to the list).
+ */
+export async function withCardAccount<P extends { accounts: AccountsPort }>(
+  turn: Turn,
+  services: P | undefined,
+  idArg: string | undefined,
+  fn: (p: P, a: AccountSummary) => Promise<void>,
+): Promise<void> {
+  if (!services) return unavailable(turn);
+  const id = intArg(idArg);
+  const a = id === undefined ? undefined : services.accounts.get(id);
+  if (!a) {
+    await turn.answer(turn.t.accountGone);
+    return turn.show({ text: turn.t.accountGone, keyboard: [navRow(turn, cb('acc.l', 0))] });
+  }
+  await fn(services, a);
 }
