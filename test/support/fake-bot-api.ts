@@ -122,67 +122,44 @@ export class FakeBotApi {
 
   /** A text message from `from` in their private chat (not queued: pass it to push or handleUpdate). */
   textUpdate(from: FakeUser, text: string): Omit<Update, 'update_id'> {
-    const messageId = this.allocMessageId(from.id);
-    this.store({ chatId: from.id, messageId, text, markup: undefined, deleted: false, fromBot: false });
     const entities = text.startsWith('/') ? [{ type: 'bot_command' as const, offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
-    return {
-      message: {
-        message_id: messageId,
-        date: 1_700_000_000,
-        chat: { id: from.id, type: 'private', first_name: from.first_name },
-        from: { ...from, is_bot: false },
-        text,
-        ...(entities ? { entities } : {}),
-      },
-    };
+    return this.userMessage(from, text, { text, ...(entities ? { entities } : {}) });
   }
 
   /** A file the user sent: stored so getFile and the download path serve it. */
   documentUpdate(from: FakeUser, fileName: string, content: Buffer | string): Omit<Update, 'update_id'> {
     const fileId = this.addFile(fileName, content);
-    const messageId = this.allocMessageId(from.id);
-    this.store({ chatId: from.id, messageId, text: '', markup: undefined, deleted: false, fromBot: false });
-    return {
-      message: {
-        message_id: messageId,
-        date: 1_700_000_000,
-        chat: { id: from.id, type: 'private', first_name: from.first_name },
-        from: { ...from, is_bot: false },
-        document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: fileName, file_size: Buffer.byteLength(content) },
-      },
-    };
+    return this.userMessage(from, '', { document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: fileName, file_size: Buffer.byteLength(content) } });
   }
 
   /** A photo the user sent as a photo: a small preview and the full size, both served by getFile. */
   photoUpdate(from: FakeUser, content: Buffer, width: number, height: number): Omit<Update, 'update_id'> {
     const thumb = this.addFile('thumb.jpg', content.subarray(0, Math.min(content.length, 64)));
     const full = this.addFile('photo.jpg', content);
-    const messageId = this.allocMessageId(from.id);
-    this.store({ chatId: from.id, messageId, text: '', markup: undefined, deleted: false, fromBot: false });
-    return {
-      message: {
-        message_id: messageId,
-        date: 1_700_000_000,
-        chat: { id: from.id, type: 'private', first_name: from.first_name },
-        from: { ...from, is_bot: false },
-        photo: [
-          { file_id: thumb, file_unique_id: `u${thumb}`, width: Math.min(width, 90), height: Math.min(height, 90), file_size: Math.min(content.length, 64) },
-          { file_id: full, file_unique_id: `u${full}`, width, height, file_size: content.length },
-        ],
-      },
-    };
+    return this.userMessage(from, '', {
+      photo: [
+        { file_id: thumb, file_unique_id: `u${thumb}`, width: Math.min(width, 90), height: Math.min(height, 90), file_size: Math.min(content.length, 64) },
+        { file_id: full, file_unique_id: `u${full}`, width, height, file_size: content.length },
+      ],
+    });
   }
 
   /** A sticker or photo: something that is neither text nor a document. */
   stickerUpdate(from: FakeUser): Omit<Update, 'update_id'> {
+    return this.userMessage(from, '', { sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } }, false);
+  }
+
+  /** A message from `from` in their private chat; recorded (unless told not to) so deletions can be checked. */
+  private userMessage(from: FakeUser, text: string, content: object, record = true): Omit<Update, 'update_id'> {
     const messageId = this.allocMessageId(from.id);
+    if (record) this.store({ chatId: from.id, messageId, text, markup: undefined, deleted: false, fromBot: false });
     return {
       message: {
         message_id: messageId,
         date: 1_700_000_000,
         chat: { id: from.id, type: 'private', first_name: from.first_name },
         from: { ...from, is_bot: false },
-        sticker: { file_id: 's', file_unique_id: 's', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false },
+        ...content,
       },
     };
   }
