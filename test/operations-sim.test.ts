@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseLink, toJoinTarget } from '../src/core/links.ts';
-import type { JoinTarget } from '../src/core/session.ts';
 import { runCli } from '../src/interfaces/cli/main.ts';
 import { OperationStore } from '../src/store/operations.ts';
-import { enrol, messageTarget, simPanel, type SimPanel } from './support/sim-panel.ts';
+import { enrol, joinTarget, messageTarget, simPanel, type SimPanel } from './support/sim-panel.ts';
 import { Sink } from './support/cli.ts';
 
 /**
@@ -15,14 +13,6 @@ afterEach(async () => {
   vi.unstubAllEnvs();
   await panel.close();
 });
-
-function joinTarget(link: string): JoinTarget {
-  const p = parseLink(link);
-  if (!p.ok) throw new Error(p.error);
-  const t = toJoinTarget(p.link);
-  if ('error' in t) throw new Error(t.error);
-  return t;
-}
 
 describe('operations against the simulator', () => {
   it('joins, reacts (moving a FLOOD_WAIT to another account), votes and comments with the fleet', async () => {

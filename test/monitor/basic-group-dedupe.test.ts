@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { App } from '../../src/app.ts';
-import { parseLink, toJoinTarget } from '../../src/core/links.ts';
 import { MonitorRuntime } from '../../src/engine/monitor-runtime.ts';
 import { MonitorService, accountChatDirectory } from '../../src/engine/monitor-service.ts';
 import { createBotForwarder } from '../../src/interfaces/bot/forwarder.ts';
 import { silentLogger } from '../../src/log.ts';
 import { MonitorStore } from '../../src/store/monitor.ts';
 import { FakeBotApi, TOKEN } from '../support/fake-bot-api.ts';
-import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, joinWith, simPanel, type SimPanel } from '../support/sim-panel.ts';
 
 /**
  * A basic group keeps each member's copy of a message in that member's own box, with its own
@@ -23,15 +21,6 @@ afterEach(async () => {
   await api.close();
 });
 
-async function join(app: App, link: string, accountIds: number[]): Promise<void> {
-  const p = parseLink(link);
-  if (!p.ok) throw new Error(p.error);
-  const target = toJoinTarget(p.link);
-  if ('error' in target) throw new Error(target.error);
-  const r = await app.operations.runOperation({ kind: 'join', target }, { accountIds }, { actor: 'test' });
-  expect(r.summary.failed, link).toBe(0);
-}
-
 describe('monitor in a basic group', () => {
   it('forwards a hit seen by two accounts under different message ids once', async () => {
     panel = simPanel({ accounts: 2, users: 6, groups: 6, seed: 11 }, { ACTION_DELAY: '0-0' });
@@ -45,9 +34,9 @@ describe('monitor in a basic group', () => {
     const channelId = Number(`-100${panel.world.findChat(channel.link).id}`);
 
     // The first account's box moves ahead of the second's before both are in the group.
-    await join(app, basic.link, [ids[0]!]);
+    await joinWith(app, basic.link, { accountIds: [ids[0]!] });
     panel.world.post(basic.link, 'hello before the second account came');
-    await join(app, basic.link, [ids[1]!]);
+    await joinWith(app, basic.link, { accountIds: [ids[1]!] });
 
     const store = new MonitorStore(app.db);
     const service = new MonitorService({ store, clock: app.clock, channel: { id: channelId }, directory: accountChatDirectory(app.accounts, app.clock) });

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
-import { parseLink, toJoinTarget } from '../../src/core/links.ts';
 import type { MonitorRuntime } from '../../src/engine/monitor-runtime.ts';
-import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, joinWith, simPanel, type SimPanel } from '../support/sim-panel.ts';
 
 /**
  * Catch-up over the production client and the simulator, in one process (a closed app stands for
@@ -43,11 +42,7 @@ describe('catch-up gaps (production client against the simulator)', () => {
       const app = p.open();
       await enrol(app, p.summary.accounts[0]!);
       for (const c of [supergroup, basic]) {
-        const parsed = parseLink(c.link);
-        if (!parsed.ok) throw new Error(parsed.error);
-        const target = toJoinTarget(parsed.link);
-        if ('error' in target) throw new Error(target.error);
-        expect((await app.operations.runOperation({ kind: 'join', target }, { accounts: 1 }, { actor: 'test' })).summary.failed).toBe(0);
+        await joinWith(app, c.link, { accounts: 1 });
       }
       app.monitorService.addKeyword('usdt');
       await app.close();

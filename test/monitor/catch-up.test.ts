@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseLink, toJoinTarget } from '../../src/core/links.ts';
 import { renderStatus } from '../../src/interfaces/cli/commands/monitor.ts';
 import { openSqlite } from '../../src/store/db.ts';
 import { MonitorStore } from '../../src/store/monitor.ts';
-import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, joinWith, simPanel, type SimPanel } from '../support/sim-panel.ts';
 
 /**
  * Keyword hits posted while the panel is down are caught up on the next start, whether the panel
@@ -76,12 +75,7 @@ describe('monitor catch-up across a stop (real processes)', () => {
     const supergroup = chats.find((c) => c.row.kind === 'supergroup' && c.row.username && !c.row.forum && !c.row.join_request)!;
     const basic = chats.find((c) => c.row.kind === 'group')!;
     for (const c of [supergroup, basic]) {
-      const parsed = parseLink(c.link);
-      if (!parsed.ok) throw new Error(parsed.error);
-      const target = toJoinTarget(parsed.link);
-      if ('error' in target) throw new Error(target.error);
-      const r = await app.operations.runOperation({ kind: 'join', target }, { accounts: 2 }, { actor: 'test' });
-      expect(r.summary.failed, c.link).toBe(0);
+      await joinWith(app, c.link, { accounts: 2 });
     }
     app.monitorService.addKeyword('usdt');
     await app.close();

@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { App } from '../../src/app.ts';
-import { parseLink, toJoinTarget } from '../../src/core/links.ts';
 import { MonitorRuntime } from '../../src/engine/monitor-runtime.ts';
 import { MonitorService, accountChatDirectory } from '../../src/engine/monitor-service.ts';
 import { createBotForwarder } from '../../src/interfaces/bot/forwarder.ts';
 import { silentLogger } from '../../src/log.ts';
 import { MonitorStore } from '../../src/store/monitor.ts';
 import { FakeBotApi, TOKEN } from '../support/fake-bot-api.ts';
-import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, joinWith, simPanel, type SimPanel } from '../support/sim-panel.ts';
 
 /**
  * The monitor over the real fleet and the production mtcute client, against the simulated
@@ -24,15 +22,6 @@ afterEach(async () => {
   await api.close();
 });
 
-async function joinAll(app: App, link: string, accounts: number): Promise<void> {
-  const p = parseLink(link);
-  if (!p.ok) throw new Error(p.error);
-  const target = toJoinTarget(p.link);
-  if ('error' in target) throw new Error(target.error);
-  const r = await app.operations.runOperation({ kind: 'join', target }, { accounts }, { actor: 'test' });
-  expect(r.summary.failed, link).toBe(0);
-}
-
 describe('monitor against the simulator', () => {
   it('forwards each hit once across five accounts, skips what it must, and links each chat kind right', async () => {
     panel = simPanel({ accounts: 5, users: 12, groups: 8, seed: 5 }, { ACTION_DELAY: '0-0', ACTION_CONCURRENCY: '5' });
@@ -46,7 +35,7 @@ describe('monitor against the simulator', () => {
     const privateGroup = chats.find((c) => c.row.kind === 'supergroup' && !c.row.username && !c.row.join_request)!;
     const basicGroup = chats.find((c) => c.row.kind === 'group')!;
     const privateChannel = chats.find((c) => c.row.kind === 'channel' && !c.row.username)!;
-    for (const c of [publicGroup, privateGroup, basicGroup, privateChannel]) await joinAll(app, c.link, 5);
+    for (const c of [publicGroup, privateGroup, basicGroup, privateChannel]) await joinWith(app, c.link, { accounts: 5 });
 
     // The forward channel is a channel the accounts are in: its own posts are never hits.
     const channelId = `-100${privateChannel.row.id}`;

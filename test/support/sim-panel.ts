@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { openApp, type App, type AppOptions } from '../../src/app.ts';
 import { isTelegramFailure, type Failure } from '../../src/core/failures.ts';
-import { parseLink, toMessageTarget } from '../../src/core/links.ts';
-import type { MessageTarget } from '../../src/core/session.ts';
+import { parseLink, toJoinTarget, toMessageTarget } from '../../src/core/links.ts';
+import type { JoinTarget, MessageTarget } from '../../src/core/session.ts';
+import type { OperationSelection } from '../../src/store/operations.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createAndOpenWorld, type CreateWorldOptions } from '../../src/sim/create.ts';
@@ -76,4 +77,19 @@ export function messageTarget(link: string): MessageTarget {
   const t = toMessageTarget(p.link);
   if ('error' in t) throw new Error(t.error);
   return t;
+}
+
+/** The chat a link joins, for tests that join world chats. */
+export function joinTarget(link: string): JoinTarget {
+  const p = parseLink(link);
+  if (!p.ok) throw new Error(p.error);
+  const t = toJoinTarget(p.link);
+  if ('error' in t) throw new Error(t.error);
+  return t;
+}
+
+/** Joins the chat of `link` with the selected accounts through the operations engine; throws unless all joined. */
+export async function joinWith(app: App, link: string, selection: OperationSelection): Promise<void> {
+  const r = await app.operations.runOperation({ kind: 'join', target: joinTarget(link) }, selection, { actor: 'test' });
+  if (r.summary.failed > 0) throw new Error(`${r.summary.failed} account(s) could not join ${link}`);
 }

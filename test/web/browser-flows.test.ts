@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
-import { parseLink, toJoinTarget } from '../../src/core/links.ts';
 import type { MonitorRuntime } from '../../src/engine/monitor-runtime.ts';
-import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, joinWith, simPanel, type SimPanel } from '../support/sim-panel.ts';
 import { browserMissing, launchChromium, SCREENSHOTS } from './support/browser.ts';
 import { startHarness, type WebHarness } from './support.ts';
 
@@ -36,11 +35,7 @@ beforeAll(async () => {
   for (const acc of panel.summary.accounts.filter((a) => a.password === null)) await enrol(app, acc);
   const group = panel.summary.groups.map((g) => ({ ...g, row: panel.world.findChat(g.link) })).find((g) => g.row.kind === 'supergroup' && g.row.username && !g.row.forum && !g.row.join_request)!;
   watched = { link: group.link, title: group.row.title };
-  const parsed = parseLink(group.link);
-  if (!parsed.ok) throw new Error(parsed.error);
-  const join = toJoinTarget(parsed.link);
-  if ('error' in join) throw new Error(join.error);
-  await app.operations.runOperation({ kind: 'join', target: join }, { accounts: 2 }, { actor: 'test' });
+  await joinWith(app, group.link, { accounts: 2 });
   await app.fleet.start();
   const since = Date.now();
   runtime = app.monitorRuntime(null);

@@ -1,8 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLink, toJoinTarget } from '../../src/core/links.ts';
 import type { App } from '../../src/app.ts';
-import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, joinWith, simPanel, type SimPanel } from '../support/sim-panel.ts';
 import { browserMissing, launchChromium, screenshots } from './support/browser.ts';
 import { startHarness, type WebHarness } from './support.ts';
 
@@ -25,11 +24,7 @@ beforeAll(async () => {
   app = panel.open();
   for (const acc of panel.summary.accounts.slice(0, 3)) await enrol(app, acc);
   const post = panel.summary.posts.find((p) => !p.link.includes('/c/'))!;
-  const parsed = parseLink(post.link.replace(/\/\d+$/, ''));
-  if (!parsed.ok) throw new Error(parsed.error);
-  const join = toJoinTarget(parsed.link);
-  if ('error' in join) throw new Error(join.error);
-  await app.operations.runOperation({ kind: 'join', target: join }, { accounts: 3 }, { actor: 'test' });
+  await joinWith(app, post.link.replace(/\/\d+$/, ''), { accounts: 3 });
   app.monitorService.addKeyword('سلام');
   app.monitorService.addKeyword('giveaway', 'word');
   app.campaigns.create({ name: 'spring', message: 'Hello from the panel', targets: panel.summary.usernames.slice(0, 6).join('\n') });
