@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { simPanel, type SimPanel } from '../../test/support/sim-panel.ts';
 import type { ConnectionOverride } from '../telegram/client.ts';
 import type { LoginStep } from './login.ts';
+import type { SqliteDb } from '../store/db.ts';
 
 type RpcCallMiddleware = ConnectionOverride['middleware'];
 
@@ -43,7 +44,7 @@ describe('LoginService against the simulator', () => {
     const [dc] = app.accounts.sessions.authKeyDcs(done.account.id);
     const key = Buffer.from(app.accounts.sessions.authKey(done.account.id, dc!)!);
     expect(key).toHaveLength(256);
-    app.db.pragma('wal_checkpoint(TRUNCATE)');
+    (app.db as SqliteDb).pragma('wal_checkpoint(TRUNCATE)');
     const dataDir = panel.config.dataDir;
     const bytes = Buffer.concat(readdirSync(dataDir).filter((f) => f.startsWith('panel.db')).map((f) => readFileSync(join(dataDir, f))));
     for (let i = 0; i + 16 <= 256; i += 16) expect(bytes.includes(key.subarray(i, i + 16))).toBe(false);

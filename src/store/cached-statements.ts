@@ -11,6 +11,7 @@ const MAX_CACHED = 1000;
  * (pluck, raw, expand) are reset so every caller sees plain rows, as a new statement would give.
  */
 export class CachingDatabase extends Database {
+  readonly dialect = 'sqlite' as const;
   private readonly statements = new Map<string, Database.Statement>();
 
   override prepare<P extends unknown[] | object = unknown[], R = unknown>(source: string): Database.Statement<P, R> {

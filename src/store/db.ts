@@ -1,12 +1,13 @@
 import { closeSync, constants, accessSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type Database from 'better-sqlite3';
 import { CachingDatabase } from './cached-statements.ts';
 import type { Migration } from './migration.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { InputError } from '../core/errors.ts';
 
-export type Db = Database.Database;
+export type { Db } from './sql.ts';
+/** The SQLite file itself, for what only SQLite has (pragmas, the WAL file). */
+export type SqliteDb = CachingDatabase;
 
 /** A data folder, database or key the operator pointed at that cannot be used: bad input (exit 2). */
 export class StoreError extends InputError {
@@ -63,9 +64,9 @@ export interface OpenOptions {
 }
 
 /** Opens a SQLite file with the panel's settings (WAL, foreign keys, busy timeout) and migrates it. */
-export function openSqlite(path: string, opts: OpenOptions = {}): Db {
+export function openSqlite(path: string, opts: OpenOptions = {}): SqliteDb {
   checkHeader(path);
-  let db: Db;
+  let db: SqliteDb;
   try {
     db = new CachingDatabase(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   } catch (e) {
@@ -92,7 +93,7 @@ export function openSqlite(path: string, opts: OpenOptions = {}): Db {
 }
 
 /** Applies the migrations the file has not seen, all in one transaction. */
-export function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
+export function migrate(db: SqliteDb, path: string, migrations: readonly Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
   if (current > latest) {
@@ -109,7 +110,7 @@ export function migrate(db: Db, path: string, migrations: readonly Migration[]):
   })();
 }
 
-export function openPanelDb(dataDir: string): Db {
+export function openPanelDb(dataDir: string): SqliteDb {
   ensureDataDir(dataDir);
   const path = join(dataDir, DB_FILE);
   refuseBotchedRestore(path, join(dataDir, KEY_FILE));

@@ -2,8 +2,8 @@ import type { ForwardMessage } from '../core/forward-format.ts';
 import type { KeywordMode, KeywordRule } from '../core/keywords.ts';
 import { DEFAULT_MONITOR_OPTIONS, type IgnoredSender, type MonitorOptions } from '../core/monitor-filter.ts';
 import type { ChatInfo, ChatKind } from '../core/session.ts';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
+import type { Statement } from './sql.ts';
 
 export interface KeywordRow extends KeywordRule {
   /** The folded form that makes two spellings of one keyword the same rule. */

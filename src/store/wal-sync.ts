@@ -1,5 +1,6 @@
 import { closeSync, fsync, openSync } from 'node:fs';
 import type { Db } from './db.ts';
+import { CachingDatabase } from './cached-statements.ts';
 
 /**
  * Makes everything a connection has committed so far survive a power cut, without stopping the
@@ -20,7 +21,8 @@ export class WalSync {
     db: Db,
     private readonly syncFile: (path: string) => Promise<void> = fsyncFile,
   ) {
-    const wal = !db.memory && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+    // PostgreSQL's COMMIT already waited for its own log to reach the disk: nothing to add there.
+    const wal = db instanceof CachingDatabase && !db.memory && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
     this.walPath = wal ? `${db.name}-wal` : null;
   }
 

@@ -1,0 +1,124 @@
+import { EventEmitter } from 'node:events';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+
+export interface PgQueryResult {
+  rows: Array<Record<string, unknown>>;
+  rowCount: number;
+}
+
+export interface PgFailure {
+  message: string;
+  code?: string;
+  detail?: string;
+  constraint?: string;
+}
+
+/** A PostgreSQL error as the stores see it: SQLSTATE in `code` (e.g. 23505 unique, 40001 serialization). */
+export class PgError extends Error {
+  readonly code: string | undefined;
+  constructor(f: PgFailure) {
+    super(f.message);
+    this.name = 'PgError';
+    this.code = f.code;
+  }
+}
+
+type Reply = ({ ok: true } | PgQueryResult | { error: PgFailure }) & Partial<PgQueryResult>;
+
+/** Long enough for a lock wait behind another worker's transaction; a dead server must not hang a command forever. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * One PostgreSQL connection driven synchronously. The stores are synchronous (better-sqlite3's
+ * model: a query returns its rows), so on PostgreSQL each query blocks this thread until a worker
+ * thread running `pg` answers through a shared flag: the same cost model as SQLite, plus one
+ * loopback round trip (tens of microseconds when the server is near). Notifications from LISTEN
+ * arrive asynchronously as 'notification' events.
+ */
+export class SyncPg extends EventEmitter<{ notification: [channel: string, payload: string]; error: [Error] }> {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly events: MessagePort;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private closed = false;
+
+  constructor(
+    url: string,
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {
+    super();
+    const calls = new MessageChannel();
+    const events = new MessageChannel();
+    this.port = calls.port1;
+    this.events = events.port1;
+    this.worker = new Worker(new URL(workerFile(), import.meta.url), {
+      workerData: { url, flag: this.flag.buffer, port: calls.port2, events: events.port2, applicationName: 'telegram-panel' },
+      transferList: [calls.port2, events.port2],
+    });
+    // The worker and its ports must not keep a finished command alive; close() ends them anyway.
+    this.worker.unref();
+    this.events.unref();
+    this.events.on('message', (m: { channel?: string; payload?: string; error?: PgFailure }) => {
+      if (m.error) this.emit('error', new PgError(m.error));
+      else if (m.channel !== undefined) this.emit('notification', m.channel, m.payload ?? '');
+    });
+    this.call({ op: 'connect' });
+  }
+
+  /** `name` makes PostgreSQL parse and plan the text once per connection (a prepared statement). */
+  query(sql: string, params: readonly unknown[] = [], name?: string): PgQueryResult {
+    const r = this.call({ op: 'query', sql, params, name });
+    return { rows: (r.rows ?? []).map(fromClone), rowCount: r.rowCount ?? 0 };
+  }
+
+  /** Subscribes to a NOTIFY channel on a second connection (a LISTEN needs one that stays idle). */
+  listen(channel: string): void {
+    this.call({ op: 'listen', channel });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      this.call({ op: 'close' });
+    } finally {
+      this.closed = true;
+      this.port.close();
+      this.events.close();
+      void this.worker.terminate();
+    }
+  }
+
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  private call(req: { op: string; [k: string]: unknown }): Reply {
+    if (this.closed) throw new PgError({ message: 'the PostgreSQL connection is closed' });
+    Atomics.store(this.flag, 0, 0);
+    this.port.postMessage(req);
+    if (Atomics.wait(this.flag, 0, 0, this.timeoutMs) === 'timed-out') {
+      this.closed = true;
+      void this.worker.terminate();
+      throw new PgError({ message: `PostgreSQL did not answer within ${Math.round(this.timeoutMs / 1000)} s` });
+    }
+    const got = receiveMessageOnPort(this.port);
+    if (!got) throw new PgError({ message: 'PostgreSQL worker answered nothing' });
+    const r = got.message as Reply;
+    if ('error' in r && r.error) throw new PgError(r.error);
+    return r;
+  }
+}
+
+/** Structured clone turns Buffers into plain Uint8Arrays; the stores expect Buffers as SQLite gives. */
+function fromClone(row: Record<string, unknown>): Record<string, unknown> {
+  for (const k in row) {
+    const v = row[k];
+    if (v instanceof Uint8Array && !Buffer.isBuffer(v)) row[k] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  }
+  return row;
+}
+
+/** Beside this module in src/ and in dist/ (the build copies it next to the chunk that imports this file). */
+function workerFile(): string {
+  return './pg-worker.mjs';
+}
