@@ -7,6 +7,7 @@ import { HealthService } from './engine/health.ts';
 import { AccountCareService } from './engine/account-care.ts';
 import type { ImportService } from './engine/import.ts';
 import type { LoginService } from './engine/login.ts';
+import type { MetricsService } from './engine/metrics.ts';
 import { accountChatDirectory, followChats, MonitorService } from './engine/monitor-service.ts';
 import type { Monitor } from './engine/monitor.ts';
 import { MonitorRuntime } from './engine/monitor-runtime.ts';
@@ -20,7 +21,8 @@ import { ownerIsGone, processOwner } from './engine/process-owner.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AccountStore } from './store/accounts.ts';
 import { BotStore } from './store/bot.ts';
-import { openPanelDb, type Db } from './store/db.ts';
+import type { Db } from './store/db.ts';
+import { openStore } from './store/open.ts';
 import { LeaseStore } from './store/leases.ts';
 import { MonitorStore } from './store/monitor.ts';
 import { OperationStore } from './store/operations.ts';
@@ -76,6 +78,11 @@ export interface App {
   readonly webAuth: WebAuthService;
   /** Scheduled work: add, list, pause, resume, remove (CLI and bot). */
   readonly schedules: ScheduleService;
+  /**
+   * `/healthz` and `/metrics` over this app's services, built once on the first call (prom-client
+   * loads then, so commands that never serve metrics never load it).
+   */
+  metrics(): Promise<MetricsService>;
   /** The scheduler that runs due schedules with this app's services; `start` starts and stops it. */
   scheduler(opts?: { pollMs?: number }): Scheduler;
   /** The monitor running in this process (start), so rule changes made through `monitorService` reach it. */
@@ -105,7 +112,7 @@ const SIM_API = { apiId: 1, apiHash: '00000000000000000000000000000000' };
 
 export function openApp(config: Config, opts: AppOptions = {}): App {
   const log = opts.log ?? createLogger({ level: config.logLevel });
-  const db = openPanelDb(config.dataDir);
+  const db = openStore(config);
   let secrets: Secrets;
   try {
     secrets = new Secrets(loadKey(config.dataDir, config.panelSecret, db));
@@ -172,6 +179,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let monitorStore: MonitorStore | undefined;
   let schedules: ScheduleService | undefined;
   let webAuth: WebAuthService | undefined;
+  let metrics: Promise<MetricsService> | undefined;
   const getMonitorStore = (): MonitorStore => (monitorStore ??= new MonitorStore(db));
   const chatDirectory = accountChatDirectory(accounts, clock);
   const getBotState = (): BotStore => (botState ??= new BotStore(db, secrets));
@@ -211,6 +219,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     return fleet;
   };
   // Services close before the fleet, the fleet before the simulator and the database.
+  closers.push(async () => (await metrics?.catch(() => undefined))?.close());
   closers.push(async () => {
     await logins.close();
     await fleet?.stop();
@@ -279,6 +288,22 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
         campaignExists: (name) => this.campaigns.list().some((c) => c.name === name.trim()),
       });
       return schedules;
+    },
+    metrics() {
+      metrics ??= import('./engine/metrics.ts').then(
+        ({ MetricsService }) =>
+          new MetricsService({
+            statuses: () => accounts.list(clock.now()).map((a) => a.status),
+            parks: () => accounts.parks(clock.now()),
+            messagesSent: () => this.campaigns.list().reduce((n, c) => n + c.counts.sent, 0),
+            outbox: () => getMonitorStore().outboxSummary(),
+            ping: () => {
+              db.prepare('SELECT 1').get();
+            },
+            fleet: getFleet,
+          }),
+      );
+      return metrics;
     },
     scheduler(opts = {}) {
       // The services are read when a run starts, so a run uses the same engine the bot uses.

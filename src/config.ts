@@ -12,10 +12,10 @@ import { quoteInput } from './core/text.ts';
  * and `bot` require their credentials; `forward` (the monitor's channel posts) and `pacing` only
  * check what is set. A malformed variable outside what a command needs does not stop it.
  */
-export type ConfigNeed = 'telegram' | 'bot' | 'forward' | 'pacing' | 'web';
+export type ConfigNeed = 'telegram' | 'bot' | 'forward' | 'pacing' | 'web' | 'metrics';
 
 /** Who reads a variable; every command reads the `core` ones. */
-type ConfigPart = 'core' | 'telegram' | 'bot' | 'admins' | 'channel' | 'pacing' | 'web';
+type ConfigPart = 'core' | 'telegram' | 'bot' | 'admins' | 'channel' | 'pacing' | 'web' | 'metrics';
 
 const PART_OF: Readonly<Record<string, ConfigPart>> = {
   API_ID: 'telegram',
@@ -33,6 +33,7 @@ const PART_OF: Readonly<Record<string, ConfigPart>> = {
   CAMPAIGN_DAILY_CAP: 'pacing',
   WEB_ADDR: 'web',
   WEB_ORIGIN: 'web',
+  METRICS_ADDR: 'metrics',
 };
 
 /** Commands that connect accounts also act with them, so they read the pacing. */
@@ -42,6 +43,7 @@ const PARTS_OF_NEED: Readonly<Record<ConfigNeed, readonly ConfigPart[]>> = {
   forward: ['bot', 'channel'],
   pacing: ['pacing'],
   web: ['web'],
+  metrics: ['metrics'],
 };
 
 export const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -58,6 +60,8 @@ export interface Config {
   /** `-100…` numeric id or `@channel`; forwarding is off without it. */
   channelId: string | undefined;
   dataDir: string;
+  /** DATABASE_URL: PostgreSQL instead of the SQLite file (several workers share it). */
+  databaseUrl: string | undefined;
   panelSecret: string | undefined;
   logLevel: LogLevel;
   /** LOG_FORMAT; unset means JSON unless the logs go to a terminal. */
@@ -67,6 +71,8 @@ export interface Config {
   simWorld: string | undefined;
   pacing: PacingConfig;
   web: WebConfig;
+  /** METRICS_ADDR: where `start --no-web` serves /healthz and /metrics; unset: nowhere. */
+  metrics: { host: string; port: number } | undefined;
 }
 
 /** Where the web dashboard listens, and the origin browsers reach it by. */
@@ -111,6 +117,10 @@ export const VARIABLES: Record<string, VariableSpec> = {
   ADMIN_ID: { secret: false, form: 'one numeric Telegram user id (older name of ADMIN_IDS)', where: '@userinfobot (send it any message)' },
   CHANNEL_ID: { secret: false, form: 'a channel id like -1001234567890 or a public @channelname (optional)', where: '@userinfobot (forward it a post of the channel)' },
   DATA_DIR: { secret: false, form: 'a writable folder (default ./data)' },
+  DATABASE_URL: {
+    secret: true,
+    form: 'postgres://user:password@host:5432/database (optional): every store in that PostgreSQL database instead of DATA_DIR/panel.db, shared by every worker',
+  },
   PANEL_SECRET: { secret: true, form: '32 bytes as base64 (44 characters) or hex (64 characters); optional', where: 'the command: openssl rand -base64 32' },
   LOG_LEVEL: { secret: false, form: LOG_LEVELS.join(', ') + ' (default info)' },
   LOG_FORMAT: { secret: false, form: 'json or pretty (default: pretty on a terminal, json otherwise)' },
@@ -123,6 +133,10 @@ export const VARIABLES: Record<string, VariableSpec> = {
   CAMPAIGN_DAILY_CAP: { secret: false, form: 'messages per account per day over all campaigns, 1-10000 (default 20)' },
   WEB_ADDR: { secret: false, form: 'host:port the web dashboard listens on, e.g. 127.0.0.1:8080 (default); port 0 picks a free one' },
   WEB_ORIGIN: { secret: false, form: 'the public https:// origin of the dashboard behind a reverse proxy, e.g. https://panel.example.com; needed when WEB_ADDR is not a loopback address' },
+  METRICS_ADDR: {
+    secret: false,
+    form: 'host:port where start --no-web serves /healthz and /metrics, e.g. 127.0.0.1:9464 (optional; with the dashboard they are on WEB_ADDR); any address may be bound, they hold no secret',
+  },
 };
 
 /** Bad input like any other (exit 2), with every problem listed so the operator fixes them in one go. */
@@ -212,6 +226,11 @@ export function checkConfig(env: Record<string, string | undefined>, needs: read
     problems.push(describe('CHANNEL_ID', 'is malformed', channelId));
   }
 
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(?:ql)?:\/\/[^\s]+$/.test(databaseUrl)) {
+    problems.push(describe('DATABASE_URL', 'is not a postgres:// URL', databaseUrl));
+  }
+
   const panelSecret = get('PANEL_SECRET');
   if (panelSecret !== undefined && decodeSecretKey(panelSecret) === undefined) {
     problems.push(describe('PANEL_SECRET', 'is not 32 bytes of base64 or hex', panelSecret));
@@ -271,6 +290,11 @@ export function checkConfig(env: Record<string, string | undefined>, needs: read
     problems.push(`WEB_ADDR ${webAddrRaw} lets other machines reach the dashboard: set WEB_ORIGIN to its public https:// origin (behind a reverse proxy that terminates TLS), or listen on 127.0.0.1`);
   }
 
+  // Unlike the dashboard, these endpoints hold nothing secret, so any address may be bound.
+  const metricsAddrRaw = get('METRICS_ADDR');
+  const metricsAddr = metricsAddrRaw === undefined ? undefined : parseWebAddr(metricsAddrRaw);
+  if (metricsAddrRaw !== undefined && !metricsAddr) problems.push(describe('METRICS_ADDR', 'is not host:port', metricsAddrRaw));
+
   const logFormatRaw = get('LOG_FORMAT')?.toLowerCase();
   const logFormat = (LOG_FORMATS as readonly string[]).includes(logFormatRaw ?? '') ? (logFormatRaw as LogFormat) : undefined;
   if (logFormatRaw !== undefined && logFormat === undefined) problems.push(describe('LOG_FORMAT', 'is not json or pretty', logFormatRaw));
@@ -291,6 +315,7 @@ export function checkConfig(env: Record<string, string | undefined>, needs: read
     adminIds,
     channelId: unlessMalformed('CHANNEL_ID', channelId),
     dataDir: resolve(get('DATA_DIR') ?? './data'),
+    databaseUrl,
     panelSecret,
     logLevel: logLevel ?? 'info',
     logFormat,
@@ -298,6 +323,7 @@ export function checkConfig(env: Record<string, string | undefined>, needs: read
     simWorld: get('TELEGRAM_SIM'),
     pacing,
     web: { host: webAddr?.host ?? '127.0.0.1', port: webAddr?.port ?? 8080, origin: unlessMalformed('WEB_ORIGIN', webOrigin) },
+    metrics: metricsAddr,
   };
   return { config, ignored };
 }

@@ -130,9 +130,9 @@ export class AccountStore {
       const res = this.db
         .prepare(
           `INSERT INTO accounts (phone, user_id, username, first_name, status, status_since, enabled, proxy_sealed, proxy_label, created_at)
-           VALUES (?, ?, ?, ?, 'active', ?, 1, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, 'active', ?, 1, ?, ?, ?) RETURNING id`,
         )
-        .run(
+        .get(
           input.phone,
           input.userId,
           input.username,
@@ -142,7 +142,7 @@ export class AccountStore {
           input.proxy?.label ?? null,
           now,
         );
-      const id = Number(res.lastInsertRowid);
+      const id = (res as { id: number }).id;
       this.sessions.writeSnapshot(id, snapshot);
       this.recordStatus(id, 'active', null, null, now);
       return id;
@@ -305,7 +305,8 @@ export class AccountStore {
     this.db
       .prepare(
         `INSERT INTO account_parks (account_id, kind, until, code) VALUES (?, ?, ?, ?)
-         ON CONFLICT (account_id, kind) DO UPDATE SET until = max(until, excluded.until), code = excluded.code`,
+         ON CONFLICT (account_id, kind) DO UPDATE SET
+           until = CASE WHEN excluded.until > account_parks.until THEN excluded.until ELSE account_parks.until END, code = excluded.code`,
       )
       .run(id, kind, until, code);
   }
@@ -333,7 +334,7 @@ export class AccountStore {
   replaceGroups(id: number, chats: ChatInfo[], now: number): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM account_groups WHERE account_id = ?').run(id);
-      const ins = this.db.prepare('INSERT OR REPLACE INTO account_groups (account_id, chat_id, kind, title, username) VALUES (?, ?, ?, ?, ?)');
+      const ins = this.db.prepare(UPSERT_GROUP);
       for (const c of chats) ins.run(id, c.id, c.kind, c.title, c.username);
       this.db.prepare('UPDATE accounts SET groups_count = ?, groups_refreshed_at = ? WHERE id = ?').run(chats.length, now, id);
     })();
@@ -342,7 +343,7 @@ export class AccountStore {
   /** One chat joined (or found again): kept beside the last full refresh, which keeps its time. */
   addGroup(id: number, chat: ChatInfo): void {
     this.db.transaction(() => {
-      this.db.prepare('INSERT OR REPLACE INTO account_groups (account_id, chat_id, kind, title, username) VALUES (?, ?, ?, ?, ?)').run(id, chat.id, chat.kind, chat.title, chat.username);
+      this.db.prepare(UPSERT_GROUP).run(id, chat.id, chat.kind, chat.title, chat.username);
       this.db.prepare('UPDATE accounts SET groups_count = (SELECT count(*) FROM account_groups WHERE account_id = ?) WHERE id = ?').run(id, id);
     })();
   }
@@ -358,7 +359,7 @@ export class AccountStore {
   groups(id: number): { chats: ChatInfo[]; refreshedAt: number | null } {
     const chats = this.db
       .prepare<[number], { chat_id: number; kind: ChatKind; title: string; username: string | null }>(
-        'SELECT chat_id, kind, title, username FROM account_groups WHERE account_id = ? ORDER BY title COLLATE NOCASE',
+        'SELECT chat_id, kind, title, username FROM account_groups WHERE account_id = ? ORDER BY lower(title)',
       )
       .all(id)
       .map((r) => ({ id: r.chat_id, kind: r.kind, title: r.title, username: r.username }));
@@ -366,3 +367,7 @@ export class AccountStore {
     return { chats, refreshedAt: at?.groups_refreshed_at ?? null };
   }
 }
+
+/** Both engines read the upsert; SQLite's INSERT OR REPLACE would delete and re-insert the row. */
+const UPSERT_GROUP = `INSERT INTO account_groups (account_id, chat_id, kind, title, username) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, chat_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, username = excluded.username`;

@@ -142,7 +142,7 @@ export class BotStore {
       this.db
         .prepare(
           `INSERT INTO bot_refusals (user_id, refused_at, attempts) VALUES (?, ?, 1)
-           ON CONFLICT (user_id) DO UPDATE SET refused_at = excluded.refused_at, attempts = attempts + 1`,
+           ON CONFLICT (user_id) DO UPDATE SET refused_at = excluded.refused_at, attempts = bot_refusals.attempts + 1`,
         )
         .run(userId, now);
       return true;

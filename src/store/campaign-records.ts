@@ -82,7 +82,7 @@ export class CampaignRecords {
       all: db.prepare<[], CampaignDbRow>('SELECT * FROM campaigns ORDER BY id'),
       insert: db.prepare(
         `INSERT INTO campaigns (name, message, state, reason, account_ids, per_account_cap, daily_cap, delay_min_ms, delay_max_ms, skip_contacted, created_at, updated_at)
-         VALUES (@name, @message, 'ready', NULL, @accountIds, @perAccountCap, @dailyCap, @delayMinMs, @delayMaxMs, @skipContacted, @now, @now)`,
+         VALUES (@name, @message, 'ready', NULL, @accountIds, @perAccountCap, @dailyCap, @delayMinMs, @delayMaxMs, @skipContacted, @now, @now) RETURNING id`,
       ),
       head: db.prepare<[number], { state: CampaignState; lease_owner: string | null }>(
         "SELECT c.state, l.owner AS lease_owner FROM campaigns c LEFT JOIN leases l ON l.scope = 'campaign' AND l.resource_id = c.id WHERE c.id = ?",
@@ -99,7 +99,7 @@ export class CampaignRecords {
 
   /** Inserts the record (in the caller's transaction, with its targets); returns its id. */
   insert(c: Omit<NewCampaign, 'usernames'>): number {
-    return Number(this.sql.insert.run({ name: c.name, message: c.message, now: c.now, ...settingsParams(c.settings) }).lastInsertRowid);
+    return (this.sql.insert.get({ name: c.name, message: c.message, now: c.now, ...settingsParams(c.settings) }) as { id: number }).id;
   }
 
   updateSettings(campaignId: number, settings: CampaignSettings, now: number): void {

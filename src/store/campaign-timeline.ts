@@ -6,6 +6,7 @@
  * accounts are grouped per bucket: grouping every account's rows by bucket sorted them all.
  */
 import type { Db } from './db.ts';
+import { idsFromJson } from './sql.ts';
 
 /** The span of a campaign's charted rows (null times when nothing was sent). */
 export interface SentSpan {
@@ -37,7 +38,7 @@ export class CampaignTimeline {
       totals: db.prepare<[number, number, number], { bucket: number; sent: number }>(`SELECT ${BUCKET} AS bucket, count(*) AS sent FROM campaign_targets WHERE ${CHARTED} GROUP BY bucket`),
       buckets: db.prepare<[number, number, number, string], { account_id: number; bucket: number; sent: number }>(
         `SELECT account_id, ${BUCKET} AS bucket, count(*) AS sent FROM campaign_targets
-         WHERE ${CHARTED} AND account_id IN (SELECT value FROM json_each(?)) GROUP BY account_id, bucket`,
+         WHERE ${CHARTED} AND account_id IN (${idsFromJson(db)}) GROUP BY account_id, bucket`,
       ),
     };
   }

@@ -9,7 +9,8 @@ export class DailyUsage {
       usage: db.prepare<[number, string], { used: number }>('SELECT used FROM campaign_daily_usage WHERE account_id = ? AND day = ?'),
       use: db.prepare<[{ account: number; day: string; now: number }]>(
         `INSERT INTO campaign_daily_usage (account_id, day, used, last_at) VALUES (@account, @day, 1, @now)
-         ON CONFLICT (account_id, day) DO UPDATE SET used = used + 1, last_at = max(last_at, @now)`,
+         ON CONFLICT (account_id, day) DO UPDATE SET used = campaign_daily_usage.used + 1,
+           last_at = CASE WHEN campaign_daily_usage.last_at > excluded.last_at THEN campaign_daily_usage.last_at ELSE excluded.last_at END`,
       ),
       refund: db.prepare<[number, string]>('UPDATE campaign_daily_usage SET used = used - 1 WHERE account_id = ? AND day = ? AND used > 0'),
       lastUse: db.prepare<[number], { t: number | null }>('SELECT max(last_at) AS t FROM campaign_daily_usage WHERE account_id = ?'),

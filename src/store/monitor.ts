@@ -161,7 +161,7 @@ export class MonitorStore {
   private bump(): void {
     this.changes++;
     this.db
-      .prepare("INSERT INTO monitor_options (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+      .prepare("INSERT INTO monitor_options (key, value) VALUES (?, '1') ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(monitor_options.value AS INTEGER) + 1 AS TEXT)")
       .run(RULES_VERSION);
   }
 
@@ -180,10 +180,10 @@ export class MonitorStore {
       const existing = this.keywords().find((k) => k.mode === mode && k.normalized === normalized);
       if (existing) return { added: false, rule: existing };
       const info = this.db
-        .prepare('INSERT INTO monitor_keywords (pattern, mode, normalized, created_at) VALUES (?, ?, ?, ?)')
-        .run(pattern, mode, normalized, now);
+        .prepare<[string, KeywordMode, string, number], { id: number }>('INSERT INTO monitor_keywords (pattern, mode, normalized, created_at) VALUES (?, ?, ?, ?) RETURNING id')
+        .get(pattern, mode, normalized, now)!;
       this.bump();
-      return { added: true, rule: { id: Number(info.lastInsertRowid), pattern, mode, normalized, createdAt: now } };
+      return { added: true, rule: { id: info.id, pattern, mode, normalized, createdAt: now } };
     })();
   }
 
@@ -231,7 +231,7 @@ export class MonitorStore {
   targets(): TargetRow[] {
     return this.db
       .prepare<[], { chat_id: number; kind: ChatKind; title: string; username: string | null; created_at: number }>(
-        'SELECT chat_id, kind, title, username, created_at FROM monitor_targets ORDER BY title COLLATE NOCASE, chat_id',
+        'SELECT chat_id, kind, title, username, created_at FROM monitor_targets ORDER BY lower(title), chat_id',
       )
       .all()
       .map((r) => ({ chatId: r.chat_id, kind: r.kind, title: r.title, username: r.username, createdAt: r.created_at }));

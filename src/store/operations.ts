@@ -141,8 +141,8 @@ export class OperationStore implements OperationRecorder {
     private readonly db: Db,
     private readonly owner: string | null = null,
   ) {
-    this.insertOp = db.prepare<[string, string, string, string, string | null, number, number]>(
-      `INSERT INTO operations (kind, spec, selection, actor, owner, status, planned, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`,
+    this.insertOp = db.prepare<[string, string, string, string, string | null, number, number], { id: number }>(
+      `INSERT INTO operations (kind, spec, selection, actor, owner, status, planned, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?, ?) RETURNING id`,
     );
     this.upsertResult = db.prepare(
       `INSERT INTO operation_results (operation_id, account_id, status, at, attempts, replaced, detail, failure_kind, failure_code, failure_message, failure_seconds)
@@ -159,8 +159,8 @@ export class OperationStore implements OperationRecorder {
   }
 
   create(op: NewOperation): number {
-    const r = this.insertOp.run(op.spec.kind, JSON.stringify(op.spec), JSON.stringify(op.selection), op.actor, this.owner, op.planned, op.startedAt);
-    return Number(r.lastInsertRowid);
+    const r = this.insertOp.get(op.spec.kind, JSON.stringify(op.spec), JSON.stringify(op.selection), op.actor, this.owner, op.planned, op.startedAt);
+    return r!.id;
   }
 
   saveResult(operationId: number, r: OperationResult): void {

@@ -87,10 +87,10 @@ export class ScheduleStore {
   add(s: NewSchedule): ScheduleRecord {
     const r = this.db
       .prepare(
-        `INSERT INTO schedules (kind, when_text, cron, tz, job, command, state, next_run_at, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+        `INSERT INTO schedules (kind, when_text, cron, tz, job, command, state, next_run_at, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?) RETURNING id`,
       )
-      .run(s.kind, s.when, s.cron, s.tz, JSON.stringify(s.job), s.command, s.nextRunAt, s.createdAt, s.actor);
-    return this.get(Number(r.lastInsertRowid))!;
+      .get(s.kind, s.when, s.cron, s.tz, JSON.stringify(s.job), s.command, s.nextRunAt, s.createdAt, s.actor);
+    return this.get((r as { id: number }).id)!;
   }
 
   get(id: number): ScheduleRecord | undefined {
@@ -139,9 +139,9 @@ export class ScheduleStore {
         .run(next, run.startedAt, next, id, dueAt);
       if (moved.changes === 0) return undefined;
       const r = this.db
-        .prepare(`INSERT INTO schedule_runs (schedule_id, due_at, started_at, finished_at, status, owner, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-        .run(id, dueAt, run.startedAt, run.status === 'skipped' ? run.startedAt : null, run.status, run.owner, run.detail ?? null);
-      return this.run(Number(r.lastInsertRowid));
+        .prepare(`INSERT INTO schedule_runs (schedule_id, due_at, started_at, finished_at, status, owner, detail) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+        .get(id, dueAt, run.startedAt, run.status === 'skipped' ? run.startedAt : null, run.status, run.owner, run.detail ?? null);
+      return this.run((r as { id: number }).id);
     })();
   }
 

@@ -39,22 +39,23 @@ export class SessionStore {
   ) {
     this.q = {
       getKey: db.prepare<[number, number], { key: Buffer }>('SELECT key FROM session_auth_keys WHERE account_id = ? AND dc = ?'),
-      setKey: db.prepare('INSERT OR REPLACE INTO session_auth_keys (account_id, dc, key) VALUES (?, ?, ?)'),
+      setKey: db.prepare('INSERT INTO session_auth_keys (account_id, dc, key) VALUES (?, ?, ?) ON CONFLICT (account_id, dc) DO UPDATE SET key = excluded.key'),
       delKey: db.prepare('DELETE FROM session_auth_keys WHERE account_id = ? AND dc = ?'),
       delKeys: db.prepare('DELETE FROM session_auth_keys WHERE account_id = ?'),
       keyDcs: db.prepare<[number], { dc: number }>('SELECT dc FROM session_auth_keys WHERE account_id = ?'),
       getTemp: db.prepare<[number, number, number, number], { key: Buffer }>(
         'SELECT key FROM session_temp_keys WHERE account_id = ? AND dc = ? AND idx = ? AND expires > ?',
       ),
-      setTemp: db.prepare('INSERT OR REPLACE INTO session_temp_keys (account_id, dc, idx, key, expires) VALUES (?, ?, ?, ?, ?)'),
+      setTemp: db.prepare('INSERT INTO session_temp_keys (account_id, dc, idx, key, expires) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id, dc, idx) DO UPDATE SET key = excluded.key, expires = excluded.expires'),
       delTemp: db.prepare('DELETE FROM session_temp_keys WHERE account_id = ? AND dc = ? AND idx = ?'),
       delTempDc: db.prepare('DELETE FROM session_temp_keys WHERE account_id = ? AND dc = ?'),
       delTemps: db.prepare('DELETE FROM session_temp_keys WHERE account_id = ?'),
       kvGet: db.prepare<[number, string], { value: Buffer }>('SELECT value FROM session_kv WHERE account_id = ? AND key = ?'),
-      kvSet: db.prepare('INSERT OR REPLACE INTO session_kv (account_id, key, value) VALUES (?, ?, ?)'),
+      kvSet: db.prepare('INSERT INTO session_kv (account_id, key, value) VALUES (?, ?, ?) ON CONFLICT (account_id, key) DO UPDATE SET value = excluded.value'),
       kvDel: db.prepare('DELETE FROM session_kv WHERE account_id = ? AND key = ?'),
       kvDelAll: db.prepare('DELETE FROM session_kv WHERE account_id = ?'),
-      peerSet: db.prepare('INSERT OR REPLACE INTO session_peers (account_id, peer_id, is_min, updated, data) VALUES (?, ?, ?, ?, ?)'),
+      peerSet: db.prepare(`INSERT INTO session_peers (account_id, peer_id, is_min, updated, data) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, peer_id) DO UPDATE SET is_min = excluded.is_min, updated = excluded.updated, data = excluded.data`),
       peerGet: db.prepare<[number, number], { data: Buffer; is_min: number; updated: number }>(
         'SELECT data, is_min, updated FROM session_peers WHERE account_id = ? AND peer_id = ?',
       ),
@@ -64,10 +65,10 @@ export class SessionStore {
          WHERE l.account_id = ? AND l.lookup = ? AND p.is_min = 0`,
       ),
       lookupDelPeer: db.prepare('DELETE FROM session_peer_lookup WHERE account_id = ? AND peer_id = ?'),
-      lookupSet: db.prepare('INSERT OR REPLACE INTO session_peer_lookup (account_id, lookup, peer_id) VALUES (?, ?, ?)'),
+      lookupSet: db.prepare('INSERT INTO session_peer_lookup (account_id, lookup, peer_id) VALUES (?, ?, ?) ON CONFLICT (account_id, lookup) DO UPDATE SET peer_id = excluded.peer_id'),
       peersDelAll: db.prepare('DELETE FROM session_peers WHERE account_id = ?'),
       lookupDelAll: db.prepare('DELETE FROM session_peer_lookup WHERE account_id = ?'),
-      refSet: db.prepare('INSERT OR REPLACE INTO session_ref_messages (account_id, peer_id, chat_id, msg_id) VALUES (?, ?, ?, ?)'),
+      refSet: db.prepare('INSERT INTO session_ref_messages (account_id, peer_id, chat_id, msg_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       refGet: db.prepare<[number, number], { chat_id: number; msg_id: number }>(
         'SELECT chat_id, msg_id FROM session_ref_messages WHERE account_id = ? AND peer_id = ? ORDER BY msg_id DESC LIMIT 1',
       ),
