@@ -35,7 +35,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * loopback round trip (tens of microseconds when the server is near). Notifications from LISTEN
  * arrive asynchronously as 'notification' events.
  */
-export class SyncPg extends EventEmitter<{ notification: [channel: string, payload: string]; error: [Error] }> {
+export class SyncPg extends EventEmitter<{ notification: [channel: string, payload: string]; failure: [Error] }> {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly events: MessagePort;
@@ -59,7 +59,8 @@ export class SyncPg extends EventEmitter<{ notification: [channel: string, paylo
     this.worker.unref();
     this.events.unref();
     this.events.on('message', (m: { channel?: string; payload?: string; error?: PgFailure }) => {
-      if (m.error) this.emit('error', new PgError(m.error));
+      // Not 'error': an EventEmitter throws that when nobody listens, and a lost LISTEN connection is not fatal.
+      if (m.error) this.emit('failure', new PgError(m.error));
       else if (m.channel !== undefined) this.emit('notification', m.channel, m.payload ?? '');
     });
     this.call({ op: 'connect' });
