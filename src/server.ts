@@ -1,10 +1,12 @@
 import { openApp, type AppOptions } from './app.ts';
 import type { Config } from './config.ts';
+import type { MetricsService } from './engine/metrics.ts';
 import type { MonitorRuntime } from './engine/monitor-runtime.ts';
 import type { Scheduler } from './engine/schedules.ts';
 import { createBotForwarder } from './interfaces/bot/forwarder.ts';
 import { botProxyAgent } from './interfaces/bot/proxy.ts';
 import type { PanelBot } from './interfaces/bot/bot.ts';
+import type { MetricsServer } from './interfaces/web/metrics-server.ts';
 import type { WebServer } from './interfaces/web/server.ts';
 import { startBot } from './interfaces/bot/wiring.ts';
 import { scrubText, type Logger } from './log.ts';
@@ -24,7 +26,7 @@ export interface ServeOptions {
   stopBudgetMs?: Partial<Record<Part, number>>;
 }
 
-type Part = 'web' | 'bot' | 'scheduler' | 'monitor' | 'fleet' | 'store';
+type Part = 'web' | 'bot' | 'scheduler' | 'monitor' | 'fleet' | 'metrics' | 'store';
 
 /**
  * Supervisors send SIGKILL some seconds after SIGTERM (Docker 10 s, systemd 90 s); the steps'
@@ -32,7 +34,8 @@ type Part = 'web' | 'bot' | 'scheduler' | 'monitor' | 'fleet' | 'store';
  */
 export const STOP_DEADLINE_MS = 10_000;
 
-const STOP_BUDGET_MS: Record<Part, number> = { web: 400, bot: 2500, scheduler: 1000, monitor: 2000, fleet: 2500, store: 1500 };
+/** The METRICS_ADDR listener runs only without the dashboard, so `web` and `metrics` share one slot of the sum. */
+const STOP_BUDGET_MS: Record<Part, number> = { web: 400, bot: 2500, scheduler: 1000, monitor: 2000, fleet: 2500, metrics: 300, store: 1500 };
 
 /** A part that did not stop cleanly; `start` exits non-zero with this message. */
 export class ShutdownError extends Error {
@@ -94,6 +97,8 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   let scheduler: Scheduler | undefined;
   let bot: PanelBot | null = null;
   let web: WebServer | undefined;
+  let metricsServer: MetricsServer | undefined;
+  let metrics: MetricsService | undefined;
   let failure: Error | undefined;
   let reason: string | undefined;
   void opts.stop.then((r) => (reason = r));
@@ -109,10 +114,15 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   };
   try {
     // First, so a dashboard address in use fails the start before any account connects.
+    if (opts.web || config.metrics) metrics = await unlessStopped(app.metrics());
     if (opts.web) {
       const { startWebServer } = await import('./interfaces/web/server.ts');
       web = await unlessStopped(startWebServer(app, config.web, log));
       opts.onWeb?.(web);
+      if (config.metrics) log.info('METRICS_ADDR is not used while the dashboard runs: /healthz and /metrics are on its address');
+    } else if (config.metrics && metrics) {
+      const { startMetricsServer } = await import('./interfaces/web/metrics-server.ts');
+      metricsServer = await unlessStopped(startMetricsServer(metrics, config.metrics, log));
     }
     const report = await unlessStopped(app.fleet.start());
     log.info(
@@ -141,12 +151,15 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
     if (!(e instanceof StopDuringStart)) failure = e instanceof Error ? e : new Error(String(e));
   }
   if (reason !== undefined) log.info(`${reason}: stopping`);
+  // Unhealthy from the first moment, so a load balancer moves away while the parts stop.
+  metrics?.markStopping();
   // Whatever started is stopped, also after a failed start (a monitor left running would write
   // to the database closed under it, for as long as the process lives).
   const running = bot;
   const webRunning = web;
   const monitorRunning = monitor;
   const schedulerRunning = scheduler;
+  const metricsRunning = metricsServer;
   try {
     await stopInOrder(
       log,
@@ -156,6 +169,8 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
         ['scheduler', schedulerRunning ? () => schedulerRunning.stop() : null],
         ['monitor', monitorRunning ? () => monitorRunning.stop() : null],
         ['fleet', () => app.fleet.stop()],
+        // After the fleet: until the store closes, /healthz answers 503 and /metrics still reads.
+        ['metrics', metricsRunning ? () => metricsRunning.stop() : null],
         ['store', () => app.close()],
       ],
       budget,

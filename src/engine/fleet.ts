@@ -66,6 +66,15 @@ export type FleetEvent =
   | { type: 'status'; accountId: number; status: AccountStatus; reason: string | null; reasonCode: Reason | null }
   | { type: 'connected'; accountId: number } | { type: 'disconnected'; accountId: number };
 
+/** What this process's fleet met since it started; the metrics read it on scrape. */
+export interface FleetTally {
+  /** FLOOD_WAITs met, by the kind of call they closed. */
+  readonly floodWaits: Map<CallKind, number>;
+  /** Leases taken over from another owner (expired or gone), and leases another owner took from this one. */
+  leasesTaken: number;
+  leasesGiven: number;
+}
+
 interface Live {
   session: AccountSession;
   self: SelfInfo | null;
@@ -80,6 +89,7 @@ interface Live {
  */
 export class Fleet implements AccountPool {
   readonly owner: string;
+  readonly tally: FleetTally = { floodWaits: new Map(), leasesTaken: 0, leasesGiven: 0 };
   readonly store: AccountStore;
   private readonly leases: LeaseStore;
   private readonly connector: AccountConnector;
@@ -182,8 +192,13 @@ export class Fleet implements AccountPool {
   }
 
   reportFailure(accountId: number, kind: CallKind, failure: Failure): void {
+    this.count(kind, failure);
     const effect = this.status.apply(accountId, kind, failure, 'call');
     if (effect?.endsSession) this.ended(accountId, failure);
+  }
+
+  private count(kind: CallKind, f: Failure): void {
+    if (f.kind === 'flood_wait') this.tally.floodWaits.set(kind, (this.tally.floodWaits.get(kind) ?? 0) + 1);
   }
 
   markUsed(accountId: number): void {
@@ -191,6 +206,11 @@ export class Fleet implements AccountPool {
   }
 
   // Connections ------------------------------------------------------------------------------------
+
+  /** Stopping or stopped: nothing connects any more. */
+  get stopping(): boolean {
+    return this.stopCtl.signal.aborted;
+  }
 
   isLive(accountId: number): boolean {
     return this.live.has(accountId);
@@ -212,7 +232,9 @@ export class Fleet implements AccountPool {
     const account = this.store.get(accountId, this.clock.now());
     if (!account) throw new TelegramFailure({ kind: 'no_account', code: 'NO_ACCOUNT', message: `there is no account #${accountId}` });
     if (!account.enabled) throw new TelegramFailure({ kind: 'disabled', code: 'DISABLED', message: `account ${accountLabel(account)} is disabled; enable it first` });
+    const before = this.leases.holder(accountId)?.owner;
     const lease = this.leases.acquire(accountId, this.owner, this.clock.now(), this.leaseTtlMs, ownerIsGone);
+    if (lease.ok && before !== undefined && before !== this.owner) this.tally.leasesTaken++;
     if (!lease.ok) {
       throw new TelegramFailure({
         kind: 'lease_held',
@@ -299,6 +321,7 @@ export class Fleet implements AccountPool {
   }
 
   private connectFailed(accountId: number, f: Failure): void {
+    this.count('check', f);
     this.status.apply(accountId, 'check', f, 'connect');
     const p = policyOf(f.kind);
     if (p.reconnect === 'backoff') this.scheduleReconnect(accountId);
@@ -332,6 +355,7 @@ export class Fleet implements AccountPool {
       if (!a || !a.enabled) this.drop(id);
     }
     const lost = this.leases.renew(this.owner, [...this.live.keys()], this.clock.now(), this.leaseTtlMs);
+    this.tally.leasesGiven += lost.length;
     for (const id of lost) {
       this.log.warn({ accountId: id }, 'lost the connection lease of this account; disconnecting it');
       this.status.set(id, 'error', { code: 'account_lease_lost', params: {} });

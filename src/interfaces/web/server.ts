@@ -12,6 +12,7 @@ import { apiError, errorResponse } from './api/errors.ts';
 import { WebRuns } from './api/runs.ts';
 import { authMiddleware, signInRoutes } from './auth.ts';
 import type { WebDeps, WebEnv } from './context.ts';
+import { metricsRoutes } from './metrics-routes.ts';
 import { mountPages } from './pages/index.ts';
 import { hostCheck, securityHeaders } from './security.ts';
 import { EventHub, type EventHubOptions } from './sse.ts';
@@ -37,6 +38,8 @@ function hostPort(host: string, port: number): string {
 export function createWebApp(deps: WebDeps, hosts: ReadonlySet<string>, origins: ReadonlySet<string>, runs: WebRuns, closing: AbortSignal): Hono<WebEnv> {
   const web = new Hono<WebEnv>();
   web.use('*', securityHeaders(deps.secureCookies));
+  // Before the host check and sign-in: scrapers reach them by any name, and they hold no secret.
+  metricsRoutes(web, () => deps.app.metrics());
   web.use('*', hostCheck(hosts));
   web.use(
     '*',

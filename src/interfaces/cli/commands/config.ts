@@ -8,7 +8,7 @@ export function registerConfig(config: Command, ctx: CliContext): void {
     .command('check')
     .description('validate the configuration for everything (Telegram API, bot) and report every problem at once')
     .action(() => {
-      const c = ctx.config(['telegram', 'bot', 'web']);
+      const c = ctx.config(['telegram', 'bot', 'web', 'metrics']);
       ctx.emit(
         { dataDir: c.dataDir, admins: c.adminIds.length, channel: c.channelId ?? null, sim: c.simWorld ?? null, pacing: c.pacing, web: c.web },
         () => `configuration is valid\ndata dir: ${c.dataDir}\nadmins: ${c.adminIds.length}\nforward channel: ${c.channelId ?? 'off'}`,

@@ -6,7 +6,7 @@ export function registerStart(start: Command, ctx: CliContext): void {
   const options = start.option('--no-bot', 'run the fleet and the monitor without the admin bot').option('--no-web', 'do not serve the web dashboard (WEB_ADDR)');
   options.action(async (o: { bot: boolean; web: boolean }) => {
     // Without the admin bot, BOT_TOKEN and CHANNEL_ID still forward the monitor's hits.
-    const config = ctx.config([...(o.bot ? (['telegram', 'bot'] as const) : (['telegram', 'forward'] as const)), ...(o.web ? (['web'] as const) : [])]);
+    const config = ctx.config([...(o.bot ? (['telegram', 'bot'] as const) : (['telegram', 'forward'] as const)), ...(o.web ? (['web'] as const) : (['metrics'] as const))]);
     const { serve, STOP_DEADLINE_MS } = await import('../../../server.ts');
     const log = await ctx.log(config, true);
     let signalled = false;
