@@ -21,7 +21,9 @@ async function query(url: string, sql: string): Promise<pg.QueryResult> {
 describe('the test PostgreSQL server', () => {
   it('gives each caller its own empty UTF-8 database and drops it despite open connections', async () => {
     const [a, b] = await Promise.all([freshPostgresDatabase(), freshPostgresDatabase()]);
-    expect(a.url).not.toBe(b.url);
+    // Names, not URLs: a failed assertion prints its values, and the URLs carry the password.
+    const dbName = (url: string): string => new URL(url).pathname.slice(1);
+    expect(dbName(a.url)).not.toBe(dbName(b.url));
     await query(a.url, 'CREATE TABLE only_in_a (x BIGINT)');
     const inB = await query(b.url, "SELECT to_regclass('only_in_a') AS t");
     expect(inB.rows[0].t).toBeNull();
@@ -31,7 +33,7 @@ describe('the test PostgreSQL server', () => {
     const leftover = new pg.Client({ connectionString: a.url });
     leftover.on('error', () => {});
     await leftover.connect();
-    const name = new URL(a.url).pathname.slice(1);
+    const name = dbName(a.url);
     await a.drop();
     await b.drop();
     const left = await query(inject('postgresUrl'), `SELECT datname FROM pg_database WHERE datname LIKE 'panel_test_${process.pid}_%'`);
