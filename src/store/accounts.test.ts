@@ -1,24 +1,41 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { failureReason } from '../core/stored-reasons.ts';
-import { tempDir } from '../../test/support/tmp.ts';
+import { describeEngines, engineFixture } from '../../test/support/engines.ts';
 import { AccountExistsError, AccountStore } from './accounts.ts';
-import { openPanelDb } from './db.ts';
+import type { SqliteDb } from './db.ts';
 import { LeaseStore } from './leases.ts';
 import { Secrets } from './secrets.ts';
+import type { Db } from './sql.ts';
 
-function open(dir = tempDir()) {
-  const db = openPanelDb(dir);
+function open() {
+  const db = engineFixture().db;
   const secrets = new Secrets(randomBytes(32));
-  return { dir, db, secrets, store: new AccountStore(db, secrets) };
+  return { db, secrets, store: new AccountStore(db, secrets) };
+}
+
+/** Every byte the store keeps at rest: the file (and its WAL) on SQLite, every table's values on PostgreSQL. */
+function bytesAtRest(db: Db, dir: string | null): Buffer {
+  if (db.dialect === 'sqlite') {
+    (db as SqliteDb).pragma('wal_checkpoint(TRUNCATE)');
+    return Buffer.concat(readdirSync(dir!).filter((f) => f.startsWith('panel.db')).map((f) => readFileSync(join(dir!, f))));
+  }
+  const tables = db.prepare<[], { t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema()").all();
+  const parts: Buffer[] = [];
+  for (const { t: table } of tables) {
+    for (const row of db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${table}`).all()) {
+      for (const v of Object.values(row)) parts.push(Buffer.isBuffer(v) ? v : Buffer.from(String(v)));
+    }
+  }
+  return Buffer.concat(parts);
 }
 
 const T0 = Date.UTC(2026, 5, 1);
 const someone = { phone: '+15550001', userId: 1001, username: 'alice_acc', firstName: 'Alice' };
 
-describe('AccountStore', () => {
+describeEngines('AccountStore', (t) => {
   it('stores an account with its session in one go and lists it', () => {
     const { store } = open();
     const key = randomBytes(256);
@@ -38,14 +55,13 @@ describe('AccountStore', () => {
   });
 
   it('keeps no raw auth key, session value or peer name in the database file', () => {
-    const { dir, db, store } = open();
+    const { db, store } = open();
     const key = randomBytes(256);
     const id = store.create(someone, { authKeys: [{ dc: 2, key }], kv: [{ key: 'self', value: Buffer.from('SELF-MARKER-1234567') }] }, T0);
     store.sessions.setTempKey(id, 2, 0, key.subarray(0, 128), T0 + 1000);
     store.sessions.storePeer(id, { id: 777, accessHash: '123456789', isMin: false, usernames: ['secretpeername'], updated: 1, phone: '99988877', complete: Buffer.from('COMPLETE-MARKER') });
     store.setProxy(id, { url: 'socks5://user:hunter2pass@10.0.0.1:1080', label: 'socks5://user:***@10.0.0.1:1080' });
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    const bytes = Buffer.concat(readdirSync(dir).filter((f) => f.startsWith('panel.db')).map((f) => readFileSync(join(dir, f))));
+    const bytes = bytesAtRest(db, t.dir);
     // Any 16-byte window of the key would do; check several.
     for (let i = 0; i + 16 <= 256; i += 48) expect(bytes.includes(key.subarray(i, i + 16))).toBe(false);
     for (const marker of ['SELF-MARKER-1234567', 'COMPLETE-MARKER', 'secretpeername', '99988877', 'hunter2pass']) {
@@ -126,7 +142,7 @@ describe('AccountStore', () => {
   });
 });
 
-describe('LeaseStore', () => {
+describeEngines('LeaseStore', () => {
   it('lets one owner hold an account, refuses others until it expires or is released', () => {
     const { db, store } = open();
     const id = store.create(someone, { authKeys: [], kv: [] }, T0);

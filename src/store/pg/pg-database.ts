@@ -2,6 +2,13 @@ import type { Db, RunResult, Statement, Transaction, VariableArgFunction } from 
 import { toPostgres, type PgStatementText } from './dialect.ts';
 import { PgError, SyncPg } from './sync-pg.ts';
 
+interface Prepared {
+  /** The text the store wrote (SQLite's dialect). */
+  source: string;
+  text: PgStatementText;
+  name: string;
+}
+
 /** SQLSTATEs after which a whole transaction may simply run again: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 8;
@@ -14,8 +21,14 @@ const MAX_ATTEMPTS = 8;
  * The stores' transaction bodies only touch the database, which is what makes re-running safe.
  */
 export class PgDatabase implements Db {
+  /**
+   * Tests set this to learn which store SQL texts were executed on PostgreSQL (not just prepared:
+   * stores prepare many statements up front); test/support/engines.ts. Null in production, where
+   * it costs one comparison per query.
+   */
+  static executedTexts: Set<string> | null = null;
   readonly dialect = 'postgres' as const;
-  private readonly texts = new Map<string, { text: PgStatementText; name: string }>();
+  private readonly texts = new Map<string, Prepared>();
   private depth = 0;
 
   constructor(readonly pg: SyncPg) {}
@@ -74,14 +87,15 @@ export class PgDatabase implements Db {
   }
 
   /** @internal */
-  execute(s: { text: PgStatementText; name: string }, params: unknown[]): { rows: Array<Record<string, unknown>>; rowCount: number } {
+  execute(s: Prepared, params: unknown[]): { rows: Array<Record<string, unknown>>; rowCount: number } {
+    PgDatabase.executedTexts?.add(s.source);
     return this.pg.query(s.text.sql, bind(s.text, params), s.name);
   }
 
-  private translate(sql: string): { text: PgStatementText; name: string } {
+  private translate(sql: string): Prepared {
     let t = this.texts.get(sql);
     if (!t) {
-      t = { text: toPostgres(sql), name: `s${this.texts.size + 1}` };
+      t = { source: sql, text: toPostgres(sql), name: `s${this.texts.size + 1}` };
       this.texts.set(sql, t);
     }
     return t;
@@ -117,7 +131,7 @@ class PgStatement<P extends unknown[], R> implements Statement<P, R> {
 
   constructor(
     private readonly db: PgDatabase,
-    private readonly s: { text: PgStatementText; name: string },
+    private readonly s: Prepared,
   ) {
     this.reader = /^\s*(SELECT|WITH|VALUES)\b/i.test(s.text.sql) || /\bRETURNING\b/i.test(s.text.sql);
   }
