@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { reason } from '../core/reasons.ts';
-import { tempDir } from '../../test/support/tmp.ts';
+import { describeEngines } from '../../test/support/engines.ts';
 import { AccountStore } from './accounts.ts';
-import { openPanelDb } from './db.ts';
 import { Secrets } from './secrets.ts';
 
 const T0 = Date.UTC(2026, 5, 1);
 const someone = { phone: '+15550001', userId: 1001, username: 'alice_acc', firstName: 'Alice' };
 
-describe('an account status history', () => {
+describeEngines('an account status history', (t) => {
   it('keeps every change of status with its reason code, newest first, and goes with the account', () => {
-    const db = openPanelDb(tempDir());
+    const db = t.db;
     const store = new AccountStore(db, new Secrets(randomBytes(32)));
     const id = store.create(someone, { authKeys: [], kv: [] }, T0);
     store.setStatus(id, 'active', null, T0 + 1);
@@ -35,7 +34,7 @@ describe('an account status history', () => {
   });
 
   it('keeps the latest hundred changes of an account', () => {
-    const store = new AccountStore(openPanelDb(tempDir()), new Secrets(randomBytes(32)));
+    const store = new AccountStore(t.db, new Secrets(randomBytes(32)));
     const id = store.create(someone, { authKeys: [], kv: [] }, T0);
     for (let i = 1; i <= 150; i++) store.setStatus(id, i % 2 ? 'error' : 'active', null, T0 + i);
     const h = store.statusHistory(id, 1000);

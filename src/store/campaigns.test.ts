@@ -1,36 +1,31 @@
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/tmp.ts';
+import { expect, it } from 'vitest';
+import { describeEngines } from '../../test/support/engines.ts';
 import { CampaignStore } from './campaigns.ts';
-import { openSqlite } from './db.ts';
+import type { Db } from './sql.ts';
 
 const SETTINGS = { accountIds: null, perAccountCap: 10, dailyCap: 3, delay: { minMs: 0, maxMs: 0 }, skipContacted: true };
 const T = Date.UTC(2026, 0, 1, 12);
 
-function open(file: string) {
-  const db = openSqlite(file);
+function open(db: Db) {
   return { db, store: new CampaignStore(db) };
 }
 
-describe('campaign store', () => {
-  it('keeps a committed claim with its account and random_id across a reopen of the file', () => {
-    const file = join(tempDir(), 'panel.db');
-    const a = open(file);
+describeEngines('campaign store', (t) => {
+  it('keeps a committed claim with its account and random_id across a reopen of the store', () => {
+    const a = open(t.db);
     const c = a.store.create({ name: 'c', message: 'm', settings: SETTINGS, usernames: ['alice_one', 'bob_two'], now: T });
     a.store.setState(c.id, 'running', null, T);
     a.store.acquireLease(c.id, 'me', T + 60_000, T, () => false);
     const r = a.store.claimNext({ campaignId: c.id, leaseOwner: 'me', accountId: 4, randomId: 9_223_372_036_854_775_807n, now: T, dailyCap: 3, skipContacted: true });
     expect(r.kind).toBe('claimed');
-    a.db.close();
-    const b = open(file);
+    const b = open(t.reopen());
     expect(b.store.rowsInState(c.id, 'claimed')).toEqual([expect.objectContaining({ username: 'alice_one', accountId: 4, randomId: 9_223_372_036_854_775_807n, claimedAt: T })]);
     expect(b.store.usedOn(4, '2026-01-01')).toBe(1);
     expect(b.store.lastClaimAt(4)).toBe(T);
-    b.db.close();
   });
 
   it('refuses claims without the lease or beyond the daily cap, skips refused accounts, and refunds what was not sent', () => {
-    const { store } = open(join(tempDir(), 'panel.db'));
+    const { store } = open(t.db);
     const c = store.create({ name: 'c', message: 'm', settings: SETTINGS, usernames: ['alice_one', 'bob_two', 'carol_three', 'dave_four'], now: T });
     const q = { campaignId: c.id, leaseOwner: 'me', accountId: 1, randomId: 1n, now: T, dailyCap: 2, skipContacted: true };
     expect(store.claimNext(q)).toEqual({ kind: 'stopped', state: 'ready' });
@@ -57,7 +52,7 @@ describe('campaign store', () => {
   });
 
   it('writes the ledger with the sent mark and skips ledger people in later campaigns', () => {
-    const { store } = open(join(tempDir(), 'panel.db'));
+    const { store } = open(t.db);
     const a = store.create({ name: 'a', message: 'm', settings: SETTINGS, usernames: ['alice_one'], now: T });
     store.setState(a.id, 'running', null, T);
     store.acquireLease(a.id, 'me', T + 60_000, T, () => false);

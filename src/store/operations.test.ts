@@ -1,25 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { ActionSpec } from '../core/actions.ts';
-import { openSqlite, type Db } from './db.ts';
+import { describeEngines } from '../../test/support/engines.ts';
+import type { Db } from './db.ts';
 import { OperationStore, summarize } from './operations.ts';
 
 const spec: ActionSpec = { kind: 'vote', target: { chat: { channelId: 1234567 }, messageId: 5, topicId: 2 }, options: [1, 3] };
 
-let dir: string;
-let db: Db;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'opstore-'));
-  db = openSqlite(join(dir, 'panel.db'));
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+describeEngines('OperationStore', (t) => {
+  let db: Db;
+  beforeEach(() => {
+    db = t.db;
+  });
 
-describe('OperationStore', () => {
   it('keeps the input, who asked, times and each account\'s final result, across a reopen', () => {
     const s = new OperationStore(db);
     const id = s.create({ spec, selection: { accounts: 3 }, actor: 'bot:42', planned: 3, startedAt: 1000 });
@@ -28,8 +20,7 @@ describe('OperationStore', () => {
     s.saveResult(id, { accountId: 3, status: 'already', at: 1300, attempts: 1, replaced: false, detail: 'voted before' });
     s.saveResult(id, { accountId: 4, status: 'failed', at: 1400, attempts: 1, replaced: false, failure: { kind: 'not_found', code: 'MSG_ID_INVALID', message: 'gone' } });
     s.finish(id, { status: 'finished', finishedAt: 2000, stopReason: null });
-    db.close();
-    db = openSqlite(join(dir, 'panel.db'));
+    db = t.reopen();
     const r = new OperationStore(db).get(id)!;
     expect(r).toMatchObject({ id, kind: 'vote', spec, selection: { accounts: 3 }, actor: 'bot:42', status: 'finished', planned: 3, startedAt: 1000, finishedAt: 2000 });
     expect(r.results).toEqual([

@@ -2,8 +2,8 @@ import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { describeEngines } from '../../test/support/engines.ts';
 import { tempDir } from '../../test/support/tmp.ts';
-import { openPanelDb } from './db.ts';
 import { loadKey, Secrets, SecretsError, verifyKey, WRONG_KEY_MESSAGE } from './secrets.ts';
 
 describe('Secrets', () => {
@@ -47,21 +47,22 @@ describe('loadKey', () => {
     const key = randomBytes(32);
     expect(loadKey(tempDir(), key.toString('hex')).equals(key)).toBe(true);
   });
+});
 
+describeEngines('the key check in the database', (t) => {
   it('refuses to invent a new key when the database already holds secrets', () => {
     const dir = tempDir();
-    const db = openPanelDb(dir);
+    const db = t.db;
     verifyKey(db, new Secrets(loadKey(dir, undefined, db)));
     unlinkSync(join(dir, 'secret.key'));
     expect(() => loadKey(dir, undefined, db)).toThrow(/secret.key is missing but the database holds encrypted data/);
-    db.close();
   });
 
   it('verifyKey refuses a different PANEL_SECRET with the clear message', () => {
-    const dir = tempDir();
-    const db = openPanelDb(dir);
-    verifyKey(db, new Secrets(randomBytes(32)));
+    const db = t.db;
+    const key = new Secrets(randomBytes(32));
+    verifyKey(db, key);
     expect(() => verifyKey(db, new Secrets(randomBytes(32)))).toThrow(WRONG_KEY_MESSAGE);
-    db.close();
+    expect(() => verifyKey(t.reopen(), key)).not.toThrow();
   });
 });
