@@ -4,7 +4,7 @@ import { LeaseStore } from '../store/leases.ts';
 import type { MetricsService } from './metrics.ts';
 
 /** One sample of the text exposition: `name{labels} value` (labels as written, e.g. `status="active"`). */
-export function sample(text: string, name: string, labels = ''): number | undefined {
+function sample(text: string, name: string, labels = ''): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(labels ? `${name}{${labels}} ` : `${name} `));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 describe('MetricsService over real services and the simulator', () => {
-  it('counts accounts by status, connections, flood waits and parks as they happen, each app in its own registry', async () => {
+  it('counts accounts by status, connections, flood waits and parks as they happen', async () => {
     panel = simPanel({ accounts: 3, groups: 2, seed: 41 }, { ACTION_DELAY: '0-0', ACTION_CONCURRENCY: '3' });
     const app = panel.open();
     const ids: number[] = [];
@@ -100,6 +100,7 @@ describe('MetricsService over real services and the simulator', () => {
 
   it('is healthy while the store answers and the process runs; a short reason otherwise', async () => {
     panel = simPanel({ accounts: 1, groups: 1, seed: 47 });
+    // Three services in one process: each has its own registry, so the same metric names do not collide.
     const a = panel.open();
     const m = await a.metrics();
     expect(await m.health()).toEqual({ ok: true, worker: a.fleet.owner, connected: 0 });
