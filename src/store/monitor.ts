@@ -348,8 +348,10 @@ export class MonitorStore {
   outboxSummary(): OutboxSummary {
     const counts = this.db
       .prepare<[], { pending: number; held: number; sent: number; oldest: number | null }>(
-        `SELECT COALESCE(SUM(state = 'pending'), 0) AS pending, COALESCE(SUM(state = 'pending' AND held = 1), 0) AS held,
-                COALESCE(SUM(state = 'sent'), 0) AS sent, MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest
+        // CASE, not SUM(state = …): a comparison is a boolean in PostgreSQL, which it does not sum.
+        `SELECT COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
+                COALESCE(SUM(CASE WHEN state = 'pending' AND held = 1 THEN 1 ELSE 0 END), 0) AS held,
+                COALESCE(SUM(CASE WHEN state = 'sent' THEN 1 ELSE 0 END), 0) AS sent, MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest
          FROM monitor_outbox`,
       )
       .get()!;

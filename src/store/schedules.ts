@@ -133,7 +133,8 @@ export class ScheduleStore {
     return this.db.transaction(() => {
       const moved = this.db
         .prepare(
-          `UPDATE schedules SET next_run_at = ?, last_run_at = ?, state = CASE WHEN ? IS NULL THEN 'done' ELSE state END
+          // The cast types the parameter for PostgreSQL, which cannot tell what a bare `? IS NULL` is.
+          `UPDATE schedules SET next_run_at = ?, last_run_at = ?, state = CASE WHEN CAST(? AS BIGINT) IS NULL THEN 'done' ELSE state END
            WHERE id = ? AND state = 'active' AND next_run_at = ?`,
         )
         .run(next, run.startedAt, next, id, dueAt);
