@@ -124,6 +124,66 @@ describeEngines('AccountStore', (t) => {
     expect(store.parks(T0 + 5000).get(id)).toBeUndefined();
   });
 
+  it('tags accounts, finds them by phone, user and any-case username, and keeps what Telegram last said of them', () => {
+    const { store } = open();
+    const a = store.create(someone, { authKeys: [], kv: [] }, T0);
+    const b = store.create({ phone: '+15550002', userId: 1002, username: null, firstName: 'Bob', proxy: { url: 'socks5://h:1', label: 'socks5://h:1' } }, { authKeys: [], kv: [] }, T0);
+    expect(store.addTag(a, 'reserve')).toBe(true);
+    expect(store.addTag(a, 'reserve')).toBe(false);
+    expect(store.addTag(a, 'eu')).toBe(true);
+    expect(store.addTag(b, 'eu')).toBe(true);
+    expect(store.addTag(999, 'eu')).toBe(false);
+    expect(store.tags(a)).toEqual(['eu', 'reserve']);
+    expect(store.list(T0).map((x) => x.tags)).toEqual([['eu', 'reserve'], ['eu']]);
+    expect(store.removeTag(a, 'reserve')).toBe(true);
+    expect(store.removeTag(a, 'reserve')).toBe(false);
+    expect(store.get(a, T0)?.tags).toEqual(['eu']);
+
+    expect(store.byPhone('+15550002')).toBe(b);
+    expect(store.byUserId(1001)).toBe(a);
+    expect(store.byPhone('+19999')).toBeUndefined();
+    expect(store.byUsername('ALICE_acc')).toEqual([a]);
+    store.setProfile(b, { username: 'Alice_Acc', firstName: 'Bobby' });
+    expect(store.byUsername('alice_acc')).toEqual([a, b]);
+    expect(store.get(b, T0)).toMatchObject({ username: 'Alice_Acc', firstName: 'Bobby' });
+
+    store.setOtherSessions(a, 2, T0 + 1);
+    store.markUsed(a, T0 + 2);
+    expect(store.get(a, T0)).toMatchObject({ otherSessions: 2, lastUsedAt: T0 + 2 });
+    expect(store.proxyUrl(b)).toBe('socks5://h:1');
+    store.setProxy(b, null);
+    expect(store.proxyUrl(b)).toBeNull();
+    expect(store.get(b, T0)?.proxyUrl).toBeNull();
+
+    store.setStatus(a, 'flood_wait', null, T0 + 3, T0 + 100);
+    store.setEnabled(a, false);
+    expect(store.rawStatus(a)).toEqual({ status: 'flood_wait', reason: null, until: T0 + 100, enabled: false });
+    expect(store.rawStatus(999)).toBeUndefined();
+    store.park(a, 'pm', T0 + 100, 'PEER_FLOOD');
+    store.park(b, 'join', T0 + 100, 'FLOOD_WAIT_X');
+    store.clearParks(a);
+    expect([...store.parks(T0).keys()]).toEqual([b]);
+  });
+
+  it('adds and removes single groups beside a full refresh, keeping the count', () => {
+    const { store } = open();
+    const id = store.create(someone, { authKeys: [], kv: [] }, T0);
+    store.replaceGroups(id, [{ id: -1001, kind: 'supergroup', title: 'One', username: null }], T0);
+    store.addGroup(id, { id: -1002, kind: 'channel', title: 'two', username: 'two' });
+    store.addGroup(id, { id: -1001, kind: 'forum', title: 'One, renamed', username: null });
+    expect(store.groups(id)).toEqual({
+      chats: [
+        { id: -1001, kind: 'forum', title: 'One, renamed', username: null },
+        { id: -1002, kind: 'channel', title: 'two', username: 'two' },
+      ],
+      refreshedAt: T0,
+    });
+    expect(store.get(id, T0)?.groupsCount).toBe(2);
+    store.removeGroup(id, -1001);
+    expect(store.groups(id).chats.map((c) => c.id)).toEqual([-1002]);
+    expect(store.get(id, T0)?.groupsCount).toBe(1);
+  });
+
   it('stores groups and removes everything of an account on remove', () => {
     const { db, store } = open();
     const id = store.create(someone, { authKeys: [{ dc: 2, key: randomBytes(256) }], kv: [{ key: 'k', value: Buffer.from('v') }] }, T0);

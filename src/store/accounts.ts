@@ -211,7 +211,8 @@ export class AccountStore {
 
   byUsername(username: string): number[] {
     return this.db
-      .prepare<[string], { id: number }>('SELECT id FROM accounts WHERE lower(username) = lower(?)')
+      // Ordered, so both engines list the same accounts alike (neither promises an order otherwise).
+      .prepare<[string], { id: number }>('SELECT id FROM accounts WHERE lower(username) = lower(?) ORDER BY id')
       .all(username)
       .map((r) => r.id);
   }
