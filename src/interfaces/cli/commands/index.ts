@@ -75,4 +75,9 @@ export const COMMANDS: readonly CommandGroup[] = [
     description: 'the web dashboard: one-time sign-in links, signed-in sessions, API tokens',
     load: async () => (await import('./web.ts')).registerWeb,
   },
+  {
+    name: 'db',
+    description: 'the panel database: status, migrate, and copy a SQLite panel into PostgreSQL',
+    load: async () => (await import('./db.ts')).registerDb,
+  },
 ];
