@@ -4,7 +4,9 @@
  * a new query fails its PostgreSQL test instead of misbehaving:
  * - placeholders: `?` and `@name` become `$n` (named ones read from the object the caller binds);
  * - `INSERT OR IGNORE` becomes `INSERT … ON CONFLICT DO NOTHING`;
- * - `CAST(… AS REAL)` becomes double precision (PostgreSQL's real is single precision).
+ * - `CAST(… AS REAL)` becomes double precision (PostgreSQL's real is single precision), and
+ *   `CAST(… AS INTEGER)` bigint (SQLite's integers are 64-bit, PostgreSQL's integer 32: epoch
+ *   milliseconds overflow it).
  * Everything else in the stores is written in SQL both engines read alike.
  */
 export interface PgStatementText {
@@ -28,7 +30,7 @@ export function toPostgres(sqlite: string): PgStatementText {
     const returning = /\bRETURNING\b[\s\S]*$/i.exec(sql);
     sql = returning ? `${sql.slice(0, returning.index)} ON CONFLICT DO NOTHING ${returning[0]}` : `${sql.trimEnd().replace(/;$/, '')} ON CONFLICT DO NOTHING`;
   }
-  sql = sql.replace(/\bAS\s+REAL\b/gi, 'AS double precision');
+  sql = sql.replace(/\bAS\s+REAL\b/gi, 'AS double precision').replace(/\bAS\s+INTEGER\b/gi, 'AS bigint');
   return numberPlaceholders(sql);
 }
 
