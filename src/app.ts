@@ -13,6 +13,8 @@ import type { Monitor } from './engine/monitor.ts';
 import { MonitorRuntime } from './engine/monitor-runtime.ts';
 import type { ForwardSender } from './engine/outbox-sender.ts';
 import { OperationsEngine } from './engine/operations.ts';
+import type { OperationWork } from './engine/operation-follow.ts';
+import { WorkExecutor } from './engine/operation-work.ts';
 import { PacingSettings } from './engine/pacing-settings.ts';
 import { Scheduler, ScheduleService } from './engine/schedules.ts';
 import { TagService } from './engine/tags.ts';
@@ -26,6 +28,8 @@ import { openStore } from './store/open.ts';
 import { LeaseStore } from './store/leases.ts';
 import { MonitorStore } from './store/monitor.ts';
 import { OperationStore } from './store/operations.ts';
+import { OperationWorkStore } from './store/operation-work.ts';
+import { wakeupsFor } from './store/wakeups.ts';
 import { ScheduleStore } from './store/schedules.ts';
 import { loadKey, Secrets, verifyKey } from './store/secrets.ts';
 import { WebAuthStore } from './store/web-auth.ts';
@@ -83,6 +87,11 @@ export interface App {
    * loads then, so commands that never serve metrics never load it).
    */
   metrics(): Promise<MetricsService>;
+  /**
+   * Runs the parts of operations started elsewhere (CLI, bot, web of any process) for the accounts
+   * this process's fleet holds; `start` starts and stops it.
+   */
+  operationWork(): WorkExecutor;
   /** The scheduler that runs due schedules with this app's services; `start` starts and stops it. */
   scheduler(opts?: { pollMs?: number }): Scheduler;
   /** The monitor running in this process (start), so rule changes made through `monitorService` reach it. */
@@ -103,6 +112,8 @@ export interface AppOptions {
    * this file never loads src/sim) or a test double.
    */
   connection?: ConnectionOverrideFactory;
+  /** How often stored operation work is looked at besides wake-ups (ms; default 1000). */
+  workPollMs?: number;
   /** Fleet tuning (tests, benchmarks). */
   fleet?: { restoreConcurrency?: number; leaseTtlMs?: number; heartbeatMs?: number; backoffMs?: number; connectTimeoutMs?: number };
 }
@@ -180,6 +191,9 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let schedules: ScheduleService | undefined;
   let webAuth: WebAuthService | undefined;
   let metrics: Promise<MetricsService> | undefined;
+  let operationWork: OperationWork | undefined;
+  const getOperationWork = (): OperationWork =>
+    (operationWork ??= { store: new OperationWorkStore(db), wakeups: wakeupsFor(db), pollMs: opts.workPollMs ?? 1000 });
   const getMonitorStore = (): MonitorStore => (monitorStore ??= new MonitorStore(db));
   const chatDirectory = accountChatDirectory(accounts, clock);
   const getBotState = (): BotStore => (botState ??= new BotStore(db, secrets));
@@ -250,7 +264,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     },
     get operations() {
       // Read at the start of every operation, so Settings changes apply without a restart.
-      operations ??= new OperationsEngine({ pool: getFleet(), store: getOperationStore(), clock, pacing: () => getPacing().current(), log });
+      operations ??= new OperationsEngine({ pool: getFleet(), store: getOperationStore(), clock, pacing: () => getPacing().current(), log, work: getOperationWork() });
       return operations;
     },
     get pacing() {
@@ -304,6 +318,9 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
           }),
       );
       return metrics;
+    },
+    operationWork() {
+      return new WorkExecutor({ engine: this.operations, work: getOperationWork(), owner: getFleet().owner, clock, log });
     },
     scheduler(opts = {}) {
       // The services are read when a run starts, so a run uses the same engine the bot uses.

@@ -2,6 +2,7 @@ import { openApp, type AppOptions } from './app.ts';
 import type { Config } from './config.ts';
 import type { MetricsService } from './engine/metrics.ts';
 import type { MonitorRuntime } from './engine/monitor-runtime.ts';
+import type { WorkExecutor } from './engine/operation-work.ts';
 import type { Scheduler } from './engine/schedules.ts';
 import { createBotForwarder } from './interfaces/bot/forwarder.ts';
 import { botProxyAgent } from './interfaces/bot/proxy.ts';
@@ -95,6 +96,7 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   const budget = { ...STOP_BUDGET_MS, ...opts.stopBudgetMs };
   let monitor: MonitorRuntime | undefined;
   let scheduler: Scheduler | undefined;
+  let work: WorkExecutor | undefined;
   let bot: PanelBot | null = null;
   let web: WebServer | undefined;
   let metricsServer: MetricsServer | undefined;
@@ -144,6 +146,9 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
     // Last, so a run missed while the panel was down finds the fleet connected.
     scheduler = app.scheduler();
     scheduler.start();
+    // Operations started elsewhere act through this worker's accounts once it holds them.
+    work = app.operationWork();
+    work.start();
     log.info(opts.bot ? 'telegram-panel is running; talk to your bot (Ctrl-C stops)' : 'telegram-panel is running without the bot (Ctrl-C stops)');
 
     await opts.stop;
@@ -159,6 +164,7 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   const webRunning = web;
   const monitorRunning = monitor;
   const schedulerRunning = scheduler;
+  const workRunning = work;
   const metricsRunning = metricsServer;
   try {
     await stopInOrder(
@@ -166,7 +172,8 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
       [
         ['web', webRunning ? () => webRunning.stop() : null],
         ['bot', running ? () => running.stop() : null],
-        ['scheduler', schedulerRunning ? () => schedulerRunning.stop() : null],
+        // The work executor runs operations too: it stops with the scheduler, in the same slot of the budget.
+        ['scheduler', schedulerRunning || workRunning ? async () => void (await Promise.all([schedulerRunning?.stop(), workRunning?.stop()])) : null],
         ['monitor', monitorRunning ? () => monitorRunning.stop() : null],
         ['fleet', () => app.fleet.stop()],
         // After the fleet: until the store closes, /healthz answers 503 and /metrics still reads.

@@ -1,18 +1,14 @@
-import type { OperationKind, OperationSpec } from '../core/actions.ts';
-import { policyOf } from '../core/failure-policy.ts';
+import type { OperationKind } from '../core/actions.ts';
 import type { Failure } from '../core/failures.ts';
-import { isTelegramFailure, TelegramFailure } from '../core/failures.ts';
-import { describeValues, fillProfile } from '../core/profile.ts';
 import type { Reason } from '../core/reasons.ts';
 import { englishReason, failureReason } from '../core/stored-reasons.ts';
-import type { ActionOutcome, AccountSession } from '../core/session.ts';
 import type { OperationRecord, OperationResult, OperationStatus, OperationSummary } from '../store/operations.ts';
 import { summarize } from '../store/operations.ts';
 import type { OperationPlan, OperationsEngine, RunOptions } from './operations.ts';
 import type { PoolAccount } from './ports.ts';
-import { UNUSABLE_KIND, usability, type Usability } from './usability.ts';
-
-const USABLE: Usability = { usable: true };
+import { afterFailure, executeAttempt, readyAt, stopsOperation, type Attempt } from './operation-attempt.ts';
+import { RemoteParts } from './operation-follow.ts';
+import { UNUSABLE_KIND, usability } from './usability.ts';
 
 export type OperationEvent =
   | { type: 'started'; operationId: number; kind: OperationKind; planned: number; named: boolean; at: number }
@@ -28,53 +24,11 @@ export type OperationEvent =
   | { type: 'waiting'; operationId: number; accountId: number; until: number; failure: Failure }
   | { type: 'finished'; operationId: number; status: OperationStatus; stopReason: string | null; stopReasonCode: Reason | null; summary: OperationSummary; at: number };
 
-type Attempt = { ok: true; outcome: ActionOutcome; detail?: string } | { ok: false; failure: Failure };
-
 interface Candidate {
   account: PoolAccount;
   attempts: number;
-}
-
-/** What one attempt needs besides the spec: the account (and its place in the selection) and shared inputs. */
-interface AttemptContext {
-  account: PoolAccount;
-  /** The account's running number in the selection, from 1 (a profile edit's `{n}`). */
-  n: number;
-  randomId: () => bigint;
-  photo: Uint8Array | undefined;
-}
-
-/** Performs one action as one account; the session resolves the target itself. */
-async function perform(session: AccountSession, spec: OperationSpec, ctx: AttemptContext): Promise<{ outcome: ActionOutcome; detail?: string }> {
-  const randomId = ctx.randomId;
-  switch (spec.kind) {
-    case 'reaction':
-      return { outcome: await session.react(spec.target, spec.emoji) };
-    case 'vote':
-      return { outcome: await session.vote(spec.target, spec.options) };
-    case 'join':
-      return { outcome: await session.join(spec.target) };
-    case 'leave':
-      return { outcome: await session.leave(spec.target) };
-    case 'block':
-      return { outcome: await session.block(spec.username) };
-    case 'pm': {
-      const r = await session.sendMessage(spec.username, spec.text, randomId());
-      return { outcome: 'done', detail: `message ${r.messageId}` };
-    }
-    case 'comment': {
-      const r = await session.comment(spec.target, spec.text);
-      return { outcome: 'done', detail: `message ${r.messageId}` };
-    }
-    case 'profile': {
-      if (!session.updateProfile) throw new TelegramFailure({ kind: 'not_allowed', code: 'NOT_SUPPORTED', message: 'this connection cannot edit profiles' });
-      const values = fillProfile(spec.edit, ctx.account, ctx.n);
-      const photo = spec.edit.photo && ctx.photo ? { bytes: ctx.photo, mime: spec.edit.photo.mime } : undefined;
-      const r = await session.updateProfile({ ...values, ...(photo ? { photo } : {}) });
-      const detail = describeValues(values, photo !== undefined);
-      return { outcome: r.changed ? 'done' : 'already', ...(detail ? { detail } : {}) };
-    }
-  }
+  /** Held by another live worker: its part runs there, as a stored work row this run follows. */
+  remote: boolean;
 }
 
 /**
@@ -82,6 +36,9 @@ async function perform(session: AccountSession, spec: OperationSpec, ctx: Attemp
  * whose account is ready (up to the concurrency), then waits for the earliest of "an account
  * becomes ready" and "an attempt ends", both driven by the engine's clock.
  */
+/** A worker's account waits out a short flood wait; the failure itself is in its stored result later. */
+const WAITING: Failure = { kind: 'flood_wait', code: 'FLOOD_WAIT', message: 'waiting out a flood wait on the worker that holds the account' };
+
 export class OperationRun {
   private id = 0;
   private readonly kind: OperationKind;
@@ -92,6 +49,9 @@ export class OperationRun {
   private successes = 0;
   private terminal = 0;
   private inflight = 0;
+  /** Accounts whose part runs on the worker holding them (counted in `inflight` too). */
+  private remoteInflight = 0;
+  private remote: RemoteParts | null = null;
   private aborted = false;
   private stopReason: string | null = null;
   private stopReasonCode: Reason | null = null;
@@ -113,7 +73,8 @@ export class OperationRun {
     this.kind = plan.spec.kind;
     this.planned = plan.planned;
     this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
-    this.candidates = plan.candidates.map((account) => ({ account, attempts: 0 }));
+    // Only an engine that can hand work to workers was given accounts held elsewhere (see `check`).
+    this.candidates = plan.candidates.map((account) => ({ account, attempts: 0, remote: !!account.heldBy && engine.work !== undefined }));
   }
 
   start(): Promise<OperationRecord> {
@@ -133,6 +94,13 @@ export class OperationRun {
     this.emit({ type: 'started', operationId: this.id, kind: this.kind, planned: this.planned, named: this.plan.named, at: this.startedAt });
     if (this.opts.signal?.aborted) this.aborted = true;
     else this.opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (this.engine.work && this.candidates.some((c) => c.remote)) {
+      this.remote = new RemoteParts(this.engine, this.engine.work, this.id, {
+        settled: (accountId, result) => this.remoteSettled(accountId, result),
+        waiting: (accountId, until) => this.emit({ type: 'waiting', operationId: this.id, accountId, until, failure: WAITING }),
+        failed: (e) => this.fault(e),
+      });
+    }
     this.pump();
     return done;
   }
@@ -148,17 +116,28 @@ export class OperationRun {
       this.fill();
     } catch (e) {
       // Only the store or a listener can throw here; the record cannot be trusted any more.
-      this.finished = true;
-      this.cancelWake();
-      this.opts.signal?.removeEventListener('abort', this.onAbort);
-      this.reject(e);
+      this.fault(e);
     }
+  }
+
+  private fault(e: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.cancelWake();
+    this.remote?.close();
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    this.reject(e);
   }
 
   private fill(): void {
     const now = this.engine.clock.now();
     let nextAt = Infinity;
-    while (!this.aborted && this.stopReason === null && this.open() > 0 && this.inflight < this.concurrency) {
+    if (this.remote) {
+      // Work nothing has started yet must not start: the workers see the rows cancelled.
+      if (this.aborted || this.stopReason !== null) this.remote.cancel();
+      else this.dispatchRemote();
+    }
+    while (!this.aborted && this.stopReason === null && this.open() > 0 && this.inflight - this.remoteInflight < this.concurrency) {
       const pick = this.pick(now);
       if (pick.ready) this.launch(pick.ready, now);
       else {
@@ -166,11 +145,57 @@ export class OperationRun {
         break;
       }
     }
+    // Local accounts the pick dropped may have left slots that go to accounts held elsewhere.
+    if (this.remote && !this.aborted && this.stopReason === null) this.dispatchRemote();
     if (this.inflight === 0 && (this.aborted || this.stopReason !== null || this.open() <= 0 || this.candidates.length === 0)) {
       this.finish();
       return;
     }
     if (nextAt < Infinity) this.scheduleWake(nextAt, now);
+  }
+
+  /**
+   * Hands the open slots' share of accounts held elsewhere to their workers: the open slots go to
+   * the least recently used candidates, as a local run would fill them, and the ones among those
+   * another worker holds are queued there at once (that worker paces and bounds them itself).
+   */
+  private dispatchRemote(): void {
+    const slots = this.open();
+    if (slots <= 0) return;
+    const e = this.engine;
+    const window = this.candidates
+      .map((c, i) => ({ c, i }))
+      .sort((x, y) => e.lastUsedAt(x.c.account.id) - e.lastUsedAt(y.c.account.id) || x.i - y.i)
+      .slice(0, slots)
+      .filter((x) => x.c.remote)
+      .map((x) => x.c);
+    for (const c of window) {
+      this.candidates.splice(this.candidates.indexOf(c), 1);
+      this.inflight++;
+      this.remoteInflight++;
+      c.attempts++;
+      this.remote!.dispatch(c.account.id);
+    }
+  }
+
+  /** A worker finished (or dropped, or cancelled) an account's part; `result` is what it stored. */
+  private remoteSettled(accountId: number, result: OperationResult | null): void {
+    if (this.finished) return;
+    this.inflight--;
+    this.remoteInflight--;
+    if (result) {
+      this.results.set(accountId, result);
+      if (result.status !== 'failed') this.successes++;
+      else if (!result.replaced) {
+        this.terminal++;
+        if (stopsOperation(this.kind, result.failure, this.successes)) {
+          this.stopReasonCode = failureReason(result.failure);
+          this.stopReason = englishReason(this.stopReasonCode);
+        }
+      }
+      this.emit({ type: 'result', operationId: this.id, result, settled: this.successes + this.terminal, planned: this.planned });
+    }
+    this.pump();
   }
 
   /**
@@ -185,17 +210,11 @@ export class OperationRun {
     let drop: Candidate[] | undefined;
     for (const c of this.candidates) {
       const id = c.account.id;
-      if (e.busy.has(id)) continue;
-      let at = e.pacer.readyAt(id, this.kind);
-      const local = e.localState(id);
-      // The plan checked the snapshot; only what changed since (a park, a failure here) needs a look.
-      const u = local === undefined && (c.account.parkedUntil[this.kind] ?? 0) <= now ? USABLE : usability(c.account, this.kind, now, local);
-      if (!u.usable) {
-        if (u.category === 'parked' && (u.until ?? Infinity) - now <= e.floodRetryMaxMs) at = Math.max(at, u.until ?? now);
-        else {
-          (drop ??= []).push(c);
-          continue;
-        }
+      if (c.remote || e.busy.has(id)) continue;
+      const at = readyAt(e, c.account, this.kind, now);
+      if (at === null) {
+        (drop ??= []).push(c);
+        continue;
       }
       if (at <= now) {
         const used = e.lastUsedAt(id);
@@ -226,38 +245,19 @@ export class OperationRun {
     });
   }
 
-  private launch(c: Candidate, now: number): void {
-    const e = this.engine;
+  private launch(c: Candidate, _now: number): void {
     const id = c.account.id;
     this.candidates.splice(this.candidates.indexOf(c), 1);
     this.inflight++;
     c.attempts++;
-    e.busy.add(id);
-    e.pacer.start(id, this.kind, now);
-    e.markUsed(id, now);
-    void this.attempt(id).then((a) => this.settle(c, a));
-  }
-
-  private async attempt(accountId: number): Promise<Attempt> {
-    try {
-      const session = await this.engine.pool.session(accountId);
-      const account = this.plan.candidates.find((a) => a.id === accountId)!;
-      const n = 'accountIds' in this.plan.selection ? this.plan.selection.accountIds.indexOf(accountId) + 1 : 0;
-      const r = await perform(session, this.plan.spec, { account, n, randomId: this.engine.randomId, photo: this.plan.photo });
-      return { ok: true, ...r };
-    } catch (err) {
-      if (isTelegramFailure(err)) return { ok: false, failure: err.failure };
-      this.engine.log?.error({ err, accountId, operationId: this.id }, 'unexpected error during an action');
-      return { ok: false, failure: { kind: 'unknown', code: 'INTERNAL_ERROR', message: 'an unexpected error in the panel (see its log)' } };
-    }
+    const n = 'accountIds' in this.plan.selection ? this.plan.selection.accountIds.indexOf(id) + 1 : 0;
+    void executeAttempt(this.engine, this.plan.spec, { account: c.account, n, photo: this.plan.photo, operationId: this.id }).then((a) => this.settle(c, a));
   }
 
   private settle(c: Candidate, a: Attempt): void {
     const e = this.engine;
     const id = c.account.id;
     const now = e.clock.now();
-    e.pacer.finish(id, this.kind, now);
-    e.busy.delete(id);
     this.inflight--;
     try {
       if (a.ok) {
@@ -275,32 +275,25 @@ export class OperationRun {
   }
 
   private fail(c: Candidate, failure: Failure, now: number): void {
-    const e = this.engine;
     const id = c.account.id;
-    const policy = policyOf(failure.kind);
-    e.noteFailure(id, this.kind, failure);
     const base = { accountId: id, status: 'failed' as const, at: now, attempts: c.attempts, failure };
-    const waitMs = (failure.seconds ?? Infinity) * 1000;
-    const shortWait = policy.retriedAfterWait && waitMs <= e.floodRetryMaxMs;
-    if (this.plan.named) {
-      if (shortWait && !this.aborted && this.stopReason === null) {
-        this.candidates.push(c);
-        this.emit({ type: 'waiting', operationId: this.id, accountId: id, until: now + waitMs, failure });
-        return;
-      }
-    } else if (policy.replaceable) {
+    const next = afterFailure(this.engine, failure, this.plan.named, this.aborted || this.stopReason !== null);
+    if (next.step === 'retry') {
+      this.candidates.push(c);
+      this.emit({ type: 'waiting', operationId: this.id, accountId: id, until: next.until, failure });
+      return;
+    }
+    if (next.step === 'replace') {
       // The slot goes back to the operation; another account takes it if one is left.
       this.record({ ...base, replaced: true });
       // After a short wait this account may take a slot again, if none is ready sooner.
-      if (shortWait) this.candidates.push(c);
+      if (next.shortWait) this.candidates.push(c);
       return;
     }
     this.terminal++;
     this.record({ ...base, replaced: false });
-    // Each account's profile is its own target: one account's refusal says nothing about the others.
-    if (this.kind === 'profile') return;
     // The target refused in a way no other account would change: stop spending accounts on it.
-    if (policy.stopsOperation === 'always' || (policy.stopsOperation === 'first' && this.successes === 0)) {
+    if (stopsOperation(this.kind, failure, this.successes)) {
       this.stopReasonCode = failureReason(failure);
       this.stopReason = englishReason(this.stopReasonCode);
     }
@@ -334,6 +327,7 @@ export class OperationRun {
   private finish(): void {
     this.finished = true;
     this.cancelWake();
+    this.remote?.close();
     this.opts.signal?.removeEventListener('abort', this.onAbort);
     const at = this.engine.clock.now();
     const status: OperationStatus = this.aborted ? 'cancelled' : this.stopReason !== null ? 'stopped' : 'finished';

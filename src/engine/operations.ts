@@ -12,6 +12,8 @@ import { Pacer, pacingRules, type PacingOverrides, type RandomSource } from '../
 import type { OperationRecord, OperationRecorder, OperationSelection } from '../store/operations.ts';
 import type { Logger } from '../log.ts';
 import { checkAgainstTarget, validateActionSpec } from './action-input.ts';
+import type { OperationWork } from './operation-follow.ts';
+import { ownerIsGone } from './process-owner.ts';
 import { OperationRun, type OperationEvent } from './operation-run.ts';
 import { checkProfileFor, readPhoto } from './profiles.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
@@ -39,6 +41,11 @@ export interface OperationsEngineOptions {
   /** `random_id` for private messages. */
   randomId?: () => bigint;
   log?: Logger;
+  /**
+   * Stored work: accounts another live worker holds take part through it (their part runs there)
+   * instead of being left out. Without it, as in one process alone, they are left out.
+   */
+  work?: OperationWork;
 }
 
 export interface RunOptions {
@@ -84,6 +91,7 @@ export class OperationsEngine {
   readonly floodRetryMaxMs: number;
   readonly randomId: () => bigint;
   readonly log: Logger | undefined;
+  readonly work: OperationWork | undefined;
   /** Accounts with an attempt in flight (in any operation). */
   readonly busy = new Set<number>();
   private readonly local = new Map<number, LocalAccountState>();
@@ -106,14 +114,16 @@ export class OperationsEngine {
     this.floodRetryMaxMs = (opts.floodRetryMaxSeconds ?? 300) * 1000;
     this.randomId = opts.randomId ?? (() => randomBytes(8).readBigInt64LE());
     this.log = opts.log;
+    this.work = opts.work;
   }
 
   /** Every account the pool lists, split by whether it can do `kind` now (and why not). */
   usable(kind: OperationKind): FleetUsability {
     const now = this.clock.now();
     const out: FleetUsability = { usable: [], unusable: [] };
+    const workers = this.liveWorkers(now);
     for (const a of this.sortedAccounts()) {
-      const u = usability(a, kind, now, this.local.get(a.id));
+      const u = this.usabilityOf(a, kind, now, workers);
       if (u.usable) out.usable.push(a);
       else out.unusable.push({ account: a, usability: u });
     }
@@ -147,6 +157,7 @@ export class OperationsEngine {
     if (ids.length === 0) throw new InputError('name at least one account', reason('accounts_none_named'));
     const all = new Map(this.sortedAccounts().map((a) => [a.id, a]));
     const now = this.clock.now();
+    const workers = this.liveWorkers(now);
     const chosen: PoolAccount[] = [];
     const problems: string[] = [];
     const refused: number[] = [];
@@ -158,7 +169,7 @@ export class OperationsEngine {
         continue;
       }
       if (chosen.includes(a)) continue;
-      const u = usability(a, kind, now, this.local.get(id));
+      const u = this.usabilityOf(a, kind, now, workers);
       // A short park is waited out: the operator named this account on purpose.
       if (!u.usable && !(u.category === 'parked' && (u.until ?? Infinity) - now <= this.floodRetryMaxMs)) {
         problems.push(`${accountLabel(a)} cannot: ${u.reason}`);
@@ -183,7 +194,8 @@ export class OperationsEngine {
       if (plan.spec.edit.photo) return { ...plan, photo: readPhoto(plan.spec.edit.photo.file).bytes };
       return plan;
     }
-    await checkAgainstTarget(plan.spec, plan.candidates.map((a) => a.id), this);
+    // Read by an account connected here: one another worker holds is never connected by this process.
+    await checkAgainstTarget(plan.spec, plan.candidates.filter((a) => !a.heldBy).map((a) => a.id), this);
     return plan;
   }
 
@@ -262,6 +274,20 @@ export class OperationsEngine {
   /** An attempt ended somewhere: every running operation may now find an account ready. */
   wakeAll(): void {
     for (const r of this.runs) r.pump();
+  }
+
+  /** The workers that run stored work now (their executors are alive); empty without stored work. */
+  private liveWorkers(now: number): ReadonlySet<string> {
+    if (!this.work) return new Set();
+    const live = this.work.store.executors(now);
+    for (const owner of live) if (ownerIsGone(owner)) live.delete(owner);
+    return live;
+  }
+
+  /** An account another live worker holds can act there: only its holder's other states count. */
+  private usabilityOf(a: PoolAccount, kind: OperationKind, now: number, workers: ReadonlySet<string>): Usability {
+    const probe = a.heldBy && workers.has(a.heldBy) ? { ...a, heldBy: null } : a;
+    return usability(probe, kind, now, this.local.get(a.id));
   }
 
   private sortedAccounts(): PoolAccount[] {

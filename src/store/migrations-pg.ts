@@ -1,5 +1,6 @@
 import type { Migration } from './migration.ts';
 import { baseline } from './migrations-pg/015-baseline.ts';
+import { operationWork } from './migrations-pg/018-operation-work.ts';
 
 /**
  * PostgreSQL's history, numbered like SQLite's (migrations.ts): it starts at 15 with the whole
@@ -7,7 +8,7 @@ import { baseline } from './migrations-pg/015-baseline.ts';
  * number (test/store/pg-schema.test.ts fails until it does). Forward-only; never edit one that
  * has shipped. The version lives in the one-row table schema_version.
  */
-export const PG_MIGRATIONS: readonly Migration[] = [baseline];
+export const PG_MIGRATIONS: readonly Migration[] = [baseline, operationWork];
 
 /**
  * Every identity column, by table. Rows copied with their ids (`db copy`) leave each identity's
@@ -18,6 +19,7 @@ export const PG_IDENTITY_COLUMNS: Readonly<Record<string, string>> = {
   accounts: 'id',
   account_status_history: 'id',
   operations: 'id',
+  operation_work: 'id',
   campaigns: 'id',
   monitor_keywords: 'id',
   monitor_ignored: 'id',

@@ -1,0 +1,116 @@
+import type { OperationResult } from '../store/operations.ts';
+import type { OperationWorkStore } from '../store/operation-work.ts';
+import type { Wakeups } from '../store/wakeups.ts';
+import { sweepOrphans } from './operation-work.ts';
+import type { OperationsEngine } from './operations.ts';
+import { sleepUnless } from './sleep.ts';
+
+/** What lets an operations engine hand accounts held by other workers to them, and follow that work. */
+export interface OperationWork {
+  store: OperationWorkStore;
+  wakeups: Wakeups;
+  /**
+   * How often a caller reads its rows and an executor looks for work besides wake-ups (ms); on
+   * the SQLite file wake-ups stay in one process, so this is how another process's writes arrive.
+   */
+  pollMs: number;
+}
+
+export interface RemoteHandlers {
+  /** The account's part ended: its stored result, or null when it ended with none (dropped, cancelled). */
+  settled(accountId: number, result: OperationResult | null): void;
+  /** A named account waits out a short flood wait on its worker. */
+  waiting(accountId: number, until: number): void;
+  /** The store failed while following; the run cannot be trusted any more. */
+  failed(e: unknown): void;
+}
+
+/**
+ * The parts of one operation that run on other workers: queues a row per account, wakes the
+ * workers, and follows the rows through the database ('progress' wake-ups plus a poll, which
+ * also hands rows of dead executors back to the queue) until each has ended.
+ */
+export class RemoteParts {
+  private readonly pending = new Map<number, { waitingUntil: number | null }>();
+  private readonly ctl = new AbortController();
+  private unsubscribe: (() => void) | null = null;
+  private polling = false;
+  private closed = false;
+
+  constructor(
+    private readonly engine: OperationsEngine,
+    private readonly work: OperationWork,
+    private readonly operationId: number,
+    private readonly handlers: RemoteHandlers,
+  ) {}
+
+  dispatch(accountId: number): void {
+    this.work.store.queue(this.operationId, accountId, this.engine.clock.now());
+    this.pending.set(accountId, { waitingUntil: null });
+    this.work.wakeups.notify('work', String(this.operationId));
+    this.follow();
+  }
+
+  /** Cancels the rows nothing is under way for (again on each call: a row may come out of a wait since). */
+  cancel(): void {
+    if (this.pending.size === 0) return;
+    this.work.store.cancel(this.operationId, this.engine.clock.now());
+    // The cancelled rows are read back at once, so a cancelled run does not wait for the next poll.
+    queueMicrotask(() => this.check());
+  }
+
+  close(): void {
+    this.closed = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.ctl.abort();
+  }
+
+  private follow(): void {
+    if (this.closed) return;
+    this.unsubscribe ??= this.work.wakeups.on('progress', (payload) => {
+      if (payload === '' || payload === String(this.operationId)) this.check();
+    });
+    if (this.polling) return;
+    this.polling = true;
+    void (async () => {
+      while (!this.closed && this.pending.size > 0) {
+        await sleepUnless(this.engine.clock, this.work.pollMs, [this.ctl.signal]);
+        if (this.closed) break;
+        try {
+          sweepOrphans(this.work.store, this.engine, this.engine.clock.now());
+        } catch (e) {
+          this.engine.log?.warn({ err: e }, 'could not look for work left by a stopped worker');
+        }
+        this.check();
+      }
+      this.polling = false;
+    })();
+  }
+
+  /** Reads the rows and reports every account whose part ended or began a wait since the last look. */
+  check(): void {
+    if (this.closed || this.pending.size === 0) return;
+    let ended: Array<{ accountId: number; result: OperationResult | null }> = [];
+    const waits: Array<{ accountId: number; until: number }> = [];
+    try {
+      for (const row of this.work.store.ofOperation(this.operationId)) {
+        const p = this.pending.get(row.accountId);
+        if (!p) continue;
+        if (row.state === 'done' || row.state === 'cancelled') {
+          this.pending.delete(row.accountId);
+          ended.push({ accountId: row.accountId, result: row.state === 'done' ? row.result : null });
+        } else if (row.waitingUntil !== null && row.waitingUntil !== p.waitingUntil) {
+          p.waitingUntil = row.waitingUntil;
+          waits.push({ accountId: row.accountId, until: row.waitingUntil });
+        }
+      }
+    } catch (e) {
+      ended = [];
+      this.handlers.failed(e);
+      return;
+    }
+    for (const w of waits) this.handlers.waiting(w.accountId, w.until);
+    for (const x of ended) this.handlers.settled(x.accountId, x.result);
+  }
+}
