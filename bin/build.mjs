@@ -4,7 +4,7 @@
 // tree in about 0.1 s of CPU (tsc: 12 s, 5 s with --noCheck), which lets the bin rebuild a stale
 // dist/ on the spot instead of refusing it; type checking stays in `npm run typecheck`.
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
@@ -13,6 +13,8 @@ const SRC = join(ROOT, 'src');
 const DIST = join(ROOT, 'dist');
 // The dashboard's CSS and scripts, served as files: copied beside the bundle (pages/index.ts finds them).
 const WEB_ASSETS = join(SRC, 'interfaces', 'web', 'assets');
+// Worker-thread scripts run as files of their own, so they are copied to dist/ (sync-pg.ts finds them there).
+const WORKER_SCRIPTS = [join(SRC, 'store', 'pg', 'pg-worker.mjs')];
 export const ENTRY_OUT = join(DIST, 'main.js');
 
 /**
@@ -26,7 +28,7 @@ function newestSource(dir = SRC) {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if ((e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) || d.startsWith(WEB_ASSETS)) newest = Math.max(newest, statSync(p).mtimeMs);
+      else if ((e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) || e.name.endsWith('.mjs') || d.startsWith(WEB_ASSETS)) newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
   walk(dir);
@@ -71,6 +73,7 @@ export async function build({ clean = false } = {}) {
     renameSync(tmp, f.path);
   }
   if (existsSync(WEB_ASSETS)) cpSync(WEB_ASSETS, join(DIST, 'web-assets'), { recursive: true });
+  for (const script of WORKER_SCRIPTS) cpSync(script, join(DIST, basename(script)));
   // Dated to the build's start: a source saved while esbuild was reading it still reads as newer.
   const at = new Date(started);
   utimesSync(ENTRY_OUT, at, at);

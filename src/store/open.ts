@@ -1,4 +1,4 @@
-import { openPanelDb, StoreError } from './db.ts';
+import { ensureDataDir, openPanelDb, StoreError } from './db.ts';
 import { PG_MIGRATIONS } from './migrations-pg.ts';
 import { migratePg } from './pg/migrate.ts';
 import { PgDatabase } from './pg/pg-database.ts';
@@ -13,6 +13,8 @@ export interface StoreLocation {
 /** Opens and migrates the panel's database: the SQLite file by default, PostgreSQL with DATABASE_URL. */
 export function openStore(where: StoreLocation): Db {
   if (!where.databaseUrl) return openPanelDb(where.dataDir);
+  // DATA_DIR still holds secret.key (unless PANEL_SECRET is set) on each machine.
+  ensureDataDir(where.dataDir);
   const shown = redactUrl(where.databaseUrl);
   let db: PgDatabase;
   try {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 export interface PgQueryResult {
@@ -51,7 +52,7 @@ export class SyncPg extends EventEmitter<{ notification: [channel: string, paylo
     const events = new MessageChannel();
     this.port = calls.port1;
     this.events = events.port1;
-    this.worker = new Worker(new URL(workerFile(), import.meta.url), {
+    this.worker = new Worker(workerFile(), {
       workerData: { url, flag: this.flag.buffer, port: calls.port2, events: events.port2, applicationName: 'telegram-panel' },
       transferList: [calls.port2, events.port2],
     });
@@ -119,7 +120,11 @@ function fromClone(row: Record<string, unknown>): Record<string, unknown> {
   return row;
 }
 
-/** Beside this module in src/ and in dist/ (the build copies it next to the chunk that imports this file). */
-function workerFile(): string {
-  return './pg-worker.mjs';
+/**
+ * Beside this module in src/; in dist/ the build copies it to dist/ itself, which is beside the
+ * entry or one folder up from the chunk that holds this module.
+ */
+function workerFile(): URL {
+  const candidates = [new URL('./pg-worker.mjs', import.meta.url), new URL('../pg-worker.mjs', import.meta.url)];
+  return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
 }
