@@ -125,6 +125,15 @@ describe('db copy: SQLite panel into PostgreSQL', () => {
     expect(dump(db, tables)).toEqual(sqliteDump);
   });
 
+  it('will not replace a target on which a live worker holds leases', () => {
+    copySqliteToPostgres(dir, target.url);
+    const db = pg();
+    db.prepare('INSERT INTO leases (scope, resource_id, owner, acquired_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run('account', 99, 'other-host/77/cafe', 0, 0, Date.now() + 60_000);
+    const before = dump(db, tables);
+    expect(() => copySqliteToPostgres(dir, target.url, { replace: true })).toThrow(/is in use: other-host\/77\/cafe holds 1 lease; nothing was copied/);
+    expect(dump(db, tables)).toEqual(before);
+  });
+
   it('copies into a database that `db migrate` prepared (schema there, no rows)', () => {
     openStore({ dataDir: dir, databaseUrl: target.url }).close();
     const r = copySqliteToPostgres(dir, target.url);
