@@ -78,14 +78,13 @@ export function registerDb(db: Command, ctx: CliContext): void {
       } finally {
         bar?.clear();
       }
-      const perSecond = r.ms > 0 ? Math.round((r.rows / r.ms) * 1000) : r.rows;
-      ctx.emit({ ...r, ms: Math.round(r.ms), rowsPerSecond: perSecond }, () =>
+      ctx.emit({ ...r, ms: Math.round(r.ms) }, () =>
         [
           `copied ${r.source} to ${r.target}${r.replaced ? ' (what it held was deleted first)' : ''}`,
           '',
           table(['table', 'rows'], r.tables.map((t) => [t.table, t.rows])),
           '',
-          `${r.rows} rows in ${(r.ms / 1000).toFixed(1)} s (${perSecond} rows/s); every table's count matches the SQLite panel (schema ${r.schemaVersion}).`,
+          `${r.rows} rows in ${(r.ms / 1000).toFixed(1)} s (schema created or migrated included); every table's count matches the SQLite panel (schema ${r.schemaVersion}).`,
           'Accounts stay sealed with the same key: run every worker with the same PANEL_SECRET, or with this DATA_DIR/secret.key, and DATABASE_URL set to the target.',
         ].join('\n'),
       );
