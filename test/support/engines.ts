@@ -89,14 +89,17 @@ function postgresFixture(): EngineFixture {
   let database: FreshPostgresDatabase | undefined;
   let current: Db | undefined;
   let dirty = '';
+  let dataDir = '';
   const extra: Db[] = [];
   beforeAll(async () => {
     database = await freshPostgresDatabase();
-    current = openStore({ dataDir: '', databaseUrl: database.url });
+    // DATA_DIR still holds what stays local with DATABASE_URL (secret.key).
+    dataDir = tempDir('engine-pg-');
+    current = openStore({ dataDir, databaseUrl: database.url });
     dirty = dirtyTablesQuery(current);
   });
   beforeEach(() => {
-    if (!current?.open) current = openStore({ dataDir: '', databaseUrl: database!.url });
+    if (!current?.open) current = openStore({ dataDir, databaseUrl: database!.url });
     // Truncating every table costs about 80 ms; a test touches a few of them.
     const touched = current.prepare<[], { t: string }>(dirty).all().map((r) => r.t);
     if (touched.length > 0) current.exec(`TRUNCATE ${touched.join(', ')} RESTART IDENTITY CASCADE`);
@@ -118,11 +121,11 @@ function postgresFixture(): EngineFixture {
     },
     reopen(): Db {
       current?.close();
-      current = openStore({ dataDir: '', databaseUrl: database!.url });
+      current = openStore({ dataDir, databaseUrl: database!.url });
       return current;
     },
     connect(): Db {
-      const d = openStore({ dataDir: '', databaseUrl: database!.url });
+      const d = openStore({ dataDir, databaseUrl: database!.url });
       extra.push(d);
       return d;
     },
