@@ -31,13 +31,12 @@ async function durableClaims(dir: string, scheme: ClaimScheme, lanes: number, pe
     settings: { accountIds: null, perAccountCap: n, dailyCap: n, delay: { minMs: 0, maxMs: 0 }, skipContacted: true },
   });
   store.setState(c.id, 'running', null, 0);
-  store.acquireLease(c.id, 'bench', Number.MAX_SAFE_INTEGER, 0, () => false);
   let blocked = 0;
   let durable = 0;
   let rid = 0n;
   const lane = async (accountId: number): Promise<void> => {
     for (let i = 0; i < perLane; i++) {
-      const q = { campaignId: c.id, leaseOwner: 'bench', accountId, randomId: ++rid, now: 0, dailyCap: n, skipContacted: true };
+      const q = { campaignId: c.id, leaseOwner: 'bench', requireLease: false, accountId, randomId: ++rid, now: 0, dailyCap: n, skipContacted: true };
       const t0 = performance.now();
       let r;
       if (scheme === 'loop') {

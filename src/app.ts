@@ -2,6 +2,7 @@ import { ConfigError, type Config } from './config.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { parseChannelRef } from './core/monitor-filter.ts';
 import { CampaignService } from './engine/campaigns.ts';
+import { CampaignWatcher } from './engine/campaign-watcher.ts';
 import { Fleet } from './engine/fleet.ts';
 import { HealthService } from './engine/health.ts';
 import { AccountCareService } from './engine/account-care.ts';
@@ -92,6 +93,8 @@ export interface App {
    * this process's fleet holds; `start` starts and stops it.
    */
   operationWork(): WorkExecutor;
+  /** Makes this process a campaign worker (`start`): it runs its part of every running campaign with the accounts it holds. */
+  campaignWatcher(opts?: { pollMs?: number }): CampaignWatcher;
   /** The scheduler that runs due schedules with this app's services; `start` starts and stops it. */
   scheduler(opts?: { pollMs?: number }): Scheduler;
   /** The monitor running in this process (start), so rule changes made through `monitorService` reach it. */
@@ -271,7 +274,8 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
       return getPacing();
     },
     get campaigns() {
-      campaigns ??= new CampaignService({ db, pool: getFleet(), clock, pacing: () => getPacing().current(), log });
+      // Claims need the account's lease under the fleet's name: only the process holding an account claims with it.
+      campaigns ??= new CampaignService({ db, pool: getFleet(), clock, pacing: () => getPacing().current(), log, leaseOwner: getFleet().owner, leasedAccounts: true });
       return campaigns;
     },
     get monitorService() {
@@ -321,6 +325,11 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
     },
     operationWork() {
       return new WorkExecutor({ engine: this.operations, work: getOperationWork(), owner: getFleet().owner, clock, log });
+    },
+    campaignWatcher(opts = {}) {
+      const fleet = getFleet();
+      this.campaigns.becomeWorker((id) => fleet.isLive(id));
+      return new CampaignWatcher({ campaigns: this.campaigns, wakeups: wakeupsFor(db), clock, log, ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}) });
     },
     scheduler(opts = {}) {
       // The services are read when a run starts, so a run uses the same engine the bot uses.

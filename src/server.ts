@@ -4,6 +4,7 @@ import type { MetricsService } from './engine/metrics.ts';
 import type { MonitorRuntime } from './engine/monitor-runtime.ts';
 import type { WorkExecutor } from './engine/operation-work.ts';
 import type { Scheduler } from './engine/schedules.ts';
+import type { CampaignWatcher } from './engine/campaign-watcher.ts';
 import { createBotForwarder } from './interfaces/bot/forwarder.ts';
 import { botProxyAgent } from './interfaces/bot/proxy.ts';
 import type { PanelBot } from './interfaces/bot/bot.ts';
@@ -97,6 +98,7 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   let monitor: MonitorRuntime | undefined;
   let scheduler: Scheduler | undefined;
   let work: WorkExecutor | undefined;
+  let campaignWatcher: CampaignWatcher | undefined;
   let bot: PanelBot | null = null;
   let web: WebServer | undefined;
   let metricsServer: MetricsServer | undefined;
@@ -149,6 +151,9 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
     // Operations started elsewhere act through this worker's accounts once it holds them.
     work = app.operationWork();
     work.start();
+    // This worker's part of every running campaign, with the accounts it holds.
+    campaignWatcher = app.campaignWatcher();
+    campaignWatcher.start();
     log.info(opts.bot ? 'telegram-panel is running; talk to your bot (Ctrl-C stops)' : 'telegram-panel is running without the bot (Ctrl-C stops)');
 
     await opts.stop;
@@ -165,6 +170,7 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   const monitorRunning = monitor;
   const schedulerRunning = scheduler;
   const workRunning = work;
+  const watcherRunning = campaignWatcher;
   const metricsRunning = metricsServer;
   try {
     await stopInOrder(
@@ -173,7 +179,7 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
         ['web', webRunning ? () => webRunning.stop() : null],
         ['bot', running ? () => running.stop() : null],
         // The work executor runs operations too: it stops with the scheduler, in the same slot of the budget.
-        ['scheduler', schedulerRunning || workRunning ? async () => void (await Promise.all([schedulerRunning?.stop(), workRunning?.stop()])) : null],
+        ['scheduler', schedulerRunning || workRunning || watcherRunning ? async () => void (await Promise.all([schedulerRunning?.stop(), workRunning?.stop(), watcherRunning?.stop()])) : null],
         ['monitor', monitorRunning ? () => monitorRunning.stop() : null],
         ['fleet', () => app.fleet.stop()],
         // After the fleet: until the store closes, /healthz answers 503 and /metrics still reads.

@@ -2,10 +2,9 @@ import { jitteredDelay, networkBackoffMs, nextUtcMidnight } from '../core/campai
 import { PROBLEM_STATUSES } from '../core/accounts.ts';
 import { MAX_TARGET_ATTEMPTS, type CampaignState, type TargetCounts, type TargetState } from '../core/campaigns.ts';
 import type { Clock } from '../core/clock.ts';
-import { PanelError } from '../core/errors.ts';
 import { policyOf, waitUntil } from '../core/failure-policy.ts';
 import { isTelegramFailure, type Failure } from '../core/failures.ts';
-import { reason, reason as reasonOf, type Reason } from '../core/reasons.ts';
+import { reason as reasonOf, type Reason } from '../core/reasons.ts';
 import { englishReason, type WaitCause } from '../core/stored-reasons.ts';
 import type { AccountSession } from '../core/session.ts';
 import type { Logger } from '../log.ts';
@@ -24,10 +23,15 @@ export type CampaignEvent =
 export interface RunOptions {
   /** Aborting pauses the campaign once the sends in flight have settled. */
   signal?: AbortSignal;
+  /**
+   * Aborting ends this process's part only (a worker stopping): the sends in flight settle, the
+   * campaign stays running for the other workers, and claims left go to the accounts' next holders.
+   */
+  leave?: AbortSignal;
   onEvent?: (e: CampaignEvent) => void;
   /** When nothing can happen for longer than this, pause with the reason instead of waiting (default 30 min). */
   maxWaitMs?: number;
-  /** How often a waiting run re-reads its campaign (a pause from elsewhere) and renews its lease (default 5 s). */
+  /** How often a waiting run re-reads its campaign (a pause from elsewhere), its accounts and the other runners (default 5 s). */
   pollMs?: number;
 }
 
@@ -47,12 +51,26 @@ export interface RunDeps {
   clock: Clock;
   random: () => number;
   newRandomId: () => bigint;
+  /** This process's account lease owner (the fleet's), also its name among the campaign's runners. */
   leaseOwner: string;
+  /** Whether claims need the account's lease (false only for pools that take no leases; see ClaimRequest). */
+  requireLease: boolean;
   isLeaseOwnerDead: (owner: string) => boolean;
+  /**
+   * A worker's run uses only the accounts this process holds (connected here); without it, the
+   * run connects the accounts nobody holds, as one process always did, and leaves the ones other
+   * processes hold to them.
+   */
+  holds?: (accountId: number) => boolean;
   log?: Logger;
 }
 
-const LEASE_MS = 60_000;
+/** A runner's row lives this long without a heartbeat (a killed worker's stops counting after it). */
+const RUNNER_TTL_MS = 30_000;
+/** How long a run waits for a process holding some of the campaign's accounts to join the run. */
+const HANDOFF_GRACE_MS = 30_000;
+/** The stop code of a lane whose account another process holds. */
+const HELD_ELSEWHERE = 'LEASE_HELD';
 /** Consecutive connection failures after which an account sits out the rest of the run. */
 const MAX_NETWORK_FAILURES = 4;
 /** Telegram dates have second precision and clocks drift: look a little before the claim. */
@@ -83,7 +101,7 @@ interface Lane {
 
 type StopCause =
   | { kind: 'external'; state: CampaignState }
-  | { kind: 'lease' }
+  | { kind: 'leave' }
   | { kind: 'signal' }
   | { kind: 'wait'; until: number; why: WaitCause };
 
@@ -109,8 +127,13 @@ export class CampaignRun {
   private error: Error | null = null;
   private dirty = false;
   private wake: (() => void) | null = null;
-  private leaseUntil = 0;
   private deferred = 0;
+  private startedAt = 0;
+  private nextRefresh = 0;
+  /** What this runner last told the others (undefined: nothing yet), and until when that holds. */
+  private told: { nextAt: number | null; until: number } | undefined;
+  /** The accounts that send in this campaign (the rest only settle their earlier claims). */
+  private senders = new Set<number>();
   private readonly stats = { sent: 0, settled: 0, uncertain: 0, attempts: 0 };
   private readonly emit: (e: CampaignEvent) => void;
 
@@ -132,17 +155,13 @@ export class CampaignRun {
   async execute(): Promise<RunReport> {
     const { store, clock } = this.deps;
     const now = clock.now();
-    this.leaseUntil = now + LEASE_MS;
-    const lease = store.acquireLease(this.campaign.id, this.deps.leaseOwner, this.leaseUntil, now, this.deps.isLeaseOwnerDead);
-    if (!lease.ok) {
-      throw new PanelError(
-        `campaign "${this.campaign.name}" is being run by another process (${describeOwner(lease.owner)}); pause it there or wait for it to finish`,
-        reason('campaign_leased', { name: this.campaign.name, owner: describeOwner(lease.owner) }),
-      );
-    }
+    this.startedAt = now;
+    this.nextRefresh = now + (this.opts.pollMs ?? 5_000);
     try {
-      store.setState(this.campaign.id, 'running', null, now);
       this.prepareLanes(now);
+      // A worker holding none of the campaign's accounts has no part in it.
+      if (this.deps.holds && this.lanes.size === 0) return this.report(store.counts(this.campaign.id));
+      this.tell(now, now);
       const counts = store.counts(this.campaign.id);
       this.emit({ type: 'started', name: this.campaign.name, total: Object.values(counts).reduce((a, b) => a + b, 0), counts, accounts: [...this.lanes.keys()] });
       await this.loop();
@@ -160,36 +179,113 @@ export class CampaignRun {
       throw e;
     } finally {
       try {
-        store.releaseLease(this.campaign.id, this.deps.leaseOwner);
+        store.runners.leave(this.campaign.id, this.deps.leaseOwner);
       } catch {
-        // The database is gone (the process is going down): the lease expires by itself.
+        // The database is gone (the process is going down): the row expires by itself.
       }
     }
+  }
+
+  private report(counts: TargetCounts): RunReport {
+    const head = this.deps.store.getById(this.campaign.id);
+    return { name: this.campaign.name, state: head?.state ?? this.campaign.state, reason: head?.reason ?? null, reasonCode: head?.reasonCode ?? null, counts, run: { ...this.stats } };
+  }
+
+  /** Tells the other runners when this one next has work (null: none); rewritten at once when that flips. */
+  private tell(now: number, nextAt: number | null): void {
+    const t = this.told;
+    if (t && (t.nextAt === null) === (nextAt === null) && now < t.until - RUNNER_TTL_MS / 2) return;
+    this.deps.store.runners.beat(this.campaign.id, this.deps.leaseOwner, nextAt, now, now + RUNNER_TTL_MS);
+    this.told = { nextAt, until: now + RUNNER_TTL_MS };
+  }
+
+  /**
+   * Whether another process still has work in this campaign soon (within `maxWait`), or holds
+   * some of its accounts and may still join (for a while after this run began): then a run with
+   * nothing left to do waits instead of ending the campaign.
+   */
+  private othersBusy(now: number, maxWait: number): boolean {
+    const others = this.deps.store.runners.others(this.campaign.id, this.deps.leaseOwner, now, this.deps.isLeaseOwnerDead);
+    if (others.some((o) => o.nextAt !== null && o.nextAt <= now + maxWait)) return true;
+    if (now - this.startedAt >= HANDOFF_GRACE_MS) return false;
+    const running = new Set(others.map((o) => o.owner));
+    return this.deps.pool.accounts().some((a) => this.senders.has(a.id) && a.heldBy != null && !running.has(a.heldBy));
   }
 
   private prepareLanes(now: number): void {
     const { store, pool } = this.deps;
     const accounts = new Map(pool.accounts().map((a) => [a.id, a]));
+    this.senders = new Set(this.campaign.accountIds ?? defaultSet([...accounts.values()]).map((a) => a.id));
     const used = store.usedInCampaign(this.campaign.id);
-    const lane = (id: number, sends: boolean): Lane => {
-      let l = this.lanes.get(id);
-      if (!l) {
-        const last = store.lastClaimAt(id);
-        const nextAt = last === null ? now : Math.max(now, last + jitteredDelay(this.campaign.delay, this.deps.random));
-        l = { id, sends, nextAt, waitingFor: null, waitCause: null, busy: false, stopped: null, stopCode: null, idle: false, settle: [], used: used.get(id) ?? 0, networkFailures: 0, peerFlood: false };
-        this.lanes.set(id, l);
-      }
-      return l;
-    };
-    for (const id of this.campaign.accountIds ?? defaultSet([...accounts.values()]).map((a) => a.id)) lane(id, true);
+    const claimed = store.rowsInState(this.campaign.id, 'claimed');
+    for (const id of this.senders) this.addLane(id, true, now, accounts.get(id), used, claimed);
     // Claims left by an earlier run are settled first, by the account that made them.
-    for (const row of store.rowsInState(this.campaign.id, 'claimed')) lane(row.accountId!, false).settle.push(row);
+    for (const row of claimed) if (!this.lanes.has(row.accountId!)) this.addLane(row.accountId!, false, now, accounts.get(row.accountId!), used, claimed);
+  }
+
+  /**
+   * A lane for the account when this run may use it, holding the account's claims from before to
+   * settle first. A worker takes only the accounts it holds, plus claims of accounts nobody will
+   * hold again (removed, banned) to make them uncertain; one process alone leaves the accounts
+   * other processes hold to them (their claims may be in flight there).
+   */
+  private addLane(id: number, sends: boolean, now: number, a: PoolAccount | undefined, used: Map<number, number>, claimed: readonly TargetRow[]): void {
+    const holds = this.deps.holds;
+    if (holds && !holds(id) && a && !(PROBLEM_STATUSES.includes(a.status) && !a.heldBy)) return;
+    const last = this.deps.store.lastClaimAt(id);
+    const nextAt = last === null ? now : Math.max(now, last + jitteredDelay(this.campaign.delay, this.deps.random));
+    const l: Lane = { id, sends, nextAt, waitingFor: null, waitCause: null, busy: false, stopped: null, stopCode: null, idle: false, settle: [], used: used.get(id) ?? 0, networkFailures: 0, peerFlood: false };
+    this.lanes.set(id, l);
+    if (a?.heldBy) {
+      this.stopLane(l, { code: HELD_ELSEWHERE, message: `account #${id} is connected by another process (${describeOwner(a.heldBy)})` }, 'keep');
+      return;
+    }
+    l.settle = claimed.filter((r) => r.accountId === id);
+    if (!a) this.stopLane(l, { code: 'ACCOUNT_UNAVAILABLE', message: `account #${l.id} is not in the fleet (removed or disabled)` }, 'uncertain');
+    else if (PROBLEM_STATUSES.includes(a.status)) {
+      this.stopLane(l, { code: a.status.toUpperCase(), message: `account #${l.id} is ${a.status}${a.statusReason ? ` (${a.statusReason})` : ''}` }, 'uncertain');
+    } else if (a.status === 'peer_flood') l.peerFlood = true;
+  }
+
+  /**
+   * Follows accounts moving between processes during the run: a worker adds the accounts it came
+   * to hold (settling their earlier claims first) and drops those it no longer holds; one process
+   * alone takes back an account another process let go of, and leaves one another process took.
+   */
+  private refreshLanes(now: number, accounts: Map<number, PoolAccount>): void {
+    const { store } = this.deps;
+    let claimed: TargetRow[] | undefined;
+    let used: Map<number, number> | undefined;
+    const load = (): { claimed: TargetRow[]; used: Map<number, number> } => ({
+      claimed: (claimed ??= store.rowsInState(this.campaign.id, 'claimed')),
+      used: (used ??= store.usedInCampaign(this.campaign.id)),
+    });
+    const holds = this.deps.holds;
+    if (holds) {
+      for (const l of [...this.lanes.values()]) {
+        if (!l.busy && l.stopped === null && accounts.has(l.id) && !holds(l.id)) this.lanes.delete(l.id);
+      }
+      for (const id of this.senders) {
+        if (this.lanes.has(id) || !holds(id)) continue;
+        const d = load();
+        this.addLane(id, true, now, accounts.get(id), d.used, d.claimed);
+      }
+      for (const row of load().claimed) {
+        const id = row.accountId!;
+        if (!this.lanes.has(id) && holds(id)) this.addLane(id, false, now, accounts.get(id), load().used, load().claimed);
+      }
+      return;
+    }
     for (const l of this.lanes.values()) {
       const a = accounts.get(l.id);
-      if (!a) this.stopLane(l, { code: 'ACCOUNT_UNAVAILABLE', message: `account #${l.id} is not in the fleet (removed or disabled)` }, 'uncertain');
-      else if (PROBLEM_STATUSES.includes(a.status)) {
-        this.stopLane(l, { code: a.status.toUpperCase(), message: `account #${l.id} is ${a.status}${a.statusReason ? ` (${a.statusReason})` : ''}` }, 'uncertain');
-      } else if (a.status === 'peer_flood') l.peerFlood = true;
+      if (l.busy || !a) continue;
+      if (l.stopped === null && a.heldBy) {
+        this.stopLane(l, { code: HELD_ELSEWHERE, message: `account #${l.id} is connected by another process (${describeOwner(a.heldBy)})` }, 'keep');
+        l.settle = [];
+      } else if (l.stopCode === HELD_ELSEWHERE && !a.heldBy) {
+        const d = load();
+        Object.assign(l, { stopped: null, stopCode: null, idle: false, networkFailures: 0, used: d.used.get(l.id) ?? 0, settle: d.claimed.filter((r) => r.accountId === l.id) });
+      }
     }
   }
 
@@ -199,10 +295,15 @@ export class CampaignRun {
     const poll = this.opts.pollMs ?? 5_000;
     while (this.error === null) {
       if (this.opts.signal?.aborted) this.stop ??= { kind: 'signal' };
+      if (this.opts.leave?.aborted) this.stop ??= { kind: 'leave' };
       if (this.stop === null) this.checkCampaign();
       if (this.stop !== null) return;
       const now = clock.now();
       const accounts = new Map(pool.accounts().map((a) => [a.id, a]));
+      if (now >= this.nextRefresh) {
+        this.nextRefresh = now + poll;
+        this.refreshLanes(now, accounts);
+      }
       // With nothing pending, only lanes holding earlier claims have work left.
       if (!this.deps.store.hasPending(this.campaign.id)) for (const l of this.lanes.values()) l.idle = true;
       let next = Infinity;
@@ -219,13 +320,21 @@ export class CampaignRun {
           nextWhy = parked > l.nextAt ? { cause: 'flood', account: l.id } : (l.waitCause ?? { cause: 'delay' });
         }
       }
-      if (this.tasks.size === 0) {
-        if (next === Infinity) return;
-        if (next - now > maxWait) {
-          this.stop = { kind: 'wait', until: next, why: nextWhy };
-          return;
+      if (this.tasks.size === 0 && (next === Infinity || next - now > maxWait)) {
+        this.tell(now, next === Infinity ? null : next);
+        // Other processes still sending may give rows back, or finish the campaign: follow them.
+        if (this.othersBusy(now, maxWait)) {
+          if (!this.dirty) await this.sleepUntil(now + poll);
+          this.dirty = false;
+          for (const l of this.lanes.values()) l.idle = false;
+          this.nextRefresh = 0;
+          continue;
         }
+        if (next === Infinity) return;
+        this.stop = { kind: 'wait', until: next, why: nextWhy };
+        return;
       }
+      this.tell(now, this.tasks.size > 0 ? now : next);
       if (!this.dirty) await this.sleepUntil(Math.min(next, now + poll));
       this.dirty = false;
     }
@@ -276,16 +385,16 @@ export class CampaignRun {
     if (ms <= 0) return;
     const ac = new AbortController();
     this.wake = () => ac.abort();
-    const outer = this.opts.signal;
+    const outer = [this.opts.signal, this.opts.leave];
     const onOuter = (): void => ac.abort();
-    outer?.addEventListener('abort', onOuter, { once: true });
+    for (const o of outer) o?.addEventListener('abort', onOuter, { once: true });
     try {
       await this.deps.clock.sleep(ms, ac.signal);
     } catch {
       // Woken early: a task finished or the run was asked to stop.
     } finally {
       this.wake = null;
-      outer?.removeEventListener('abort', onOuter);
+      for (const o of outer) o?.removeEventListener('abort', onOuter);
     }
   }
 
@@ -293,19 +402,10 @@ export class CampaignRun {
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
   }
 
-  /** Notices a pause or cancel made elsewhere and keeps the lease alive. */
+  /** Notices a pause, cancel or finish made elsewhere. */
   private checkCampaign(): void {
-    const { store, clock } = this.deps;
-    const head = store.getById(this.campaign.id);
-    if (!head || head.state !== 'running') {
-      this.stop = { kind: 'external', state: head?.state ?? 'cancelled' };
-      return;
-    }
-    const now = clock.now();
-    if (now > this.leaseUntil - LEASE_MS / 2) {
-      this.leaseUntil = now + LEASE_MS;
-      if (!store.renewLease(this.campaign.id, this.deps.leaseOwner, this.leaseUntil, now)) this.stop = { kind: 'lease' };
-    }
+    const head = this.deps.store.getById(this.campaign.id);
+    if (!head || head.state !== 'running') this.stop = { kind: 'external', state: head?.state ?? 'cancelled' };
   }
 
   /** Takes a lane out of this run. Its unsettled claims become uncertain, or stay claimed for the next run. */
@@ -388,6 +488,8 @@ export class CampaignRun {
     const claim = await store.claimForSend({
       campaignId: this.campaign.id,
       leaseOwner: this.deps.leaseOwner,
+      requireLease: this.deps.requireLease,
+      isLeaseOwnerDead: this.deps.isLeaseOwnerDead,
       accountId: l.id,
       randomId: this.deps.newRandomId(),
       now,
@@ -396,7 +498,12 @@ export class CampaignRun {
     });
     switch (claim.kind) {
       case 'stopped':
-        this.stop ??= claim.state === 'lease_lost' ? { kind: 'lease' } : { kind: 'external', state: claim.state };
+        this.stop ??= { kind: 'external', state: claim.state };
+        return;
+      case 'account_lost':
+        // Its claims from before were settled here; anything it claims now belongs to the holder.
+        this.stopLane(l, { code: HELD_ELSEWHERE, message: `account #${l.id} is connected by another process${claim.holder ? ` (${describeOwner(claim.holder)})` : ''}` }, 'keep');
+        l.settle = [];
         return;
       case 'daily_cap':
         this.wait(l, nextUtcMidnight(now), `account #${l.id} reached its daily cap of ${this.campaign.dailyCap}`, { cause: 'daily_cap', account: l.id, cap: this.campaign.dailyCap });
@@ -542,18 +649,23 @@ export class CampaignRun {
     let state: CampaignState;
     let reason: Reason | null;
     const stop = this.stop;
+    if (stop?.kind === 'leave') {
+      // This process's part ends; the campaign goes on with the other workers.
+      const report = this.report(counts);
+      this.emit({ type: 'finished', state: report.state, reason: report.reason, reasonCode: report.reasonCode, counts });
+      return report;
+    }
     if (stop?.kind === 'external') {
       state = stop.state;
       if (state === 'cancelled') {
+        // Its own accounts' claims; other processes' runs settle theirs the same way.
+        const mine = new Set([...this.lanes.values()].filter((l) => l.stopCode !== HELD_ELSEWHERE).map((l) => l.id));
         for (const row of store.rowsInState(this.campaign.id, 'claimed')) {
-          this.uncertain(row, { code: 'CANCELLED', message: 'the campaign was cancelled before this message was confirmed' });
+          if (mine.has(row.accountId!)) this.uncertain(row, { code: 'CANCELLED', message: 'the campaign was cancelled before this message was confirmed' });
         }
         counts = store.counts(this.campaign.id);
       }
       reason = store.getById(this.campaign.id)?.reasonCode ?? null;
-    } else if (stop?.kind === 'lease') {
-      state = store.getById(this.campaign.id)?.state ?? 'running';
-      reason = reasonOf('campaign_taken_over');
     } else {
       if (stop?.kind === 'signal') {
         state = 'paused';

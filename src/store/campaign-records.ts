@@ -1,4 +1,4 @@
-/** Campaign records: name, message, settings and state (the lease of the process running one is in leases.ts). */
+/** Campaign records: name, message, settings and state (the processes running one are in campaign-runners.ts). */
 import type { CampaignSettings, CampaignState } from '../core/campaigns.ts';
 import type { Reason } from '../core/reasons.ts';
 import { reasonColumns, reasonFromColumns } from '../core/stored-reasons.ts';
@@ -84,9 +84,7 @@ export class CampaignRecords {
         `INSERT INTO campaigns (name, message, state, reason, account_ids, per_account_cap, daily_cap, delay_min_ms, delay_max_ms, skip_contacted, created_at, updated_at)
          VALUES (@name, @message, 'ready', NULL, @accountIds, @perAccountCap, @dailyCap, @delayMinMs, @delayMaxMs, @skipContacted, @now, @now) RETURNING id`,
       ),
-      head: db.prepare<[number], { state: CampaignState; lease_owner: string | null }>(
-        "SELECT c.state, l.owner AS lease_owner FROM campaigns c LEFT JOIN leases l ON l.scope = 'campaign' AND l.resource_id = c.id WHERE c.id = ?",
-      ),
+      head: db.prepare<[number], { state: CampaignState }>('SELECT state FROM campaigns WHERE id = ?'),
       setState: db.prepare<[CampaignState, string | null, string | null, string | null, number, number]>(
         'UPDATE campaigns SET state = ?, reason = ?, reason_code = ?, reason_params = ?, updated_at = ? WHERE id = ?',
       ),
@@ -120,10 +118,9 @@ export class CampaignRecords {
     return this.sql.all.all().map(toCampaign);
   }
 
-  /** State and lease holder only: what a claim checks before it takes a row. */
-  head(campaignId: number): { state: CampaignState; leaseOwner: string | null } | undefined {
-    const h = this.sql.head.get(campaignId);
-    return h && { state: h.state, leaseOwner: h.lease_owner };
+  /** The state only: what a claim checks before it takes a row. */
+  head(campaignId: number): { state: CampaignState } | undefined {
+    return this.sql.head.get(campaignId);
   }
 
   setState(campaignId: number, state: CampaignState, reason: Reason | null, now: number): void {

@@ -10,6 +10,8 @@ import type { CampaignRecords } from './campaign-records.ts';
 import type { DailyUsage } from './campaign-usage.ts';
 import type { ContactedLedger } from './contacted.ts';
 import type { Db } from './db.ts';
+import type { Statement } from './sql.ts';
+import { PgDatabase } from './pg/pg-database.ts';
 import { WalSync } from './wal-sync.ts';
 
 export interface TargetRow {
@@ -35,12 +37,24 @@ export type ClaimResult =
   | { kind: 'daily_cap' }
   /** Nothing this account may take now; `deferred` rows wait for another campaign's unsettled claim. */
   | { kind: 'none'; deferred: number }
-  /** The campaign is no longer running under this lease (paused, cancelled, taken over). */
-  | { kind: 'stopped'; state: CampaignState | 'lease_lost' };
+  /** The campaign is no longer running (paused, cancelled, done). */
+  | { kind: 'stopped'; state: CampaignState }
+  /** This process does not hold the account's lease (another process connects it now). */
+  | { kind: 'account_lost'; holder: string | null };
 
 export interface ClaimRequest {
   campaignId: number;
+  /** This process's account lease owner (the fleet's): a claim with an account needs its lease. */
   leaseOwner: string;
+  /**
+   * False for pools that take no leases (the in-memory pools of engine tests, one process by
+   * construction): the claim is then refused only while another live owner holds the account.
+   * Default true: the claim needs `leaseOwner` to hold the account's lease, checked in the claim's
+   * transaction, so an account that moved to another worker never claims here again.
+   */
+  requireLease?: boolean;
+  /** With `requireLease: false`: whether another holder is gone (default: never presumed). */
+  isLeaseOwnerDead?: (owner: string) => boolean;
   accountId: number;
   randomId: bigint;
   now: number;
@@ -114,6 +128,12 @@ export class CampaignTargets {
   private readonly sql;
   private readonly syncClaims: boolean;
   private readonly wal: WalSync;
+  private readonly pg: {
+    db: PgDatabase;
+    candidates: Statement<[number, number, string], { seq: number; username: string; tried: string }>;
+    accountLease: Statement<[number], { owner: string; expires_at: number }>;
+    person: Statement<[string]>;
+  } | null;
 
   constructor(
     readonly db: Db,
@@ -135,9 +155,13 @@ export class CampaignTargets {
         "SELECT seq, username, tried FROM campaign_targets WHERE campaign_id = ? AND state = 'pending' AND seq > ? ORDER BY seq LIMIT 8",
       ),
       hasPending: db.prepare<[number], { one: number }>("SELECT 1 AS one FROM campaign_targets WHERE campaign_id = ? AND state = 'pending' LIMIT 1"),
-      openElsewhere: db.prepare<[string, number], { one: number }>(
-        `SELECT 1 AS one FROM campaign_targets WHERE username = ? AND state IN ${OPEN_STATES} AND campaign_id <> ? LIMIT 1`,
+      // One statement, so on PostgreSQL at READ COMMITTED both answers come from one snapshot: a
+      // send confirmed in between (claimed -> sent with its ledger row) is seen as one or the other.
+      person: db.prepare<[{ username: string; id: number }], { contacted_by: number | null; open: number }>(
+        `SELECT (SELECT campaign_id FROM contacted WHERE username = @username) AS contacted_by,
+           (SELECT count(*) FROM (SELECT 1 FROM campaign_targets WHERE username = @username AND state IN ${OPEN_STATES} AND campaign_id <> @id LIMIT 1) o) AS open`,
       ),
+      accountLease: db.prepare<[number], { owner: string; expires_at: number }>("SELECT owner, expires_at FROM leases WHERE scope = 'account' AND resource_id = ?"),
       claim: db.prepare<[number, string, number, number, number]>(
         "UPDATE campaign_targets SET state = 'claimed', account_id = ?, random_id = ?, claimed_at = ?, error_code = NULL, error = NULL WHERE campaign_id = ? AND seq = ? AND state = 'pending'",
       ),
@@ -176,6 +200,24 @@ export class CampaignTargets {
         "UPDATE campaign_targets SET state = 'skipped', error_code = 'SETTLED_SKIP', error = 'skipped by the operator; it may have been delivered', done_at = ? WHERE campaign_id = ? AND seq = ? AND state = 'uncertain'",
       ),
     };
+    // PostgreSQL: the claim runs at READ COMMITTED and locks what it relies on itself.
+    this.pg =
+      db instanceof PgDatabase
+        ? {
+            db,
+            // Rows another worker is claiming right now are passed over, not waited for.
+            candidates: db.prepare<[number, number, string], { seq: number; username: string; tried: string }>(
+              "SELECT seq, username, tried FROM campaign_targets WHERE campaign_id = ? AND state = 'pending' AND seq > ? AND tried NOT LIKE ? ORDER BY seq LIMIT 8 FOR UPDATE SKIP LOCKED",
+            ),
+            // A hand-over of the account waits until this claim commits (and then settles it).
+            accountLease: db.prepare<[number], { owner: string; expires_at: number }>(
+              "SELECT owner, expires_at FROM leases WHERE scope = 'account' AND resource_id = ? FOR SHARE",
+            ),
+            // Two workers claiming the same person in two campaigns take turns: the second then
+            // sees the first one's claim (SQLite's single writer gives the same order).
+            person: db.prepare<[string]>('SELECT pg_advisory_xact_lock(hashtext(?)) AS locked'),
+          }
+        : null;
   }
 
   /** Appends usernames the campaign does not hold yet (in the caller's transaction); returns how many were new. */
@@ -224,44 +266,60 @@ export class CampaignTargets {
   /**
    * Claims the first pending row this account may take: not refused to it before, the person not
    * in the ledger (when skipping contacted; such rows become `skipped` here), and not claimed or
-   * uncertain in another campaign. Counts the claim in the daily usage. The commit survives a
-   * killed process, not yet a power cut: a send waits for claimForSend.
+   * uncertain in another campaign. Counts the claim in the daily usage. Only the process holding
+   * the account's lease may claim with it. The commit survives a killed process, not yet a power
+   * cut: a send waits for claimForSend.
+   *
+   * SQLite: one immediate transaction (the single writer orders every claim). PostgreSQL: one
+   * READ COMMITTED transaction that locks its candidate rows with FOR UPDATE SKIP LOCKED, the
+   * account's lease row FOR SHARE, and the person with a transaction advisory lock, so workers
+   * claiming at once neither wait for each other's rows nor fail serialization, and the same rules
+   * hold: the checks that read other rows run after the person's lock, in one statement.
    */
   claimNext(q: ClaimRequest): ClaimResult {
-    return this.db.transaction((): ClaimResult => {
+    const pg = this.pg;
+    const body = (): ClaimResult => {
       const head = this.records.head(q.campaignId);
       if (!head || head.state !== 'running') return { kind: 'stopped', state: head?.state ?? 'cancelled' };
-      if (head.leaseOwner !== q.leaseOwner) return { kind: 'stopped', state: 'lease_lost' };
+      const lease = (pg ? pg.accountLease : this.sql.accountLease).get(q.accountId);
+      if (q.requireLease === false) {
+        const gone = q.isLeaseOwnerDead ?? (() => false);
+        if (lease && lease.owner !== q.leaseOwner && lease.expires_at > q.now && !gone(lease.owner)) return { kind: 'account_lost', holder: lease.owner };
+      } else if (!lease || lease.owner !== q.leaseOwner) {
+        // An expired lease still held by this owner is fine: nobody else connected the account.
+        return { kind: 'account_lost', holder: lease?.owner ?? null };
+      }
       const day = utcDay(q.now);
       if (this.usage.usedOn(q.accountId, day) >= q.dailyCap) return { kind: 'daily_cap' };
       const mark = `,${q.accountId},`;
       let deferred = 0;
       // Pages, not an open iterator: the connection cannot write while a statement is iterating.
       for (let after = 0; ; ) {
-        const page = this.sql.candidates.all(q.campaignId, after);
+        const page = pg ? pg.candidates.all(q.campaignId, after, `%${mark}%`) : this.sql.candidates.all(q.campaignId, after);
         if (page.length === 0) break;
         after = page[page.length - 1]!.seq;
         for (const c of page) {
           if (c.tried.includes(mark)) continue;
-          if (q.skipContacted) {
-            const by = this.ledger.contactedBy(c.username);
-            if (by !== undefined) {
-              const note = by === q.campaignId ? 'already messaged by this campaign' : `already messaged by campaign #${by}`;
-              this.sql.skip.run('CONTACTED', note, q.now, q.campaignId, c.seq);
-              continue;
-            }
+          pg?.person.get(c.username);
+          const person = this.sql.person.get({ username: c.username, id: q.campaignId })!;
+          if (q.skipContacted && person.contacted_by !== null) {
+            const by = Number(person.contacted_by);
+            const note = by === q.campaignId ? 'already messaged by this campaign' : `already messaged by campaign #${by}`;
+            this.sql.skip.run('CONTACTED', note, q.now, q.campaignId, c.seq);
+            continue;
           }
-          if (this.sql.openElsewhere.get(c.username, q.campaignId)) {
+          if (Number(person.open) > 0) {
             deferred++;
             continue;
           }
-          this.sql.claim.run(q.accountId, q.randomId.toString(), q.now, q.campaignId, c.seq);
+          if (this.sql.claim.run(q.accountId, q.randomId.toString(), q.now, q.campaignId, c.seq).changes === 0) continue;
           this.usage.count(q.accountId, day, q.now);
           return { kind: 'claimed', row: toTarget(this.sql.row.get(q.campaignId, c.seq)!) };
         }
       }
       return { kind: 'none', deferred };
-    }).immediate();
+    };
+    return pg ? pg.db.readCommitted(body) : this.db.transaction(body).immediate();
   }
 
   /**

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEngines } from '../../test/support/engines.ts';
 import { CampaignStore } from './campaigns.ts';
+import { LeaseStore } from './leases.ts';
 import type { Db } from './sql.ts';
 
 const SETTINGS = { accountIds: null, perAccountCap: 10, dailyCap: 3, delay: { minMs: 0, maxMs: 0 }, skipContacted: true };
@@ -10,12 +11,18 @@ function open(db: Db) {
   return { db, store: new CampaignStore(db) };
 }
 
+/** `owner` holds the account leases of `ids` (what its fleet takes when it connects them). */
+function hold(db: Db, owner: string, ...ids: number[]): void {
+  const leases = new LeaseStore(db, 'account');
+  for (const id of ids) if (!leases.acquire(id, owner, T, 60_000).ok) throw new Error(`account ${id} is held`);
+}
+
 describeEngines('campaign store', (t) => {
   it('keeps a committed claim with its account and random_id across a reopen of the store', () => {
     const a = open(t.db);
     const c = a.store.create({ name: 'c', message: 'm', settings: SETTINGS, usernames: ['alice_one', 'bob_two'], now: T });
     a.store.setState(c.id, 'running', null, T);
-    a.store.acquireLease(c.id, 'me', T + 60_000, T, () => false);
+    hold(t.db, 'me', 4);
     const r = a.store.claimNext({ campaignId: c.id, leaseOwner: 'me', accountId: 4, randomId: 9_223_372_036_854_775_807n, now: T, dailyCap: 3, skipContacted: true });
     expect(r.kind).toBe('claimed');
     const b = open(t.reopen());
@@ -24,16 +31,20 @@ describeEngines('campaign store', (t) => {
     expect(b.store.lastClaimAt(4)).toBe(T);
   });
 
-  it('refuses claims without the lease or beyond the daily cap, skips refused accounts, and refunds what was not sent', () => {
+  it("refuses claims without the account's lease or beyond the daily cap, skips refused accounts, and refunds what was not sent", () => {
     const { store } = open(t.db);
     const c = store.create({ name: 'c', message: 'm', settings: SETTINGS, usernames: ['alice_one', 'bob_two', 'carol_three', 'dave_four'], now: T });
     const q = { campaignId: c.id, leaseOwner: 'me', accountId: 1, randomId: 1n, now: T, dailyCap: 2, skipContacted: true };
     expect(store.claimNext(q)).toEqual({ kind: 'stopped', state: 'ready' });
     store.setState(c.id, 'running', null, T);
-    store.acquireLease(c.id, 'other', T + 60_000, T, () => false);
-    expect(store.claimNext(q)).toEqual({ kind: 'stopped', state: 'lease_lost' });
-    expect(store.acquireLease(c.id, 'me', T + 60_000, T, () => false)).toEqual({ ok: false, owner: 'other' });
-    expect(store.acquireLease(c.id, 'me', T + 60_000, T, (o) => o === 'other')).toEqual({ ok: true });
+    // Nobody holds account 1, then another process does: no claim with it here.
+    expect(store.claimNext(q)).toEqual({ kind: 'account_lost', holder: null });
+    hold(t.db, 'other', 1);
+    expect(store.claimNext(q)).toEqual({ kind: 'account_lost', holder: 'other' });
+    // A pool that takes no leases is refused only while another live owner holds the account.
+    expect(store.claimNext({ ...q, requireLease: false })).toEqual({ kind: 'account_lost', holder: 'other' });
+    new LeaseStore(t.db, 'account').release(1, 'other');
+    hold(t.db, 'me', 1, 2);
 
     const first = store.claimNext(q);
     if (first.kind !== 'claimed') throw new Error(first.kind);
@@ -55,7 +66,7 @@ describeEngines('campaign store', (t) => {
     const { store } = open(t.db);
     const a = store.create({ name: 'a', message: 'm', settings: SETTINGS, usernames: ['alice_one'], now: T });
     store.setState(a.id, 'running', null, T);
-    store.acquireLease(a.id, 'me', T + 60_000, T, () => false);
+    hold(t.db, 'me', 1);
     const r = store.claimNext({ campaignId: a.id, leaseOwner: 'me', accountId: 1, randomId: 5n, now: T, dailyCap: 9, skipContacted: true });
     if (r.kind !== 'claimed') throw new Error(r.kind);
     expect(store.isContacted('alice_one')).toBe(false);
@@ -63,7 +74,6 @@ describeEngines('campaign store', (t) => {
     expect(store.isContacted('alice_one')).toBe(true);
     const b = store.create({ name: 'b', message: 'n', settings: SETTINGS, usernames: ['alice_one', 'bob_two'], now: T });
     store.setState(b.id, 'running', null, T);
-    store.acquireLease(b.id, 'me', T + 60_000, T, () => false);
     expect(store.claimNext({ campaignId: b.id, leaseOwner: 'me', accountId: 1, randomId: 6n, now: T, dailyCap: 9, skipContacted: true })).toMatchObject({
       kind: 'claimed',
       row: { username: 'bob_two' },

@@ -1,18 +1,18 @@
 /**
- * The campaign aggregate in SQLite, as one store over its parts: campaign records
- * (campaign-records.ts), their runners' leases (leases.ts), the target queue (campaign-targets.ts), daily usage per
- * account (campaign-usage.ts) and the contacted ledger (contacted.ts). The parts share one
- * connection, so a claim, its usage and its ledger entry commit together.
+ * The campaign aggregate, as one store over its parts: campaign records (campaign-records.ts),
+ * the processes running each (campaign-runners.ts), the target queue (campaign-targets.ts), daily
+ * usage per account (campaign-usage.ts) and the contacted ledger (contacted.ts). The parts share
+ * one connection, so a claim, its usage and its ledger entry commit together.
  */
 import type { CampaignSettings, CampaignState, TargetCounts, TargetState, UncertainDecision } from '../core/campaigns.ts';
 import type { Reason } from '../core/reasons.ts';
 import { CampaignRecords, type CampaignRecord, type NewCampaign } from './campaign-records.ts';
 import { CampaignTimeline } from './campaign-timeline.ts';
 import { CampaignTargets, type AccountUsage, type ClaimRequest, type ClaimResult, type RowError, type TargetRow } from './campaign-targets.ts';
+import { CampaignRunners } from './campaign-runners.ts';
 import { DailyUsage } from './campaign-usage.ts';
 import { ContactedLedger } from './contacted.ts';
 import type { Db } from './db.ts';
-import { LeaseStore } from './leases.ts';
 
 export type { AccountUsage, CampaignRecord, ClaimRequest, ClaimResult, NewCampaign, RowError, TargetRow };
 
@@ -31,8 +31,8 @@ export class CampaignStore {
   readonly contacted: ContactedLedger;
   /** Sent rows over time per account, aggregated in SQL. */
   readonly timeline: CampaignTimeline;
-  /** Which process runs each campaign: the same lease rule as accounts' connections. */
-  readonly leases: LeaseStore;
+  /** The processes running each campaign (several at once, each with the accounts it holds). */
+  readonly runners: CampaignRunners;
 
   constructor(
     readonly db: Db,
@@ -41,7 +41,7 @@ export class CampaignStore {
     this.records = new CampaignRecords(db);
     this.usage = new DailyUsage(db);
     this.contacted = new ContactedLedger(db);
-    this.leases = new LeaseStore(db, 'campaign');
+    this.runners = new CampaignRunners(db);
     this.timeline = new CampaignTimeline(db);
     this.targets = new CampaignTargets(db, this.records, this.usage, this.contacted, { syncClaims: opts.syncClaims });
   }
@@ -62,7 +62,7 @@ export class CampaignStore {
     return this.db.transaction(() => this.targets.append(campaignId, usernames)).immediate();
   }
 
-  // ---- records and leases ----
+  // ---- records ----
 
   updateSettings(campaignId: number, settings: CampaignSettings, now: number): void {
     this.records.updateSettings(campaignId, settings, now);
@@ -82,29 +82,6 @@ export class CampaignStore {
 
   setState(campaignId: number, state: CampaignState, reason: Reason | null, now: number): void {
     this.records.setState(campaignId, state, reason, now);
-  }
-
-  /**
-   * Takes the campaign for one runner until `until`. A lease held by someone else is taken over
-   * only when it expired or `isDead(owner)` says its process is gone.
-   */
-  acquireLease(campaignId: number, owner: string, until: number, now: number, isDead: (owner: string) => boolean): { ok: true } | { ok: false; owner: string } {
-    const r = this.leases.acquire(campaignId, owner, now, until - now, isDead);
-    return r.ok ? r : { ok: false, owner: r.holder.owner };
-  }
-
-  renewLease(campaignId: number, owner: string, until: number, now: number): boolean {
-    return this.leases.renew(owner, [campaignId], now, until - now).length === 0;
-  }
-
-  releaseLease(campaignId: number, owner: string): void {
-    this.leases.release(campaignId, owner);
-  }
-
-  /** The current holder when the lease is live, else null. */
-  liveLease(campaignId: number, now: number, isDead: (owner: string) => boolean): string | null {
-    const h = this.leases.holder(campaignId);
-    return h && h.expiresAt > now && !isDead(h.owner) ? h.owner : null;
   }
 
   // ---- target queue ----

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeEngines } from '../../test/support/engines.ts';
 import { tempDir } from '../../test/support/tmp.ts';
-import { CampaignStore } from './campaigns.ts';
 import { openSqlite } from './db.ts';
 import { LeaseStore } from './leases.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -13,21 +12,21 @@ describeEngines('one lease store for accounts and campaigns', (t) => {
   it('keeps an account and a campaign with the same id apart, under the same rule', () => {
     const db = t.db;
     const accounts = new LeaseStore(db, 'account');
-    const campaigns = new CampaignStore(db);
+    const campaigns = new LeaseStore(db, 'campaign');
     expect(accounts.acquire(1, 'A', T0, 1000)).toEqual({ ok: true });
-    expect(campaigns.acquireLease(1, 'B', T0 + 1000, T0, () => false)).toEqual({ ok: true });
-    expect(campaigns.leases.holder(1)?.owner).toBe('B');
+    expect(campaigns.acquire(1, 'B', T0, 1000)).toEqual({ ok: true });
+    expect(campaigns.holder(1)?.owner).toBe('B');
     expect(accounts.holder(1)?.owner).toBe('A');
     // The same take-over rule: refused while in force, taken once expired or its holder is dead.
-    expect(campaigns.acquireLease(1, 'C', T0 + 2000, T0 + 500, () => false)).toEqual({ ok: false, owner: 'B' });
-    expect(campaigns.acquireLease(1, 'C', T0 + 2000, T0 + 500, (o) => o === 'B')).toEqual({ ok: true });
-    expect(campaigns.renewLease(1, 'B', T0 + 3000, T0 + 600)).toBe(false);
-    expect(campaigns.renewLease(1, 'C', T0 + 3000, T0 + 600)).toBe(true);
-    expect(campaigns.liveLease(1, T0 + 2999, () => false)).toBe('C');
-    expect(campaigns.liveLease(1, T0 + 3000, () => false)).toBeNull();
+    expect(campaigns.acquire(1, 'C', T0 + 500, 1500)).toEqual({ ok: false, holder: expect.objectContaining({ owner: 'B' }) });
+    expect(campaigns.acquire(1, 'C', T0 + 500, 1500, (o) => o === 'B')).toEqual({ ok: true });
+    expect(campaigns.renew('B', [1], T0 + 600, 2400)).toEqual([1]);
+    expect(campaigns.renew('C', [1], T0 + 600, 2400)).toEqual([]);
+    expect(campaigns.liveHolder(1, 'x', T0 + 2999, () => false)).toBe('C');
+    expect(campaigns.liveHolder(1, 'x', T0 + 3000, () => false)).toBeNull();
     accounts.releaseAll('A');
     expect(accounts.holder(1)).toBeUndefined();
-    expect(campaigns.leases.holder(1)?.owner).toBe('C');
+    expect(campaigns.holder(1)?.owner).toBe('C');
   });
 });
 
@@ -46,10 +45,14 @@ describe('one lease store, from an older SQLite file', () => {
       )
       .run(T0);
     old.close();
-    const db = openSqlite(path);
+    const db = openSqlite(path, { migrations: MIGRATIONS.filter((m) => m.version < 17) });
     expect(new LeaseStore(db, 'account').holder(5)).toEqual({ owner: 'host/1/a', heartbeatAt: 2, expiresAt: T0 });
     expect(new LeaseStore(db, 'campaign').holder(3)).toEqual({ owner: 'host/2/b', heartbeatAt: 7, expiresAt: T0 });
-    expect(new CampaignStore(db).records.head(3)).toEqual({ state: 'running', leaseOwner: 'host/2/b' });
     db.close();
+    // Migration 17: campaigns are run by every worker holding their accounts; their leases go.
+    const now = openSqlite(path);
+    expect(new LeaseStore(now, 'campaign').holder(3)).toBeUndefined();
+    expect(new LeaseStore(now, 'account').holder(5)?.owner).toBe('host/1/a');
+    now.close();
   });
 });

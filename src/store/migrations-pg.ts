@@ -1,6 +1,8 @@
 import type { Migration } from './migration.ts';
 import { baseline } from './migrations-pg/015-baseline.ts';
+import { workers } from './migrations-pg/016-workers.ts';
 import { operationWork } from './migrations-pg/018-operation-work.ts';
+import { campaignRunners } from './migrations-pg/017-campaign-runners.ts';
 
 /**
  * PostgreSQL's history, numbered like SQLite's (migrations.ts): it starts at 15 with the whole
@@ -8,7 +10,7 @@ import { operationWork } from './migrations-pg/018-operation-work.ts';
  * number (test/store/pg-schema.test.ts fails until it does). Forward-only; never edit one that
  * has shipped. The version lives in the one-row table schema_version.
  */
-export const PG_MIGRATIONS: readonly Migration[] = [baseline, operationWork];
+export const PG_MIGRATIONS: readonly Migration[] = [baseline, workers, campaignRunners, operationWork];
 
 /**
  * Every identity column, by table. Rows copied with their ids (`db copy`) leave each identity's

@@ -14,11 +14,13 @@ import { accountSessions } from './migrations/012-account-sessions.ts';
 import { storedReasons } from './migrations/013-stored-reasons.ts';
 import { accountStatusHistory } from './migrations/014-account-status-history.ts';
 import { campaignOutcomeIndex } from './migrations/015-campaign-outcome-index.ts';
+import { workers } from './migrations/016-workers.ts';
 import { operationWork } from './migrations/018-operation-work.ts';
+import { campaignRunners } from './migrations/017-campaign-runners.ts';
 
 /**
  * Forward-only, numbered. Never edit a migration that has shipped: add the next number.
  * Numbers are reserved per aggregate: 2 accounts, 3 operations, 4 campaigns, 5 monitor, 6 bot;
  * later ones take the next free number (7 monitor catch-up, 8 leases).
  */
-export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot, monitorCatchUp, leases, accountTags, schedules, webAuth, accountSessions, storedReasons, accountStatusHistory, campaignOutcomeIndex, operationWork];
+export const MIGRATIONS: readonly Migration[] = [foundation, accounts, operations, campaigns, monitor, bot, monitorCatchUp, leases, accountTags, schedules, webAuth, accountSessions, storedReasons, accountStatusHistory, campaignOutcomeIndex, workers, campaignRunners, operationWork];

@@ -48,29 +48,40 @@ export class PgDatabase implements Db {
   }
 
   transaction<F extends VariableArgFunction>(fn: F): Transaction<F> {
-    const run = (level: string, args: unknown[]): ReturnType<F> => {
-      if (this.depth > 0) return this.savepoint(() => fn(...args) as ReturnType<F>);
-      for (let attempt = 1; ; attempt++) {
-        this.pg.query(`BEGIN ISOLATION LEVEL ${level}`);
-        this.depth++;
-        try {
-          const result = fn(...args) as ReturnType<F>;
-          this.pg.query('COMMIT');
-          return result;
-        } catch (e) {
-          this.rollback();
-          if (!(e instanceof PgError && RETRYABLE.has(e.code ?? '')) || attempt >= MAX_ATTEMPTS) throw e;
-          pause(attempt);
-        } finally {
-          this.depth--;
-        }
-      }
-    };
-    const tx = ((...args: unknown[]) => run('SERIALIZABLE', args)) as unknown as Transaction<F>;
+    const tx = ((...args: unknown[]) => this.run('SERIALIZABLE', () => fn(...args) as ReturnType<F>)) as unknown as Transaction<F>;
     tx.deferred = tx;
     tx.immediate = tx;
     tx.exclusive = tx;
     return tx;
+  }
+
+  /**
+   * `fn` in one READ COMMITTED transaction (re-run on deadlock), for a body that takes its own
+   * row locks: a campaign claim locks its candidate rows with FOR UPDATE SKIP LOCKED, so workers
+   * claiming at once pass each other by, where SERIALIZABLE would fail all but one of them.
+   * Each statement then sees what others committed before it; the body must lock what it relies on.
+   */
+  readCommitted<T>(fn: () => T): T {
+    return this.run('READ COMMITTED', fn);
+  }
+
+  private run<T>(level: string, fn: () => T): T {
+    if (this.depth > 0) return this.savepoint(fn);
+    for (let attempt = 1; ; attempt++) {
+      this.pg.query(`BEGIN ISOLATION LEVEL ${level}`);
+      this.depth++;
+      try {
+        const result = fn();
+        this.pg.query('COMMIT');
+        return result;
+      } catch (e) {
+        this.rollback();
+        if (!(e instanceof PgError && RETRYABLE.has(e.code ?? '')) || attempt >= MAX_ATTEMPTS) throw e;
+        pause(attempt);
+      } finally {
+        this.depth--;
+      }
+    }
   }
 
   get inTransaction(): boolean {
