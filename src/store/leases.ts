@@ -1,7 +1,7 @@
 import type { Db } from './db.ts';
 
-/** What a lease is held on: an account's one connection, or a campaign's one run. */
-export type LeaseScope = 'account' | 'campaign';
+/** What a lease is held on: an account's one connection, a campaign's one run, or a singleton role of one worker (engine/workers.ts). */
+export type LeaseScope = 'account' | 'campaign' | 'role';
 
 export interface LeaseHolder {
   owner: string;
