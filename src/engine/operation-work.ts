@@ -174,7 +174,9 @@ export class WorkExecutor {
     for (;;) {
       if (this.stopping) return giveBack();
       const now = clock.now();
-      const account = e.pool.accounts().find((a) => a.id === id);
+      // Listed through the engine, so its pacing starts from the account's last use, as a local run's does.
+      const listed = e.usable(kind);
+      const account = listed.usable.find((a) => a.id === id) ?? listed.unusable.find((u) => u.account.id === id)?.account;
       // Another worker holds it now (a hand-over): the row follows the account.
       if (account?.heldBy) return giveBack();
       const at = account ? readyAt(e, account, kind, now) : null;

@@ -1,0 +1,33 @@
+/**
+ * A worker process for the stored-work tests. `start`: the real `telegram-panel start --no-bot
+ * --no-web` (from the sources) on the given environment. `1,2`: a worker holding just these
+ * accounts (as a worker pinned to them would) with the real fleet and the real work executor;
+ * it says `worker <pid>` once it holds them and runs until it is killed or sent SIGTERM.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { runCli } from '../../src/interfaces/cli/main.ts';
+import { silentLogger } from '../../src/log.ts';
+import { simConnection } from '../../src/sim/connection.ts';
+
+const env = JSON.parse(process.argv[2]!) as Record<string, string>;
+const mode = process.argv[3]!;
+if (mode === 'start') {
+  process.exitCode = await runCli(['start', '--no-bot', '--no-web'], process.stdout, process.stderr, { env, cwd: mkdtempSync(join(tmpdir(), 'tp-worker-')) });
+} else {
+  const app = openApp(loadConfig(env), { log: silentLogger, connection: simConnection(env.TELEGRAM_SIM!).connection, workPollMs: 200 });
+  for (const id of mode.split(',').map(Number)) await app.fleet.session(id);
+  const work = app.operationWork();
+  work.start();
+  process.stdout.write(`worker ${process.pid}\n`);
+  process.on('SIGTERM', () => {
+    void work
+      .stop()
+      .then(() => app.close())
+      .then(() => process.exit(0));
+  });
+  setInterval(() => undefined, 60_000);
+}
