@@ -220,6 +220,32 @@ describeEngines('LeaseStore', () => {
     expect(leases.holder(id)).toBeUndefined();
   });
 
+  it('lists what others hold in force, skipping the dead, and forgets or releases all of an owner', () => {
+    const { db } = open();
+    const leases = new LeaseStore(db);
+    leases.acquire(1, 'A', T0, 1000);
+    leases.acquire(2, 'B', T0, 1000);
+    leases.acquire(3, 'B', T0, 5000);
+    leases.acquire(4, 'dead', T0, 5000);
+    leases.acquire(5, 'me', T0, 5000);
+    expect(leases.heldElsewhere('me', T0 + 1000, (o) => o === 'dead')).toEqual(new Map([[3, 'B']]));
+    expect(leases.heldElsewhere('me', T0, () => false)).toEqual(
+      new Map([
+        [1, 'A'],
+        [2, 'B'],
+        [3, 'B'],
+        [4, 'dead'],
+      ]),
+    );
+    expect(leases.liveHolder(3, 'me', T0, () => false)).toBe('B');
+    expect(leases.liveHolder(5, 'me', T0, () => false)).toBeNull();
+    leases.forget(3);
+    expect(leases.holder(3)).toBeUndefined();
+    leases.releaseAll('B');
+    expect(leases.holder(2)).toBeUndefined();
+    expect(leases.holder(1)?.owner).toBe('A');
+  });
+
   it('takes over at once from a holder known to be dead', () => {
     const { db, store } = open();
     const id = store.create(someone, { authKeys: [], kv: [] }, T0);
