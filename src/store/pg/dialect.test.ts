@@ -21,6 +21,10 @@ describe('toPostgres', () => {
     expect(r.names).toBeNull();
   });
 
+  it('drops block comments, whose question marks are no parameters', () => {
+    expect(toPostgres('SELECT a /* why? because */ FROM t WHERE b = ? /* unclosed ?').sql).toBe('SELECT a   FROM t WHERE b = $1  ');
+  });
+
   it('refuses a statement that mixes ? and named parameters', () => {
     expect(() => toPostgres('SELECT * FROM t WHERE a = ? AND b = @b')).toThrow(/mixes \? and named parameters/);
   });

@@ -34,7 +34,7 @@ export function toPostgres(sqlite: string): PgStatementText {
   return numberPlaceholders(sql);
 }
 
-/** Replaces `?`/`@name`/`:name`/`$name` outside string literals and quoted names with `$1…`. */
+/** Replaces `?`/`@name`/`:name`/`$name` outside string literals, quoted names and comments with `$1…`. */
 function numberPlaceholders(sql: string): PgStatementText {
   let out = '';
   let n = 0;
@@ -50,6 +50,11 @@ function numberPlaceholders(sql: string): PgStatementText {
     } else if (c === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i);
       i = end < 0 ? sql.length : end - 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      // A `?` in a comment is no parameter: numbering it would shift every later one.
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 1;
+      out += ' ';
     } else if (c === '?') {
       out += `$${++n}`;
     } else if ((c === '@' || c === ':' || c === '$') && /[A-Za-z_]/.test(sql[i + 1] ?? '') && !(c === ':' && sql[i - 1] === ':')) {
