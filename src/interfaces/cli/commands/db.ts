@@ -2,8 +2,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readEnvironment } from '../../../config.ts';
 import { InputError } from '../../../core/errors.ts';
-import { describeOwner, ownerIsGone } from '../../../engine/process-owner.ts';
-import { StoreError } from '../../../store/db.ts';
 import type { CliContext } from '../context.ts';
 import { progressBar } from '../progress.ts';
 import { table } from '../table.ts';
@@ -19,8 +17,8 @@ export function registerDb(db: Command, ctx: CliContext): void {
     .description('engine, schema version against the one this panel knows, pending migrations, rows per table; reads only, changes nothing')
     .action(async () => {
       const c = ctx.config();
-      const { databaseStatus } = await import('../../../store/db-status.ts');
-      const s = databaseStatus({ dataDir: c.dataDir, databaseUrl: c.databaseUrl });
+      const { database } = await import('../../../database.ts');
+      const s = database.status({ dataDir: c.dataDir, databaseUrl: c.databaseUrl });
       ctx.emit(s, () => {
         const version =
           s.schemaVersion === null
@@ -36,15 +34,15 @@ export function registerDb(db: Command, ctx: CliContext): void {
         if (s.tables.length > 0) lines.push('', table(['table', 'rows'], s.tables.map((t) => [t.table, t.rows])));
         return lines.join('\n');
       });
-      if (!s.usable) throw new StoreError(s.problem ?? `${s.location} cannot be used`);
+      if (!s.usable) throw new InputError(s.problem ?? `${s.location} cannot be used`);
     });
 
   db.command('migrate')
     .description('apply the pending migrations to the configured database (DATABASE_URL, else DATA_DIR/panel.db); a newer schema is refused, nothing changed')
     .action(async () => {
       const c = ctx.config();
-      const { migrateDatabase } = await import('../../../store/db-status.ts');
-      const r = migrateDatabase({ dataDir: c.dataDir, databaseUrl: c.databaseUrl });
+      const { database } = await import('../../../database.ts');
+      const r = database.migrate({ dataDir: c.dataDir, databaseUrl: c.databaseUrl });
       ctx.emit(r, () =>
         r.applied.length === 0
           ? `${r.location} is at schema ${r.to}, up to date: nothing to apply`
@@ -65,14 +63,12 @@ export function registerDb(db: Command, ctx: CliContext): void {
     .action(async (o: { to?: string; toEnv?: string; replace?: boolean }) => {
       const c = ctx.config();
       const target = targetUrl(o, ctx, c.databaseUrl);
-      const { copySqliteToPostgres } = await import('../../../store/copy.ts');
+      const { database } = await import('../../../database.ts');
       const bar = progressBar(ctx.err as NodeJS.WriteStream, ctx.json);
       let r;
       try {
-        r = copySqliteToPostgres(c.dataDir, target, {
+        r = database.copyToPostgres(c.dataDir, target, {
           replace: o.replace === true,
-          ownerIsGone,
-          describeOwner,
           ...(bar ? { onBatch: (t: string, done: number, total: number) => bar.draw({ done, total, counts: [], note: t }) } : {}),
         });
       } finally {
