@@ -5,7 +5,7 @@
  * and the contacted ledger it affects.
  */
 import { utcDay } from '../core/campaign-schedule.ts';
-import { emptyCounts, type CampaignState, type TargetCounts, type TargetState, type UncertainDecision } from '../core/campaigns.ts';
+import { emptyCounts, TARGET_STATES, type CampaignState, type TargetCounts, type TargetState, type UncertainDecision } from '../core/campaigns.ts';
 import type { CampaignRecords } from './campaign-records.ts';
 import type { DailyUsage } from './campaign-usage.ts';
 import type { ContactedLedger } from './contacted.ts';
@@ -147,7 +147,11 @@ export class CampaignTargets {
     this.sql = {
       maxSeq: db.prepare<[number], { m: number | null }>('SELECT max(seq) AS m FROM campaign_targets WHERE campaign_id = ?'),
       insert: db.prepare<[number, number, string]>("INSERT OR IGNORE INTO campaign_targets (campaign_id, seq, username, state) VALUES (?, ?, ?, 'pending')"),
-      counts: db.prepare<[number], { state: TargetState; n: number }>('SELECT state, count(*) AS n FROM campaign_targets WHERE campaign_id = ? GROUP BY state'),
+      // One index range count per state: about half the time of GROUP BY state over the same
+      // index (a running campaign's page reads this every second).
+      counts: db.prepare<[{ id: number }], { state: TargetState; n: number }>(
+        TARGET_STATES.map((st) => `SELECT '${st}' AS state, count(*) AS n FROM campaign_targets WHERE campaign_id = @id AND state = '${st}'`).join(' UNION ALL '),
+      ),
       rowsInState: db.prepare<[number, TargetState], TargetDbRow>('SELECT * FROM campaign_targets WHERE campaign_id = ? AND state = ? ORDER BY seq'),
       row: db.prepare<[number, number], TargetDbRow>('SELECT * FROM campaign_targets WHERE campaign_id = ? AND seq = ?'),
       allRows: db.prepare<[number], TargetDbRow>('SELECT * FROM campaign_targets WHERE campaign_id = ? ORDER BY seq'),
@@ -236,7 +240,7 @@ export class CampaignTargets {
 
   counts(campaignId: number): TargetCounts {
     const counts = emptyCounts();
-    for (const r of this.sql.counts.all(campaignId)) counts[r.state] = r.n;
+    for (const r of this.sql.counts.all({ id: campaignId })) counts[r.state] = r.n;
     return counts;
   }
 
