@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { EventHub } from '../../src/interfaces/web/sse.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventHub, sseFrame, topicFilter } from '../../src/interfaces/web/sse.ts';
+import { simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { readEvents, startHarness, type WebHarness } from './support.ts';
+
+let panel: SimPanel | undefined;
+let web: WebHarness | undefined;
+afterEach(async () => {
+  await web?.server.stop();
+  web = undefined;
+  await panel?.close();
+  panel = undefined;
+});
 
 /** The live events' ring: resuming by Last-Event-ID returns exactly what was missed, or says it cannot. */
 describe('EventHub', () => {
@@ -24,5 +35,42 @@ describe('EventHub', () => {
     const reset = hub.resetEvent();
     expect(got).toEqual(['hit']);
     expect(hub.since(reset.id)).toEqual([]);
+  });
+
+  it('an event is one SSE block with its data on one line, the same text for every client', () => {
+    const hub = new EventHub();
+    const e = hub.publish('hit', { text: 'two\nlines', keywords: ['سلام'] });
+    const frame = sseFrame(e);
+    expect(frame).toBe(`id: ${e.id}\nevent: hit\ndata: {"text":"two\\nlines","keywords":["سلام"]}\n\n`);
+    expect(sseFrame(e)).toBe(frame);
+    const wants = topicFilter('campaign, operation')!;
+    expect(['campaign', 'operation', 'hit', 'account', 'reset'].filter((t) => wants({ ...e, topic: t as never }))).toEqual(['campaign', 'operation', 'reset']);
+    expect(topicFilter('')).toBeNull();
+    expect(topicFilter(undefined)).toBeNull();
+  });
+});
+
+describe('/api/v1/events', () => {
+  it('with ?topics= sends only those topics, live and when resuming by Last-Event-ID', async () => {
+    panel = simPanel({ accounts: 1, users: 2, groups: 1, seed: 3 });
+    web = await startHarness(panel.open());
+    await web.signIn();
+    const hub = web.server.events;
+    const before = hub.publish('operation', { n: 0 });
+    hub.publish('hit', { n: 1 });
+    hub.publish('campaign', { n: 2 });
+    hub.publish('account', { n: 3 });
+    const res = await web.request('/api/v1/events?topics=campaign', { headers: { 'last-event-id': before.id } });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    // Published after the stream opened: reach it together in one of its batched writes.
+    hub.publish('hit', { n: 4 });
+    hub.publish('campaign', { n: 5 });
+    hub.publish('campaign', { n: 6 });
+    const seen = await readEvents(res, (e) => (e.data as { n: number }).n === 6);
+    expect(seen.map((e) => [e.event, (e.data as { n: number }).n])).toEqual([
+      ['campaign', 2],
+      ['campaign', 5],
+      ['campaign', 6],
+    ]);
   });
 });

@@ -29,6 +29,12 @@ export interface EventHubOptions {
   pollMs?: number;
   /** SSE comment lines that keep proxies from closing a quiet stream (default 15 s). */
   keepAliveMs?: number;
+  /**
+   * How long a stream gathers events before writing them (default 100 ms): each write to a
+   * client costs about as much as rendering a small page, and a running campaign emits an event
+   * per message.
+   */
+  batchMs?: number;
 }
 
 type Listener = (e: StreamEvent) => void;
@@ -46,6 +52,7 @@ export class EventHub {
   private readonly listeners = new Set<Listener>();
   private readonly capacity: number;
   readonly keepAliveMs: number;
+  readonly batchMs: number;
   private readonly pollMs: number;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribeFleet: (() => void) | undefined;
@@ -60,6 +67,7 @@ export class EventHub {
     this.capacity = opts.capacity ?? 2000;
     this.pollMs = opts.pollMs ?? 2000;
     this.keepAliveMs = opts.keepAliveMs ?? 15_000;
+    this.batchMs = opts.batchMs ?? 100;
   }
 
   publish(topic: StreamTopic, data: unknown): StreamEvent {
@@ -168,13 +176,42 @@ export class EventHub {
   }
 }
 
-/** `/api/v1/events`: replays what the client missed (Last-Event-ID), then streams until it leaves or the server stops. */
+const frames = new WeakMap<StreamEvent, string>();
+
+/**
+ * The event as SSE text, built once however many clients receive it (JSON.stringify never emits
+ * a raw newline, so the data is one line).
+ */
+export function sseFrame(e: StreamEvent): string {
+  let f = frames.get(e);
+  if (f === undefined) {
+    f = `id: ${e.id}\nevent: ${e.topic}\ndata: ${JSON.stringify(e.data)}\n\n`;
+    frames.set(e, f);
+  }
+  return f;
+}
+
+/** The topics a client asked for (`?topics=campaign,hit`); null: all. `reset` always reaches it. */
+export function topicFilter(param: string | undefined): ((e: StreamEvent) => boolean) | null {
+  if (param === undefined || param.trim() === '') return null;
+  const wanted = new Set(param.split(',').map((t) => t.trim()));
+  wanted.add('reset');
+  return (e) => wanted.has(e.topic);
+}
+
+/**
+ * `/api/v1/events`: replays what the client missed (Last-Event-ID), then streams until it leaves
+ * or the server stops. `?topics=` narrows it to some topics: a campaign's page needs neither
+ * monitor hits nor account changes. Events go out in one write per `batchMs`.
+ */
 export function streamEvents(c: Context<WebEnv>, hub: EventHub, closing: AbortSignal): Response {
   const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+  const wants = topicFilter(c.req.query('topics'));
   return streamSSE(c, async (stream) => {
     const queue: StreamEvent[] = [];
     let wake: (() => void) | undefined;
     const unsubscribe = hub.subscribe((e) => {
+      if (wants && !wants(e)) return;
       queue.push(e);
       wake?.();
     });
@@ -186,11 +223,10 @@ export function streamEvents(c: Context<WebEnv>, hub: EventHub, closing: AbortSi
     });
     try {
       const missed = hub.since(lastEventId);
-      if (missed === 'gap') {
-        const e = hub.resetEvent();
-        await stream.writeSSE({ id: e.id, event: e.topic, data: JSON.stringify(e.data) });
-      } else {
-        for (const e of missed) await stream.writeSSE({ id: e.id, event: e.topic, data: JSON.stringify(e.data) });
+      if (missed === 'gap') await stream.write(sseFrame(hub.resetEvent()));
+      else {
+        const replay = wants ? missed.filter(wants) : missed;
+        if (replay.length) await stream.write(replay.map(sseFrame).join(''));
       }
       // A comment first, so the browser's open event fires without waiting for news.
       await stream.write(': connected\n\n');
@@ -214,7 +250,20 @@ export function streamEvents(c: Context<WebEnv>, hub: EventHub, closing: AbortSi
             if (ended) break;
             if (idle && queue.length === 0) await stream.write(': keep-alive\n\n');
           }
-          for (const e of queue.splice(0)) await stream.writeSSE({ id: e.id, event: e.topic, data: JSON.stringify(e.data) });
+          if (queue.length === 0) continue;
+          if (hub.batchMs > 0) {
+            await new Promise<void>((resolve) => {
+              const t = setTimeout(resolve, hub.batchMs);
+              wake = () => {
+                if (!ended) return;
+                clearTimeout(t);
+                resolve();
+              };
+            });
+            wake = undefined;
+            if (ended) break;
+          }
+          await stream.write(queue.splice(0).map(sseFrame).join(''));
         }
       } finally {
         clearInterval(keepAlive);

@@ -91,8 +91,10 @@ function watchLive() {
   const startPolling = () => {
     if (!poll && !finished) poll = setInterval(refresh, 2000);
   };
+  const topics = (el.dataset.topics ?? '').split(' ').filter(Boolean);
   if ('EventSource' in window) {
-    source = new EventSource('/api/v1/events');
+    // Only the topics this part listens to: a running campaign's page is not sent monitor hits.
+    source = new EventSource(`/api/v1/events?topics=${encodeURIComponent(topics.join(','))}`);
     source.addEventListener('open', () => {
       document.body.dataset.live = 'on';
       if (poll) {
@@ -103,7 +105,7 @@ function watchLive() {
     });
     source.addEventListener('error', startPolling);
     // `reset`: events were lost, so the fragment is read again whatever this part shows.
-    for (const name of [...(el.dataset.topics ?? '').split(' ').filter(Boolean), 'reset']) source.addEventListener(name, refresh);
+    for (const name of [...topics, 'reset']) source.addEventListener(name, refresh);
   } else startPolling();
   // Whatever happened between rendering and subscribing is picked up once.
   refresh();

@@ -8,7 +8,8 @@ import type { CampaignAccountSummary, CampaignStatus } from '../../../engine/cam
 import type { WebRuns } from '../api/runs.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { campaignChart } from './campaign-chart.ts';
-import { bdi, h, type Html } from './html.ts';
+import { CampaignLiveStates, type CampaignLiveState } from './campaign-live-state.ts';
+import { bdi, h, isolate, type Html } from './html.ts';
 import { csrfField, layout, notice, pageCtx, postButton, type Notice, type PageCtx } from './layout.ts';
 
 /** The largest uploaded list of targets read (the bot's limit for a .txt file). */
@@ -54,28 +55,48 @@ function waitCell(p: PageCtx, a: CampaignAccountSummary, now: number): Html | st
   return h`<span class="badge status-${a.wait.kind}">${a.wait.kind === 'peer_flood' ? p.t.waitPeerFlood(left) : p.t.waitFlood(left ?? '?')}</span>`;
 }
 
-/** The live part of a campaign's page; the page's script swaps it in while the campaign runs. */
-function campaignLive(p: PageCtx, deps: WebDeps, s: CampaignStatus): Html {
+/**
+ * Renderings of the chart and the per-account table by language, kept with the per-account detail
+ * they show: while a campaign runs that detail is shared for a while (CampaignLiveStates), and so
+ * is its rendering (hundreds of rows), its waits' time left included.
+ */
+const renderedDetails = new WeakMap<readonly CampaignAccountSummary[], Map<string, Html>>();
+
+function campaignDetail(p: PageCtx, deps: WebDeps, { status: s, timeline }: CampaignLiveState): Html {
+  let byLang = renderedDetails.get(s.accounts);
+  const kept = byLang?.get(p.lang);
+  if (kept) return kept;
   const { t } = p;
+  const now = deps.app.clock.now();
+  const labels = new Map(s.accounts.map((a) => [a.accountId, `#${a.accountId} ${a.phone ?? ''} ${a.username ? '@' + a.username : ''}`.trim()]));
+  const chart = campaignChart(p, timeline, (id) => labels.get(id) ?? `#${id}`);
+  const html = h`${chart}
+${s.accounts.length ? h`<div class="table-wrap"><table class="campaign-accounts"><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colSent}</th><th scope="col">${t.colFailed}</th><th scope="col">${t.colCampaignCap}</th><th scope="col">${t.colToday}</th><th scope="col">${t.colLeft}</th><th scope="col">${t.colWait}</th></tr></thead><tbody>${s.accounts.map(
+    (a) => h`<tr data-account="${a.accountId}"><td>${bdi(labels.get(a.accountId)!)}</td><td>${t.n(a.sent)}</td><td>${t.n(a.failed + a.notFound + a.privacyRestricted)}</td><td>${t.progressOf(a.usedInCampaign, s.settings.perAccountCap)}</td><td>${t.progressOf(a.usedToday, s.settings.dailyCap)}</td><td>${t.n(a.remainingCap)}</td><td>${waitCell(p, a, now)}</td></tr>`,
+  )}</tbody></table></div>` : ''}`;
+  if (!byLang) renderedDetails.set(s.accounts, (byLang = new Map<string, Html>()));
+  byLang.set(p.lang, html);
+  return html;
+}
+
+/** The live part of a campaign's page; the page's script swaps it in while the campaign runs. */
+function campaignLive(p: PageCtx, deps: WebDeps, live: CampaignLiveState): Html {
+  const { t } = p;
+  const s = live.status;
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   const settled = total - s.counts.pending - s.counts.claimed;
   const counts = (Object.entries(s.counts) as Array<[keyof CampaignStatus['counts'], number]>).filter(([, v]) => v > 0);
-  const now = deps.app.clock.now();
-  const labels = new Map(s.accounts.map((a) => [a.accountId, `#${a.accountId} ${a.phone ?? ''} ${a.username ? '@' + a.username : ''}`.trim()]));
-  const chart = campaignChart(p, deps.app.campaigns.timeline(s.name), (id) => labels.get(id) ?? `#${id}`);
   return h`<div id="live" data-live-src="${href(s.name)}/live" data-done="${s.state === 'running' ? '0' : '1'}" data-campaign="${s.name}" data-topics="campaign">
 <p>${stateBadge(p, s.state)} <progress class="wide" max="${Math.max(1, total)}" value="${settled}"></progress> <span class="progress-text">${t.progressOf(settled, total)}</span></p>
 ${s.state === 'paused' && s.reason ? h`<p class="reason">${t.pausedBecause(storedReasonText(s.reasonCode, s.reason, p.lang)!)}</p>` : ''}
 <ul class="chips">${counts.map(([k, v]) => h`<li class="chip target-${k}">${t.targetState(k)}: ${t.n(v)}</li>`)}</ul>
-${chart}
-${s.accounts.length ? h`<div class="table-wrap"><table class="campaign-accounts"><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colSent}</th><th scope="col">${t.colFailed}</th><th scope="col">${t.colCampaignCap}</th><th scope="col">${t.colToday}</th><th scope="col">${t.colLeft}</th><th scope="col">${t.colWait}</th></tr></thead><tbody>${s.accounts.map(
-    (a) => h`<tr data-account="${a.accountId}"><td>${bdi(labels.get(a.accountId)!)}</td><td>${t.n(a.sent)}</td><td>${t.n(a.failed + a.notFound + a.privacyRestricted)}</td><td>${t.progressOf(a.usedInCampaign, s.settings.perAccountCap)}</td><td>${t.progressOf(a.usedToday, s.settings.dailyCap)}</td><td>${t.n(a.remainingCap)}</td><td>${waitCell(p, a, now)}</td></tr>`,
-  )}</tbody></table></div>` : ''}
+${campaignDetail(p, deps, live)}
 </div>`;
 }
 
-function campaignPage(p: PageCtx, deps: WebDeps, s: CampaignStatus, n: Notice): Html {
+function campaignPage(p: PageCtx, deps: WebDeps, live: CampaignLiveState, n: Notice): Html {
   const { t } = p;
+  const s = live.status;
   const base = href(s.name);
   const controls = [
     s.state === 'ready' || s.state === 'done' ? postButton(p, `${base}/run`, t.runCampaign, { cls: 'btn btn-primary' }) : '',
@@ -89,8 +110,8 @@ function campaignPage(p: PageCtx, deps: WebDeps, s: CampaignStatus, n: Notice): 
   return layout(
     p,
     'campaigns',
-    t.campaignTitle(s.name),
-    h`${notice(n)}${campaignLive(p, deps, s)}<div class="actions-row">${controls}<a class="btn btn-quiet" href="${base}/export.csv">${t.exportCsv}</a><a class="btn btn-quiet" href="${base}/export.json">${t.exportJson}</a></div>${settle}`,
+    t.campaignTitle(isolate(s.name)),
+    h`${notice(n)}${campaignLive(p, deps, live)}<div class="actions-row">${controls}<a class="btn btn-quiet" href="${base}/export.csv">${t.exportCsv}</a><a class="btn btn-quiet" href="${base}/export.json">${t.exportJson}</a></div>${settle}`,
   );
 }
 
@@ -99,6 +120,15 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: WebRuns):
   const status = (name: string): CampaignStatus | undefined => {
     try {
       return campaigns.status(name);
+    } catch (e) {
+      if (e instanceof InputError) return undefined;
+      throw e;
+    }
+  };
+  const lives = new CampaignLiveStates(campaigns);
+  const live = (name: string): CampaignLiveState | undefined => {
+    try {
+      return lives.read(name);
     } catch (e) {
       if (e instanceof InputError) return undefined;
       throw e;
@@ -133,12 +163,12 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: WebRuns):
   });
 
   app.get('/campaigns/:name', (c) => {
-    const s = status(c.req.param('name'));
+    const s = live(c.req.param('name'));
     return s ? c.html(campaignPage(pageCtx(c), deps, s, null).value) : c.notFound();
   });
 
   app.get('/campaigns/:name/live', (c) => {
-    const s = status(c.req.param('name'));
+    const s = live(c.req.param('name'));
     c.header('Cache-Control', 'no-store');
     return s ? c.html(campaignLive(pageCtx(c), deps, s).value) : c.notFound();
   });
@@ -184,6 +214,6 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: WebRuns):
       if (!(e instanceof InputError || e instanceof PanelError)) throw e;
       n = { kind: 'error', text: p.t.refused(refusalText(e, p.lang) ?? e.message) };
     }
-    return c.html(campaignPage(p, deps, status(name)!, n).value);
+    return c.html(campaignPage(p, deps, live(name)!, n).value);
   });
 }
