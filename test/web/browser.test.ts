@@ -16,7 +16,24 @@ let web: WebHarness;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let operationPath = '/operations';
 const problems: string[] = [];
+
+/**
+ * Run in the page: sentences of three or more English words in the page's own text, leaving out
+ * data shown as is (names, links, commands, codes, charts).
+ */
+const ENGLISH_IN_MAIN = `(() => {
+  const main = document.querySelector('main');
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('bdi, code, pre, [dir="ltr"], svg, .data')) continue;
+    const text = n.textContent.trim();
+    if (/\\b[A-Za-z]{3,}\\b(\\s+\\b[A-Za-z]{2,}\\b){2,}/.test(text)) found.push(text);
+  }
+  return found;
+})()`;
 
 beforeAll(async () => {
   if (browserMissing) return;
@@ -28,6 +45,9 @@ beforeAll(async () => {
   app.monitorService.addKeyword('سلام');
   app.monitorService.addKeyword('giveaway', 'word');
   app.campaigns.create({ name: 'spring', message: 'Hello from the panel', targets: panel.summary.usernames.slice(0, 6).join('\n') });
+  // Something on the schedules and access pages.
+  app.schedules.add({ when: '+2h', tz: 'UTC', job: { kind: 'accounts-check', ids: null, spam: false }, command: 'accounts check --all', actor: 'cli' });
+  app.webAuth.createToken('scripts');
   web = await startHarness(app);
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -80,46 +100,72 @@ describe.skipIf(browserMissing)('the dashboard in Chromium', { timeout: 90_000 }
     await page.fill('input[name="accounts"]', '3');
     await page.locator('form.action-form button[type="submit"]').click();
     await page.waitForURL(/\/operations\/\d+$/);
+    operationPath = new URL(page.url()).pathname;
     // The page's script swaps in the server's rendering as events arrive, until the run is over.
     await page.locator('#live[data-done="1"]').waitFor();
     const rows = page.locator('table.results tbody tr');
     await expect(rows.count()).resolves.toBe(3);
     await expect(page.locator('table.results .outcome-done').count()).resolves.toBe(3);
     await expect(page.locator('#live progress').getAttribute('value')).resolves.toBe('3');
-    await screenshots(page, 'operation', 'en');
   });
 
-  it('switches to Persian, right to left, and keeps every page usable at phone width', async () => {
+  it('shows every page in English and in Persian right to left, usable at phone width; screenshots of each', async () => {
+    // Every page under src/interfaces/web/pages, by the address a menu or a link reaches it at.
     const pages: Array<[string, string]> = [
       ['overview', '/'],
       ['accounts', '/accounts'],
       ['account', '/accounts/1'],
+      ['account-devices', '/accounts/1/devices'],
+      ['account-twofa', '/accounts/1/twofa'],
       ['add-account', '/accounts/add'],
+      ['import', '/accounts/import'],
+      ['prune', '/accounts/prune'],
       ['actions', '/actions'],
       ['operations', '/operations'],
+      ['operation', operationPath],
       ['campaigns', '/campaigns'],
       ['campaign', '/campaigns/spring'],
       ['monitor', '/monitor'],
+      ['schedules', '/schedules'],
+      ['settings', '/settings'],
+      ['access', '/settings/access'],
     ];
-    for (const [name, path] of pages) {
+    const visit = async (name: string, path: string, lang: 'en' | 'fa'): Promise<void> => {
       await page.goto(web.url(path));
-      await screenshots(page, name, 'en');
-    }
-    await page.goto(web.url('/accounts'));
-    await page.locator('form.lang button').click();
-    await page.waitForURL(web.url('/accounts'));
-    await expect(page.locator('html').getAttribute('dir')).resolves.toBe('rtl');
-    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fa');
-    await expect(page.locator('h1').textContent()).resolves.toBe('حساب‌ها');
-    for (const [name, path] of pages) {
-      await page.goto(web.url(path));
-      await expect(page.locator('html').getAttribute('dir')).resolves.toBe('rtl');
+      await expect(page.locator('html').getAttribute('dir'), name).resolves.toBe(lang === 'fa' ? 'rtl' : 'ltr');
       await page.setViewportSize({ width: 390, height: 844 });
       // Nothing wider than the phone: tables scroll inside their own box.
       const overflow = await page.locator('html').evaluate((root) => root.scrollWidth - root.clientWidth);
-      expect(overflow, name).toBeLessThanOrEqual(0);
-      await screenshots(page, name, 'fa');
-    }
+      expect(overflow, `${name} (${lang})`).toBeLessThanOrEqual(0);
+      if (lang === 'fa') {
+        // The page's own words are Persian: no English sentence left in the main part.
+        const english = await page.evaluate<string[]>(ENGLISH_IN_MAIN);
+        expect(english, name).toEqual([]);
+      }
+      await screenshots(page, name, lang);
+    };
+    for (const [name, path] of pages) await visit(name, path, 'en');
+    await page.goto(web.url('/accounts'));
+    await page.locator('form.lang button').click();
+    await page.waitForURL(web.url('/accounts'));
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fa');
+    await expect(page.locator('h1').textContent()).resolves.toBe('حساب‌ها');
+    for (const [name, path] of pages) await visit(name, path, 'fa');
     expect(problems).toEqual([]);
+  });
+
+  it('shows the sign-in page in both languages to a browser without a session', async () => {
+    const stranger = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await stranger.newPage();
+      await p.goto(web.url('/signin'));
+      await screenshots(p, 'signin', 'en');
+      await stranger.addCookies([{ name: 'lang', value: 'fa', url: web.url('/') }]);
+      await p.goto(web.url('/signin'));
+      await expect(p.locator('html').getAttribute('dir')).resolves.toBe('rtl');
+      await screenshots(p, 'signin', 'fa');
+    } finally {
+      await stranger.close();
+    }
   });
 });

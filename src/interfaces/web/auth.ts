@@ -86,21 +86,21 @@ export function authMiddleware(deps: WebDeps, origins: ReadonlySet<string>): Mid
 const TEXT: Record<WebLang, Record<'title' | 'how' | 'button' | LinkRefusal | 'again', string>> = {
   en: {
     title: 'Sign in to Telegram Panel',
-    how: 'Open a sign-in link: run `telegram-panel web link` on the panel\'s machine, or send /web to the admin bot. A link works once, for 10 minutes.',
+    how: 'Open a sign-in link: run `telegram-panel web link` on the panel\'s machine, or send `/web` to the admin bot. A link works once, for 10 minutes.',
     button: 'Sign in',
     unknown: 'This is not a sign-in link of this panel.',
     used: 'This sign-in link was used already.',
     expired: 'This sign-in link has expired (links last 10 minutes).',
-    again: 'Ask for a new one: `telegram-panel web link`, or /web in the admin bot.',
+    again: 'Ask for a new one: `telegram-panel web link`, or `/web` in the admin bot.',
   },
   fa: {
     title: 'ورود به پنل تلگرام',
-    how: 'یک پیوند ورود باز کنید: روی دستگاه پنل `telegram-panel web link` را اجرا کنید یا به ربات مدیریت /web بفرستید. هر پیوند یک بار و تا ۱۰ دقیقه کار می‌کند.',
+    how: 'یک پیوند ورود باز کنید: روی دستگاه پنل `telegram-panel web link` را اجرا کنید یا به ربات مدیریت `/web` بفرستید. هر پیوند یک بار و تا ۱۰ دقیقه کار می‌کند.',
     button: 'ورود',
     unknown: 'این پیوند ورودِ این پنل نیست.',
     used: 'این پیوند ورود پیش‌تر به کار رفته است.',
     expired: 'زمان این پیوند ورود گذشته است (هر پیوند ۱۰ دقیقه اعتبار دارد).',
-    again: 'پیوند تازه‌ای بگیرید: `telegram-panel web link` یا /web در ربات مدیریت.',
+    again: 'پیوند تازه‌ای بگیرید: `telegram-panel web link` یا `/web` در ربات مدیریت.',
   },
 };
 
@@ -108,9 +108,14 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
+/** A sentence with `commands` set apart, left to right even in a Persian sentence. */
+function prose(s: string): string {
+  return escapeHtml(s).replace(/`([^`]+)`/g, '<code dir="ltr">$1</code>');
+}
+
 function page(lang: WebLang, body: string): string {
   const t = TEXT[lang];
-  return `<!doctype html><html lang="${lang}" dir="${lang === 'fa' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(t.title)}</title></head><body><main><h1>${escapeHtml(t.title)}</h1>${body}</main></body></html>`;
+  return `<!doctype html><html lang="${lang}" dir="${lang === 'fa' ? 'rtl' : 'ltr'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(t.title)}</title><link rel="stylesheet" href="/assets/app.css"><link rel="icon" href="/assets/icon.svg" type="image/svg+xml"></head><body><main><section class="card narrow signin"><h1>${escapeHtml(t.title)}</h1>${body}</section></main></body></html>`;
 }
 
 /**
@@ -125,9 +130,9 @@ export function signInRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
     const { lang } = c.get('web');
     const t = TEXT[lang];
     const token = c.req.query('t');
-    if (token === undefined) return c.html(page(lang, `<p>${escapeHtml(t.how)}</p>`));
+    if (token === undefined) return c.html(page(lang, `<p>${prose(t.how)}</p>`));
     return c.html(
-      page(lang, `<form method="post" action="/signin"><input type="hidden" name="t" value="${escapeHtml(token)}"><button type="submit">${escapeHtml(t.button)}</button></form>`),
+      page(lang, `<form method="post" action="/signin"><input type="hidden" name="t" value="${escapeHtml(token)}"><button class="btn btn-primary" type="submit">${escapeHtml(t.button)}</button></form>`),
     );
   });
 
@@ -139,7 +144,7 @@ export function signInRoutes(app: Hono<WebEnv>, deps: WebDeps): void {
     const r = auth.redeemLink(token, c.req.header('user-agent') ?? null);
     if (!r.ok) {
       deps.log.warn(`web: a sign-in link was refused (${r.why})`);
-      return c.html(page(lang, `<p role="alert" data-refusal="${r.why}">${escapeHtml(t[r.why])}</p><p>${escapeHtml(t.again)}</p>`), r.why === 'unknown' ? 400 : 410);
+      return c.html(page(lang, `<p role="alert" data-refusal="${r.why}">${escapeHtml(t[r.why])}</p><p>${prose(t.again)}</p>`), r.why === 'unknown' ? 400 : 410);
     }
     deps.log.info(`web: session #${r.signIn.session.id} signed in`);
     setCookie(c, cookieName, r.signIn.sessionToken, {

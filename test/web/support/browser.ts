@@ -23,12 +23,12 @@ export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
-/** Saves the page at both widths as `<name>-<lang>-<desktop|phone>.png`. */
+/** Saves the whole page at both sizes as `<name>-<lang>-1280x800.png` and `<name>-<lang>-390x844.png`. */
 export async function screenshots(page: Page, name: string, lang: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  for (const [label, size] of Object.entries(VIEWPORTS)) {
+  for (const size of Object.values(VIEWPORTS)) {
     await page.setViewportSize(size);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${lang}-${label}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${lang}-${size.width}x${size.height}.png`), fullPage: true });
   }
   await page.setViewportSize(VIEWPORTS.desktop);
 }

@@ -3,6 +3,7 @@ import type { AccountStatus } from '../../../core/accounts.ts';
 import { plural } from '../../i18n/plural.ts';
 import type { ActionKind, OperationKind } from '../../../core/actions.ts';
 import type { CampaignState, TargetState } from '../../../core/campaigns.ts';
+import type { KeywordMode } from '../../../core/keywords.ts';
 import type { PacingField } from '../../../core/pacing-input.ts';
 import type { ScheduleRunStatus, ScheduleState } from '../../../core/schedules.ts';
 import type { OperationStatus } from '../../../store/operations.ts';
@@ -240,6 +241,8 @@ export const en = {
   keywordsTitle: 'Keywords',
   noKeywords: 'No keywords yet: nothing is forwarded.',
   addKeyword: 'Add',
+  keywordModeLabel: 'Match',
+  keywordMode: (m: KeywordMode): string => ({ plain: 'anywhere in the text', word: 'whole word', regex: 'regular expression' })[m],
   remove: 'Remove',
   testBox: 'Test a text',
   testPlaceholder: 'Paste a message to see which keywords match',

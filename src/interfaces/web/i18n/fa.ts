@@ -6,6 +6,8 @@ import { WORDS } from '../../i18n/words.ts';
 
 const FA_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
 const num = (x: number): string => String(x).replace(/\d/g, (d) => FA_DIGITS[Number(d)]!);
+/** Latin text (addresses, commands, dates) kept left to right inside a Persian sentence. */
+const ltr = (s: string): string => `\u2066${s}\u2069`;
 
 const STATUS = WORDS.fa.status;
 
@@ -23,13 +25,13 @@ const SCHEDULE_RUNS: Record<ScheduleRunStatus, string> = { running: 'در حال
 const KINDS = WORDS.fa.kinds;
 
 const TARGET_HELP: Record<ActionKind, string> = {
-  reaction: 'پیوند پیام (t.me/<name>/<id> یا t.me/c/<channel>/<id>)',
+  reaction: `پیوند پیام (${ltr('t.me/<name>/<id>')} یا ${ltr('t.me/c/<channel>/<id>')})`,
   vote: 'پیوند پیامی که نظرسنجی دارد',
   comment: 'پیوند پست کانال',
-  join: 't.me/<name>، @name یا پیوند دعوت t.me/+<hash>',
-  leave: 't.me/<name>، @name، پیوند پیام یا پیوند دعوت',
-  block: '@name کاربر',
-  pm: '@name کاربر',
+  join: `${ltr('t.me/<name>')}، ${ltr('@name')} یا پیوند دعوت ${ltr('t.me/+<hash>')}`,
+  leave: `${ltr('t.me/<name>')}، ${ltr('@name')}، پیوند پیام یا پیوند دعوت`,
+  block: `${ltr('@name')} کاربر`,
+  pm: `${ltr('@name')} کاربر`,
 };
 
 const OP_STATUS = WORDS.fa.operation;
@@ -52,7 +54,8 @@ export const fa: Messages = {
   languageName: 'فارسی',
   switchLanguage: 'English',
   n: num,
-  time: (ms) => (ms === null ? 'هرگز' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'),
+  // Left to right inside the Persian text, else the date, the hour and UTC change places.
+  time: (ms) => (ms === null ? 'هرگز' : ltr(new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC')),
   never: 'هرگز',
   none: 'هیچ',
 
@@ -228,6 +231,8 @@ export const fa: Messages = {
   keywordsTitle: 'کلیدواژه‌ها',
   noKeywords: 'هنوز کلیدواژه‌ای نیست: چیزی فرستاده نمی‌شود.',
   addKeyword: 'افزودن',
+  keywordModeLabel: 'تطبیق',
+  keywordMode: (m) => ({ plain: 'هر جای متن', word: 'واژهٔ کامل', regex: 'عبارت باقاعده' })[m],
   remove: 'حذف',
   testBox: 'آزمودن یک متن',
   testPlaceholder: 'پیامی را بچسبانید تا ببینید کدام کلیدواژه‌ها جور می‌شوند',
@@ -272,7 +277,7 @@ export const fa: Messages = {
   tagAlready: (tag) => `از پیش برچسب ${tag} را دارد.`,
   tagRemoved: (tag) => `برچسب ${tag} برداشته شد.`,
   proxyTitle: 'پروکسی',
-  proxyField: 'پروکسی تازه (socks5://، http:// یا پیوند MTProxy)',
+  proxyField: `پروکسی تازه (${ltr('socks5://')}، ${ltr('http://')} یا پیوند MTProxy)`,
   proxySave: 'این پروکسی را به کار ببر',
   proxyUseDefault: 'پروکسی پیش‌فرض را به کار ببر',
   proxyNote: 'نام کاربری و گذرواژهٔ پروکسی دیگر هرگز نشان داده نمی‌شود.',
@@ -407,7 +412,7 @@ export const fa: Messages = {
   pruneRecord: 'آنچه حذف شد (CSV):',
 
   accessTitle: 'نشست‌های وب و توکن‌های API',
-  accessNote: 'مرورگرهای واردشده و توکن‌هایی که اسکریپت‌ها برای ‎/api/v1 به کار می‌برند.',
+  accessNote: `مرورگرهای واردشده و توکن‌هایی که اسکریپت‌ها برای ${ltr('/api/v1')} به کار می‌برند.`,
   webSessionsTitle: 'مرورگرهای واردشده',
   colBrowser: 'مرورگر',
   colSignedIn: 'زمان ورود',
@@ -420,7 +425,7 @@ export const fa: Messages = {
   sessionRevokeYes: 'بله، خارجش کن',
   sessionRevoked: (id) => `نشست ${num(id)}# خارج شد.`,
   tokensTitle: 'توکن‌های API',
-  tokensNote: 'برای اسکریپت‌ها: آن را در سرایند Authorization: Bearer به ‎/api/v1 بفرستید. فقط یک بار، هنگام ساخت، نشان داده می‌شود؛ تنها درهم‌سازی‌اش نگه داشته می‌شود.',
+  tokensNote: `برای اسکریپت‌ها: آن را در سرایند ${ltr('Authorization: Bearer')} به ${ltr('/api/v1')} بفرستید. فقط یک بار، هنگام ساخت، نشان داده می‌شود؛ تنها درهم‌سازی‌اش نگه داشته می‌شود.`,
   noTokens: 'توکن API ای نیست.',
   tokenName: 'نام',
   tokenCreate: 'ساخت توکن',

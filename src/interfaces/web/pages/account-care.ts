@@ -8,7 +8,7 @@ import type { CareFailure } from '../../../engine/account-care.ts';
 import { importErrorText } from '../../i18n/account-errors.ts';
 import { failureText, reasonText, refusalText } from '../../i18n/reasons.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
-import { bdi, h, type Html } from './html.ts';
+import { bdi, h, isolate, type Html } from './html.ts';
 import { csrfField, layout, notice, pageCtx, postButton, type Notice, type PageCtx } from './layout.ts';
 import type { LiveRuns } from './live-runs.ts';
 
@@ -75,7 +75,7 @@ function confirmPage(p: PageCtx, a: AccountSummary, question: string, action: st
   return layout(
     p,
     'accounts',
-    t.accountTitle(accountLabel(a)),
+    t.accountTitle(isolate(accountLabel(a))),
     h`<section class="card narrow" role="alertdialog" aria-labelledby="confirm-q"><p id="confirm-q">${question}</p><div class="actions-row"><form method="post" action="${action}" class="inline">${csrfField(p)}<input type="hidden" name="confirm" value="yes"><button type="submit" class="btn btn-danger">${yes}</button></form> <a class="btn btn-quiet" href="/accounts/${a.id}">${t.cancel}</a></div></section>`,
   );
 }
@@ -192,7 +192,7 @@ export function mountAccountCare(app: Hono<WebEnv>, deps: WebDeps, live: LiveRun
     } catch (e) {
       body = notice(refusedNotice(p, e));
     }
-    return c.html(layout(p, 'accounts', `${t.devicesTitle} · ${accountLabel(a)}`, h`${body}<p><a href="/accounts/${a.id}">← ${bdi(accountLabel(a))}</a></p>`).value);
+    return c.html(layout(p, 'accounts', `${t.devicesTitle} · ${isolate(accountLabel(a))}`, h`${body}<p><a href="/accounts/${a.id}"><span class="back" aria-hidden="true">←</span> ${bdi(accountLabel(a))}</a></p>`).value);
   });
 
   app.post('/accounts/:id{[0-9]+}/devices/end', async (c) => {
@@ -231,7 +231,7 @@ export function mountAccountCare(app: Hono<WebEnv>, deps: WebDeps, live: LiveRun
       body = notice(refusedNotice(p, e));
     }
     c.header('Cache-Control', 'no-store');
-    return c.html(layout(p, 'accounts', `${t.codesTitle} · ${accountLabel(a)}`, h`<p><small>${t.codesNote}</small></p>${body}<p><a href="/accounts/${a.id}">← ${bdi(accountLabel(a))}</a></p>`).value);
+    return c.html(layout(p, 'accounts', `${t.codesTitle} · ${isolate(accountLabel(a))}`, h`<p><small>${t.codesNote}</small></p>${body}<p><a href="/accounts/${a.id}"><span class="back" aria-hidden="true">←</span> ${bdi(accountLabel(a))}</a></p>`).value);
   });
 
   app.post('/accounts/:id{[0-9]+}/remove', async (c) => {

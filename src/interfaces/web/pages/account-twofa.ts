@@ -7,7 +7,7 @@ import type { AccountCareService, CareFailure, TwoFactorResult } from '../../../
 import { failureText, reasonText } from '../../i18n/reasons.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { refusedNotice } from './account-care.ts';
-import { bdi, h, type Html } from './html.ts';
+import { bdi, h, isolate, type Html } from './html.ts';
 import { csrfField, layout, notice, pageCtx, postButton, type Notice, type PageCtx } from './layout.ts';
 
 /**
@@ -100,7 +100,7 @@ function extras(p: PageCtx): Html {
 }
 
 function back(a: AccountSummary): Html {
-  return h`<p><a href="/accounts/${a.id}">← ${bdi(accountLabel(a))}</a></p>`;
+  return h`<p><a href="/accounts/${a.id}"><span class="back" aria-hidden="true">←</span> ${bdi(accountLabel(a))}</a></p>`;
 }
 
 function twofaPage(p: PageCtx, a: AccountSummary, n: Notice): Html {
@@ -113,7 +113,7 @@ ${passwordField('next', t.twofaNew, 'new-password')}${passwordField('repeat', t.
 ${passwordField('current', t.twofaCurrent, 'off')}${passwordField('next', t.twofaNew, 'new-password')}${passwordField('repeat', t.twofaRepeat, 'new-password')}${extras(p)}
 <button class="btn btn-primary" type="submit">${t.twofaChange}</button></form></section>`;
   const remove = h`<section class="card danger-zone" aria-labelledby="tf-rm-h"><h2 id="tf-rm-h">${t.twofaRemoveTitle}</h2>${postButton(p, action, t.twofaRemoveStart, { fields: { action: 'remove' }, cls: 'btn btn-danger' })}</section>`;
-  return layout(p, 'accounts', `${t.twofaTitle} · ${accountLabel(a)}`, h`${notice(n)}<p><small>${t.twofaNote}</small></p><div class="grid">${set}${change}${remove}</div>${back(a)}`);
+  return layout(p, 'accounts', `${t.twofaTitle} · ${isolate(accountLabel(a))}`, h`${notice(n)}<p><small>${t.twofaNote}</small></p><div class="grid">${set}${change}${remove}</div>${back(a)}`);
 }
 
 /** The confirmation of a removal is where the current password is typed: it is never carried over. */
@@ -122,7 +122,7 @@ function removeConfirmPage(p: PageCtx, a: AccountSummary, n: Notice): Html {
   return layout(
     p,
     'accounts',
-    `${t.twofaTitle} · ${accountLabel(a)}`,
+    `${t.twofaTitle} · ${isolate(accountLabel(a))}`,
     h`${notice(n)}<section class="card narrow" role="alertdialog" aria-labelledby="tf-q"><p id="tf-q">${t.twofaRemoveConfirm(accountLabel(a))}</p><form method="post" action="/accounts/${a.id}/twofa" class="stack" autocomplete="off">${csrfField(p)}<input type="hidden" name="action" value="remove"><input type="hidden" name="confirm" value="yes">${passwordField('current', t.twofaCurrent, 'off')}<div class="actions-row"><button type="submit" class="btn btn-danger">${t.twofaRemoveYes}</button> <a class="btn btn-quiet" href="/accounts/${a.id}/twofa">${t.cancel}</a></div></form></section>`,
   );
 }
@@ -133,7 +133,7 @@ function emailCodePage(p: PageCtx, a: AccountSummary, key: string, email: string
   return layout(
     p,
     'accounts',
-    `${t.twofaTitle} · ${accountLabel(a)}`,
+    `${t.twofaTitle} · ${isolate(accountLabel(a))}`,
     h`${notice(n)}<section class="card narrow"><p>${t.twofaEmailAsk(email, length)}</p><form method="post" action="${action}" class="stack" autocomplete="off">${csrfField(p)}<input type="hidden" name="key" value="${key}"><label>${t.twofaEmailCode}<input name="code" required autocomplete="one-time-code" inputmode="numeric" maxlength="16" dir="ltr"></label><button class="btn btn-primary" type="submit">${t.twofaEmailSubmit}</button></form>${postButton(p, action, t.twofaEmailGiveUp, { fields: { key, giveup: '1' }, cls: 'btn btn-quiet' })}</section>`,
   );
 }

@@ -10,7 +10,7 @@ import type { CheckResult } from '../../../engine/health.ts';
 import type { LoginStep } from '../../../engine/login.ts';
 import type { WebDeps, WebEnv } from '../context.ts';
 import { careSections, mountAccountCare, refusedNotice } from './account-care.ts';
-import { bdi, h, type Html } from './html.ts';
+import { bdi, h, isolate, type Html } from './html.ts';
 import { csrfField, layout, notice, pageCtx, postButton, type Notice, type PageCtx } from './layout.ts';
 import type { LiveRuns } from './live-runs.ts';
 import { hasTag } from '../../../core/tags.ts';
@@ -124,7 +124,7 @@ ${postButton(p, `/accounts/${a.id}/check`, t.spamCheck, { fields: { spam: '1' } 
   const groupList = groups.chats.length
     ? h`<ul class="plain cols">${groups.chats.slice(0, 200).map((g) => h`<li>${bdi(g.title)}${g.username ? h` <small>${bdi('@' + g.username)}</small>` : ''}</li>`)}</ul>`
     : h`<p class="empty">${t.noGroups}</p>`;
-  return layout(p, 'accounts', t.accountTitle(accountLabel(a)), h`${notice(n)}${facts}${actions}<section aria-labelledby="waits-h"><h2 id="waits-h">${t.waitsTitle}</h2>${waits}</section><section aria-labelledby="history-h"><h2 id="history-h">${t.statusHistoryTitle}</h2>${historyTable}</section>${careSections(p, a)}<section><h2>${t.groupsTitle}</h2>${groupList}</section>`);
+  return layout(p, 'accounts', t.accountTitle(isolate(accountLabel(a))), h`${notice(n)}${facts}${actions}<section aria-labelledby="waits-h"><h2 id="waits-h">${t.waitsTitle}</h2>${waits}</section><section aria-labelledby="history-h"><h2 id="history-h">${t.statusHistoryTitle}</h2>${historyTable}</section>${careSections(p, a)}<section><h2>${t.groupsTitle}</h2>${groupList}</section>`);
 }
 
 type AddState = { step: 'phone' } | { step: 'code'; loginId: string; via: string } | { step: 'password'; loginId: string; hint: string | null };

@@ -43,3 +43,12 @@ export function bdi(text: string | number): Html {
   const s = String(text);
   return RTL_LETTER.test(s) ? h`<bdi>${s}</bdi>` : h`<bdi dir="ltr">${s}</bdi>`;
 }
+
+/**
+ * `bdi` for plain text (a page's title, which is also the window's): the same isolation with the
+ * Unicode isolate marks, since a title cannot hold markup.
+ */
+export function isolate(text: string | number): string {
+  const s = String(text);
+  return RTL_LETTER.test(s) ? `\u2068${s}\u2069` : `\u2066${s}\u2069`;
+}

@@ -31,8 +31,8 @@ function monitorPage(p: PageCtx, deps: WebDeps, n: Notice, testText = ''): Html 
   const status = m.status();
   const keywords = m.keywords();
   const kw = h`<section class="card" aria-labelledby="kw-h"><h2 id="kw-h">${t.keywordsTitle}</h2>
-${keywords.length ? h`<ul class="plain keywords">${keywords.map((k) => h`<li><bdi>${k.pattern}</bdi> <small>${k.mode}</small> ${postButton(p, '/monitor/keywords/remove', t.remove, { fields: { id: String(k.id) }, cls: 'btn btn-quiet btn-small' })}</li>`)}</ul>` : h`<p class="empty">${t.noKeywords}</p>`}
-<form method="post" action="/monitor/keywords" class="row">${csrfField(p)}<input name="pattern" required aria-label="${t.keywordsTitle}"><select name="mode" aria-label="mode">${KEYWORD_MODES.map((md) => h`<option value="${md}">${md}</option>`)}</select><button class="btn btn-primary" type="submit">${t.addKeyword}</button></form>
+${keywords.length ? h`<ul class="plain keywords">${keywords.map((k) => h`<li><bdi>${k.pattern}</bdi> <small>${t.keywordMode(k.mode)}</small> ${postButton(p, '/monitor/keywords/remove', t.remove, { fields: { id: String(k.id) }, cls: 'btn btn-quiet btn-small' })}</li>`)}</ul>` : h`<p class="empty">${t.noKeywords}</p>`}
+<form method="post" action="/monitor/keywords" class="row">${csrfField(p)}<input name="pattern" required aria-label="${t.keywordsTitle}"><select name="mode" aria-label="${t.keywordModeLabel}">${KEYWORD_MODES.map((md) => h`<option value="${md}">${t.keywordMode(md)}</option>`)}</select><button class="btn btn-primary" type="submit">${t.addKeyword}</button></form>
 </section>`;
   const test = h`<section class="card" aria-labelledby="test-h"><h2 id="test-h">${t.testBox}</h2><form method="get" action="/monitor" class="stack" data-keyword-test><textarea name="test" rows="3" placeholder="${t.testPlaceholder}">${testText}</textarea><button class="btn" type="submit">${t.testBox}</button><output aria-live="polite" class="test-result">${testResult(p, deps, testText)}</output></form></section>`;
   const senderRef = (i: { username: string | null; senderId: number | null }): string => (i.username ? '@' + i.username : String(i.senderId));

@@ -54,7 +54,7 @@ function listPage(p: PageCtx, deps: WebDeps, statuses: readonly AccountStatus[],
     ? h`<p>${t.pruneCount(doomed.length)}</p>${table(p, doomed)}<p><a class="btn" href="/accounts/prune.csv?${query(statuses)}" download>${t.pruneCsv}</a></p>
 <form method="post" action="/accounts/prune" class="inline">${csrfField(p)}${statusFields(statuses)}${doomed.map((a) => h`<input type="hidden" name="ids" value="${a.id}">`)}<button type="submit" class="btn btn-danger">${t.pruneStart(doomed.length)}</button></form>`
     : h`<p class="empty">${t.pruneNone}</p>`;
-  return layout(p, 'accounts', t.pruneTitle, h`${notice(n)}<p>${t.pruneIntro}</p>${picker}${found}<p><a href="/accounts">← ${t.accountsTitle}</a></p>`);
+  return layout(p, 'accounts', t.pruneTitle, h`${notice(n)}<p>${t.pruneIntro}</p>${picker}${found}<p><a href="/accounts"><span class="back" aria-hidden="true">←</span> ${t.accountsTitle}</a></p>`);
 }
 
 function confirmPage(p: PageCtx, statuses: readonly AccountStatus[], doomed: readonly AccountSummary[]): Html {

@@ -40,7 +40,7 @@ function accessPage(p: PageCtx, deps: WebDeps, n: Notice, created?: { name: stri
   const tokensCard = h`<section class="card" aria-labelledby="tok-h"><h2 id="tok-h">${t.tokensTitle}</h2><p><small>${t.tokensNote}</small></p>${fresh}
 ${tokens.length ? h`<div class="table-wrap"><table class="tokens"><thead><tr><th scope="col">#</th><th scope="col">${t.tokenName}</th><th scope="col">${t.colSignedIn}</th><th scope="col">${t.colLastUse}</th><th scope="col"></th></tr></thead><tbody>${tokenRows}</tbody></table></div>` : h`<p class="empty">${t.noTokens}</p>`}
 <form method="post" action="/settings/access/tokens" class="row">${csrfField(p)}<label>${t.tokenName}<input name="name" required maxlength="64" autocomplete="off"></label><button class="btn btn-primary" type="submit">${t.tokenCreate}</button></form></section>`;
-  return layout(p, 'settings', t.accessTitle, h`${notice(n)}<p><small>${t.accessNote}</small></p><div class="grid">${sessionsCard}${tokensCard}</div><p><a href="/settings">← ${t.settingsTitle}</a></p>`);
+  return layout(p, 'settings', t.accessTitle, h`${notice(n)}<p><small>${t.accessNote}</small></p><div class="grid">${sessionsCard}${tokensCard}</div><p><a href="/settings"><span class="back" aria-hidden="true">←</span> ${t.settingsTitle}</a></p>`);
 }
 
 function confirmPage(p: PageCtx, question: string, action: string, id: number, yes: string): Html {
