@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { describeEngines } from '../../test/support/engines.ts';
 import { tempDir } from '../../test/support/tmp.ts';
+import type { Db } from './sql.ts';
 import { loadKey, Secrets, SecretsError, verifyKey, WRONG_KEY_MESSAGE } from './secrets.ts';
 
 describe('Secrets', () => {
@@ -49,7 +50,45 @@ describe('loadKey', () => {
   });
 });
 
+/**
+ * `db` as seen by a worker that another worker overtakes: the other one's `race()` runs right after
+ * this one's first read of the settings table, before it writes.
+ */
+function overtakenBy(db: Db, race: () => void): Db {
+  let raced = false;
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') return Reflect.get(target, prop, receiver) as unknown;
+      return (sql: string) => {
+        const stmt = target.prepare(sql);
+        if (raced || !/^SELECT value FROM settings/.test(sql)) return stmt;
+        return new Proxy(stmt, {
+          get(s, p, r) {
+            if (p !== 'get') return Reflect.get(s, p, r) as unknown;
+            return (...args: unknown[]) => {
+              const row = s.get(...args);
+              raced = true;
+              race();
+              return row;
+            };
+          },
+        });
+      };
+    },
+  });
+}
+
 describeEngines('the key check in the database', (t) => {
+  it('lets workers that start at once on a new database agree on the first key, and refuses another', () => {
+    const key = new Secrets(randomBytes(32));
+    verifyKey(overtakenBy(t.db, () => verifyKey(t.connect(), key)), key);
+    expect(() => verifyKey(overtakenBy(t.reopen(), () => {}), key)).not.toThrow();
+    const db = t.connect();
+    db.prepare("DELETE FROM settings WHERE key = 'secrets.key_check'").run();
+    expect(() => verifyKey(overtakenBy(db, () => verifyKey(t.connect(), new Secrets(randomBytes(32)))), key)).toThrow(WRONG_KEY_MESSAGE);
+  });
+
+
   it('refuses to invent a new key when the database already holds secrets', () => {
     const dir = tempDir();
     const db = t.db;

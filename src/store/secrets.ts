@@ -99,10 +99,12 @@ function readKeyCheck(db: Db): string | undefined {
 
 /** Proves at startup that the key opens what is stored, instead of failing on the first account. */
 export function verifyKey(db: Db, secrets: Secrets, now = Date.now()): void {
-  const stored = readKeyCheck(db);
+  let stored = readKeyCheck(db);
   if (stored === undefined) {
-    db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run(KEY_CHECK, secrets.encrypt('telegram-panel').toString('base64'), now);
-    return;
+    // Workers starting at once on a new database may all find no check: the first one written
+    // stays, and every other worker checks its key against that one instead of failing the insert.
+    db.prepare('INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run(KEY_CHECK, secrets.encrypt('telegram-panel').toString('base64'), now);
+    stored = readKeyCheck(db)!;
   }
   secrets.decrypt(Buffer.from(stored, 'base64'));
 }
