@@ -20,6 +20,7 @@ import { PacingSettings } from './engine/pacing-settings.ts';
 import { Scheduler, ScheduleService } from './engine/schedules.ts';
 import { TagService } from './engine/tags.ts';
 import { WebAuthService } from './engine/web-auth.ts';
+import { listWorkers, Worker, type WorkerOptions, type WorkerView } from './engine/workers.ts';
 import { ownerIsGone, processOwner } from './engine/process-owner.ts';
 import { createLogger, type Logger } from './log.ts';
 import { AccountStore } from './store/accounts.ts';
@@ -97,6 +98,10 @@ export interface App {
   campaignWatcher(opts?: { pollMs?: number }): CampaignWatcher;
   /** The scheduler that runs due schedules with this app's services; `start` starts and stops it. */
   scheduler(opts?: { pollMs?: number }): Scheduler;
+  /** This process as one worker of the panel (`start`): its share of the accounts and the singleton roles it wins. */
+  worker(opts: Omit<WorkerOptions, 'db' | 'fleet' | 'clock' | 'log' | 'ttlMs'>): Worker;
+  /** The workers of this database: live ones, and those that died within the last hour (`workers`). */
+  workers(): WorkerView[];
   /** The monitor running in this process (start), so rule changes made through `monitorService` reach it. */
   attachMonitor(monitor: Monitor | undefined): void;
   /**
@@ -340,6 +345,13 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
         work: { operations: () => this.operations, campaigns: () => this.campaigns, health: () => this.health },
         ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       });
+    },
+    worker(o) {
+      const f = getFleet();
+      return new Worker({ ...o, db, fleet: f, clock, log, ttlMs: f.leaseTtlMs });
+    },
+    workers() {
+      return listWorkers(db, clock.now());
     },
     attachMonitor(monitor) {
       liveMonitor = monitor;

@@ -4,6 +4,7 @@ import type { MetricsService } from './engine/metrics.ts';
 import type { MonitorRuntime } from './engine/monitor-runtime.ts';
 import type { WorkExecutor } from './engine/operation-work.ts';
 import type { Scheduler } from './engine/schedules.ts';
+import { resolvePin, type Worker, type WorkerRole } from './engine/workers.ts';
 import type { CampaignWatcher } from './engine/campaign-watcher.ts';
 import { createBotForwarder } from './interfaces/bot/forwarder.ts';
 import { botProxyAgent } from './interfaces/bot/proxy.ts';
@@ -26,6 +27,79 @@ export interface ServeOptions {
   connection?: AppOptions['connection'];
   /** Time each part gets to stop (tests shorten it); the defaults add up to less than STOP_DEADLINE_MS. */
   stopBudgetMs?: Partial<Record<Part, number>>;
+  /** `start --accounts` / `start --tag`: the only accounts this worker takes. */
+  pin?: { accounts?: string[]; tag?: string };
+  /** Shown in the worker's row (`workers`). */
+  version?: string;
+  /** Lease TTL and heartbeat (WORKER_TTL_MS, WORKER_HEARTBEAT_MS; tests shorten them). */
+  fleet?: AppOptions['fleet'];
+}
+
+interface RolePart {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The parts that run in one worker only (the bot's polling, the outbox sender, the scheduler):
+ * started when this worker wins their role, stopped when it loses it, one change at a time.
+ * Changes before `ready` (the roles are won before the fleet connects) wait for it, so the parts
+ * start in the usual order, after the fleet and the monitor.
+ */
+class RoleParts {
+  private readonly parts = new Map<WorkerRole, RolePart>();
+  private readonly wanted = new Map<WorkerRole, boolean>();
+  private readonly running = new Set<WorkerRole>();
+  private chain: Promise<void> = Promise.resolve();
+  private open = false;
+  private closed = false;
+
+  constructor(private readonly log: Logger) {}
+
+  define(role: WorkerRole, part: RolePart): void {
+    this.parts.set(role, part);
+  }
+
+  /** From the worker: this process won (true) or lost (false) the role. */
+  set(role: WorkerRole, held: boolean): void {
+    this.wanted.set(role, held);
+    if (this.open) this.apply(role).catch((e: unknown) => this.log.error({ err: e }, `the ${role} could not be ${held ? 'started' : 'stopped'} here`));
+  }
+
+  /** Starts the parts of the roles held, in this order; one that fails to start fails the start, as before. */
+  async ready(order: readonly WorkerRole[]): Promise<void> {
+    this.open = true;
+    for (const role of order) await this.apply(role);
+  }
+
+  isRunning(role: WorkerRole): boolean {
+    return this.running.has(role);
+  }
+
+  private apply(role: WorkerRole): Promise<void> {
+    const step = this.chain.then(async () => {
+      const part = this.parts.get(role);
+      const want = (this.wanted.get(role) ?? false) && !this.closed;
+      if (!part || want === this.running.has(role)) return;
+      if (want) {
+        await part.start();
+        this.running.add(role);
+      } else {
+        this.running.delete(role);
+        await part.stop();
+      }
+    });
+    this.chain = step.catch(() => undefined);
+    return step;
+  }
+
+  /** No part starts or stops from here on (the shutdown stops them); waits for a change under way, a bounded time. */
+  async close(ms: number): Promise<void> {
+    this.closed = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.chain, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
 }
 
 type Part = 'web' | 'bot' | 'scheduler' | 'monitor' | 'fleet' | 'metrics' | 'store';
@@ -93,7 +167,7 @@ async function stopInOrder(log: Logger, steps: ReadonlyArray<[Part, (() => Promi
  * no other interface may do. Stops in order: the bot (no new work), the monitor, the fleet.
  */
 export async function serve(config: Config, log: Logger, opts: ServeOptions): Promise<void> {
-  const app = openApp(config, { log, ...(opts.connection ? { connection: opts.connection } : {}) });
+  const app = openApp(config, { log, ...(opts.connection ? { connection: opts.connection } : {}), ...(opts.fleet ? { fleet: opts.fleet } : {}) });
   const budget = { ...STOP_BUDGET_MS, ...opts.stopBudgetMs };
   let monitor: MonitorRuntime | undefined;
   let scheduler: Scheduler | undefined;
@@ -103,6 +177,8 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   let web: WebServer | undefined;
   let metricsServer: MetricsServer | undefined;
   let metrics: MetricsService | undefined;
+  let worker: Worker | undefined;
+  const roles = new RoleParts(log);
   let failure: Error | undefined;
   let reason: string | undefined;
   void opts.stop.then((r) => (reason = r));
@@ -128,13 +204,6 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
       const { startMetricsServer } = await import('./interfaces/web/metrics-server.ts');
       metricsServer = await unlessStopped(startMetricsServer(metrics, config.metrics, log));
     }
-    const report = await unlessStopped(app.fleet.start());
-    log.info(
-      { connected: report.connected.length, failed: report.failed.length, skipped: report.skipped.length },
-      `fleet: ${report.connected.length} connected, ${report.failed.length} failed, ${report.skipped.length} skipped`,
-    );
-    for (const f of report.failed) log.warn({ accountId: f.accountId, kind: f.failure.kind }, `account #${f.accountId}: ${f.failure.message}`);
-
     const sender =
       config.botToken && config.channelId
         ? createBotForwarder(config.botToken, config.channelId, {
@@ -142,12 +211,52 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
             ...(config.botApiRoot ? { apiRoot: config.botApiRoot } : {}),
           })
         : null;
-    monitor = app.monitorRuntime(sender);
-    await unlessStopped(monitor.start());
-    bot = opts.bot ? await unlessStopped(startBot(app, { monitor: monitor.monitor, ...(web ? { webOrigin: web.origin } : {}) }, config.botApiRoot ? { apiRoot: config.botApiRoot } : {})) : null;
-    // Last, so a run missed while the panel was down finds the fleet connected.
-    scheduler = app.scheduler();
-    scheduler.start();
+    // This process is one worker: it takes its share of the accounts, and the roles it can run
+    // that no other live worker holds (alone: every account and every role, as a single panel).
+    worker = app.worker({
+      pin: resolvePin(app.accounts.list(app.clock.now()), opts.pin ?? {}),
+      roles: ['scheduler', ...(sender ? (['outbox'] as const) : []), ...(opts.bot ? (['bot'] as const) : [])],
+      ...(opts.version !== undefined ? { version: opts.version } : {}),
+      onRole: (role, held) => roles.set(role, held),
+    });
+    const report = await unlessStopped(worker.start());
+    log.info(
+      { connected: report.connected.length, failed: report.failed.length, skipped: report.skipped.length },
+      `fleet: ${report.connected.length} connected, ${report.failed.length} failed, ${report.skipped.length} skipped`,
+    );
+    for (const f of report.failed) log.warn({ accountId: f.accountId, kind: f.failure.kind }, `account #${f.accountId}: ${f.failure.message}`);
+
+    // The monitor listens on this worker's accounts; its outbox sender runs where that role is.
+    const runtime = app.monitorRuntime(sender);
+    monitor = runtime;
+    await unlessStopped(runtime.start({ outbox: false }));
+    const webOrigin = web?.origin;
+    roles.define('outbox', { start: () => Promise.resolve(runtime.outbox?.start()), stop: async () => runtime.outbox?.stop() });
+    roles.define('bot', {
+      start: async () => {
+        bot = await startBot(app, { monitor: runtime.monitor, ...(webOrigin ? { webOrigin } : {}) }, config.botApiRoot ? { apiRoot: config.botApiRoot } : {});
+      },
+      stop: async () => {
+        const b = bot;
+        bot = null;
+        await b?.stop();
+      },
+    });
+    roles.define('scheduler', {
+      start: () => {
+        scheduler = app.scheduler();
+        scheduler.start();
+        return Promise.resolve();
+      },
+      stop: async () => {
+        const s = scheduler;
+        scheduler = undefined;
+        await s?.stop();
+      },
+    });
+    // The scheduler last, so a run missed while the panel was down finds the fleet connected.
+    await unlessStopped(roles.ready(['outbox', 'bot', 'scheduler']));
+    if (opts.bot && !roles.isRunning('bot')) log.info('the admin bot runs in another worker');
     // Operations started elsewhere act through this worker's accounts once it holds them.
     work = app.operationWork();
     work.start();
@@ -165,7 +274,10 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
   metrics?.markStopping();
   // Whatever started is stopped, also after a failed start (a monitor left running would write
   // to the database closed under it, for as long as the process lives).
-  const running = bot;
+  // The role parts change no more: what runs now is what stops below.
+  await roles.close(budget.bot);
+  const running = bot as PanelBot | null;
+  const workerRunning = worker;
   const webRunning = web;
   const monitorRunning = monitor;
   const schedulerRunning = scheduler;
@@ -181,7 +293,8 @@ export async function serve(config: Config, log: Logger, opts: ServeOptions): Pr
         // The work executor runs operations too: it stops with the scheduler, in the same slot of the budget.
         ['scheduler', schedulerRunning || workRunning || watcherRunning ? async () => void (await Promise.all([schedulerRunning?.stop(), workRunning?.stop(), watcherRunning?.stop()])) : null],
         ['monitor', monitorRunning ? () => monitorRunning.stop() : null],
-        ['fleet', () => app.fleet.stop()],
+        // The worker releases its roles once their parts stopped, and removes its row once its accounts are released.
+        ['fleet', workerRunning ? () => workerRunning.stop() : () => app.fleet.stop()],
         // After the fleet: until the store closes, /healthz answers 503 and /metrics still reads.
         ['metrics', metricsRunning ? () => metricsRunning.stop() : null],
         ['store', () => app.close()],

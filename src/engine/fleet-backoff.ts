@@ -34,6 +34,11 @@ export class Backoff {
     this.pending.set(accountId, timer);
   }
 
+  /** A retry is scheduled for the account. */
+  waiting(accountId: number): boolean {
+    return this.pending.has(accountId);
+  }
+
   /** Connected some other way: the next failure starts from the shortest wait again. */
   reset(accountId: number): void {
     this.failuresInRow.delete(accountId);

@@ -62,6 +62,15 @@ export interface RestoreReport {
   skipped: Array<{ accountId: number; reason: string }>;
 }
 
+/**
+ * Which accounts this process connects, when several workers share the fleet (engine/workers.ts).
+ * Without one, `start` connects every account it may, as a single panel does.
+ */
+export interface Placement {
+  /** At start: of the accounts this fleet may connect, those to connect now. */
+  initial(eligible: readonly AccountSummary[]): number[];
+}
+
 export type FleetEvent =
   | { type: 'status'; accountId: number; status: AccountStatus; reason: string | null; reasonCode: Reason | null }
   | { type: 'connected'; accountId: number } | { type: 'disconnected'; accountId: number };
@@ -97,7 +106,7 @@ export class Fleet implements AccountPool {
   private readonly log: Logger;
   private readonly defaultProxyUrl: string | undefined;
   private readonly restoreConcurrency: number;
-  private readonly leaseTtlMs: number;
+  readonly leaseTtlMs: number;
   private readonly heartbeatMs: number;
   private readonly status: FleetStatus;
   private readonly backoff: Backoff;
@@ -108,6 +117,7 @@ export class Fleet implements AccountPool {
   private readonly listeners = new Set<(e: FleetEvent) => void>();
   private readonly stopCtl = new AbortController();
   private heartbeat: Promise<void> | undefined;
+  private readonly beats = new Set<() => void>();
   private running = false;
   private stopped = false;
 
@@ -339,10 +349,26 @@ export class Fleet implements AccountPool {
         await sleepUnless(this.clock, this.heartbeatMs, [this.stopCtl.signal]);
         if (this.stopCtl.signal.aborted) break;
         this.renewLeases();
+        for (const beat of this.beats) {
+          try {
+            beat();
+          } catch (e) {
+            this.log.warn({ err: e }, 'a heartbeat listener failed');
+          }
+        }
         if (this.live.size === 0 && !this.running) break;
       }
       this.heartbeat = undefined;
     })();
+  }
+
+  /**
+   * Called on every heartbeat after the leases are renewed, so a worker's own beat shares the
+   * fleet's one timer. Must not wait: work it starts runs on its own. Returns the unsubscribe.
+   */
+  onHeartbeat(fn: () => void): () => void {
+    this.beats.add(fn);
+    return () => this.beats.delete(fn);
   }
 
   /** Renews every lease held; an account whose lease was taken over is disconnected at once. */
@@ -376,8 +402,10 @@ export class Fleet implements AccountPool {
    * Connects every enabled account that the operator has not to act on first, `restoreConcurrency`
    * at a time, and keeps retrying transient failures with backoff until `stop()`.
    */
-  async start(): Promise<RestoreReport> {
+  async start(opts: { placement?: Placement } = {}): Promise<RestoreReport> {
     this.running = true;
+    // Beating from the start: a worker whose first connections are slow must still look alive.
+    this.ensureHeartbeat();
     const report: RestoreReport = { connected: [], failed: [], skipped: [] };
     const todo: AccountSummary[] = [];
     for (const a of this.store.list(this.clock.now())) {
@@ -386,7 +414,19 @@ export class Fleet implements AccountPool {
       else if (raw && !this.status.mayConnect(a.id)) report.skipped.push({ accountId: a.id, reason: `${raw.status}${raw.reason ? `: ${raw.reason}` : ''}` });
       else todo.push(a);
     }
-    await runPool(todo, this.restoreConcurrency, async (a) => {
+    if (opts.placement) {
+      const chosen = new Set(opts.placement.initial(todo));
+      for (const a of todo) if (!chosen.has(a.id)) report.skipped.push({ accountId: a.id, reason: 'left to another worker' });
+      todo.splice(0, todo.length, ...todo.filter((a) => chosen.has(a.id)));
+    }
+    await this.connectEach(todo, report);
+    this.ensureHeartbeat();
+    return report;
+  }
+
+  /** Connects these accounts, `restoreConcurrency` at a time, recording each outcome in `report`. */
+  async connectEach(todo: ReadonlyArray<{ id: number }>, report: RestoreReport = { connected: [], failed: [], skipped: [] }): Promise<RestoreReport> {
+    await runPool([...todo], this.restoreConcurrency, async (a) => {
       if (this.stopCtl.signal.aborted) return;
       try {
         await this.session(a.id);
@@ -397,8 +437,44 @@ export class Fleet implements AccountPool {
         if (failure.kind === 'lease_held') this.log.warn({ accountId: a.id }, failure.message);
       }
     });
-    this.ensureHeartbeat();
     return report;
+  }
+
+  /** Whether the fleet may connect the account by itself (enabled, no operator action pending). */
+  mayConnect(accountId: number): boolean {
+    return this.status.mayConnect(accountId);
+  }
+
+  isConnecting(accountId: number): boolean {
+    return this.connecting.has(accountId);
+  }
+
+  /** A reconnect is scheduled after a failure (the backoff decides when; not to be tried again meanwhile). */
+  isRetrying(accountId: number): boolean {
+    return this.backoff.waiting(accountId);
+  }
+
+  /**
+   * Lets another worker have the account: out of the live set, the connection closed, and only
+   * then the lease released, so the two connections never overlap. If the close fails the lease
+   * is left to expire (it is no longer renewed) rather than released under a connection that may
+   * still be open. False when the account is not live here (or still connecting).
+   */
+  async handOver(accountId: number): Promise<boolean> {
+    if (this.connecting.has(accountId)) return false;
+    const live = this.live.get(accountId);
+    if (!live) return false;
+    this.live.delete(accountId);
+    this.emit({ type: 'disconnected', accountId });
+    try {
+      await live.session.close();
+    } catch (e) {
+      this.log.warn({ err: e, accountId }, 'handing the account over: closing its connection failed; its lease expires instead');
+      return false;
+    }
+    if (!this.live.has(accountId)) this.leases.release(accountId, this.owner);
+    this.tally.leasesGiven++;
+    return true;
   }
 
   // Operator changes (the CLI and the bot both call these) -----------------------------------------

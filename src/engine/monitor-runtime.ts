@@ -69,17 +69,18 @@ export class MonitorRuntime {
   }
 
   /**
-   * Attaches every live account, follows the fleet, starts the watchdog and the outbox. Resolves
-   * once the accounts live now listen, so nothing they receive afterwards is missed.
+   * Attaches every live account, follows the fleet, starts the watchdog and the outbox (unless
+   * `outbox: false`: with several workers only the elected one sends, starting `outbox` itself).
+   * Resolves once the accounts live now listen, so nothing they receive afterwards is missed.
    */
-  async start(): Promise<void> {
+  async start(opts: { outbox?: boolean } = {}): Promise<void> {
     if (this.unsubscribe) return;
     this.unsubscribe = this.o.fleet.onEvent((e) => {
       if (e.type === 'connected') void this.attach(e.accountId, this.o.fleet.accounts().find((x) => x.id === e.accountId));
       else if (e.type === 'disconnected') this.monitor.detach(e.accountId);
     });
     this.monitor.start();
-    this.outbox?.start();
+    if (opts.outbox !== false) this.outbox?.start();
     if (!this.outbox) this.o.log.warn('monitor: BOT_TOKEN or CHANNEL_ID is not set; hits are queued and wait for them');
     // One listing for every account live now (not one per account).
     const byId = new Map(this.o.fleet.accounts().map((a) => [a.id, a]));

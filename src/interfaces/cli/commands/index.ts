@@ -71,6 +71,12 @@ export const COMMANDS: readonly CommandGroup[] = [
     load: async () => (await import('./start.ts')).registerStart,
   },
   {
+    name: 'workers',
+    usage: '[--json]',
+    description: 'the start processes (workers) sharing this database: accounts and roles each holds, last heartbeat',
+    load: async () => (await import('./workers.ts')).registerWorkers,
+  },
+  {
     name: 'web',
     description: 'the web dashboard: one-time sign-in links, signed-in sessions, API tokens',
     load: async () => (await import('./web.ts')).registerWeb,

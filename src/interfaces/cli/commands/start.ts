@@ -1,10 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { InputError } from '../../../core/errors.ts';
 import type { CliContext } from '../context.ts';
+
+/**
+ * WORKER_TTL_MS (how long a worker's heartbeat and its leases count) and WORKER_HEARTBEAT_MS (how
+ * often it beats and rebalances): defaults 60 s and 20 s. Shorter ones move a dead worker's
+ * accounts sooner at the cost of more database writes; tests run them in a second or two.
+ */
+function workerTimings(env: NodeJS.ProcessEnv): { leaseTtlMs?: number; heartbeatMs?: number } {
+  const read = (name: string): number | undefined => {
+    const v = env[name]?.trim();
+    if (v === undefined || v === '') return undefined;
+    if (!/^\d{1,9}$/.test(v) || Number(v) < 100) throw new InputError(`${name} must be a number of milliseconds from 100 (got "${v}")`);
+    return Number(v);
+  };
+  const ttl = read('WORKER_TTL_MS');
+  const beat = read('WORKER_HEARTBEAT_MS');
+  if (ttl !== undefined && beat !== undefined && beat * 2 > ttl) throw new InputError('WORKER_HEARTBEAT_MS must be at most half of WORKER_TTL_MS, or leases lapse between beats');
+  return { ...(ttl !== undefined ? { leaseTtlMs: ttl } : {}), ...(beat !== undefined ? { heartbeatMs: beat } : {}) };
+}
+
+/** The panel's version from its package.json (beside src/ or dist/), for the worker's row. */
+function panelVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    const p = join(dir, 'package.json');
+    if (!existsSync(p)) continue;
+    try {
+      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'telegram-panel') return pkg.version ?? '';
+    } catch {
+      return '';
+    }
+  }
+  return '';
+}
 
 /** `npm start`: runs until SIGINT/SIGTERM, then stops every part in order and exits within STOP_DEADLINE_MS (see server.ts). */
 export function registerStart(start: Command, ctx: CliContext): void {
-  const options = start.option('--no-bot', 'run the fleet and the monitor without the admin bot').option('--no-web', 'do not serve the web dashboard (WEB_ADDR)');
-  options.action(async (o: { bot: boolean; web: boolean }) => {
+  const options = start
+    .option('--no-bot', 'run the fleet and the monitor without the admin bot')
+    .option('--no-web', 'do not serve the web dashboard (WEB_ADDR)')
+    .option('--accounts <account...>', 'this worker takes only these accounts (ids, phones or @usernames); other workers leave them to it')
+    .option('--tag <tag>', 'this worker takes only the accounts with this tag (tag the accounts that must connect from this host)');
+  options.action(async (o: { bot: boolean; web: boolean; accounts?: string[]; tag?: string }) => {
+    const fleet = workerTimings(ctx.env);
     // Without the admin bot, BOT_TOKEN and CHANNEL_ID still forward the monitor's hits.
     const config = ctx.config([...(o.bot ? (['telegram', 'bot'] as const) : (['telegram', 'forward'] as const)), ...(o.web ? (['web'] as const) : (['metrics'] as const))]);
     const { serve, STOP_DEADLINE_MS } = await import('../../../server.ts');
@@ -41,7 +84,15 @@ export function registerStart(start: Command, ctx: CliContext): void {
     });
     const sim = config.simWorld ? (await import('../../../sim/connection.ts')).simConnection(config.simWorld) : undefined;
     try {
-      await serve(config, log, { bot: o.bot, web: o.web, stop, ...(sim ? { connection: sim.connection } : {}) });
+      await serve(config, log, {
+        bot: o.bot,
+        web: o.web,
+        stop,
+        ...(sim ? { connection: sim.connection } : {}),
+        pin: { ...(o.accounts ? { accounts: o.accounts } : {}), ...(o.tag !== undefined ? { tag: o.tag } : {}) },
+        version: panelVersion(),
+        fleet,
+      });
     } finally {
       sim?.close();
       // Every part has stopped or run out of time; a request left open by one that timed out
