@@ -71,4 +71,31 @@ describeEngines('WebAuthStore', (t) => {
     // The name is free again once revoked.
     expect(store.addToken('deploy', randomBytes(32), T0 + 8)).toMatchObject({ name: 'deploy' });
   });
+
+  // SQLite's immediate transaction holds the write lock from the check on: no one can get between.
+  it.runIf(t.engine === 'postgres')('answers name_taken to the later of two processes adding one name at once', () => {
+    const other = new WebAuthStore(t.connect());
+    const db = t.db;
+    let raced = false;
+    // This process checks the name, then the other one adds it before this one inserts.
+    const overtaken = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop !== 'prepare') return Reflect.get(target, prop, receiver) as unknown;
+        return (sql: string) => {
+          const stmt = target.prepare(sql);
+          if (!sql.startsWith('SELECT 1 FROM api_tokens') || raced) return stmt;
+          return {
+            get: (...args: unknown[]) => {
+              const r = stmt.get(...args);
+              raced = true;
+              other.addToken('deploy', randomBytes(32), T0);
+              return r;
+            },
+          };
+        };
+      },
+    });
+    expect(new WebAuthStore(overtaken).addToken('deploy', randomBytes(32), T0 + 1)).toBe('name_taken');
+    expect(store.liveTokens()).toHaveLength(1);
+  });
 });

@@ -134,13 +134,19 @@ export class WebAuthStore {
     return this.db.prepare('UPDATE web_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND expires_at > ?').run(now, id, now).changes > 0;
   }
 
+  /**
+   * One transaction, so two processes adding the same name at once do not both pass the check:
+   * on PostgreSQL the later one runs again and finds the name taken instead of failing the insert.
+   */
   addToken(name: string, hash: Buffer, now: number): ApiTokenRow | 'name_taken' {
-    const taken = this.db.prepare('SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL').get(name);
-    if (taken) return 'name_taken';
-    const r = this.db
-      .prepare('INSERT INTO api_tokens (name, token_hash, created_at) VALUES (?, ?, ?) RETURNING id, name, created_at, last_used_at, revoked_at')
-      .get(name, hash, now) as TokenDbRow;
-    return token(r);
+    return this.db.transaction((): ApiTokenRow | 'name_taken' => {
+      const taken = this.db.prepare('SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL').get(name);
+      if (taken) return 'name_taken';
+      const r = this.db
+        .prepare('INSERT INTO api_tokens (name, token_hash, created_at) VALUES (?, ?, ?) RETURNING id, name, created_at, last_used_at, revoked_at')
+        .get(name, hash, now) as TokenDbRow;
+      return token(r);
+    }).immediate();
   }
 
   tokenByHash(hash: Buffer): ApiTokenRow | undefined {
@@ -159,13 +165,15 @@ export class WebAuthStore {
 
   /** Revokes the live token with this id or name; undefined when there is none. */
   revokeToken(ref: { id: number } | { name: string }, now: number): ApiTokenRow | undefined {
-    const r = (
-      'id' in ref
-        ? this.db.prepare('SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = ? AND revoked_at IS NULL').get(ref.id)
-        : this.db.prepare('SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE name = ? AND revoked_at IS NULL').get(ref.name)
-    ) as TokenDbRow | undefined;
-    if (!r) return undefined;
-    this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(now, r.id);
-    return token({ ...r, revoked_at: now });
+    return this.db.transaction((): ApiTokenRow | undefined => {
+      const r = (
+        'id' in ref
+          ? this.db.prepare('SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = ? AND revoked_at IS NULL').get(ref.id)
+          : this.db.prepare('SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE name = ? AND revoked_at IS NULL').get(ref.name)
+      ) as TokenDbRow | undefined;
+      if (!r) return undefined;
+      this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(now, r.id);
+      return token({ ...r, revoked_at: now });
+    }).immediate();
   }
 }
