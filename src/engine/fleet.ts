@@ -419,13 +419,18 @@ export class Fleet implements AccountPool {
       for (const a of todo) if (!chosen.has(a.id)) report.skipped.push({ accountId: a.id, reason: 'left to another worker' });
       todo.splice(0, todo.length, ...todo.filter((a) => chosen.has(a.id)));
     }
-    await this.connectEach(todo, report);
+    await this.connectEach(todo, report, opts.placement !== undefined);
+    if (opts.placement) {
+      // Workers starting together race for the same free accounts: losing one is no failure.
+      for (const f of report.failed.filter((x) => x.failure.kind === 'lease_held')) report.skipped.push({ accountId: f.accountId, reason: 'taken by another worker meanwhile' });
+      report.failed = report.failed.filter((x) => x.failure.kind !== 'lease_held');
+    }
     this.ensureHeartbeat();
     return report;
   }
 
   /** Connects these accounts, `restoreConcurrency` at a time, recording each outcome in `report`. */
-  async connectEach(todo: ReadonlyArray<{ id: number }>, report: RestoreReport = { connected: [], failed: [], skipped: [] }): Promise<RestoreReport> {
+  private async connectEach(todo: readonly AccountSummary[], report: RestoreReport, quiet: boolean): Promise<RestoreReport> {
     await runPool([...todo], this.restoreConcurrency, async (a) => {
       if (this.stopCtl.signal.aborted) return;
       try {
@@ -434,7 +439,7 @@ export class Fleet implements AccountPool {
       } catch (e) {
         const failure = e instanceof TelegramFailure ? e.failure : { kind: 'unknown' as const, code: 'UNKNOWN', message: e instanceof Error ? e.message : String(e) };
         report.failed.push({ accountId: a.id, failure });
-        if (failure.kind === 'lease_held') this.log.warn({ accountId: a.id }, failure.message);
+        if (failure.kind === 'lease_held' && !quiet) this.log.warn({ accountId: a.id }, failure.message);
       }
     });
     return report;
