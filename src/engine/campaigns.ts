@@ -10,8 +10,9 @@ import { describeTargets, parseTargets, type ParsedTargets } from '../core/targe
 import type { Logger } from '../log.ts';
 import { CampaignStore, type AccountUsage, type CampaignRecord } from '../store/campaigns.ts';
 import type { Db } from '../store/db.ts';
+import { wakeupsFor } from '../store/wakeups.ts';
 import { ownerIsGone, processOwner } from './process-owner.ts';
-import { CampaignRun, type RunOptions, type RunReport } from './campaign-run.ts';
+import { CampaignRun, type CampaignEvent, type RunOptions, type RunReport } from './campaign-run.ts';
 import type { AccountPool } from './ports.ts';
 import { defaultSet, taggedIds } from './account-selection.ts';
 import { campaignTimeline, type CampaignTimeline, type TimelineOptions } from './campaign-timeline.ts';
@@ -33,8 +34,14 @@ export interface CampaignDeps {
   random?: () => number;
   /** A fresh positive 63-bit random_id; defaults to crypto randomness. */
   newRandomId?: () => bigint;
-  /** This process's lease id; defaults to host:pid:random. */
+  /** This process's account lease owner (the fleet's, which app.ts passes); defaults to host/pid/random. */
   leaseOwner?: string;
+  /**
+   * Whether the pool takes account leases under `leaseOwner` (the fleet does; app.ts says so):
+   * then a claim needs the account's lease. In-memory test pools take none: a claim is then
+   * refused only while another live owner holds the account.
+   */
+  leasedAccounts?: boolean;
   /** Whether a lease holder is gone; defaults to a pid check on the same host. */
   isLeaseOwnerDead?: (owner: string) => boolean;
   /**
@@ -43,6 +50,13 @@ export interface CampaignDeps {
    * cannot wait for.
    */
   syncClaims?: boolean;
+}
+
+/** One run of a campaign in this process, which every caller in the process follows. */
+interface LocalRun {
+  report: Promise<RunReport>;
+  listeners: Set<(e: CampaignEvent) => void>;
+  started: CampaignEvent | null;
 }
 
 export interface CreateCampaignInput {
@@ -159,9 +173,19 @@ function randomId63(): bigint {
  */
 export class CampaignService {
   readonly store: CampaignStore;
+  /** At most one run per campaign in a process: a second caller follows the first. */
+  private readonly local = new Map<number, LocalRun>();
+  /** Set in a worker (`start`): runs use only the accounts this process holds. */
+  private holds: ((accountId: number) => boolean) | undefined;
 
   constructor(private readonly d: CampaignDeps) {
     this.store = new CampaignStore(d.db, { syncClaims: d.syncClaims });
+    // A pool that names its lease owner (the fleet) takes account leases under it: claims need them.
+    const poolOwner = (d.pool as Partial<{ owner: string }>).owner;
+    if (typeof poolOwner === 'string') {
+      d.leaseOwner ??= poolOwner;
+      d.leasedAccounts ??= d.leaseOwner === poolOwner;
+    }
   }
 
   /**
@@ -305,7 +329,13 @@ export class CampaignService {
     return c;
   }
 
-  /** Runs the campaign until it is done or paused (by the operator, a signal, or no usable account). */
+  /**
+   * Marks the campaign running (every worker holding some of its accounts joins in: they watch
+   * for running campaigns) and runs this process's part until the campaign is done or paused (by
+   * the operator, a signal, or nothing left that any process can do): in a worker with the
+   * accounts it holds, elsewhere (the CLI) with the accounts nobody holds, following the other
+   * processes' progress through the database meanwhile.
+   */
   async run(name: string, opts: RunOptions = {}): Promise<RunReport> {
     const c = this.mustGet(name);
     if (c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" was cancelled; create a new one to send again`, reason('campaign_cancelled', { name: c.name }));
@@ -313,6 +343,57 @@ export class CampaignService {
     if (c.state === 'done' && counts.pending === 0 && counts.claimed === 0) {
       return { name: c.name, state: 'done', reason: c.reason, reasonCode: c.reasonCode, counts, run: { sent: 0, settled: 0, uncertain: 0, attempts: 0 } };
     }
+    if (c.state !== 'running') {
+      this.store.setState(c.id, 'running', null, this.d.clock.now());
+      wakeupsFor(this.d.db).notify('campaigns', c.name);
+    }
+    return this.follow(c, opts);
+  }
+
+  /**
+   * A worker's part in a running campaign (the campaign watcher calls it): nothing when this
+   * process runs it already or holds none of its accounts. `leave` ends the part only.
+   */
+  runPart(name: string, leave: AbortSignal): Promise<RunReport> | null {
+    const c = this.store.get(name);
+    if (!c || c.state !== 'running' || this.local.has(c.id)) return null;
+    return this.follow(c, { leave });
+  }
+
+  /** Makes this service a worker's: its runs use only the accounts `holds` says this process holds. */
+  becomeWorker(holds: (accountId: number) => boolean): void {
+    this.holds = holds;
+  }
+
+  /** Names of the campaigns marked running (by any process). */
+  runningNames(): string[] {
+    return this.store.list().filter((c) => c.state === 'running').map((c) => c.name);
+  }
+
+  private async follow(c: CampaignRecord, opts: RunOptions): Promise<RunReport> {
+    const listener = opts.onEvent;
+    const current = this.local.get(c.id);
+    if (current) {
+      // Another caller here runs it already: follow that run; an abort here pauses the campaign.
+      const run = current;
+      if (listener) {
+        if (run.started) listener(run.started);
+        run.listeners.add(listener);
+      }
+      const onAbort = (): void => {
+        const r: unknown = opts.signal?.reason;
+        this.store.setState(c.id, 'paused', reason('campaign_interrupted', typeof r === 'string' ? { detail: r } : {}), this.d.clock.now());
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        return await run.report;
+      } finally {
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (listener) run.listeners.delete(listener);
+      }
+    }
+    const listeners = new Set<(e: CampaignEvent) => void>(listener ? [listener] : []);
+    const entry: LocalRun = { report: Promise.resolve(null as unknown as RunReport), listeners, started: null };
     const run = new CampaignRun(
       {
         store: this.store,
@@ -321,13 +402,23 @@ export class CampaignService {
         random: this.d.random ?? Math.random,
         newRandomId: this.d.newRandomId ?? randomId63,
         leaseOwner: (this.d.leaseOwner ??= processOwner()),
+        requireLease: this.d.leasedAccounts === true,
         isLeaseOwnerDead: this.d.isLeaseOwnerDead ?? ownerIsGone,
+        ...(this.holds ? { holds: this.holds } : {}),
         log: this.d.log,
       },
       c,
-      opts,
+      {
+        ...opts,
+        onEvent: (e) => {
+          if (e.type === 'started') entry.started = e;
+          for (const l of [...listeners]) l(e);
+        },
+      },
     );
-    return run.execute();
+    entry.report = run.execute().finally(() => this.local.delete(c.id));
+    this.local.set(c.id, entry);
+    return entry.report;
   }
 
   /** Stops a run (here or in another process) after its sends in flight settle. */
@@ -335,6 +426,7 @@ export class CampaignService {
     const c = this.mustGet(name);
     if (c.state === 'done' || c.state === 'cancelled') throw new InputError(`the campaign "${c.name}" is ${c.state}; there is nothing to pause`, reason('campaign_over', { name: c.name, state: c.state }));
     this.store.setState(c.id, 'paused', reason('campaign_paused_by_operator'), this.d.clock.now());
+    wakeupsFor(this.d.db).notify('campaigns', c.name);
     return this.status(name);
   }
 
@@ -354,15 +446,20 @@ export class CampaignService {
     const c = this.mustGet(name);
     if (c.state === 'cancelled') return this.status(name);
     const now = this.d.clock.now();
-    const live = this.store.liveLease(c.id, now, this.d.isLeaseOwnerDead ?? ownerIsGone);
+    const isDead = this.d.isLeaseOwnerDead ?? ownerIsGone;
+    // A live runner settles the claims of the accounts it holds when it sees the cancel; the
+    // claims of accounts no runner holds are settled here.
+    const runners = new Set(this.store.runners.others(c.id, '', now, isDead).map((r) => r.owner));
+    const heldBy = new Map(this.d.pool.accounts().map((a) => [a.id, a.heldBy ?? (this.holds?.(a.id) || this.local.has(c.id) ? this.d.leaseOwner : null)]));
     this.store.db.transaction(() => {
       this.store.setState(c.id, 'cancelled', reason('campaign_cancelled_by_operator'), now);
-      if (live === null) {
-        for (const row of this.store.rowsInState(c.id, 'claimed')) {
-          this.store.markUncertain(row, { code: 'CANCELLED', message: 'not confirmed: the campaign was cancelled before this message was confirmed; decide with campaign settle' }, now);
-        }
+      for (const row of this.store.rowsInState(c.id, 'claimed')) {
+        const holder = heldBy.get(row.accountId!) ?? null;
+        if (holder !== null && runners.has(holder)) continue;
+        this.store.markUncertain(row, { code: 'CANCELLED', message: 'not confirmed: the campaign was cancelled before this message was confirmed; decide with campaign settle' }, now);
       }
     })();
+    wakeupsFor(this.d.db).notify('campaigns', c.name);
     return this.status(name);
   }
 
