@@ -31,6 +31,7 @@ import { LeaseStore } from './store/leases.ts';
 import { MonitorStore } from './store/monitor.ts';
 import { OperationStore } from './store/operations.ts';
 import { OperationWorkStore } from './store/operation-work.ts';
+import { WorkerStore } from './store/workers.ts';
 import { wakeupsFor } from './store/wakeups.ts';
 import { ScheduleStore } from './store/schedules.ts';
 import { loadKey, Secrets, verifyKey } from './store/secrets.ts';
@@ -201,7 +202,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   let metrics: Promise<MetricsService> | undefined;
   let operationWork: OperationWork | undefined;
   const getOperationWork = (): OperationWork =>
-    (operationWork ??= { store: new OperationWorkStore(db), wakeups: wakeupsFor(db), pollMs: opts.workPollMs ?? 1000 });
+    (operationWork ??= { store: new OperationWorkStore(db), workers: new WorkerStore(db), wakeups: wakeupsFor(db), pollMs: opts.workPollMs ?? 1000 });
   const getMonitorStore = (): MonitorStore => (monitorStore ??= new MonitorStore(db));
   const chatDirectory = accountChatDirectory(accounts, clock);
   const getBotState = (): BotStore => (botState ??= new BotStore(db, secrets));

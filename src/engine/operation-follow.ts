@@ -1,19 +1,37 @@
 import type { OperationResult } from '../store/operations.ts';
 import type { OperationWorkStore } from '../store/operation-work.ts';
 import type { Wakeups } from '../store/wakeups.ts';
+import type { WorkerStore } from '../store/workers.ts';
 import { sweepOrphans } from './operation-work.ts';
 import type { OperationsEngine } from './operations.ts';
 import { sleepUnless } from './sleep.ts';
+import { workerIsLive } from './workers.ts';
 
 /** What lets an operations engine hand accounts held by other workers to them, and follow that work. */
 export interface OperationWork {
   store: OperationWorkStore;
+  /** The workers registry: a holder's rows are run only while it is a live worker. */
+  workers: WorkerStore;
   wakeups: Wakeups;
   /**
    * How often a caller reads its rows and an executor looks for work besides wake-ups (ms); on
    * the SQLite file wake-ups stay in one process, so this is how another process's writes arrive.
    */
   pollMs: number;
+}
+
+/**
+ * The owners that run stored work now: the live workers, by the one rule of engine/workers.ts.
+ * Every `start` is a worker and runs a work executor for as long as it holds accounts, so a live
+ * worker holding an account is one that will claim the account's rows.
+ */
+export function liveWorkers(work: OperationWork, now: number): Set<string> {
+  return new Set(
+    work.workers
+      .all()
+      .filter((w) => workerIsLive(w, now))
+      .map((w) => w.owner),
+  );
 }
 
 export interface RemoteHandlers {
@@ -36,15 +54,22 @@ export class RemoteParts {
   private unsubscribe: (() => void) | null = null;
   private polling = false;
   private closed = false;
+  private photoStored = false;
 
   constructor(
     private readonly engine: OperationsEngine,
     private readonly work: OperationWork,
     private readonly operationId: number,
     private readonly handlers: RemoteHandlers,
+    /** A profile edit's photo as read and checked here: stored before the first row, so no worker needs this host's file. */
+    private readonly photo?: Uint8Array,
   ) {}
 
   dispatch(accountId: number): void {
+    if (this.photo && !this.photoStored) {
+      this.work.store.savePhoto(this.operationId, this.photo);
+      this.photoStored = true;
+    }
     this.work.store.queue(this.operationId, accountId, this.engine.clock.now());
     this.pending.set(accountId, { waitingUntil: null });
     this.work.wakeups.notify('work', String(this.operationId));

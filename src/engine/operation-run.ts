@@ -99,7 +99,7 @@ export class OperationRun {
         settled: (accountId, result) => this.remoteSettled(accountId, result),
         waiting: (accountId, until) => this.emit({ type: 'waiting', operationId: this.id, accountId, until, failure: WAITING }),
         failed: (e) => this.fault(e),
-      });
+      }, this.plan.photo);
     }
     this.pump();
     return done;

@@ -6,7 +6,6 @@ import { afterFailure, executeAttempt, readyAt } from './operation-attempt.ts';
 import type { OperationWork } from './operation-follow.ts';
 import type { OperationsEngine } from './operations.ts';
 import { ownerIsGone } from './process-owner.ts';
-import { readPhoto } from './profiles.ts';
 import { sleepUnless } from './sleep.ts';
 import { UNUSABLE_KIND, usability } from './usability.ts';
 
@@ -54,8 +53,6 @@ export interface WorkExecutorOptions {
   owner: string;
   clock: Clock;
   log: Logger;
-  /** How long the executor counts as alive after its last look (default 30 s or three polls). */
-  ttlMs?: number;
 }
 
 /**
@@ -72,14 +69,14 @@ export class WorkExecutor {
   private readonly queued: ClaimedWork[] = [];
   private readonly active = new Map<number, number>();
   private readonly tasks = new Set<Promise<void>>();
-  private readonly ttlMs: number;
+  /** Photos of the profile edits with rows here, read once per operation (up to 10 MB each). */
+  private readonly photos = new Map<number, Uint8Array | null>();
   private unsubscribe: (() => void) | null = null;
   private loop: Promise<void> | undefined;
 
   constructor(private readonly opts: WorkExecutorOptions) {
     this.engine = opts.engine;
     this.store = opts.work.store;
-    this.ttlMs = opts.ttlMs ?? Math.max(30_000, 3 * opts.work.pollMs);
   }
 
   get stopping(): boolean {
@@ -87,7 +84,6 @@ export class WorkExecutor {
   }
 
   start(): void {
-    this.alive();
     this.unsubscribe = this.opts.work.wakeups.on('work', () => this.kick());
     this.loop = (async () => {
       while (!this.stopping) {
@@ -101,7 +97,6 @@ export class WorkExecutor {
   kick(): void {
     if (this.stopping) return;
     try {
-      this.alive();
       for (const op of sweepOrphans(this.store, this.engine, this.opts.clock.now())) this.opts.work.wakeups.notify('progress', String(op));
       const claimed = this.store.claim(this.opts.owner, this.opts.clock.now());
       if (claimed.length > 0) this.opts.log.info({ rows: claimed.length }, 'work: claimed operation work for accounts held here');
@@ -110,11 +105,6 @@ export class WorkExecutor {
     } catch (e) {
       this.opts.log.warn({ err: e }, 'work: could not look for operation work');
     }
-  }
-
-  private alive(): void {
-    const now = this.opts.clock.now();
-    this.store.heartbeat(this.opts.owner, now, now + this.ttlMs);
   }
 
   private launch(): void {
@@ -134,7 +124,10 @@ export class WorkExecutor {
           this.tasks.delete(task);
           const left = (this.active.get(row.operationId) ?? 1) - 1;
           if (left > 0) this.active.set(row.operationId, left);
-          else this.active.delete(row.operationId);
+          else {
+            this.active.delete(row.operationId);
+            if (!this.queued.some((q) => q.operationId === row.operationId)) this.photos.delete(row.operationId);
+          }
           this.launch();
         });
       this.tasks.add(task);
@@ -164,12 +157,14 @@ export class WorkExecutor {
     let attempts = row.attempts;
     let photo: Uint8Array | undefined;
     if (spec.kind === 'profile' && spec.edit.photo) {
-      try {
-        photo = readPhoto(spec.edit.photo.file).bytes;
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        return end({ accountId: id, status: 'failed', at: clock.now(), attempts, replaced: false, failure: { kind: 'bad_request', code: 'PHOTO_UNREADABLE', message } });
+      // The bytes the caller read and checked, stored with the operation: the path in the spec names a file on the caller's machine.
+      if (!this.photos.has(row.operationId)) this.photos.set(row.operationId, this.store.photo(row.operationId));
+      const stored = this.photos.get(row.operationId);
+      if (!stored) {
+        const failure = { kind: 'bad_request' as const, code: 'PHOTO_NOT_STORED', message: 'the operation carries no photo for other workers to upload (started by an older panel?)' };
+        return end({ accountId: id, status: 'failed', at: clock.now(), attempts, replaced: false, failure });
       }
+      photo = stored;
     }
     for (;;) {
       if (this.stopping) return giveBack();
@@ -222,13 +217,12 @@ export class WorkExecutor {
     }
   }
 
-  /** Stops claiming, gives back rows not begun, lets attempts in flight finish, and says this executor is gone. */
+  /** Stops claiming, gives back rows not begun, and lets attempts in flight finish. */
   async stop(): Promise<void> {
     this.ctl.abort();
     this.unsubscribe?.();
     for (const row of this.queued.splice(0)) this.store.release(row.id, this.opts.owner);
     await this.loop;
     await Promise.allSettled([...this.tasks]);
-    this.store.retire(this.opts.owner);
   }
 }

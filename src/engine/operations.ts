@@ -12,8 +12,7 @@ import { Pacer, pacingRules, type PacingOverrides, type RandomSource } from '../
 import type { OperationRecord, OperationRecorder, OperationSelection } from '../store/operations.ts';
 import type { Logger } from '../log.ts';
 import { checkAgainstTarget, validateActionSpec } from './action-input.ts';
-import type { OperationWork } from './operation-follow.ts';
-import { ownerIsGone } from './process-owner.ts';
+import { liveWorkers, type OperationWork } from './operation-follow.ts';
 import { OperationRun, type OperationEvent } from './operation-run.ts';
 import { checkProfileFor, readPhoto } from './profiles.ts';
 import type { AccountPool, PoolAccount } from './ports.ts';
@@ -276,12 +275,9 @@ export class OperationsEngine {
     for (const r of this.runs) r.pump();
   }
 
-  /** The workers that run stored work now (their executors are alive); empty without stored work. */
+  /** The workers that run stored work now (live workers); empty without stored work. */
   private liveWorkers(now: number): ReadonlySet<string> {
-    if (!this.work) return new Set();
-    const live = this.work.store.executors(now);
-    for (const owner of live) if (ownerIsGone(owner)) live.delete(owner);
-    return live;
+    return this.work ? liveWorkers(this.work, now) : new Set();
   }
 
   /** An account another live worker holds can act there: only its holder's other states count. */

@@ -117,12 +117,10 @@ export class OperationWorkStore {
          LEFT JOIN leases l ON l.scope = 'account' AND l.resource_id = w.account_id AND l.expires_at > ?
          WHERE w.state = 'running'`,
       ),
-      heartbeat: db.prepare<[string, number, number]>(
-        `INSERT INTO operation_executors (owner, started_at, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at`,
+      savePhoto: db.prepare<[number, Buffer]>(
+        `INSERT INTO operation_photos (operation_id, bytes) VALUES (?, ?) ON CONFLICT (operation_id) DO UPDATE SET bytes = excluded.bytes`,
       ),
-      retire: db.prepare<[string]>(`DELETE FROM operation_executors WHERE owner = ?`),
-      executors: db.prepare<[number], { owner: string }>(`SELECT owner FROM operation_executors WHERE expires_at > ?`),
+      photo: db.prepare<[number], { bytes: Buffer }>(`SELECT bytes FROM operation_photos WHERE operation_id = ?`),
     };
   }
 
@@ -179,18 +177,18 @@ export class OperationWorkStore {
     return this.sql.suspects.all(now).map((r) => ({ ...toRow(r), holder: r.holder }));
   }
 
-  /** The executor `owner` is alive until `expiresAt`. */
-  heartbeat(owner: string, now: number, expiresAt: number): void {
-    this.sql.heartbeat.run(owner, now, expiresAt);
+  /**
+   * Keeps a profile edit's photo with its operation, as the caller read and checked it: the
+   * worker acting for an account may run on another machine, where the caller's path means nothing.
+   */
+  savePhoto(operationId: number, bytes: Uint8Array): void {
+    this.sql.savePhoto.run(operationId, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
-  retire(owner: string): void {
-    this.sql.retire.run(owner);
-  }
-
-  /** Owners whose executor said it is alive and has not expired. */
-  executors(now: number): Set<string> {
-    return new Set(this.sql.executors.all(now).map((r) => r.owner));
+  /** The photo stored with the operation, if any. */
+  photo(operationId: number): Uint8Array | null {
+    const r = this.sql.photo.get(operationId);
+    return r ? new Uint8Array(r.bytes) : null;
   }
 }
 

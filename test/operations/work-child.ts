@@ -1,7 +1,7 @@
 /**
  * A worker process for the stored-work tests. `start`: the real `telegram-panel start --no-bot
- * --no-web` (from the sources) on the given environment. `1,2`: a worker holding just these
- * accounts (as a worker pinned to them would) with the real fleet and the real work executor;
+ * --no-web` (from the sources) on the given environment. `1,2`: a worker pinned to just these
+ * accounts (registered in `workers`) with the real fleet and the real work executor;
  * it says `worker <pid>` once it holds them and runs until it is killed or sent SIGTERM.
  */
 import { mkdtempSync } from 'node:fs';
@@ -19,13 +19,18 @@ if (mode === 'start') {
   process.exitCode = await runCli(['start', '--no-bot', '--no-web'], process.stdout, process.stderr, { env, cwd: mkdtempSync(join(tmpdir(), 'tp-worker-')) });
 } else {
   const app = openApp(loadConfig(env), { log: silentLogger, connection: simConnection(env.TELEGRAM_SIM!).connection, workPollMs: 200 });
-  for (const id of mode.split(',').map(Number)) await app.fleet.session(id);
+  const ids = mode.split(',').map(Number);
+  // A real worker (its row in `workers` is what callers read to hand it work), pinned to these accounts.
+  const worker = app.worker({ pin: { kind: 'accounts', ids }, roles: [] });
+  await worker.start();
+  for (const id of ids) await app.fleet.session(id);
   const work = app.operationWork();
   work.start();
   process.stdout.write(`worker ${process.pid}\n`);
   process.on('SIGTERM', () => {
     void work
       .stop()
+      .then(() => worker.stop())
       .then(() => app.close())
       .then(() => process.exit(0));
   });

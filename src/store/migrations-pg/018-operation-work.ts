@@ -1,6 +1,6 @@
 import type { Migration } from '../migration.ts';
 
-/** SQLite's 018-operation-work.ts (per-account work rows and live executors) in PostgreSQL's types. */
+/** SQLite's 018-operation-work.ts (per-account work rows, a profile edit's photo bytes) in PostgreSQL's types. */
 export const operationWork: Migration = {
   version: 18,
   name: 'operation-work',
@@ -19,10 +19,9 @@ export const operationWork: Migration = {
       UNIQUE (operation_id, account_id)
     );
     CREATE INDEX operation_work_open ON operation_work (state, account_id);
-    CREATE TABLE operation_executors (
-      owner TEXT PRIMARY KEY,
-      started_at BIGINT NOT NULL,
-      expires_at BIGINT NOT NULL
+    CREATE TABLE operation_photos (
+      operation_id BIGINT PRIMARY KEY REFERENCES operations (id) ON DELETE CASCADE,
+      bytes BYTEA NOT NULL
     );
   `,
 };
