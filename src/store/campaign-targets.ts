@@ -350,18 +350,18 @@ export class CampaignTargets {
 
   /** The message went out: the row and the contacted ledger change together. */
   markSent(row: TargetRow, messageId: number | null, now: number): void {
-    this.db.transaction(() => {
+    this.settle(() => {
       if (this.sql.sent.run(messageId, now, row.campaignId, row.seq).changes === 0) return;
       this.ledger.record(row.username, row.campaignId, row.accountId, now);
-    }).immediate();
+    });
   }
 
   /** A final outcome that sent nothing (not_found, privacy_restricted, failed); the claim is refunded. */
   markFinal(row: TargetRow, state: 'not_found' | 'privacy_restricted' | 'failed', error: RowError, now: number): void {
-    this.db.transaction(() => {
+    this.settle(() => {
       if (this.sql.final.run(state, error.code, error.message, now, row.campaignId, row.seq).changes === 0) return;
       this.refund(row);
-    }).immediate();
+    });
   }
 
   /**
@@ -369,16 +369,26 @@ export class CampaignTargets {
    * `refusedBy` the account is not asked again for this person and the attempt counts.
    */
   release(row: TargetRow, error: RowError | null, refusedBy: number | null): void {
-    this.db.transaction(() => {
+    this.settle(() => {
       const tried = refusedBy === null ? '' : `${refusedBy},`;
       if (this.sql.release.run(refusedBy === null ? 0 : 1, error?.code ?? null, error?.message ?? null, tried, row.campaignId, row.seq).changes === 0) return;
       this.refund(row);
-    }).immediate();
+    });
   }
 
   /** The claiming account cannot settle the row: the operator decides (`settle`). */
   markUncertain(row: TargetRow, error: RowError, now: number): void {
     this.sql.uncertain.run(error.code, error.message, now, row.campaignId, row.seq);
+  }
+
+  /**
+   * One settling write (the row's guarded UPDATE, then the ledger or the refund it implies). On
+   * PostgreSQL at READ COMMITTED: the UPDATE locks the row and its WHERE re-checks the state, and
+   * nothing else is read, so workers settling their own rows never fail each other's serialization.
+   */
+  private settle(body: () => void): void {
+    if (this.pg) this.pg.db.readCommitted(body);
+    else this.db.transaction(body).immediate();
   }
 
   private refund(row: TargetRow): void {
