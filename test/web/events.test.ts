@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { EventHub, sseFrame, topicFilter } from '../../src/interfaces/web/sse.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../../src/log.ts';
+import { EventHub, sseFrame, topicFilter, type StreamEvent } from '../../src/interfaces/web/sse.ts';
 import { simPanel, type SimPanel } from '../support/sim-panel.ts';
 import { readEvents, startHarness, type WebHarness } from './support.ts';
 
@@ -47,6 +48,45 @@ describe('EventHub', () => {
     expect(['campaign', 'operation', 'hit', 'account', 'reset'].filter((t) => wants({ ...e, topic: t as never }))).toEqual(['campaign', 'operation', 'reset']);
     expect(topicFilter('')).toBeNull();
     expect(topicFilter(undefined)).toBeNull();
+  });
+});
+
+describe('EventHub following a panel', () => {
+  it('reads the database only while someone listens; what changed meanwhile is announced when someone comes back, and a client resuming across the quiet spell gets it', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const hub = new EventHub({ pollMs: 1000 });
+    try {
+      panel = simPanel({ accounts: 1, users: 6, groups: 1, seed: 3 });
+      const app = panel.open();
+      const targets = panel.summary.usernames;
+      const list = vi.spyOn(app.campaigns, 'list');
+      hub.attach(app, silentLogger);
+      expect(list).toHaveBeenCalledTimes(1);
+      const before = hub.publish('hit', { n: 1 }).id;
+      vi.advanceTimersByTime(5000);
+      expect(list).toHaveBeenCalledTimes(1);
+
+      app.campaigns.create({ name: 'spring', message: 'Hi', targets: targets.slice(0, 2).join('\n') });
+      const got: StreamEvent[] = [];
+      const off = hub.subscribe((e) => got.push(e));
+      // Woken by the listener: the database read at once, the campaign made meanwhile announced
+      // ahead of the listener, for a client that resumes from before.
+      expect(list).toHaveBeenCalledTimes(2);
+      const missed = hub.since(before);
+      const summary = (e: StreamEvent): unknown[] => [e.topic, (e.data as { name: string }).name, (e.data as { total: number }).total];
+      expect(missed !== 'gap' && missed.map(summary)).toEqual([['campaign', 'spring', 2]]);
+      expect(got).toEqual([]);
+      vi.advanceTimersByTime(1000);
+      expect(list).toHaveBeenCalledTimes(3);
+      expect(got).toEqual([]);
+      app.campaigns.create({ name: 'spring', message: 'Hi', targets: targets.slice(0, 4).join('\n') });
+      vi.advanceTimersByTime(1000);
+      expect(got.map(summary)).toEqual([['campaign', 'spring', 4]]);
+      off();
+    } finally {
+      hub.stop();
+      vi.useRealTimers();
+    }
   });
 });
 

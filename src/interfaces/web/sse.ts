@@ -30,7 +30,7 @@ export interface EventHubOptions {
   /** SSE comment lines that keep proxies from closing a quiet stream (default 15 s). */
   keepAliveMs?: number;
   /**
-   * How long a stream gathers events before writing them (default 100 ms): each write to a
+   * How long a stream gathers events before writing them (default 250 ms): each write to a
    * client costs about as much as rendering a small page, and a running campaign emits an event
    * per message.
    */
@@ -62,12 +62,16 @@ export class EventHub {
   private lastOperations = new Map<number, string>();
   private lastCampaigns = new Map<string, string>();
   private lastHitId = -1;
+  private app: App | undefined;
+  private log: Logger | undefined;
+  /** The poll slept while nobody listened. */
+  private asleep = false;
 
   constructor(opts: EventHubOptions = {}) {
     this.capacity = opts.capacity ?? 2000;
     this.pollMs = opts.pollMs ?? 2000;
     this.keepAliveMs = opts.keepAliveMs ?? 15_000;
-    this.batchMs = opts.batchMs ?? 100;
+    this.batchMs = opts.batchMs ?? 250;
   }
 
   publish(topic: StreamTopic, data: unknown): StreamEvent {
@@ -93,6 +97,7 @@ export class EventHub {
   }
 
   subscribe(listener: Listener): () => void {
+    if (this.listeners.size === 0 && this.asleep) this.wakeUp();
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -116,9 +121,14 @@ export class EventHub {
     return this.ring.filter((e) => e.seq > last);
   }
 
-  /** Starts following the app: the fleet's status events now, the database every `pollMs`. */
+  /**
+   * Starts following the app: the fleet's status events now, the database every `pollMs` while
+   * anyone listens (reading every campaign's counts costs milliseconds each, for nobody otherwise).
+   */
   attach(app: App, log: Logger): void {
     if (this.timer) return;
+    this.app = app;
+    this.log = log;
     this.unsubscribeFleet = app.fleet.onEvent((e) => {
       if (e.type === 'status') this.publish('account', { accountId: e.accountId, status: e.status, reason: e.reason });
     });
@@ -130,6 +140,10 @@ export class EventHub {
       log.warn({ err }, 'web events: reading the state failed');
     }
     this.timer = setInterval(() => {
+      if (this.listeners.size === 0) {
+        this.asleep = true;
+        return;
+      }
       try {
         this.poll(app, true);
       } catch (err) {
@@ -144,6 +158,19 @@ export class EventHub {
     this.timer = undefined;
     this.unsubscribeFleet?.();
     this.listeners.clear();
+  }
+
+  /**
+   * The first listener after a quiet spell: what changed meanwhile is announced now, before the
+   * listener's stream replays what it missed, so a client resuming from before loses nothing.
+   */
+  private wakeUp(): void {
+    this.asleep = false;
+    try {
+      if (this.app) this.poll(this.app, true);
+    } catch (err) {
+      this.log?.warn({ err }, 'web events: reading the state failed');
+    }
   }
 
   private poll(app: App, announce: boolean): void {

@@ -36,15 +36,16 @@ export class CampaignLiveStates {
 
   /** Throws the engine's InputError for an unknown campaign. */
   read(name: string): CampaignLiveState {
-    const progress = this.campaigns.progress(name);
-    const key = progress.name;
-    const d = this.details.get(key);
     const now = this.now();
-    if (progress.state === 'running' && d && now - d.at < this.maxAgeMs) return { status: { ...progress, accounts: d.accounts }, timeline: d.timeline };
+    const d = this.details.get(name);
+    if (d && now - d.at < this.maxAgeMs) {
+      const progress = this.campaigns.progress(name);
+      if (progress.state === 'running') return { status: { ...progress, accounts: d.accounts }, timeline: d.timeline };
+    }
     const status = this.campaigns.status(name);
     const timeline = this.campaigns.timeline(name);
-    if (status.state === 'running') this.details.set(key, { at: now, accounts: status.accounts, timeline });
-    else this.details.delete(key);
+    if (status.state === 'running') this.details.set(name, { at: now, accounts: status.accounts, timeline });
+    else this.details.delete(name);
     return { status, timeline };
   }
 }
