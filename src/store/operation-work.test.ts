@@ -169,7 +169,7 @@ describeEngines('operation work rows', (t) => {
         if (fail) throw new Error('the store failed after the row was finished');
       });
 
-    end(r1!.id, { ...done(1, T0 + 9), detail: 'message 5' });
+    end(r1!.id, { accountId: 1, status: 'done', at: T0 + 9, attempts: 1, replaced: false, detail: 'message 5' });
     expect(() => end(r2!.id, done(2, T0 + 9), true)).toThrow('the store failed');
     const rows = new Map(work.ofOperation(op).map((r) => [r.accountId, r]));
     expect(rows.get(1)).toMatchObject({ state: 'done', finishedAt: T0 + 9, result: { status: 'done', detail: 'message 5', at: T0 + 9, attempts: 1, replaced: false } });
