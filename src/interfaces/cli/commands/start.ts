@@ -82,6 +82,17 @@ export function registerStart(start: Command, ctx: CliContext): void {
         watch.unref();
       }
     });
+    // mtcute 0.30 leaves one promise unhandled when a client is closed while its updates loop is
+    // still starting ("Client is destroyed", from its connect guard): a worker handing an account
+    // over right after taking it meets that. It is no failure of the panel; anything else still
+    // ends the process as Node would.
+    process.on('unhandledRejection', (e) => {
+      if (e instanceof Error && e.message === 'Client is destroyed') {
+        log.debug({ err: e }, 'a closed client was called once more (mtcute); ignored');
+        return;
+      }
+      throw e;
+    });
     const sim = config.simWorld ? (await import('../../../sim/connection.ts')).simConnection(config.simWorld) : undefined;
     try {
       await serve(config, log, {
