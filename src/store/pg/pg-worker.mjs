@@ -16,8 +16,10 @@ const client = new pg.Client({ connectionString: url, application_name: applicat
 let listener;
 let connected;
 
+let current = 0;
+
 function reply(message) {
-  port.postMessage(message);
+  port.postMessage({ ...message, id: current });
   Atomics.store(flag, 0, 1);
   Atomics.notify(flag, 0);
 }
@@ -37,6 +39,7 @@ async function listen(channel) {
 }
 
 port.on('message', async (req) => {
+  current = req.id;
   try {
     if (req.op === 'connect') {
       connected ??= client.connect();

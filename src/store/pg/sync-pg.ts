@@ -42,6 +42,7 @@ export class SyncPg extends EventEmitter<{ notification: [channel: string, paylo
   private readonly events: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private closed = false;
+  private lastId = 0;
 
   constructor(
     url: string,
@@ -96,18 +97,29 @@ export class SyncPg extends EventEmitter<{ notification: [channel: string, paylo
 
   private call(req: { op: string; [k: string]: unknown }): Reply {
     if (this.closed) throw new PgError({ message: 'the PostgreSQL connection is closed' });
+    const id = ++this.lastId;
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage(req);
-    if (Atomics.wait(this.flag, 0, 0, this.timeoutMs) === 'timed-out') {
-      this.closed = true;
-      void this.worker.terminate();
-      throw new PgError({ message: `PostgreSQL did not answer within ${Math.round(this.timeoutMs / 1000)} s` });
+    this.port.postMessage({ ...req, id });
+    const deadline = performance.now() + this.timeoutMs;
+    // The flag only says "look now": the answer is the message carrying this call's id. A wake-up
+    // without it (seen under load with child processes signalling) waits again instead of failing.
+    for (;;) {
+      for (let got = receiveMessageOnPort(this.port); got; got = receiveMessageOnPort(this.port)) {
+        const r = got.message as Reply & { id?: number };
+        if (r.id !== id) continue;
+        if ('error' in r && r.error) throw new PgError(r.error);
+        return r;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        this.closed = true;
+        void this.worker.terminate();
+        throw new PgError({ message: `PostgreSQL did not answer within ${Math.round(this.timeoutMs / 1000)} s` });
+      }
+      // A flag set since the last look: look again at once; reset, so one already read cannot spin.
+      if (Atomics.compareExchange(this.flag, 0, 1, 0) === 1) continue;
+      Atomics.wait(this.flag, 0, 0, Math.min(left, 100));
     }
-    const got = receiveMessageOnPort(this.port);
-    if (!got) throw new PgError({ message: 'PostgreSQL worker answered nothing' });
-    const r = got.message as Reply;
-    if ('error' in r && r.error) throw new PgError(r.error);
-    return r;
   }
 }
 
