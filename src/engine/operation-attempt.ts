@@ -115,11 +115,22 @@ export function readyAt(engine: OperationsEngine, account: PoolAccount, kind: Op
  */
 export function afterFailure(engine: OperationsEngine, failure: Failure, named: boolean, stopping: boolean): { step: 'retry' | 'replace' | 'final'; until: number; shortWait: boolean } {
   const policy = policyOf(failure.kind);
-  const waitMs = (failure.seconds ?? Infinity) * 1000;
-  const shortWait = policy.retriedAfterWait && waitMs <= engine.floodRetryMaxMs;
-  const until = engine.clock.now() + waitMs;
+  const now = engine.clock.now();
+  const again = mayActAgainAt(engine, failure, now);
+  const shortWait = again !== null;
+  const until = again ?? now + (failure.seconds ?? Infinity) * 1000;
   if (named) return { step: shortWait && !stopping ? 'retry' : 'final', until, shortWait };
   return { step: policy.replaceable ? 'replace' : 'final', until, shortWait };
+}
+
+/**
+ * When an account whose attempt failed at `at` may act again in the same operation: after a short
+ * wait the failure policy retries (a named account's retry, a counted account taking a slot
+ * again), or never (null). One rule for accounts acting here and on other workers.
+ */
+export function mayActAgainAt(engine: Pick<OperationsEngine, 'floodRetryMaxMs'>, failure: Failure, at: number): number | null {
+  const waitMs = (failure.seconds ?? Infinity) * 1000;
+  return policyOf(failure.kind).retriedAfterWait && waitMs <= engine.floodRetryMaxMs ? at + waitMs : null;
 }
 
 /** Whether a final failure stops the operation (the target refuses whoever asks). */

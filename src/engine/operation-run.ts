@@ -6,7 +6,7 @@ import type { OperationRecord, OperationResult, OperationStatus, OperationSummar
 import { summarize } from '../store/operations.ts';
 import type { OperationPlan, OperationsEngine, RunOptions } from './operations.ts';
 import type { PoolAccount } from './ports.ts';
-import { afterFailure, executeAttempt, readyAt, stopsOperation, type Attempt } from './operation-attempt.ts';
+import { afterFailure, executeAttempt, mayActAgainAt, readyAt, stopsOperation, type Attempt } from './operation-attempt.ts';
 import { RemoteParts } from './operation-follow.ts';
 import { UNUSABLE_KIND, usability } from './usability.ts';
 
@@ -29,6 +29,13 @@ interface Candidate {
   attempts: number;
   /** Held by another live worker: its part runs there, as a stored work row this run follows. */
   remote: boolean;
+  /**
+   * A remote account whose failure gave its slot away may take one again from this time (the
+   * failure policy's short wait, as a local account's park); its worker's parks are not seen here.
+   */
+  notBefore?: number;
+  /** When its last attempt ended on its worker: the use this process's pacer never saw. */
+  usedAt?: number;
 }
 
 /**
@@ -52,6 +59,8 @@ export class OperationRun {
   /** Accounts whose part runs on the worker holding them (counted in `inflight` too). */
   private remoteInflight = 0;
   private remote: RemoteParts | null = null;
+  /** Remote candidates whose part is queued or running on their worker. */
+  private readonly dispatched = new Map<number, Candidate>();
   private aborted = false;
   private stopReason: string | null = null;
   private stopReasonCode: Reason | null = null;
@@ -135,7 +144,7 @@ export class OperationRun {
     if (this.remote) {
       // Work nothing has started yet must not start: the workers see the rows cancelled.
       if (this.aborted || this.stopReason !== null) this.remote.cancel();
-      else this.dispatchRemote();
+      else this.dispatchRemote(now);
     }
     while (!this.aborted && this.stopReason === null && this.open() > 0 && this.inflight - this.remoteInflight < this.concurrency) {
       const pick = this.pick(now);
@@ -146,7 +155,11 @@ export class OperationRun {
       }
     }
     // Local accounts the pick dropped may have left slots that go to accounts held elsewhere.
-    if (this.remote && !this.aborted && this.stopReason === null) this.dispatchRemote();
+    if (this.remote && !this.aborted && this.stopReason === null) {
+      this.dispatchRemote(now);
+      // A remote account waiting out a short wait takes an open slot when it ends, if nothing took it sooner.
+      if (this.open() > 0) for (const c of this.candidates) if (c.remote && c.notBefore !== undefined && c.notBefore > now) nextAt = Math.min(nextAt, c.notBefore);
+    }
     if (this.inflight === 0 && (this.aborted || this.stopReason !== null || this.open() <= 0 || this.candidates.length === 0)) {
       this.finish();
       return;
@@ -159,13 +172,15 @@ export class OperationRun {
    * the least recently used candidates, as a local run would fill them, and the ones among those
    * another worker holds are queued there at once (that worker paces and bounds them itself).
    */
-  private dispatchRemote(): void {
+  private dispatchRemote(now: number): void {
     const slots = this.open();
     if (slots <= 0) return;
     const e = this.engine;
+    const used = (c: Candidate): number => Math.max(e.lastUsedAt(c.account.id), c.usedAt ?? -Infinity);
     const window = this.candidates
       .map((c, i) => ({ c, i }))
-      .sort((x, y) => e.lastUsedAt(x.c.account.id) - e.lastUsedAt(y.c.account.id) || x.i - y.i)
+      .filter((x) => !(x.c.remote && x.c.notBefore !== undefined && x.c.notBefore > now))
+      .sort((x, y) => used(x.c) - used(y.c) || x.i - y.i)
       .slice(0, slots)
       .filter((x) => x.c.remote)
       .map((x) => x.c);
@@ -174,6 +189,8 @@ export class OperationRun {
       this.inflight++;
       this.remoteInflight++;
       c.attempts++;
+      delete c.notBefore;
+      this.dispatched.set(c.account.id, c);
       this.remote!.dispatch(c.account.id);
     }
   }
@@ -183,10 +200,20 @@ export class OperationRun {
     if (this.finished) return;
     this.inflight--;
     this.remoteInflight--;
+    const c = this.dispatched.get(accountId);
+    this.dispatched.delete(accountId);
     if (result) {
       this.results.set(accountId, result);
       if (result.status !== 'failed') this.successes++;
-      else if (!result.replaced) {
+      else if (result.replaced) {
+        // As a local account's replaced failure (see `fail`): after a short wait it may take a slot again.
+        const again = c ? mayActAgainAt(this.engine, result.failure, result.at) : null;
+        if (c && again !== null && !this.aborted && this.stopReason === null) {
+          c.notBefore = again;
+          c.usedAt = result.at;
+          this.candidates.push(c);
+        }
+      } else {
         this.terminal++;
         if (stopsOperation(this.kind, result.failure, this.successes)) {
           this.stopReasonCode = failureReason(result.failure);

@@ -1,0 +1,156 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ActionSpec } from '../../src/core/actions.ts';
+import { VirtualClock } from '../../src/core/clock.ts';
+import type { AccountSession, ProfileChanges } from '../../src/core/session.ts';
+import type { OperationWork } from '../../src/engine/operation-follow.ts';
+import { WorkExecutor } from '../../src/engine/operation-work.ts';
+import { OperationsEngine } from '../../src/engine/operations.ts';
+import { profileSpec } from '../../src/engine/profiles.ts';
+import { silentLogger } from '../../src/log.ts';
+import { openSqlite, type Db } from '../../src/store/db.ts';
+import { LeaseStore } from '../../src/store/leases.ts';
+import { OperationWorkStore } from '../../src/store/operation-work.ts';
+import { OperationStore } from '../../src/store/operations.ts';
+import { wakeupsFor } from '../../src/store/wakeups.ts';
+import { WorkerStore } from '../../src/store/workers.ts';
+import { flood, MemoryPool, type SessionScript } from '../support/memory-pool.ts';
+import { tempDir } from '../support/tmp.ts';
+
+/**
+ * The rules an operation follows for an account another worker holds are the ones it follows for
+ * an account it connects itself. One database file, two engines in one process (the caller and a
+ * worker with its executor, each with its own accounts' sessions), one virtual clock.
+ */
+
+const W = 'other-host/4242/feed';
+const pacing = { actionDelay: { min: 1, max: 2 }, actionConcurrency: 2 };
+const reaction: ActionSpec = { kind: 'reaction', target: { chat: { username: 'somechannel' }, messageId: 10 }, emoji: '👍' };
+
+let dir: string;
+let db: Db;
+let clock: VirtualClock;
+
+beforeEach(() => {
+  dir = tempDir('remote-rules-');
+  db = openSqlite(join(dir, 'panel.db'));
+  clock = new VirtualClock();
+});
+afterEach(() => db.close());
+
+function work(): OperationWork {
+  return { store: new OperationWorkStore(db), workers: new WorkerStore(db), wakeups: wakeupsFor(db), pollMs: 1000 };
+}
+
+/** Worker W, alive in `workers`, holding `held`; its pool sees them as its own and the rest as the caller's. */
+function startWorker(held: number[], pool: MemoryPool): { executor: WorkExecutor; engine: OperationsEngine } {
+  const now = clock.now();
+  new WorkerStore(db).register({ owner: W, host: 'other-host', pid: 4242, startedAt: now, heartbeatAt: now, ttlMs: 24 * 3600_000, accountsHeld: held.length, pin: '', roles: [], version: '' });
+  for (const id of held) expect(new LeaseStore(db, 'account').acquire(id, W, now, 24 * 3600_000)).toEqual({ ok: true });
+  const engine = new OperationsEngine({ pool, store: new OperationStore(db), clock, pacing, log: silentLogger, work: work() });
+  const executor = new WorkExecutor({ engine, work: work(), owner: W, clock, log: silentLogger });
+  executor.start();
+  return { executor, engine };
+}
+
+/** The first call of each account meets a short FLOOD_WAIT; later ones succeed. */
+const floodOnce =
+  (seconds: number): SessionScript =>
+  (call) =>
+    call.accountId > 0 && !seen.has(call.accountId) ? (seen.add(call.accountId), flood(seconds)) : 'done';
+const seen = new Set<number>();
+
+describe('operations with accounts another worker holds', () => {
+  beforeEach(() => seen.clear());
+
+  it('a counted account whose short flood wait gave its slot away takes a slot again after the wait, here and on another worker alike', async () => {
+    // Account 1 is connected here, account 2 is held by W: two slots, nobody else to fill them.
+    const local = new MemoryPool({ clock, accounts: [{ id: 1 }, { id: 2, heldBy: W }], script: floodOnce(10) });
+    const remote = new MemoryPool({ clock, accounts: [{ id: 1, heldBy: 'caller' }, { id: 2 }], script: floodOnce(10) });
+    const worker = startWorker([2], remote);
+    const caller = new OperationsEngine({ pool: local, store: new OperationStore(db), clock, pacing, log: silentLogger, work: work() });
+
+    const record = await clock.run(caller.runOperation(reaction, { accounts: 2 }, { actor: 'test' }));
+    await clock.run(worker.executor.stop());
+
+    expect(record.status).toBe('finished');
+    expect(record.summary).toMatchObject({ planned: 2, done: 2, failed: 0, shortfall: 0 });
+    const byAccount = new Map(record.results.map((r) => [r.accountId, r]));
+    // Each account: its first attempt failed and gave the slot back, its second (after the wait) filled it.
+    for (const id of [1, 2]) expect(byAccount.get(id)).toMatchObject({ status: 'done', attempts: 2, replaced: false });
+    expect(local.callsOf(1)).toHaveLength(2);
+    expect(local.callsOf(2)).toHaveLength(0);
+    expect(remote.callsOf(2)).toHaveLength(2);
+    expect(remote.callsOf(1)).toHaveLength(0);
+    // Not before the wait ended, on either side.
+    for (const calls of [local.callsOf(1), remote.callsOf(2)]) expect(calls[1]!.at - calls[0]!.endAt!).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('a failure with no short wait gives the remote slot away for good, as it does locally', async () => {
+    const local = new MemoryPool({ clock, accounts: [{ id: 1 }, { id: 2, heldBy: W }], script: floodOnce(3600) });
+    const remote = new MemoryPool({ clock, accounts: [{ id: 2 }], script: floodOnce(3600) });
+    const worker = startWorker([2], remote);
+    const caller = new OperationsEngine({ pool: local, store: new OperationStore(db), clock, pacing, log: silentLogger, work: work() });
+
+    const record = await clock.run(caller.runOperation(reaction, { accounts: 2 }, { actor: 'test' }));
+    await clock.run(worker.executor.stop());
+    expect(record.summary).toMatchObject({ planned: 2, done: 0, shortfall: 2 });
+    expect(local.callsOf(1)).toHaveLength(1);
+    expect(remote.callsOf(2)).toHaveLength(1);
+    for (const r of record.results) expect(r).toMatchObject({ status: 'failed', replaced: true, failure: { kind: 'flood_wait' } });
+  });
+
+  it('a profile photo reaches the worker as the bytes the caller checked: the caller’s file is gone before the worker acts', async () => {
+    const file = join(dir, 'face.png');
+    const bytes = png(64, 64);
+    writeFileSync(file, bytes);
+    const uploads: Array<{ accountId: number; photo: Uint8Array | undefined }> = [];
+    const local = new MemoryPool({ clock, accounts: [{ id: 1, heldBy: W }, { id: 2, heldBy: W }] });
+    const base = new MemoryPool({ clock, accounts: 2 });
+    const sessions = new Map<number, AccountSession>();
+    for (const id of [1, 2]) sessions.set(id, await base.session(id));
+    const remote = new MemoryPool({
+      clock,
+      accounts: 2,
+      sessionFor: (id) => ({
+        ...sessions.get(id)!,
+        updateProfile: (u: ProfileChanges) => {
+          uploads.push({ accountId: id, photo: u.photo?.bytes });
+          return Promise.resolve({ changed: true });
+        },
+      }),
+    });
+    const worker = startWorker([1, 2], remote);
+    const caller = new OperationsEngine({ pool: local, store: new OperationStore(db), clock, pacing, log: silentLogger, work: work() });
+
+    const running = caller.runOperation(profileSpec({ firstName: 'Sara {n}', photoFile: file }), { accountIds: [1, 2] }, { actor: 'test' });
+    // Read and checked as the operation began; another machine would not have this file at all.
+    rmSync(file);
+    const record = await clock.run(running);
+    await clock.run(worker.executor.stop());
+
+    expect(record.summary).toMatchObject({ planned: 2, done: 2, failed: 0 });
+    expect(uploads.map((u) => u.accountId).sort()).toEqual([1, 2]);
+    for (const u of uploads) expect(Buffer.from(u.photo!).equals(bytes)).toBe(true);
+    // Nothing of it ran here.
+    expect(local.calls).toEqual([]);
+  });
+});
+
+/** A real (tiny, valid) PNG of `w` x `h`. */
+function png(w: number, h: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    return Buffer.concat([len, Buffer.from(type), data, Buffer.alloc(4)]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0;
+  const raw = Buffer.alloc((w + 1) * h);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
