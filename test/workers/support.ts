@@ -14,11 +14,14 @@ export interface WorkerProcess {
 }
 
 /** A real `start --sim --no-bot --no-web` process over the panel's database and simulated world. */
-export function startWorker(panel: SimPanel, env: Record<string, string>, args: string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, [BIN, 'start', '--no-bot', '--no-web', ...args], {
-    env: { ...process.env, ...panel.env, LOG_LEVEL: 'info', ...FAST, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+export function startWorker(panel: SimPanel, env: Record<string, string>, args: string[] = [], opts: { otherHost?: boolean } = {}): WorkerProcess {
+  const argv = [BIN, 'start', '--no-bot', '--no-web', ...args];
+  const options = { env: { ...process.env, ...panel.env, LOG_LEVEL: 'info', ...FAST, ...env }, stdio: ['ignore', 'ignore', 'pipe'] as ['ignore', 'ignore', 'pipe'] };
+  // In its own UTS namespace under another host name, the worker looks remote: nobody can see its
+  // process die, only its heartbeat stop (the exec keeps the pid).
+  const child = opts.otherHost
+    ? spawn('unshare', ['-u', 'sh', '-c', `hostname tp-test-other-host && exec "${process.execPath}" "$@"`, 'sh', ...argv], options)
+    : spawn(process.execPath, argv, options);
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -41,3 +44,6 @@ export function byPid(list: readonly WorkerView[], pid: number): WorkerView | un
 export function duplicatedSessions(panel: SimPanel): number {
   return (panel.world.db.prepare("SELECT count(*) AS n FROM authorizations WHERE state = 'duplicated'").get() as { n: number }).n;
 }
+
+/** Whether this machine lets a test give a process another host name (root, or user namespaces). */
+export const canFakeAnotherHost = spawnSync('unshare', ['-u', 'true']).status === 0;
