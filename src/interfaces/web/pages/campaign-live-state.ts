@@ -6,7 +6,7 @@ import type { CampaignAccountSummary, CampaignService, CampaignStatus, CampaignT
  * chart's bars are minutes wide, and caps and waits move slowly; the progress line is read afresh
  * on every refresh.
  */
-export const DETAIL_MAX_AGE_MS = 10_000;
+export const DETAIL_MAX_AGE_MS = 15_000;
 
 export interface CampaignLiveState {
   status: CampaignStatus;
