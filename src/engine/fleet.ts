@@ -416,7 +416,7 @@ export class Fleet implements AccountPool {
     }
     if (opts.placement) {
       const chosen = new Set(opts.placement.initial(todo));
-      for (const a of todo) if (!chosen.has(a.id)) report.skipped.push({ accountId: a.id, reason: 'left to another worker' });
+      for (const a of todo) if (!chosen.has(a.id)) report.skipped.push({ accountId: a.id, reason: "held by another process, or another worker's share" });
       todo.splice(0, todo.length, ...todo.filter((a) => chosen.has(a.id)));
     }
     await this.connectEach(todo, report, opts.placement !== undefined);
