@@ -22,6 +22,7 @@ import { readTag } from './account-selection.ts';
 import type { Fleet, Placement, RestoreReport } from './fleet.ts';
 import { ownerIsGone } from './process-owner.ts';
 import { runPool } from './run-pool.ts';
+import { sleepUnless } from './sleep.ts';
 
 export type WorkerRole = 'bot' | 'outbox' | 'scheduler';
 export const WORKER_ROLES: readonly WorkerRole[] = ['bot', 'outbox', 'scheduler'];
@@ -83,6 +84,7 @@ export class Worker implements Placement {
   private started = false;
   private stopped = false;
   private startedAt = 0;
+  private deathWatch: AbortController | undefined;
 
   constructor(private readonly o: WorkerOptions) {
     this.owner = o.fleet.owner;
@@ -215,8 +217,28 @@ export class Worker implements Placement {
     })().finally(() => (this.balancing = undefined));
   }
 
+  /**
+   * Rebalances again the moment the next other worker would turn dead if it stopped beating now:
+   * a live worker's beat keeps moving that moment on (and the next rebalance sets it again), a dead
+   * one's leases lapse then (renewed in the same beat as its row), so its accounts move within the
+   * TTL rather than at the first heartbeat after it.
+   */
+  private watchDeaths(): void {
+    this.deathWatch?.abort();
+    if (this.stopped) return;
+    const now = this.o.clock.now();
+    const next = Math.min(...this.store.all().filter((r) => r.owner !== this.owner && workerIsLive(r, now)).map((r) => r.heartbeatAt + r.ttlMs));
+    if (!Number.isFinite(next)) return;
+    const ctl = new AbortController();
+    this.deathWatch = ctl;
+    void sleepUnless(this.o.clock, Math.max(0, next - now) + 25, [ctl.signal]).then(() => {
+      if (!ctl.signal.aborted) this.rebalanceSoon();
+    });
+  }
+
   /** Gives up the surplus (disconnect, then release, then tell the others), then takes what is free up to the share. */
   async rebalance(): Promise<void> {
+    this.watchDeaths();
     const plan = this.plan();
     let given = 0;
     for (const id of plan.give) {
@@ -253,6 +275,7 @@ export class Worker implements Placement {
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.deathWatch?.abort();
     for (const u of this.unsubscribe.splice(0)) u();
     for (const role of this.held) this.roleLeases.release(ROLE_IDS[role], this.owner);
     this.held.clear();

@@ -79,7 +79,7 @@ describe('workers over one SQLite file', () => {
     await eventually(() => byPid(app.workers(), free.pid)?.accounts.length === 5, 'the unpinned worker to hold all five', 60_000);
     const pinned = startWorker(panel, {}, ['--tag', 'DC1']);
     workers.push(pinned);
-    await eventually(() => byPid(app.workers(), pinned.pid)?.accounts.join() === [ids[0], ids[1]].sort((a, b) => a - b).join(), 'the pinned worker to hold the tagged two', 60_000);
+    await eventually(() => byPid(app.workers(), pinned.pid)?.accounts.join() === [ids[0]!, ids[1]!].sort((a, b) => a - b).join(), 'the pinned worker to hold the tagged two', 60_000);
     expect(byPid(app.workers(), free.pid)?.accounts).toEqual(ids.slice(2).sort((a, b) => a - b));
     expect(byPid(workersJson(panel), pinned.pid)?.pin).toBe('tag dc1');
     expect(duplicatedSessions(panel)).toBe(0);
