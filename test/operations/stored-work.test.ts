@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -36,8 +39,10 @@ afterEach(async () => {
   vi.unstubAllEnvs();
 });
 
-function startChild(env: Record<string, string>, mode: string): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(env), mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(env: Record<string, string>, mode: string, extra: { arg?: string; cwd?: string } = {}): Child {
+  // The loader by its full address: a child started in another folder still finds it (and so do its threads).
+  const args = ['--import', import.meta.resolve('tsx'), CHILD, JSON.stringify(env), mode, ...(extra.arg === undefined ? [] : [extra.arg])];
+  const child = spawn(process.execPath, args, { cwd: extra.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -176,4 +181,47 @@ describe('operations over workers (stored work per account)', () => {
     expect(new Set(claimed().map((w) => w.owner?.split('/')[1]))).toEqual(new Set([String(second.child.pid)]));
     expect(claimed().every((w) => w.state === 'done' && w.attempts === 1)).toBe(true);
   }, 120_000);
+  it('on PostgreSQL, a profile photo named by a path only the caller can read is uploaded by the worker from the stored bytes', async () => {
+    database = await freshPostgresDatabase();
+    panel = simPanel({ accounts: 2, groups: 2, seed: 24 }, { ACTION_DELAY: '0-0', DATABASE_URL: database.url });
+    const { ids } = await prepare(panel);
+    const worker = startChild(panel.env, ids.join(','));
+    await vi.waitFor(() => expect(worker.output()).toMatch(/worker \d+/), { timeout: 60_000, interval: 50 });
+    const mark = lastConnectionRow(panel.worldPath);
+
+    // The caller's own folder: 'face.png' there means nothing in the worker's working directory.
+    const home = tempDir('caller-');
+    const photo = png(64, 64);
+    writeFileSync(join(home, 'face.png'), photo);
+    const args = ['--json', 'accounts', 'profile', ...ids.map(String), '--first-name', 'Sara {n}', '--photo', 'face.png'];
+    const caller = startChild(panel.env, 'cli', { arg: JSON.stringify({ cwd: home, args }), cwd: home });
+    expect(await caller.exited, caller.output()).toBe(0);
+    const record = JSON.parse(caller.output()) as { summary: { done: number; failed: number } };
+    expect(record.summary).toMatchObject({ done: 2, failed: 0 });
+
+    for (const [i, acc] of panel.summary.accounts.entries()) {
+      const u = panel.world.account(acc.phone);
+      expect(u).toMatchObject({ first_name: `Sara ${i + 1}` });
+      expect(panel.world.db.prepare('SELECT mime, size FROM profile_photos WHERE user_id = ?').all(u.id)).toEqual([{ mime: 'image/png', size: photo.length }]);
+    }
+    // The worker's connections made the edits; the caller connected no account.
+    const opened = connectionsAfter(panel.worldPath, mark);
+    expect(opened.filter((c) => c.pid === caller.child.pid)).toEqual([]);
+  }, 120_000);
 });
+
+/** A real (tiny, valid) PNG of `w` x `h`. */
+function png(w: number, h: number): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    return Buffer.concat([len, Buffer.from(type), data, Buffer.alloc(4)]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 0;
+  const raw = Buffer.alloc((w + 1) * h);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}

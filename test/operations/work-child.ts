@@ -3,6 +3,8 @@
  * --no-web` (from the sources) on the given environment. `1,2`: a worker pinned to just these
  * accounts (registered in `workers`) with the real fleet and the real work executor;
  * it says `worker <pid>` once it holds them and runs until it is killed or sent SIGTERM.
+ * `cli '{"cwd": …, "args": […]}'`: one command line, in a process started in that folder (its
+ * own working directory, unlike the workers').
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,10 @@ const env = JSON.parse(process.argv[2]!) as Record<string, string>;
 const mode = process.argv[3]!;
 if (mode === 'start') {
   process.exitCode = await runCli(['start', '--no-bot', '--no-web'], process.stdout, process.stderr, { env, cwd: mkdtempSync(join(tmpdir(), 'tp-worker-')) });
+} else if (mode === 'cli') {
+  // A caller on "another machine": relative paths name files in its own folder, which no worker shares.
+  const { cwd, args } = JSON.parse(process.argv[4]!) as { cwd: string; args: string[] };
+  process.exitCode = await runCli(args, process.stdout, process.stderr, { env, cwd });
 } else {
   const app = openApp(loadConfig(env), { log: silentLogger, connection: simConnection(env.TELEGRAM_SIM!).connection, workPollMs: 200 });
   const ids = mode.split(',').map(Number);
