@@ -1,9 +1,11 @@
+import { parsePinText, pinMatches, type PinFilter } from '../core/worker-pin.ts';
 import type { OperationResult } from '../store/operations.ts';
 import type { OperationWorkStore } from '../store/operation-work.ts';
 import type { Wakeups } from '../store/wakeups.ts';
 import type { WorkerStore } from '../store/workers.ts';
 import { sweepOrphans } from './operation-work.ts';
 import type { OperationsEngine } from './operations.ts';
+import { ownerIsGone } from './process-owner.ts';
 import { sleepUnless } from './sleep.ts';
 import { workerIsLive } from './workers.ts';
 
@@ -34,9 +36,17 @@ export function liveWorkers(work: OperationWork, now: number): Set<string> {
   );
 }
 
+/** What a row's account must say for the caller to know which workers would take it. */
+export type PinnedAccount = { id: number; tags?: readonly string[] | undefined };
+
 export interface RemoteHandlers {
   /** The account's part ended: its stored result, or null when it ended with none (dropped, cancelled). */
   settled(accountId: number, result: OperationResult | null): void;
+  /**
+   * Nobody holds the account any more (its worker stopped or died before claiming the row, and no
+   * other took it): the row was taken back, and the account is the caller's to use itself.
+   */
+  returned(accountId: number): void;
   /** A named account waits out a short flood wait on its worker. */
   waiting(accountId: number, until: number): void;
   /** The store failed while following; the run cannot be trusted any more. */
@@ -49,7 +59,7 @@ export interface RemoteHandlers {
  * also hands rows of dead executors back to the queue) until each has ended.
  */
 export class RemoteParts {
-  private readonly pending = new Map<number, { waitingUntil: number | null }>();
+  private readonly pending = new Map<number, { account: PinnedAccount; waitingUntil: number | null }>();
   private readonly ctl = new AbortController();
   private unsubscribe: (() => void) | null = null;
   private polling = false;
@@ -65,13 +75,14 @@ export class RemoteParts {
     private readonly photo?: Uint8Array,
   ) {}
 
-  dispatch(accountId: number): void {
+  dispatch(account: PinnedAccount): void {
+    const accountId = account.id;
     if (this.photo && !this.photoStored) {
       this.work.store.savePhoto(this.operationId, this.photo);
       this.photoStored = true;
     }
     this.work.store.queue(this.operationId, accountId, this.engine.clock.now());
-    this.pending.set(accountId, { waitingUntil: null });
+    this.pending.set(accountId, { account, waitingUntil: null });
     this.work.wakeups.notify('work', String(this.operationId));
     this.follow();
   }
@@ -104,6 +115,7 @@ export class RemoteParts {
         if (this.closed) break;
         try {
           sweepOrphans(this.work.store, this.engine, this.engine.clock.now());
+          this.reclaim();
         } catch (e) {
           this.engine.log?.warn({ err: e }, 'could not look for work left by a stopped worker');
         }
@@ -111,6 +123,35 @@ export class RemoteParts {
       }
       this.polling = false;
     })();
+  }
+
+  /**
+   * Takes back the queued rows of accounts nobody holds in force (or whose holder is a dead
+   * process here) and no live worker would take (none unpinned, none pinned to them): nothing
+   * would ever claim them, so the caller connects the account itself, as it does with any account
+   * nobody holds. While a live worker would take the account the row waits for it: a worker
+   * stopping or dead is followed by the others within their heartbeat. A row a worker claims
+   * meanwhile stays that worker's (the withdrawal is conditional).
+   */
+  private reclaim(): void {
+    if (this.closed || this.pending.size === 0) return;
+    const now = this.engine.clock.now();
+    let pins: PinFilter[] | undefined;
+    const returned: number[] = [];
+    for (const q of this.work.store.queuedHolders(this.operationId, now)) {
+      const p = this.pending.get(q.accountId);
+      if (!p) continue;
+      if (q.holder !== null && !ownerIsGone(q.holder)) continue;
+      pins ??= this.work.workers
+        .all()
+        .filter((w) => workerIsLive(w, now))
+        .map((w) => parsePinText(w.pin));
+      if (pins.some((pin) => pinMatches(pin, p.account))) continue;
+      if (!this.work.store.withdraw(q.id, now)) continue;
+      this.pending.delete(q.accountId);
+      returned.push(q.accountId);
+    }
+    for (const id of returned) this.handlers.returned(id);
   }
 
   /** Reads the rows and reports every account whose part ended or began a wait since the last look. */

@@ -36,6 +36,8 @@ interface Candidate {
   notBefore?: number;
   /** When its last attempt ended on its worker: the use this process's pacer never saw. */
   usedAt?: number;
+  /** Its row came back because nobody held the account: if a worker takes it before this process can, it goes back there. */
+  returned?: boolean;
 }
 
 /**
@@ -106,6 +108,7 @@ export class OperationRun {
     if (this.engine.work && this.candidates.some((c) => c.remote)) {
       this.remote = new RemoteParts(this.engine, this.engine.work, this.id, {
         settled: (accountId, result) => this.remoteSettled(accountId, result),
+        returned: (accountId) => this.remoteReturned(accountId),
         waiting: (accountId, until) => this.emit({ type: 'waiting', operationId: this.id, accountId, until, failure: WAITING }),
         failed: (e) => this.fault(e),
       }, this.plan.photo);
@@ -191,7 +194,7 @@ export class OperationRun {
       c.attempts++;
       delete c.notBefore;
       this.dispatched.set(c.account.id, c);
-      this.remote!.dispatch(c.account.id);
+      this.remote!.dispatch(c.account);
     }
   }
 
@@ -221,6 +224,23 @@ export class OperationRun {
         }
       }
       this.emit({ type: 'result', operationId: this.id, result, settled: this.successes + this.terminal, planned: this.planned });
+    }
+    this.pump();
+  }
+
+  /** Nobody holds the account any more and its row was taken back: it acts here, as an account nobody holds. */
+  private remoteReturned(accountId: number): void {
+    if (this.finished) return;
+    this.inflight--;
+    this.remoteInflight--;
+    const c = this.dispatched.get(accountId);
+    this.dispatched.delete(accountId);
+    if (c) {
+      // Nothing was attempted for the dispatch that came back.
+      c.attempts--;
+      c.remote = false;
+      c.returned = true;
+      this.candidates.push(c);
     }
     this.pump();
   }
@@ -303,6 +323,14 @@ export class OperationRun {
 
   private fail(c: Candidate, failure: Failure, now: number): void {
     const id = c.account.id;
+    if (c.returned && failure.kind === 'lease_held' && this.remote && !this.aborted && this.stopReason === null) {
+      // A worker took the account between the row's return and this attempt (nothing happened): the row follows it there.
+      c.attempts--;
+      c.remote = true;
+      c.returned = false;
+      this.candidates.push(c);
+      return;
+    }
     const base = { accountId: id, status: 'failed' as const, at: now, attempts: c.attempts, failure };
     const next = afterFailure(this.engine, failure, this.plan.named, this.aborted || this.stopReason !== null);
     if (next.step === 'retry') {

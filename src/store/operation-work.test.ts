@@ -226,6 +226,33 @@ describeEngines('operation work rows', (t) => {
     expect(sweepOrphans(caller, callerOps, later + 4)).toEqual([]);
   });
 
+  it('a caller takes back only a queued row, with who holds its account; a claimed row stays its worker’s', () => {
+    const work = new OperationWorkStore(t.db);
+    const op = operation(t.db, 3);
+    for (const id of [1, 2, 3]) work.queue(op, id, T0);
+    hold(t.db, X, [1]);
+    hold(t.db, Y, [2], T0 - 2 * TTL);
+    expect(work.queuedHolders(op, T0)).toEqual([
+      { id: 1, accountId: 1, holder: X },
+      { id: 2, accountId: 2, holder: null },
+      { id: 3, accountId: 3, holder: null },
+    ]);
+    expect(work.withdraw(2, T0 + 1)).toBe(true);
+    expect(work.withdraw(2, T0 + 1)).toBe(false);
+    // X claims its row first: the caller's withdrawal comes too late and changes nothing.
+    expect(work.claim(X, T0 + 2).map((r) => r.id)).toEqual([1]);
+    expect(work.withdraw(1, T0 + 3)).toBe(false);
+    // A withdrawn row is nobody's to claim, whoever takes the account later.
+    hold(t.db, Y, [2], T0 + 4);
+    expect(work.claim(Y, T0 + 5)).toEqual([]);
+    expect(work.ofOperation(op).map((r) => [r.accountId, r.state])).toEqual([
+      [1, 'running'],
+      [2, 'cancelled'],
+      [3, 'queued'],
+    ]);
+    expect(work.queuedHolders(op, T0 + 5)).toEqual([{ id: 3, accountId: 3, holder: null }]);
+  });
+
   it('keeps a profile edit’s photo with its operation, byte for byte', () => {
     const work = new OperationWorkStore(t.db);
     const op = operation(t.db, 1);

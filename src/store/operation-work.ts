@@ -112,6 +112,12 @@ export class OperationWorkStore {
          FROM operation_work w LEFT JOIN operation_results r ON r.operation_id = w.operation_id AND r.account_id = w.account_id
          WHERE w.operation_id = ? ORDER BY w.id`,
       ),
+      queuedHolders: db.prepare<[number, number], { id: number; account_id: number; holder: string | null }>(
+        `SELECT w.id, w.account_id, l.owner AS holder FROM operation_work w
+         LEFT JOIN leases l ON l.scope = 'account' AND l.resource_id = w.account_id AND l.expires_at > ?
+         WHERE w.operation_id = ? AND w.state = 'queued' ORDER BY w.id`,
+      ),
+      withdraw: db.prepare<[number, number]>(`UPDATE operation_work SET state = 'cancelled', finished_at = ? WHERE id = ? AND state = 'queued'`),
       suspects: db.prepare<[number], Row & { holder: string | null }>(
         `SELECT ${COLUMNS}, l.owner AS holder FROM operation_work w
          LEFT JOIN leases l ON l.scope = 'account' AND l.resource_id = w.account_id AND l.expires_at > ?
@@ -165,6 +171,16 @@ export class OperationWorkStore {
   /** Cancels an operation's rows nothing is under way for; returns how many. */
   cancel(operationId: number, now: number): number {
     return this.sql.cancel.run(now, operationId).changes;
+  }
+
+  /** An operation's queued rows with the owner of each account's lease in force now (null: nobody holds it). */
+  queuedHolders(operationId: number, now: number): Array<{ id: number; accountId: number; holder: string | null }> {
+    return this.sql.queuedHolders.all(now, operationId).map((r) => ({ id: Number(r.id), accountId: Number(r.account_id), holder: r.holder }));
+  }
+
+  /** Takes a queued row back for its caller to run itself; false when a worker claimed (or a cancel took) it first. */
+  withdraw(id: number, now: number): boolean {
+    return this.sql.withdraw.run(now, id).changes > 0;
   }
 
   /** An operation's rows with each account's stored result. */

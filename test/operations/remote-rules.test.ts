@@ -102,6 +102,45 @@ describe('operations with accounts another worker holds', () => {
     for (const r of record.results) expect(r).toMatchObject({ status: 'failed', replaced: true, failure: { kind: 'flood_wait' } });
   });
 
+  it('a row no worker would claim comes back once its worker lets the account go and no live worker would take it: the caller acts with the account itself', async () => {
+    // W holds account 2 and is alive, but its executor has already stopped (W is on its way down).
+    const now = clock.now();
+    new WorkerStore(db).register({ owner: W, host: 'other-host', pid: 4242, startedAt: now, heartbeatAt: now, ttlMs: 3600_000, accountsHeld: 1, pin: '', roles: [], version: '' });
+    expect(new LeaseStore(db, 'account').acquire(2, W, now, 3600_000)).toEqual({ ok: true });
+    const local = new MemoryPool({ clock, accounts: [{ id: 2, heldBy: W }] });
+    const caller = new OperationsEngine({ pool: local, store: new OperationStore(db), clock, pacing, log: silentLogger, work: work() });
+
+    const running = caller.runOperation(reaction, { accountIds: [2] }, { actor: 'test' });
+    const workers = new WorkerStore(db);
+    const other = (owner: string, pin: string): void =>
+      workers.register({ owner, host: 'third-host', pid: 7, startedAt: now, heartbeatAt: now, ttlMs: 3600_000, accountsHeld: 0, pin, roles: [], version: '' });
+    // A live worker pinned to other accounts would never take account 2; an unpinned one would.
+    other('third-host/7/pinned', 'accounts:5');
+    other('third-host/7/free', '');
+    const stopping = (async () => {
+      await clock.sleep(5000);
+      // W's fleet stops: the connection closes, the lease is released, the worker's row goes.
+      expect(new OperationWorkStore(db).ofOperation(1).map((r) => r.state)).toEqual(['queued']);
+      new LeaseStore(db, 'account').release(2, W);
+      workers.remove(W);
+      // The unpinned worker would take the account at its next rebalance: the row waits for it.
+      await clock.sleep(10_000);
+      expect(new OperationWorkStore(db).ofOperation(1).map((r) => r.state)).toEqual(['queued']);
+      expect(local.calls).toEqual([]);
+      // It stops too: nobody would ever claim the row.
+      workers.remove('third-host/7/free');
+    })();
+    const stuck = clock.sleep(3600_000).then(() => 'still waiting for a worker' as const);
+    const record = await clock.run(Promise.race([Promise.all([running, stopping]).then(([r]) => r), stuck]));
+    if (record === 'still waiting for a worker') throw new Error(record);
+
+    expect(record.summary).toMatchObject({ planned: 1, done: 1, failed: 0 });
+    expect(record.results).toEqual([expect.objectContaining({ accountId: 2, status: 'done', attempts: 1 })]);
+    expect(local.callsOf(2)).toHaveLength(1);
+    // The row was taken back, never run by a worker.
+    expect(new OperationWorkStore(db).ofOperation(record.id)).toEqual([expect.objectContaining({ state: 'cancelled', owner: null, attempts: 0 })]);
+  });
+
   it('a profile photo reaches the worker as the bytes the caller checked: the caller’s file is gone before the worker acts', async () => {
     const file = join(dir, 'face.png');
     const bytes = png(64, 64);

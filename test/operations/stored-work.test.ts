@@ -170,9 +170,11 @@ describe('operations over workers (stored work per account)', () => {
     await vi.waitFor(() => expect(claimed().filter((w) => w.state === 'running' && w.attempts === 0)).toHaveLength(2), { timeout: 30_000, interval: 50 });
     expect(new Set(claimed().map((w) => w.owner?.split('/')[1]))).toEqual(new Set([String(first.child.pid)]));
 
+    // The next holder is a live worker already (pinned to the same accounts), so the caller leaves the rows to it.
+    const second = startChild({ ...panel.env, WORKER_HEARTBEAT_MS: '300' }, ids.join(','));
+    await vi.waitFor(() => expect(second.output()).toMatch(/worker \d+/), { timeout: 60_000, interval: 50 });
     first.child.kill('SIGKILL');
     await first.exited;
-    const second = startChild(panel.env, ids.join(','));
     const r = await running;
     expect(r.code, r.stderr).toBe(0);
     const record = JSON.parse(r.stdout) as { summary: { done: number; failed: number } };
