@@ -141,6 +141,46 @@ describe('operations with accounts another worker holds', () => {
     expect(new OperationWorkStore(db).ofOperation(record.id)).toEqual([expect.objectContaining({ state: 'cancelled', owner: null, attempts: 0 })]);
   });
 
+  it('a row taken back goes to the worker that took the account first, when the caller finds the account held as it tries', async () => {
+    const now = clock.now();
+    const workers = new WorkerStore(db);
+    workers.register({ owner: W, host: 'other-host', pid: 4242, startedAt: now, heartbeatAt: now, ttlMs: 3600_000, accountsHeld: 1, pin: '', roles: [], version: '' });
+    expect(new LeaseStore(db, 'account').acquire(2, W, now, 3600_000)).toEqual({ ok: true });
+    let executor: WorkExecutor | undefined;
+    const remote = new MemoryPool({ clock, accounts: [{ id: 2 }] });
+    // The caller's attempt finds the account taken by W again (it came back and took its share): nothing happened here.
+    const local = new MemoryPool({
+      clock,
+      accounts: [{ id: 2, heldBy: W }],
+      script: () => {
+        workers.register({ owner: W, host: 'other-host', pid: 4242, startedAt: now, heartbeatAt: clock.now(), ttlMs: 3600_000, accountsHeld: 1, pin: '', roles: [], version: '' });
+        expect(new LeaseStore(db, 'account').acquire(2, W, clock.now(), 3600_000)).toEqual({ ok: true });
+        const engine = new OperationsEngine({ pool: remote, store: new OperationStore(db), clock, pacing, log: silentLogger, work: work() });
+        executor = new WorkExecutor({ engine, work: work(), owner: W, clock, log: silentLogger });
+        executor.start();
+        return { kind: 'lease_held', code: 'LEASE_HELD', message: 'another worker holds the account' };
+      },
+    });
+    const caller = new OperationsEngine({ pool: local, store: new OperationStore(db), clock, pacing, log: silentLogger, work: work() });
+    const running = caller.runOperation(reaction, { accountIds: [2] }, { actor: 'test' });
+    const stopping = (async () => {
+      await clock.sleep(5000);
+      new LeaseStore(db, 'account').release(2, W);
+      workers.remove(W);
+    })();
+    const stuck = clock.sleep(3600_000).then(() => 'still waiting' as const);
+    const record = await clock.run(Promise.race([Promise.all([running, stopping]).then(([r]) => r), stuck]));
+    if (record === 'still waiting') throw new Error(record);
+    await clock.run(executor!.stop());
+
+    expect(record.summary).toMatchObject({ planned: 1, done: 1, failed: 0 });
+    // One call here (refused before acting), one on W that acted; the attempt that did nothing is not counted.
+    expect(local.callsOf(2)).toHaveLength(1);
+    expect(remote.callsOf(2)).toHaveLength(1);
+    expect(record.results).toEqual([expect.objectContaining({ accountId: 2, status: 'done', attempts: 1 })]);
+    expect(new OperationWorkStore(db).ofOperation(record.id)).toEqual([expect.objectContaining({ state: 'done', owner: W, attempts: 1 })]);
+  });
+
   it('a profile photo reaches the worker as the bytes the caller checked: the caller’s file is gone before the worker acts', async () => {
     const file = join(dir, 'face.png');
     const bytes = png(64, 64);
