@@ -79,7 +79,7 @@ export const en = {
   nothingRunning: 'Nothing is running.',
   monitorTitle: 'Monitor',
   monitorLine: (keywords: number, pending: number, held: number) =>
-    `${keywords} keywords · ${pending} forwards waiting${held ? ` (${held} held)` : ''}`,
+    `${count(keywords, 'keyword', 'keywords')} · ${count(pending, 'forward', 'forwards')} waiting${held ? ` (${held} held)` : ''}`,
   monitorAccounts: (live: number, all: number) => `${live} of ${all} accounts listening`,
   lastHits: 'Last hits',
   noHits: 'No hits yet.',
