@@ -148,11 +148,14 @@ export async function run(): Promise<void> {
   const given = process.env.TEST_DATABASE_URL;
   const server = given ? undefined : await startEmbeddedPostgres();
   const admin = given ?? server!.url;
+  // BENCH_WORKERS_TIMINGS=default|test and BENCH_WORKERS_ENGINE=sqlite|postgres run a part only.
   const only = process.env.BENCH_WORKERS_TIMINGS;
+  const onlyEngine = process.env.BENCH_WORKERS_ENGINE;
   try {
     for (const [timingName, timings] of Object.entries(TIMINGS)) {
       if (only && only !== timingName) continue;
       for (const engine of ['sqlite', 'postgres'] as const) {
+        if (onlyEngine && onlyEngine !== engine) continue;
         const dir = mkdtempSync(join(tmpdir(), 'tp-bench-workers-'));
         try {
           const r =
