@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { failureReason } from '../core/stored-reasons.ts';
+import { LeaseStore } from '../store/leases.ts';
 import { enrol, failureOf, simPanel, type SimPanel } from '../../test/support/sim-panel.ts';
 
 let panel: SimPanel;
@@ -121,6 +122,37 @@ describe('Fleet against the simulator', () => {
     await one.close();
     const s = await two.fleet.session(id);
     expect((await s.me()).phone).toBe(panel.summary.accounts[0]!.phone);
+  });
+
+  it('closes a connection whose lease it cannot renew before the lease lapses, so the next holder is not a second connection', async () => {
+    panel = simPanel({ accounts: 2 });
+    const one = panel.open({ fleet: { leaseTtlMs: 1500, heartbeatMs: 250 } });
+    const id = await enrol(one, panel.summary.accounts[0]!);
+    await one.fleet.session(id);
+    // The database stops answering this fleet's renewals (a partition, a server restart).
+    const renew = vi.spyOn(LeaseStore.prototype, 'renew').mockImplementation(function (this: LeaseStore, owner: string) {
+      if (owner === one.fleet.owner) throw new Error('connection terminated unexpectedly');
+      return [];
+    });
+    try {
+      await vi.waitFor(() => expect(one.fleet.isLive(id)).toBe(false), { timeout: 5000, interval: 50 });
+    } finally {
+      renew.mockRestore();
+    }
+    const two = panel.open();
+    const s = await vi.waitFor(() => two.fleet.session(id), { timeout: 5000, interval: 100 });
+    expect((await s.me()).phone).toBe(panel.summary.accounts[0]!.phone);
+    expect(panel.world.db.prepare("SELECT count(*) AS n FROM authorizations WHERE state = 'duplicated'").get()).toEqual({ n: 0 });
+  });
+
+  it('lets go of an account another process took over without marking the account as failed', async () => {
+    panel = simPanel({ accounts: 2 });
+    const one = panel.open({ fleet: { heartbeatMs: 100 } });
+    const id = await enrol(one, panel.summary.accounts[0]!);
+    await one.fleet.session(id);
+    one.db.prepare("UPDATE leases SET owner = 'elsewhere/1/x' WHERE scope = 'account' AND resource_id = ?").run(id);
+    await vi.waitFor(() => expect(one.fleet.isLive(id)).toBe(false), { timeout: 5000, interval: 20 });
+    expect(one.accounts.get(id, one.clock.now())?.status).toBe('active');
   });
 
   it('keeps an account that cannot be reached in error and reconnects it with backoff once it can', async () => {

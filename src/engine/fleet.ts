@@ -112,6 +112,12 @@ export class Fleet implements AccountPool {
   private readonly backoff: Backoff;
   private readonly commands: AccountCommands;
   private readonly live = new Map<number, Live>();
+  /**
+   * Until when each live account may be used: its lease's expiry as last written, less one
+   * heartbeat. Past it another worker may take the account, so the connection must be closed
+   * first: a second connection on one session makes Telegram revoke it (AUTH_KEY_DUPLICATED).
+   */
+  private readonly safeUntil = new Map<number, number>();
   private readonly connecting = new Map<number, Promise<AccountSession>>();
   private readonly closing = new Set<Promise<void>>();
   private readonly listeners = new Set<(e: FleetEvent) => void>();
@@ -192,7 +198,7 @@ export class Fleet implements AccountPool {
   /** The live session, connecting it when needed (one connection per account, across processes). */
   session(accountId: number): Promise<AccountSession> {
     const live = this.live.get(accountId);
-    if (live) return Promise.resolve(live.session);
+    if (live && this.stillLeased(accountId)) return Promise.resolve(live.session);
     let pending = this.connecting.get(accountId);
     if (!pending) {
       pending = this.open(accountId).finally(() => this.connecting.delete(accountId));
@@ -243,7 +249,8 @@ export class Fleet implements AccountPool {
     if (!account) throw new TelegramFailure({ kind: 'no_account', code: 'NO_ACCOUNT', message: `there is no account #${accountId}` });
     if (!account.enabled) throw new TelegramFailure({ kind: 'disabled', code: 'DISABLED', message: `account ${accountLabel(account)} is disabled; enable it first` });
     const before = this.leases.holder(accountId)?.owner;
-    const lease = this.leases.acquire(accountId, this.owner, this.clock.now(), this.leaseTtlMs, ownerIsGone);
+    const leasedAt = this.clock.now();
+    const lease = this.leases.acquire(accountId, this.owner, leasedAt, this.leaseTtlMs, ownerIsGone);
     if (lease.ok && before !== undefined && before !== this.owner) this.tally.leasesTaken++;
     if (!lease.ok) {
       throw new TelegramFailure({
@@ -282,6 +289,7 @@ export class Fleet implements AccountPool {
       throw new TelegramFailure({ kind: 'network', code: 'STOPPED', message: 'the fleet is stopping' });
     }
     this.live.set(accountId, { session: res.session, self: res.self });
+    this.safeUntil.set(accountId, leasedAt + this.leaseTtlMs - this.heartbeatMs);
     this.backoff.reset(accountId);
     if (res.self) this.store.setProfile(accountId, { username: res.self.username, firstName: res.self.firstName });
     this.status.connected(accountId);
@@ -348,7 +356,13 @@ export class Fleet implements AccountPool {
       while (!this.stopCtl.signal.aborted) {
         await sleepUnless(this.clock, this.heartbeatMs, [this.stopCtl.signal]);
         if (this.stopCtl.signal.aborted) break;
-        this.renewLeases();
+        try {
+          this.renewLeases();
+        } catch (e) {
+          // The database did not answer: keep beating, and let go of what can no longer be held.
+          this.log.warn({ err: e }, 'could not renew the connection leases');
+        }
+        this.dropLapsed();
         for (const beat of this.beats) {
           try {
             beat();
@@ -380,22 +394,58 @@ export class Fleet implements AccountPool {
       const a = this.store.rawStatus(id);
       if (!a || !a.enabled) this.drop(id);
     }
-    const lost = this.leases.renew(this.owner, [...this.live.keys()], this.clock.now(), this.leaseTtlMs);
-    this.tally.leasesGiven += lost.length;
-    for (const id of lost) {
-      this.log.warn({ accountId: id }, 'lost the connection lease of this account; disconnecting it');
-      this.status.set(id, 'error', { code: 'account_lease_lost', params: {} });
-      const live = this.live.get(id);
-      this.live.delete(id);
-      this.emit({ type: 'disconnected', accountId: id });
-      if (live) {
-        const closing = live.session
-          .close()
-          .catch(() => undefined)
-          .finally(() => this.closing.delete(closing));
-        this.closing.add(closing);
+    const held = [...this.live.keys()];
+    const now = this.clock.now();
+    const lost = new Set(this.leases.renew(this.owner, held, now, this.leaseTtlMs));
+    for (const id of held) if (!lost.has(id)) this.safeUntil.set(id, now + this.leaseTtlMs - this.heartbeatMs);
+    this.tally.leasesGiven += lost.size;
+    // Another worker holds it now and sets its status: nothing is wrong with the account.
+    for (const id of lost) this.letGo(id, 'lost the connection lease of this account; disconnecting it');
+  }
+
+  /**
+   * A live account whose lease may have lapsed (this process stalled, or the database stopped
+   * answering) is renewed on the spot before it is used, or let go if that fails.
+   */
+  private stillLeased(accountId: number): boolean {
+    const now = this.clock.now();
+    if ((this.safeUntil.get(accountId) ?? -Infinity) > now) return true;
+    try {
+      if (this.leases.renew(this.owner, [accountId], now, this.leaseTtlMs).length === 0) {
+        this.safeUntil.set(accountId, now + this.leaseTtlMs - this.heartbeatMs);
+        return true;
       }
+      this.tally.leasesGiven++;
+      this.letGo(accountId, 'lost the connection lease of this account; disconnecting it');
+    } catch (e) {
+      this.log.warn({ err: e, accountId }, 'could not renew the connection lease');
+      this.letGo(accountId, 'the connection lease could not be renewed in time; disconnecting the account so that no other worker connects it twice');
     }
+    return false;
+  }
+
+  /** Closes connections whose lease could not be renewed before another worker may take them. */
+  private dropLapsed(): void {
+    const now = this.clock.now();
+    for (const [id, until] of this.safeUntil) {
+      if (!this.live.has(id)) this.safeUntil.delete(id);
+      else if (until <= now) this.letGo(id, 'the connection lease could not be renewed in time; disconnecting the account so that no other worker connects it twice');
+    }
+  }
+
+  /** Out of the live set at once, then closed; the lease is not ours to release any more. */
+  private letGo(id: number, why: string): void {
+    const live = this.live.get(id);
+    this.live.delete(id);
+    this.safeUntil.delete(id);
+    if (!live) return;
+    this.log.warn({ accountId: id }, why);
+    this.emit({ type: 'disconnected', accountId: id });
+    const closing = live.session
+      .close()
+      .catch(() => undefined)
+      .finally(() => this.closing.delete(closing));
+    this.closing.add(closing);
   }
 
   /**
