@@ -19,7 +19,8 @@
  *
  * Each scenario runs with a simulated round trip of 40 ms per answer (as with Telegram, where the
  * restore mostly waits) and without latency (where the time is the processes' own work). Sessions
- * are made directly (bench/support/sim-sessions.ts) rather than by 2,000 phone logins.
+ * are made directly (bench/support/sim-sessions.ts) rather than by 2,000 phone logins, in a world
+ * made past the simulator's 1,000-account limit (bench/support/big-world.ts).
  *
  * BENCH_RESTORE_ACCOUNTS sets the size (default 2000); BENCH_RESTORE_LATENCY=40 or 0 runs only
  * that one; TEST_DATABASE_URL uses that server instead of a throwaway embedded one.
@@ -32,11 +33,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { listWorkers } from '../src/engine/workers.ts';
-import { createWorld } from '../src/sim/create.ts';
 import { openWorld } from '../src/sim/world.ts';
 import { openStore } from '../src/store/open.ts';
 import type { Db } from '../src/store/sql.ts';
 import { startEmbeddedPostgres } from '../test/support/embedded-postgres.ts';
+import { createFleetWorld } from './support/big-world.ts';
 import { procUsage, treeCpuMs, type ProcUsage } from './support/proc-usage.ts';
 import { storeSimSessions } from './support/sim-sessions.ts';
 
@@ -44,7 +45,7 @@ const ACCOUNTS = Number(process.env.BENCH_RESTORE_ACCOUNTS ?? 2000);
 const WORKERS = 4;
 const LATENCY_MS = 40;
 const POLL_MS = 100;
-const TIMEOUT_MS = 240_000;
+const TIMEOUT_MS = Number(process.env.BENCH_RESTORE_TIMEOUT_MS ?? 180_000);
 const BIN = join(import.meta.dirname, '..', 'bin', 'telegram-panel.mjs');
 
 interface Store {
@@ -68,6 +69,10 @@ interface Outcome {
   usage: ProcUsage[];
   /** The database server's CPU during the run (0 on SQLite). */
   serverCpuMs: number;
+  /** Connections made (accounts turned 'active'): more than the accounts when some were handed over. */
+  connections: number;
+  /** Warnings the workers logged, by kind, up to the end of the run. */
+  warnings: Map<string, number>;
 }
 
 interface Count {
@@ -90,13 +95,28 @@ function counts(db: Db, since: number): Count[] {
     .map((r) => ({ owner: r.owner, held: Number(r.held), connected: Number(r.connected) }));
 }
 
-function startWorker(env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
+interface Worker {
+  child: ChildProcess;
+  stderr: () => string;
+  /** Its warnings and errors (LOG_LEVEL=warn), digits blanked so repeats of one kind add up. */
+  warnings: Map<string, number>;
+}
+
+function startWorker(env: Record<string, string>): Worker {
   const child = spawn(process.execPath, [BIN, 'start', '--no-bot', '--no-web'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
+  let partial = '';
+  const warnings = new Map<string, number>();
   child.stderr.on('data', (b: Buffer) => {
     err = (err + b.toString()).slice(-4000);
+    const lines = (partial + b.toString()).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      const key = line.replace(/\d+/g, '#').trim().slice(0, 200);
+      if (key) warnings.set(key, (warnings.get(key) ?? 0) + 1);
+    }
   });
-  return { child, stderr: () => err };
+  return { child, stderr: () => err, warnings };
 }
 
 async function stop(c: ChildProcess): Promise<void> {
@@ -108,9 +128,15 @@ async function stop(c: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+function tally(procs: readonly Worker[]): Map<string, number> {
+  const all = new Map<string, number>();
+  for (const p of procs) for (const [k, n] of p.warnings) all.set(k, (all.get(k) ?? 0) + n);
+  return all;
+}
+
 async function restore(store: Store, workers: number): Promise<Outcome> {
   const db = openStore({ dataDir: store.env.DATA_DIR!, databaseUrl: store.env.DATABASE_URL });
-  const procs: ReturnType<typeof startWorker>[] = [];
+  const procs: Worker[] = [];
   try {
     const since = Date.now();
     const serverCpu0 = store.serverPid === null ? 0 : treeCpuMs(store.serverPid);
@@ -124,7 +150,10 @@ async function restore(store: Store, workers: number): Promise<Outcome> {
       const elapsed = performance.now() - t0;
       const dead = procs.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
       if (dead) throw new Error(`a worker exited during the restore (${dead.child.exitCode ?? dead.child.signalCode}): ${dead.stderr()}`);
-      if (elapsed > TIMEOUT_MS) throw new Error(`timed out: ${JSON.stringify(last.map((c) => [c.held, c.connected]))}`);
+      if (elapsed > TIMEOUT_MS) {
+        const warned = [...tally(procs)].map(([w, n]) => `warned ${n}x: ${w}`).join('\n');
+        throw new Error(`timed out after ${s(elapsed)}; held/connected per worker ${JSON.stringify(last.map((c) => [c.held, c.connected]))}\n${warned}`);
+      }
       const live = listWorkers(db, Date.now()).filter((w) => w.live && pids.has(w.pid));
       if (registeredMs === 0 && live.length === workers) registeredMs = elapsed;
       const owners = new Set(live.map((w) => w.owner));
@@ -135,7 +164,10 @@ async function restore(store: Store, workers: number): Promise<Outcome> {
       if (connected === ACCOUNTS && last.length === workers && last.every((c) => Math.abs(c.held - share) <= 1)) {
         const usage = procs.map((p) => procUsage(p.child.pid!)!);
         const serverCpuMs = store.serverPid === null ? 0 : treeCpuMs(store.serverPid) - serverCpu0;
-        return { workers, registeredMs, connectedMs, balancedMs: elapsed, held: last.map((c) => c.held), usage, serverCpuMs };
+        const connections = Number(
+          db.prepare<[number], { n: number | string }>("SELECT COUNT(*) AS n FROM account_status_history WHERE status = 'active' AND at >= ?").get(since)?.n ?? 0,
+        );
+        return { workers, registeredMs, connectedMs, balancedMs: elapsed, held: last.map((c) => c.held), usage, serverCpuMs, connections, warnings: tally(procs) };
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
@@ -181,7 +213,8 @@ function describe(label: string, o: Outcome): string {
   const perWorker = o.usage.map((u, i) => `${s(u.cpuMs)} CPU / ${mb(u.peakRssBytes)} peak RSS / ${o.held[i]} held`).join('; ');
   return (
     `  ${label}: all connected ${s(o.connectedMs)}${o.workers > 1 ? `, fair shares ${s(o.balancedMs)}` : ''} (workers registered ${s(o.registeredMs)}); ` +
-    `CPU ${s(cpuOf(o))} in all${o.serverCpuMs > 0 ? ` (PostgreSQL server ${s(o.serverCpuMs)})` : ''}\n    per worker: ${perWorker}`
+    `CPU ${s(cpuOf(o))} in all${o.serverCpuMs > 0 ? ` (PostgreSQL server ${s(o.serverCpuMs)})` : ''}; ${o.connections} connections made\n    per worker: ${perWorker}` +
+    [...o.warnings].map(([w, n]) => `\n    warned ${n}x: ${w}`).join('')
   );
 }
 
@@ -195,8 +228,8 @@ export async function run(): Promise<void> {
     spawnSync(process.execPath, [BIN, '--help'], { stdio: 'ignore' });
     const setup0 = performance.now();
     const worldPath = join(dir, 'world.db');
-    const summary = createWorld(worldPath, { accounts: ACCOUNTS, users: 0, groups: 0, seed: 'bench', faults: 'none' });
-    const common = { TELEGRAM_SIM: worldPath, PANEL_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' };
+    const summary = createFleetWorld(worldPath, ACCOUNTS);
+    const common = { TELEGRAM_SIM: worldPath, PANEL_SECRET: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' };
     const sqlite: Store = { name: 'sqlite', env: { ...common, DATA_DIR: join(dir, 'sqlite') }, serverPid: null };
     const postgres: Store = {
       name: 'postgres',
@@ -217,19 +250,33 @@ export async function run(): Promise<void> {
     for (const latency of [LATENCY_MS, 0]) {
       if (only !== undefined && Number(only) !== latency) continue;
       setLatency(worldPath, phones, latency);
-      const base = await restore(sqlite, 1);
-      const one = await restore(postgres, 1);
-      const four = await restore(postgres, WORKERS);
       console.log(latency > 0 ? `${latency} ms per answer (each worker connects 16 accounts at a time):` : 'no network latency (the processes’ own work):');
-      console.log(describe('SQLite, 1 process', base));
-      console.log(describe('PostgreSQL, 1 process', one));
-      console.log(describe(`PostgreSQL, ${WORKERS} processes`, four));
+      // A run that fails is reported and the others still run: a failure is a finding too.
+      const attempt = async (label: string, store: Store, workers: number): Promise<Outcome | null> => {
+        try {
+          const o = await restore(store, workers);
+          console.log(describe(label, o));
+          return o;
+        } catch (e) {
+          console.log(`  ${label}: FAILED: ${(e instanceof Error ? e.message : String(e)).split('\n').slice(0, 10).join('\n    ')}`);
+          return null;
+        }
+      };
+      const base = await attempt('SQLite, 1 process', sqlite, 1);
+      const one = await attempt('PostgreSQL, 1 process', postgres, 1);
+      const four = await attempt(`PostgreSQL, ${WORKERS} processes`, postgres, WORKERS);
       const maxRss = (o: Outcome): number => Math.max(...o.usage.map((u) => u.peakRssBytes));
-      console.log(
-        `  ratios: PostgreSQL 1 / SQLite 1: wall ${(one.connectedMs / base.connectedMs).toFixed(2)}, CPU ${(cpuOf(one) / cpuOf(base)).toFixed(2)}, RSS ${(maxRss(one) / maxRss(base)).toFixed(2)}; ` +
-          `PostgreSQL ${WORKERS} / 1: wall ${(four.balancedMs / one.connectedMs).toFixed(2)}, total CPU ${(cpuOf(four) / cpuOf(one)).toFixed(2)}, ` +
-          `largest worker's RSS ${(maxRss(four) / maxRss(one)).toFixed(2)}, largest worker's CPU ${(Math.max(...four.usage.map((u) => u.cpuMs)) / one.usage[0]!.cpuMs).toFixed(2)}`,
-      );
+      if (one && base) {
+        console.log(
+          `  PostgreSQL 1 / SQLite 1: wall ${(one.connectedMs / base.connectedMs).toFixed(2)}, CPU ${(cpuOf(one) / cpuOf(base)).toFixed(2)}, RSS ${(maxRss(one) / maxRss(base)).toFixed(2)}`,
+        );
+      }
+      if (four && one) {
+        console.log(
+          `  PostgreSQL ${WORKERS} / 1: wall ${(four.balancedMs / one.connectedMs).toFixed(2)}, total CPU ${(cpuOf(four) / cpuOf(one)).toFixed(2)}, ` +
+            `largest worker's RSS ${(maxRss(four) / maxRss(one)).toFixed(2)}, largest worker's CPU ${(Math.max(...four.usage.map((u) => u.cpuMs)) / one.usage[0]!.cpuMs).toFixed(2)}`,
+        );
+      }
     }
     console.log(
       `  (${WORKERS} processes share this machine's cores, so their wall time is not what ${WORKERS} machines would see: ` +
