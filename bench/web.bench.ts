@@ -8,7 +8,8 @@
  * 2. What one open live page costs the server while a campaign runs: the process's CPU over the
  *    same run with and without a browser-like client (in a child process, so its own work is not
  *    counted) holding `/api/v1/events` open and re-reading the campaign's live fragment as
- *    app.js does; as a share of one core (aim: under 1%). The campaign sends through an
+ *    app.js does (asking for the chart and table by the version it shows, so they come again only
+ *    when they changed); as a share of one core (aim: under 1%). The campaign sends through an
  *    in-memory Telegram from 100 of the accounts at about 50 messages a second (the default
  *    pacing gives about 4 with 500 accounts), and its events reach the stream as a run started
  *    from the dashboard's own page does. Medians of five runs each way.
@@ -48,7 +49,7 @@ function pct(sorted: number[], p: number): number {
 const CLIENT = `
 const [base, cookie, name] = process.argv.slice(1);
 const headers = { cookie };
-let fetches = 0, events = 0;
+let fetches = 0, events = 0, bytes = 0, version = null;
 const throttle = (fn, ms) => {
   let last = 0, timer = null, running = false, again = false;
   const request = () => {
@@ -62,12 +63,18 @@ const throttle = (fn, ms) => {
   };
   return request;
 };
-const refresh = throttle(async () => { fetches++; await (await fetch(base + '/campaigns/' + name + '/live', { headers })).text(); }, 1000);
+// As app.js: the chart and table are asked for by the version shown, and kept while unchanged.
+const refresh = throttle(async () => {
+  fetches++;
+  const text = await (await fetch(base + '/campaigns/' + name + '/live' + (version ? '?detail=' + encodeURIComponent(version) : ''), { headers })).text();
+  bytes += text.length;
+  version = /data-version="([^"]*)"/.exec(text)?.[1] ?? null;
+}, 1000);
 const page = await (await fetch(base + '/campaigns/' + name, { headers })).text();
 const topics = /data-topics="([^"]*)"/.exec(page)[1].split(' ').filter(Boolean);
 const res = await fetch(base + '/api/v1/events?topics=' + encodeURIComponent(topics.join(',')), { headers: { ...headers, accept: 'text/event-stream' } });
 process.send('open');
-process.on('message', () => { process.send({ fetches, events }); process.exit(0); });
+process.on('message', () => { process.send({ fetches, events, bytes }); process.exit(0); });
 const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
 const listened = new Set([...topics, 'reset'].map((t) => 'event: ' + t));
 let rest = '';
@@ -160,7 +167,7 @@ export async function run(): Promise<void> {
     const hub = server.events;
     // A run started from the dashboard's page: its own events, so the poll leaves it alone.
     hub.ownCampaigns.add('spring');
-    const oneRun = async (withPage: boolean): Promise<{ cpuMs: number; wallMs: number; sent: number; events: number; fetches: number }> => {
+    const oneRun = async (withPage: boolean): Promise<{ cpuMs: number; wallMs: number; sent: number; events: number; fetches: number; bytes: number }> => {
       let client: ReturnType<typeof spawn> | undefined;
       if (withPage) {
         client = spawn(process.execPath, ['--input-type=module', '-e', CLIENT, base, cookie, 'spring'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -188,16 +195,18 @@ export async function run(): Promise<void> {
       const cpu = process.cpuUsage(cpu0);
       const wallMs = performance.now() - wall0;
       let fetches = 0;
+      let bytes = 0;
       if (client) {
         const c = client;
-        const report = await new Promise<{ fetches: number }>((resolve) => {
-          c.once('message', (m) => resolve(m as { fetches: number }));
+        const report = await new Promise<{ fetches: number; bytes: number }>((resolve) => {
+          c.once('message', (m) => resolve(m as { fetches: number; bytes: number }));
           c.send('report');
         });
         fetches = report.fetches;
+        bytes = report.bytes;
         await new Promise((r) => c.once('exit', r));
       }
-      return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, sent: tg.deliveries.length - before, events, fetches };
+      return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs, sent: tg.deliveries.length - before, events, fetches, bytes };
     };
     const without: number[] = [];
     const withPage: number[] = [];
@@ -208,7 +217,7 @@ export async function run(): Promise<void> {
         (page ? withPage : without).push(share);
         console.log(
           `  ${page ? 'with the page   ' : 'without the page'} ${r.sent} sent, ${r.events} events; process CPU ${share.toFixed(1)}% of a core` +
-            (page ? `; the page re-read the fragment ${r.fetches} times` : ''),
+            (page ? `; the page re-read the fragment ${r.fetches} times (${(r.bytes / 1024).toFixed(0)} KB in all)` : ''),
         );
       }
     }

@@ -147,6 +147,15 @@ export interface CampaignListItem {
   createdAt: number;
 }
 
+/** A campaign without its counts, and a mark of its rows that is cheap to read (see heads()). */
+export interface CampaignHead {
+  name: string;
+  state: CampaignState;
+  reason: string | null;
+  updatedAt: number;
+  rowsMark: string;
+}
+
 export interface ExportRow {
   username: string;
   outcome: TargetState;
@@ -495,6 +504,14 @@ export class CampaignService {
       const counts = this.store.counts(c.id);
       return { name: c.name, state: c.state, reason: c.reason, reasonCode: c.reasonCode, counts, total: Object.values(counts).reduce((a, b) => a + b, 0), createdAt: c.createdAt };
     });
+  }
+
+  /**
+   * Every campaign without counting its rows (index lookups only): while a campaign claims nothing
+   * new its counts change only with its `rowsMark`, so a watcher re-counts it only then.
+   */
+  heads(): CampaignHead[] {
+    return this.store.list().map((c) => ({ name: c.name, state: c.state, reason: c.reason, updatedAt: c.updatedAt, rowsMark: this.store.targets.rowsMark(c.id) }));
   }
 
   /** Campaign messages the account sent in the current UTC day (what the daily cap counts). */

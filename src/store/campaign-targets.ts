@@ -152,6 +152,13 @@ export class CampaignTargets {
       counts: db.prepare<[{ id: number }], { state: TargetState; n: number }>(
         TARGET_STATES.map((st) => `SELECT '${st}' AS state, count(*) AS n FROM campaign_targets WHERE campaign_id = @id AND state = '${st}'`).join(' UNION ALL '),
       ),
+      // Index lookups, no counting of the whole list: what moves when the rows of a campaign
+      // nobody runs change (rows added, claims in flight settled, uncertain rows decided).
+      rowsMark: db.prepare<[{ id: number }], { last: number | null; claimed: number; uncertain: number }>(
+        `SELECT (SELECT max(seq) FROM campaign_targets WHERE campaign_id = @id) AS last,
+           (SELECT count(*) FROM campaign_targets WHERE campaign_id = @id AND state = 'claimed') AS claimed,
+           (SELECT count(*) FROM campaign_targets WHERE campaign_id = @id AND state = 'uncertain') AS uncertain`,
+      ),
       rowsInState: db.prepare<[number, TargetState], TargetDbRow>('SELECT * FROM campaign_targets WHERE campaign_id = ? AND state = ? ORDER BY seq'),
       row: db.prepare<[number, number], TargetDbRow>('SELECT * FROM campaign_targets WHERE campaign_id = ? AND seq = ?'),
       allRows: db.prepare<[number], TargetDbRow>('SELECT * FROM campaign_targets WHERE campaign_id = ? ORDER BY seq'),
@@ -242,6 +249,16 @@ export class CampaignTargets {
     const counts = emptyCounts();
     for (const r of this.sql.counts.all({ id: campaignId })) counts[r.state] = r.n;
     return counts;
+  }
+
+  /**
+   * A mark that changes whenever the counts of a campaign that claims nothing new change: no row
+   * becomes claimed then, so every change adds rows, lowers the claimed count, or (not touching
+   * claimed rows) lowers the uncertain count. Not for a running campaign.
+   */
+  rowsMark(campaignId: number): string {
+    const r = this.sql.rowsMark.get({ id: campaignId });
+    return r ? `${r.last ?? 0}.${r.claimed}.${r.uncertain}` : '0.0.0';
   }
 
   hasPending(campaignId: number): boolean {

@@ -50,5 +50,20 @@ describe('a campaign’s live state', () => {
     lives.read('spring');
     expect(status).toHaveBeenCalledTimes(4);
     expect(() => lives.read('autumn')).toThrow(/no campaign named "autumn"/);
+
+    // Running again with the detail fresh: a count read moments ago for everyone (the event
+    // poll's) is shown instead of counting again; without one the page counts.
+    store.setState(id, 'running', null, app.clock.now());
+    let recent: ReturnType<typeof app.campaigns.progress> | undefined;
+    const shared = new CampaignLiveStates(app.campaigns, () => now, 10_000, () => recent);
+    shared.read('spring');
+    const progress = vi.spyOn(app.campaigns, 'progress');
+    recent = { ...app.campaigns.progress('spring'), counts: { ...app.campaigns.progress('spring').counts, pending: 5, sent: 1 } };
+    progress.mockClear();
+    expect(shared.read('spring').status.counts).toMatchObject({ pending: 5, sent: 1 });
+    expect(progress).not.toHaveBeenCalled();
+    recent = undefined;
+    expect(shared.read('spring').status.counts).toMatchObject({ pending: 6, sent: 0 });
+    expect(progress).toHaveBeenCalledTimes(1);
   });
 });

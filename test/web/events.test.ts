@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
-import { EventHub, sseFrame, topicFilter, type StreamEvent } from '../../src/interfaces/web/sse.ts';
+import { EventHub, SHARED_COUNT_MS, sseFrame, topicFilter, type StreamEvent } from '../../src/interfaces/web/sse.ts';
+import { CampaignStore } from '../../src/store/campaigns.ts';
 import { simPanel, type SimPanel } from '../support/sim-panel.ts';
 import { readEvents, startHarness, type WebHarness } from './support.ts';
 
@@ -59,7 +60,7 @@ describe('EventHub following a panel', () => {
       panel = simPanel({ accounts: 1, users: 6, groups: 1, seed: 3 });
       const app = panel.open();
       const targets = panel.summary.usernames;
-      const list = vi.spyOn(app.campaigns, 'list');
+      const list = vi.spyOn(app.campaigns, 'heads');
       hub.attach(app, silentLogger);
       expect(list).toHaveBeenCalledTimes(1);
       const before = hub.publish('hit', { n: 1 }).id;
@@ -82,6 +83,68 @@ describe('EventHub following a panel', () => {
       app.campaigns.create({ name: 'spring', message: 'Hi', targets: targets.slice(0, 4).join('\n') });
       vi.advanceTimersByTime(1000);
       expect(got.map(summary)).toEqual([['campaign', 'spring', 4]]);
+      off();
+    } finally {
+      hub.stop();
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('EventHub counting campaigns', () => {
+  it('counts only campaigns whose counts may have moved: not runs of this server, not a campaign stopped long ago with the same rows; a change to its rows is announced, and a page may show the count for a moment', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+    const hub = new EventHub({ pollMs: 1000 });
+    try {
+      panel = simPanel({ accounts: 1, users: 8, groups: 1, seed: 3 });
+      const app = panel.open();
+      const targets = panel.summary.usernames;
+      app.campaigns.create({ name: 'spring', message: 'Hi', targets: targets.slice(0, 4).join('\n') });
+      app.campaigns.create({ name: 'autumn', message: 'Hi', targets: targets.slice(4, 8).join('\n') });
+      const store = new CampaignStore(app.db, { syncClaims: false });
+      const spring = store.get('spring')!;
+      const now = app.clock.now();
+      // A run elsewhere left one row uncertain and one claimed, and was paused two minutes ago.
+      store.setState(spring.id, 'running', null, now);
+      const claim = (accountId: number, randomId: bigint) => {
+        const r = store.claimNext({ campaignId: spring.id, leaseOwner: 'elsewhere', requireLease: false, accountId, randomId, now, dailyCap: 100, skipContacted: true });
+        if (r.kind !== 'claimed') throw new Error(r.kind);
+        return r.row;
+      };
+      const account = 1;
+      store.markUncertain(claim(account, 1n), { code: 'TIMEOUT', message: 'no answer' }, now);
+      const inFlight = claim(account, 2n);
+      store.setState(spring.id, 'paused', null, now - 120_000);
+      hub.ownCampaigns.add('autumn');
+
+      hub.attach(app, silentLogger);
+      const got: StreamEvent[] = [];
+      const off = hub.subscribe((e) => got.push(e));
+      const progress = vi.spyOn(app.campaigns, 'progress');
+      vi.advanceTimersByTime(3000);
+      expect(progress).not.toHaveBeenCalled();
+
+      // The claim in flight settles, then the operator decides the uncertain row: each is announced.
+      store.markSent(inFlight, 7, now);
+      vi.advanceTimersByTime(1000);
+      app.campaigns.settle('spring', 'sent');
+      vi.advanceTimersByTime(1000);
+      expect(progress.mock.calls.map((c) => c[0])).toEqual(['spring', 'spring']);
+      const counts = got.map((e) => (e.data as { name: string; counts: Record<string, number> }).counts);
+      expect(got.map((e) => [e.topic, (e.data as { name: string }).name])).toEqual([
+        ['campaign', 'spring'],
+        ['campaign', 'spring'],
+      ]);
+      expect(counts.map((c) => [c.claimed, c.uncertain, c.sent, c.pending])).toEqual([
+        [0, 1, 1, 2],
+        [0, 0, 2, 2],
+      ]);
+
+      // A page refreshed by that announcement may show its count; later, or for a run of this server, it counts.
+      expect(hub.recentProgress('spring')?.counts.sent).toBe(2);
+      expect(hub.recentProgress('autumn')).toBeUndefined();
+      vi.advanceTimersByTime(SHARED_COUNT_MS);
+      expect(hub.recentProgress('spring')).toBeUndefined();
       off();
     } finally {
       hub.stop();

@@ -61,5 +61,20 @@ describe('a campaign page', () => {
     expect(fa).toContain('پیام‌ها در گذر زمان');
     expect(fa).toContain('۱ ساعت و ۳۰ دقیقه مانده');
     expect(fa).toContain('۳ ساعت مانده');
+
+    // A page that shows this chart and table already is answered a stand-in for them while they
+    // are unchanged, with the progress line whole; any other version, or a change, brings them again.
+    const version = /class="live-detail" data-version="([^"]+)"/.exec(live)![1]!;
+    const same = await (await web.request(`/campaigns/spring/live?detail=${version}`)).text();
+    expect(same).toContain(`<div class="live-detail" data-version="${version}" data-same="1"></div>`);
+    expect(same).not.toContain('<table');
+    expect(same).not.toContain('chart-svg');
+    expect(same).toContain(`<progress class="wide" max="6" value="6">`);
+    expect(/data-version="([^"]+)"/.exec(fa)![1]).not.toBe(version);
+    expect(await (await fetch(web.url(`/campaigns/spring/live?detail=${version}`), { headers: { cookie: `${web.cookie}; lang=fa` } })).text()).toContain('<table');
+    app.accounts.park(ids[0]!, 'pm', now + 150 * 60_000, 'FLOOD_WAIT_9000');
+    const changed = await (await web.request(`/campaigns/spring/live?detail=${version}`)).text();
+    expect(changed).toMatch(new RegExp(`<tr data-account="${ids[0]}">.*?flood wait, 2 h 30 min left`, 's'));
+    expect(changed).not.toContain('data-same');
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { App } from '../../app.ts';
+import type { CampaignService } from '../../engine/campaigns.ts';
 import type { Logger } from '../../log.ts';
 import type { WebEnv } from './context.ts';
 
@@ -39,6 +40,17 @@ export interface EventHubOptions {
 
 type Listener = (e: StreamEvent) => void;
 
+export type CampaignProgress = ReturnType<CampaignService['progress']>;
+
+/**
+ * How long after its last change of state a campaign nobody runs is still counted on every poll:
+ * the messages in flight when it was paused settle meanwhile.
+ */
+const SETTLING_MS = 60_000;
+
+/** How long the poll's count of a campaign stands for a page refreshed by its announcement. */
+export const SHARED_COUNT_MS = 1_000;
+
 /**
  * The dashboard's live events: a bounded ring with increasing ids, so a browser that reconnects
  * with Last-Event-ID receives what it missed. Fed by the fleet's status events, by runs this
@@ -61,6 +73,9 @@ export class EventHub {
   readonly ownCampaigns = new Set<string>();
   private lastOperations = new Map<number, string>();
   private lastCampaigns = new Map<string, string>();
+  /** Each campaign's state and rows mark at the last poll: unchanged, a stopped campaign is not counted again. */
+  private campaignMarks = new Map<string, string>();
+  private readonly counted = new Map<string, { at: number; progress: CampaignProgress }>();
   private lastHitId = -1;
   private app: App | undefined;
   private log: Logger | undefined;
@@ -153,6 +168,17 @@ export class EventHub {
     this.timer.unref();
   }
 
+  /**
+   * The poll's count of a campaign run elsewhere, if it is under `SHARED_COUNT_MS` old: the page
+   * its announcement refreshes shows what was announced instead of counting again. None for runs
+   * of this server, whose own events come faster than the poll.
+   */
+  recentProgress(name: string): CampaignProgress | undefined {
+    if (this.ownCampaigns.has(name)) return undefined;
+    const r = this.counted.get(name);
+    return r && performance.now() - r.at < SHARED_COUNT_MS ? r.progress : undefined;
+  }
+
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
@@ -185,13 +211,24 @@ export class EventHub {
         this.publish('operation', { type: 'progress', operationId: o.id, kind: o.kind, status: o.status, planned: o.planned, summary: o.summary, actor: o.actor });
       }
     }
-    for (const c of app.campaigns.list()) {
-      if (this.ownCampaigns.has(c.name)) continue;
+    // Counting a campaign's rows costs milliseconds per 100,000: only those whose counts may have
+    // moved are counted (one running, or stopped lately, or with a new mark), runs of this server
+    // not at all (they publish their own events).
+    const now = app.clock.now();
+    for (const head of app.campaigns.heads()) {
+      if (this.ownCampaigns.has(head.name)) continue;
+      const mark = `${head.state}:${head.reason ?? ''}:${head.updatedAt}:${head.rowsMark}`;
+      const seen = this.campaignMarks.get(head.name);
+      this.campaignMarks.set(head.name, mark);
+      if (seen === mark && head.state !== 'running' && now - head.updatedAt > SETTLING_MS) continue;
+      const c = app.campaigns.progress(head.name);
+      this.counted.set(c.name, { at: performance.now(), progress: c });
       const key = `${c.state}:${c.reason ?? ''}:${JSON.stringify(c.counts)}`;
       const before = this.lastCampaigns.get(c.name);
       if (before === key) continue;
       this.lastCampaigns.set(c.name, key);
-      if (announce) this.publish('campaign', { type: 'progress', name: c.name, state: c.state, reason: c.reason, counts: c.counts, total: c.total });
+      const total = Object.values(c.counts).reduce((a, b) => a + b, 0);
+      if (announce) this.publish('campaign', { type: 'progress', name: c.name, state: c.state, reason: c.reason, counts: c.counts, total });
     }
     const hits = app.monitorService.outbox(50).filter((h) => h.id > this.lastHitId).reverse();
     for (const h of hits) {

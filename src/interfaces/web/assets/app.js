@@ -53,16 +53,28 @@ async function fetchText(url) {
   return res.text();
 }
 
-/** Replaces #live with the server's current rendering of it; resolves whether it is finished. */
-async function refreshLive() {
+/**
+ * Replaces #live with the server's current rendering of it; resolves whether it is finished. A
+ * part with `data-version` (a campaign's chart and table) is asked for by the version shown: the
+ * server answers an empty `data-same` stand-in while it is unchanged, and the shown one stays.
+ */
+async function refreshLive(whole = false) {
   const el = document.getElementById('live');
   if (!el) return true;
+  const shown = whole ? null : el.querySelector('[data-version]');
   const src = el.dataset.liveSrc;
-  const html = await fetchText(src);
+  const html = await fetchText(shown ? `${src}${src.includes('?') ? '&' : '?'}detail=${encodeURIComponent(shown.dataset.version)}` : src);
   const box = document.createElement('div');
   box.innerHTML = html;
   const next = box.firstElementChild;
-  if (next && next.id === 'live') el.replaceWith(next);
+  if (next && next.id === 'live') {
+    const same = next.querySelector('[data-same]');
+    if (same) {
+      if (!shown || shown.dataset.version !== same.dataset.version) return refreshLive(true);
+      same.replaceWith(shown);
+    }
+    el.replaceWith(next);
+  }
   return (next?.dataset.done ?? '1') === '1';
 }
 

@@ -32,6 +32,8 @@ export class CampaignLiveStates {
     private readonly campaigns: Pick<CampaignService, 'progress' | 'status' | 'timeline'>,
     private readonly now: () => number = () => performance.now(),
     private readonly maxAgeMs = DETAIL_MAX_AGE_MS,
+    /** A count read moments ago for everyone (the event poll's), shown instead of counting again. */
+    private readonly recent: (name: string) => Omit<CampaignStatus, 'accounts'> | undefined = () => undefined,
   ) {}
 
   /** Throws the engine's InputError for an unknown campaign. */
@@ -39,7 +41,7 @@ export class CampaignLiveStates {
     const now = this.now();
     const d = this.details.get(name);
     if (d && now - d.at < this.maxAgeMs) {
-      const progress = this.campaigns.progress(name);
+      const progress = this.recent(name) ?? this.campaigns.progress(name);
       if (progress.state === 'running') return { status: { ...progress, accounts: d.accounts }, timeline: d.timeline };
     }
     const status = this.campaigns.status(name);

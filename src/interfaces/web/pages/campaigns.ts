@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Hono } from 'hono';
 import { UNCERTAIN_DECISIONS, type CampaignState, type UncertainDecision } from '../../../core/campaigns.ts';
 import { InputError, PanelError } from '../../../core/errors.ts';
@@ -60,9 +61,18 @@ function waitCell(p: PageCtx, a: CampaignAccountSummary, now: number): Html | st
  * they show: while a campaign runs that detail is shared for a while (CampaignLiveStates), and so
  * is its rendering (hundreds of rows), its waits' time left included.
  */
-const renderedDetails = new WeakMap<readonly CampaignAccountSummary[], Map<string, Html>>();
+const renderedDetails = new WeakMap<readonly CampaignAccountSummary[], Map<string, RenderedDetail>>();
 
-function campaignDetail(p: PageCtx, deps: WebDeps, { status: s, timeline }: CampaignLiveState): Html {
+/**
+ * The chart and table with a version of their text: a page that shows that version already is
+ * not sent them again (they are most of the live part: about 88 KB with 500 accounts).
+ */
+interface RenderedDetail {
+  html: Html;
+  version: string;
+}
+
+function campaignDetail(p: PageCtx, deps: WebDeps, { status: s, timeline }: CampaignLiveState): RenderedDetail {
   let byLang = renderedDetails.get(s.accounts);
   const kept = byLang?.get(p.lang);
   if (kept) return kept;
@@ -74,13 +84,18 @@ function campaignDetail(p: PageCtx, deps: WebDeps, { status: s, timeline }: Camp
 ${s.accounts.length ? h`<div class="table-wrap"><table class="campaign-accounts"><thead><tr><th scope="col">${t.colAccount}</th><th scope="col">${t.colSent}</th><th scope="col">${t.colFailed}</th><th scope="col">${t.colCampaignCap}</th><th scope="col">${t.colToday}</th><th scope="col">${t.colLeft}</th><th scope="col">${t.colWait}</th></tr></thead><tbody>${s.accounts.map(
     (a) => h`<tr data-account="${a.accountId}"><td>${bdi(labels.get(a.accountId)!)}</td><td>${t.n(a.sent)}</td><td>${t.n(a.failed + a.notFound + a.privacyRestricted)}</td><td>${t.progressOf(a.usedInCampaign, s.settings.perAccountCap)}</td><td>${t.progressOf(a.usedToday, s.settings.dailyCap)}</td><td>${t.n(a.remainingCap)}</td><td>${waitCell(p, a, now)}</td></tr>`,
   )}</tbody></table></div>` : ''}`;
-  if (!byLang) renderedDetails.set(s.accounts, (byLang = new Map<string, Html>()));
-  byLang.set(p.lang, html);
-  return html;
+  const rendered = { html, version: createHash('sha1').update(html.value).digest('base64url').slice(0, 16) };
+  if (!byLang) renderedDetails.set(s.accounts, (byLang = new Map<string, RenderedDetail>()));
+  byLang.set(p.lang, rendered);
+  return rendered;
 }
 
-/** The live part of a campaign's page; the page's script swaps it in while the campaign runs. */
-function campaignLive(p: PageCtx, deps: WebDeps, live: CampaignLiveState): Html {
+/**
+ * The live part of a campaign's page; the page's script swaps it in while the campaign runs. With
+ * `shownDetail`, the version of the chart and table the page shows: if they are still that, an
+ * empty `data-same` element stands for them and the script keeps its own.
+ */
+function campaignLive(p: PageCtx, deps: WebDeps, live: CampaignLiveState, shownDetail?: string): Html {
   const { t } = p;
   const s = live.status;
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
@@ -90,8 +105,14 @@ function campaignLive(p: PageCtx, deps: WebDeps, live: CampaignLiveState): Html 
 <p>${stateBadge(p, s.state)} <progress class="wide" max="${Math.max(1, total)}" value="${settled}"></progress> <span class="progress-text">${t.progressOf(settled, total)}</span></p>
 ${s.state === 'paused' && s.reason ? h`<p class="reason">${t.pausedBecause(storedReasonText(s.reasonCode, s.reason, p.lang)!)}</p>` : ''}
 <ul class="chips">${counts.map(([k, v]) => h`<li class="chip target-${k}">${t.targetState(k)}: ${t.n(v)}</li>`)}</ul>
-${campaignDetail(p, deps, live)}
+${detailPart(campaignDetail(p, deps, live), shownDetail)}
 </div>`;
+}
+
+function detailPart(d: RenderedDetail, shown: string | undefined): Html {
+  return shown === d.version
+    ? h`<div class="live-detail" data-version="${d.version}" data-same="1"></div>`
+    : h`<div class="live-detail" data-version="${d.version}">${d.html}</div>`;
 }
 
 function campaignPage(p: PageCtx, deps: WebDeps, live: CampaignLiveState, n: Notice): Html {
@@ -125,7 +146,7 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: WebRuns):
       throw e;
     }
   };
-  const lives = new CampaignLiveStates(campaigns);
+  const lives = new CampaignLiveStates(campaigns, undefined, undefined, (name) => deps.events.recentProgress(name));
   const live = (name: string): CampaignLiveState | undefined => {
     try {
       return lives.read(name);
@@ -170,7 +191,7 @@ export function mountCampaigns(app: Hono<WebEnv>, deps: WebDeps, runs: WebRuns):
   app.get('/campaigns/:name/live', (c) => {
     const s = live(c.req.param('name'));
     c.header('Cache-Control', 'no-store');
-    return s ? c.html(campaignLive(pageCtx(c), deps, s).value) : c.notFound();
+    return s ? c.html(campaignLive(pageCtx(c), deps, s, c.req.query('detail')).value) : c.notFound();
   });
 
   app.get('/campaigns/:name/export.:format{csv|json}', (c) => {
