@@ -367,6 +367,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
         sender,
         ownUserIds: () => accounts.list(clock.now()).map((a) => a.userId),
         directory: chatDirectory,
+        wakeups: wakeupsFor(db),
       });
       liveMonitor = runtime.monitor;
       return runtime;

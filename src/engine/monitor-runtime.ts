@@ -3,6 +3,7 @@
  * detach when it drops), runs the watchdog, and drains the outbox through the bot when a forward
  * channel and bot token are configured. Without them hits still queue durably and wait.
  */
+import type { Wakeups } from '../store/wakeups.ts';
 import { accountLabel as coreAccountLabel } from '../core/accounts.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ChannelRef } from '../core/monitor-filter.ts';
@@ -35,6 +36,11 @@ export interface MonitorRuntimeOptions {
   watchdog?: Partial<WatchdogOptions>;
   /** Where each account's chats are kept: refreshed from Telegram when the account is attached. */
   directory?: ChatDirectory;
+  /**
+   * Tells the sender a hit was queued, wherever it runs: with several workers the elected one
+   * sends hits the others queue (without it, only this process's sender is woken).
+   */
+  wakeups?: Wakeups;
 }
 
 type FleetAccount = ReturnType<MonitorFleet['accounts']>[number];
@@ -51,21 +57,24 @@ export class MonitorRuntime {
   readonly monitor: Monitor;
   readonly outbox: OutboxSender | null;
   private unsubscribe: (() => void) | null = null;
+  private readonly offWakeups: (() => void) | undefined;
   private refreshing = 0;
   private readonly refreshQueue: Array<() => void> = [];
 
   constructor(private readonly o: MonitorRuntimeOptions) {
     this.outbox = o.sender ? new OutboxSender(o.store, o.sender, o.clock, o.log, o.outbox) : null;
     const outbox = this.outbox;
+    const wakeups = o.wakeups;
     this.monitor = new Monitor({
       store: o.store,
       clock: o.clock,
       log: o.log,
       channel: o.channel,
       ownUserIds: o.ownUserIds ?? (() => o.fleet.accounts().map((a) => a.userId)),
-      onQueued: outbox ? () => outbox.wake() : undefined,
+      onQueued: wakeups ? () => wakeups.notify('outbox') : outbox ? () => outbox.wake() : undefined,
       watchdog: o.watchdog,
     });
+    if (outbox) this.offWakeups = wakeups?.on('outbox', () => outbox.wake());
   }
 
   /**
@@ -118,6 +127,7 @@ export class MonitorRuntime {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.offWakeups?.();
     // Side by side: a post that hangs must not keep the watchdog and the listeners running.
     const results = await Promise.allSettled([this.outbox?.stop(), this.monitor.close()]);
     const failed = results.find((r) => r.status === 'rejected');

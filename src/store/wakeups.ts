@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { PgDatabase } from './pg/pg-database.ts';
 import type { Db } from './sql.ts';
 
-/** What changed: work rows for accounts, campaign states, account leases, progress of a run. */
-export type WakeTopic = 'work' | 'campaigns' | 'leases' | 'progress';
+/** What changed: work rows for accounts, campaign states, account leases, progress of a run, the monitor's outbox. */
+export type WakeTopic = 'work' | 'campaigns' | 'leases' | 'progress' | 'outbox';
 
 /**
  * Wake-ups between the parts of a panel, so a worker reacts to new work at once instead of at its
