@@ -215,7 +215,7 @@ export function openApp(config: Config, opts: AppOptions = {}): App {
   };
   const getFleet = (): Fleet => {
     if (fleet) return fleet;
-    const f = opts.fleet ?? {};
+    const f = { ...config.workers, ...opts.fleet };
     fleet = new Fleet({
       store: accounts,
       leases,

@@ -41,6 +41,13 @@ describe('loadConfig', () => {
     expect(problems({}, ['bot'])).toHaveLength(2);
   });
 
+  it('reads the workers\' lease timings for every command and refuses a heartbeat too slow for its TTL', () => {
+    expect(loadConfig({ ...valid }, []).workers).toEqual({});
+    expect(loadConfig({ ...valid, WORKER_TTL_MS: '5000', WORKER_HEARTBEAT_MS: '500' }, []).workers).toEqual({ leaseTtlMs: 5000, heartbeatMs: 500 });
+    expect(() => loadConfig({ ...valid, WORKER_TTL_MS: '2000' }, [])).toThrow(/WORKER_HEARTBEAT_MS is more than half of WORKER_TTL_MS/);
+    expect(() => loadConfig({ ...valid, WORKER_TTL_MS: '5s' }, [])).toThrow(/WORKER_TTL_MS is not a number of milliseconds/);
+  });
+
   it('accepts the older ADMIN_ID', () => {
     expect(loadConfig({ ...valid, ADMIN_IDS: undefined, ADMIN_ID: '42' }, ['bot']).adminIds).toEqual([42]);
   });

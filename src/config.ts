@@ -62,6 +62,8 @@ export interface Config {
   dataDir: string;
   /** DATABASE_URL: PostgreSQL instead of the SQLite file (several workers share it). */
   databaseUrl: string | undefined;
+  /** WORKER_TTL_MS / WORKER_HEARTBEAT_MS: every fleet's lease timings (unset: the fleet's 60 s / 20 s). */
+  workers: { leaseTtlMs?: number; heartbeatMs?: number };
   panelSecret: string | undefined;
   logLevel: LogLevel;
   /** LOG_FORMAT; unset means JSON unless the logs go to a terminal. */
@@ -117,6 +119,8 @@ export const VARIABLES: Record<string, VariableSpec> = {
   ADMIN_ID: { secret: false, form: 'one numeric Telegram user id (older name of ADMIN_IDS)', where: '@userinfobot (send it any message)' },
   CHANNEL_ID: { secret: false, form: 'a channel id like -1001234567890 or a public @channelname (optional)', where: '@userinfobot (forward it a post of the channel)' },
   DATA_DIR: { secret: false, form: 'a writable folder (default ./data)' },
+  WORKER_TTL_MS: { secret: false, form: 'milliseconds a worker\'s heartbeat and its account leases count, from 100 (default 60000)' },
+  WORKER_HEARTBEAT_MS: { secret: false, form: 'milliseconds between a worker\'s heartbeats, at most half of WORKER_TTL_MS (default 20000)' },
   DATABASE_URL: {
     secret: true,
     form: 'postgres://user:password@host:5432/database (optional): every store in that PostgreSQL database instead of DATA_DIR/panel.db, shared by every worker',
@@ -231,6 +235,21 @@ export function checkConfig(env: Record<string, string | undefined>, needs: read
     problems.push(describe('DATABASE_URL', 'is not a postgres:// URL', databaseUrl));
   }
 
+  const millis = (name: string): number | undefined => {
+    const v = get(name);
+    if (v === undefined) return undefined;
+    if (!/^\d{1,9}$/.test(v) || Number(v) < 100) {
+      problems.push(describe(name, 'is not a number of milliseconds from 100', v));
+      return undefined;
+    }
+    return Number(v);
+  };
+  const leaseTtlMs = millis('WORKER_TTL_MS');
+  const heartbeatMs = millis('WORKER_HEARTBEAT_MS');
+  if ((heartbeatMs ?? 20_000) * 2 > (leaseTtlMs ?? 60_000)) {
+    problems.push(describe('WORKER_HEARTBEAT_MS', 'is more than half of WORKER_TTL_MS, so leases would lapse between beats', String(heartbeatMs ?? 20_000)));
+  }
+
   const panelSecret = get('PANEL_SECRET');
   if (panelSecret !== undefined && decodeSecretKey(panelSecret) === undefined) {
     problems.push(describe('PANEL_SECRET', 'is not 32 bytes of base64 or hex', panelSecret));
@@ -316,6 +335,7 @@ export function checkConfig(env: Record<string, string | undefined>, needs: read
     channelId: unlessMalformed('CHANNEL_ID', channelId),
     dataDir: resolve(get('DATA_DIR') ?? './data'),
     databaseUrl,
+    workers: { ...(leaseTtlMs !== undefined ? { leaseTtlMs } : {}), ...(heartbeatMs !== undefined ? { heartbeatMs } : {}) },
     panelSecret,
     logLevel: logLevel ?? 'info',
     logFormat,

@@ -2,26 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { InputError } from '../../../core/errors.ts';
 import type { CliContext } from '../context.ts';
-
-/**
- * WORKER_TTL_MS (how long a worker's heartbeat and its leases count) and WORKER_HEARTBEAT_MS (how
- * often it beats and rebalances): defaults 60 s and 20 s. Shorter ones move a dead worker's
- * accounts sooner at the cost of more database writes; tests run them in a second or two.
- */
-function workerTimings(env: NodeJS.ProcessEnv): { leaseTtlMs?: number; heartbeatMs?: number } {
-  const read = (name: string): number | undefined => {
-    const v = env[name]?.trim();
-    if (v === undefined || v === '') return undefined;
-    if (!/^\d{1,9}$/.test(v) || Number(v) < 100) throw new InputError(`${name} must be a number of milliseconds from 100 (got "${v}")`);
-    return Number(v);
-  };
-  const ttl = read('WORKER_TTL_MS');
-  const beat = read('WORKER_HEARTBEAT_MS');
-  if (ttl !== undefined && beat !== undefined && beat * 2 > ttl) throw new InputError('WORKER_HEARTBEAT_MS must be at most half of WORKER_TTL_MS, or leases lapse between beats');
-  return { ...(ttl !== undefined ? { leaseTtlMs: ttl } : {}), ...(beat !== undefined ? { heartbeatMs: beat } : {}) };
-}
 
 /** The panel's version from its package.json (beside src/ or dist/), for the worker's row. */
 function panelVersion(): string {
@@ -47,7 +28,6 @@ export function registerStart(start: Command, ctx: CliContext): void {
     .option('--accounts <account...>', 'this worker takes only these accounts (ids, phones or @usernames); other workers leave them to it')
     .option('--tag <tag>', 'this worker takes only the accounts with this tag (tag the accounts that must connect from this host)');
   options.action(async (o: { bot: boolean; web: boolean; accounts?: string[]; tag?: string }) => {
-    const fleet = workerTimings(ctx.env);
     // Without the admin bot, BOT_TOKEN and CHANNEL_ID still forward the monitor's hits.
     const config = ctx.config([...(o.bot ? (['telegram', 'bot'] as const) : (['telegram', 'forward'] as const)), ...(o.web ? (['web'] as const) : (['metrics'] as const))]);
     const { serve, STOP_DEADLINE_MS } = await import('../../../server.ts');
@@ -102,7 +82,6 @@ export function registerStart(start: Command, ctx: CliContext): void {
         ...(sim ? { connection: sim.connection } : {}),
         pin: { ...(o.accounts ? { accounts: o.accounts } : {}), ...(o.tag !== undefined ? { tag: o.tag } : {}) },
         version: panelVersion(),
-        fleet,
       });
     } finally {
       sim?.close();
