@@ -98,8 +98,20 @@ function counts(db: Db, since: number): Count[] {
 interface Worker {
   child: ChildProcess;
   stderr: () => string;
-  /** Its warnings and errors (LOG_LEVEL=warn), digits blanked so repeats of one kind add up. */
+  /** Its warnings and errors (LOG_LEVEL=warn) by kind. */
   warnings: Map<string, number>;
+}
+
+/** A log line's message and error, digits blanked, so repeats of one kind add up. */
+function warningKind(line: string): string {
+  let text = line.trim();
+  try {
+    const j = JSON.parse(text) as { msg?: string; err?: { message?: string } };
+    text = `${j.msg ?? ''}${j.err?.message ? ` (${j.err.message})` : ''}`;
+  } catch {
+    // Not JSON (a crash's stack trace): the line as it is.
+  }
+  return text.replace(/\d+/g, '#').slice(0, 200);
 }
 
 function startWorker(env: Record<string, string>): Worker {
@@ -112,7 +124,7 @@ function startWorker(env: Record<string, string>): Worker {
     const lines = (partial + b.toString()).split('\n');
     partial = lines.pop()!;
     for (const line of lines) {
-      const key = line.replace(/\d+/g, '#').trim().slice(0, 200);
+      const key = warningKind(line);
       if (key) warnings.set(key, (warnings.get(key) ?? 0) + 1);
     }
   });
