@@ -1,32 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/store/db.ts';
 import { OperationStore } from '../../src/store/operations.ts';
 import { cli } from '../support/cli.ts';
 import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { png } from '../support/png.ts';
 
 let panel: SimPanel;
 afterEach(async () => {
   await panel.close();
 });
-
-/** A real (tiny, valid) PNG of `w` x `h`, padded to `pad` bytes after its end chunk when asked. */
-function png(w: number, h: number, pad = 0): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    return Buffer.concat([len, Buffer.from(type), data, Buffer.alloc(4)]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 0;
-  const raw = Buffer.alloc((w + 1) * h);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)), Buffer.alloc(pad)]);
-}
 
 function operations(dir: string): number {
   const db = openSqlite(join(dir, 'data', 'panel.db'), { readonly: true });

@@ -1,8 +1,8 @@
-import { deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountsPort } from '../../src/interfaces/bot/wiring.ts';
 import { ADMIN, harness, type Harness } from './harness.ts';
 import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { png } from '../support/png.ts';
 
 /** The profile photo from an account's card, over the real engine, the Bot API's file download and a simulated Telegram. */
 let h: Harness | undefined;
@@ -13,20 +13,6 @@ afterEach(async () => {
   h = undefined;
   await panel.close();
 });
-
-/** A real (tiny, valid) PNG of `w` x `h`. */
-function png(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    return Buffer.concat([len, Buffer.from(type), data, Buffer.alloc(4)]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc((w + 1) * h))), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** The first bytes of a baseline JPEG of `w` x `h`: what the size check reads. */
 function jpeg(w: number, h: number): Buffer {

@@ -1,6 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionSpec } from '../../src/core/actions.ts';
 import { VirtualClock } from '../../src/core/clock.ts';
@@ -18,6 +17,7 @@ import { wakeupsFor } from '../../src/store/wakeups.ts';
 import { WorkerStore } from '../../src/store/workers.ts';
 import { flood, MemoryPool, type SessionScript } from '../support/memory-pool.ts';
 import { tempDir } from '../support/tmp.ts';
+import { png } from '../support/png.ts';
 
 /**
  * The rules an operation follows for an account another worker holds are the ones it follows for
@@ -217,19 +217,3 @@ describe('operations with accounts another worker holds', () => {
     expect(local.calls).toEqual([]);
   });
 });
-
-/** A real (tiny, valid) PNG of `w` x `h`. */
-function png(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    return Buffer.concat([len, Buffer.from(type), data, Buffer.alloc(4)]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 0;
-  const raw = Buffer.alloc((w + 1) * h);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -11,6 +10,7 @@ import { Sink } from '../support/cli.ts';
 import { freshPostgresDatabase, type FreshPostgresDatabase } from '../support/postgres.ts';
 import { enrol, joinWith, messageTarget, simPanel, type SimPanel } from '../support/sim-panel.ts';
 import { tempDir } from '../support/tmp.ts';
+import { png } from '../support/png.ts';
 
 /**
  * An operation started in one process for accounts other workers hold: the work is stored per
@@ -211,19 +211,3 @@ describe('operations over workers (stored work per account)', () => {
     expect(opened.filter((c) => c.pid === caller.child.pid)).toEqual([]);
   }, 120_000);
 });
-
-/** A real (tiny, valid) PNG of `w` x `h`. */
-function png(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    return Buffer.concat([len, Buffer.from(type), data, Buffer.alloc(4)]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 0;
-  const raw = Buffer.alloc((w + 1) * h);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
