@@ -121,12 +121,21 @@ describe.skipIf(browserMissing)('dashboard flows in Chromium', { timeout: 60_000
     expect(app.campaigns.status('spring').counts.pending).toBe(8);
     await expect(page.locator('#live').getAttribute('data-done')).resolves.toBe('1');
 
-    // Every value the live progress bar takes on the page, recorded in the page itself.
+    // Every value the live progress bar takes on the page, recorded in the page itself; and every
+    // live part swapped in whose chart and table came as an unfilled stand-in (the server's answer
+    // when the page shows them already: the page must keep its own in their place).
     await page.addInitScript({
       content: `window.progress = [];
+window.standIns = 0;
+let seen = null;
 new MutationObserver(() => {
   const v = document.querySelector('#live progress')?.getAttribute('value');
   if (v != null && window.progress.at(-1) !== v) window.progress.push(v);
+  const live = document.getElementById('live');
+  if (live && live !== seen) {
+    seen = live;
+    if (live.querySelector('[data-same]')) window.standIns++;
+  }
 }).observe(document, { childList: true, subtree: true });`,
     });
     const ran = page.waitForResponse((r) => r.url().endsWith('/campaigns/spring/run'));
@@ -139,6 +148,7 @@ new MutationObserver(() => {
     expect(progress.at(-1)).toBe(8);
     expect(progress.length).toBeGreaterThan(1);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+    await expect(page.evaluate<number>('window.standIns')).resolves.toBe(0);
     await expect(page.locator('#live progress').getAttribute('value')).resolves.toBe('8');
     await expect(page.locator('#live progress').getAttribute('max')).resolves.toBe('8');
 
