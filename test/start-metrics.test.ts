@@ -7,6 +7,7 @@ import type { WebServer } from '../src/interfaces/web/server.ts';
 import { silentLogger } from '../src/log.ts';
 import { serve } from '../src/server.ts';
 import { FakeBotApi, TOKEN } from './support/fake-bot-api.ts';
+import { enrolThroughBin } from './support/bin-enrol.ts';
 import { enrol, joinWith, simPanel, type SimPanel } from './support/sim-panel.ts';
 
 /**
@@ -145,15 +146,7 @@ describe('start serves /healthz and /metrics', () => {
   it('alone at METRICS_ADDR with --no-web, answering 503 while the panel stops (and still counting)', async () => {
     panel = simPanel({ accounts: 2, users: 6, groups: 2, seed: 59 });
     const p = panel;
-    for (const a of p.summary.accounts) {
-      const r = spawnSync(process.execPath, [BIN, 'accounts', 'add', a.phone], {
-        env: { ...process.env, ...p.env },
-        input: `${a.code.split('').join(' ')}\n${a.password ?? ''}\n`,
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      expect(r.status, r.stderr).toBe(0);
-    }
+    enrolThroughBin(p);
     api = new FakeBotApi();
     const apiRoot = await api.listen();
     const env = { ...process.env, ...p.env, BOT_TOKEN: TOKEN, ADMIN_IDS: '5001', BOT_API_ROOT: apiRoot, METRICS_ADDR: '127.0.0.1:0', LOG_LEVEL: 'info' };

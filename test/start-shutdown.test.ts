@@ -1,7 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, FakeBotApi, TOKEN } from './support/fake-bot-api.ts';
+import { enrolThroughBin } from './support/bin-enrol.ts';
 import { simPanel, type SimPanel } from './support/sim-panel.ts';
 
 /**
@@ -28,15 +29,7 @@ afterEach(async () => {
 
 async function runningPanel(): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
   panel = simPanel({ accounts: 2, users: 6, groups: 2, seed: 31 });
-  for (const a of panel.summary.accounts) {
-    const r = spawnSync(process.execPath, [BIN, 'accounts', 'add', a.phone], {
-      env: { ...process.env, ...panel.env },
-      input: `${a.code.split('').join(' ')}\n${a.password ?? ''}\n`,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(r.status, r.stderr).toBe(0);
-  }
+  enrolThroughBin(panel);
   api = new FakeBotApi();
   const apiRoot = await api.listen();
   const env = { ...process.env, ...panel.env, BOT_TOKEN: TOKEN, ADMIN_IDS: String(ADMIN_ID), BOT_API_ROOT: apiRoot, CHANNEL_ID: String(CHANNEL), LOG_LEVEL: 'info' };

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, FakeBotApi, TOKEN } from './support/fake-bot-api.ts';
+import { enrolThroughBin } from './support/bin-enrol.ts';
 import { simPanel, type SimPanel } from './support/sim-panel.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -16,8 +17,8 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-function cli(panel: SimPanel, args: string[], input = ''): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...panel.env }, input, encoding: 'utf8', timeout: 60_000 });
+function cli(panel: SimPanel, args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...panel.env }, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -28,11 +29,8 @@ describe('telegram-panel start', () => {
     const apiRoot = await api.listen();
     try {
       // Enrol both simulated accounts through the real login path.
-      for (const a of panel.summary.accounts) {
-        const r = cli(panel, ['accounts', 'add', a.phone], `${a.code.split('').join(' ')}\n${a.password ?? ''}\n`);
-        expect(r.stderr).not.toContain(a.code);
-        expect(r.code, r.stderr).toBe(0);
-      }
+      const enrolled = enrolThroughBin(panel);
+      panel.summary.accounts.forEach((a, i) => expect(enrolled[i]).not.toContain(a.code));
       expect(cli(panel, ['monitor', 'keywords', 'add', 'giveaway']).code).toBe(0);
       const group = panel.summary.groups.find((g) => /^https:\/\/t\.me\/[a-z]/i.test(g.link))!;
       const join = cli(panel, ['act', 'join', group.link, '--accounts', '2']);

@@ -1,6 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/fake-bot-api.ts';
+import { enrolThroughBin } from '../support/bin-enrol.ts';
 import { BIN, cli } from '../support/cli.ts';
 import { simPanel, type SimPanel } from '../support/sim-panel.ts';
 import { readEvents } from './support.ts';
@@ -27,15 +28,7 @@ describe('start serves the dashboard API', () => {
   it('signs in by a CLI link, runs a reaction with several accounts, streams its progress to done and a monitor hit, and resumes a stream by Last-Event-ID', async () => {
     panel = simPanel({ accounts: 3, users: 6, groups: 3, seed: 21 }, { ACTION_DELAY: '0-0', ACTION_CONCURRENCY: '3' });
     const p = panel;
-    for (const a of p.summary.accounts) {
-      const r = spawnSync(process.execPath, [BIN, 'accounts', 'add', a.phone], {
-        env: { ...process.env, ...p.env },
-        input: `${a.code.split('').join(' ')}\n${a.password ?? ''}\n`,
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
-      expect(r.status, r.stderr).toBe(0);
-    }
+    enrolThroughBin(p, 120_000);
 
     const child = spawn(process.execPath, [BIN, 'start', '--no-bot'], {
       env: { ...process.env, ...p.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
