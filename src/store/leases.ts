@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { idsFromJson } from './sql.ts';
 
 /** What a lease is held on: an account's one connection, a campaign's one run, or a singleton role of one worker (engine/workers.ts). */
 export type LeaseScope = 'account' | 'campaign' | 'role';
@@ -28,12 +29,21 @@ export class LeaseStore {
       holder: db.prepare<[LeaseScope, number], { owner: string; heartbeat_at: number; expires_at: number }>(
         'SELECT owner, heartbeat_at, expires_at FROM leases WHERE scope = ? AND resource_id = ?',
       ),
-      take: db.prepare<[LeaseScope, number, string, number, number, number]>(
+      // Taken when free, already ours, or expired; else nothing is written and no row comes back.
+      take: db.prepare<[LeaseScope, number, string, number, number, number], { owner: string }>(
         `INSERT INTO leases (scope, resource_id, owner, acquired_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (scope, resource_id) DO UPDATE SET owner = excluded.owner, acquired_at = excluded.acquired_at,
-           heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`,
+           heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
+         WHERE leases.owner = excluded.owner OR leases.expires_at <= excluded.acquired_at
+         RETURNING owner`,
       ),
-      renew: db.prepare<[number, number, LeaseScope, number, string]>('UPDATE leases SET heartbeat_at = ?, expires_at = ? WHERE scope = ? AND resource_id = ? AND owner = ?'),
+      // From a holder known to be gone: only while that holder still has it.
+      takeFrom: db.prepare<[string, number, number, number, LeaseScope, number, string], { owner: string }>(
+        'UPDATE leases SET owner = ?, acquired_at = ?, heartbeat_at = ?, expires_at = ? WHERE scope = ? AND resource_id = ? AND owner = ? RETURNING owner',
+      ),
+      renew: db.prepare<[number, number, LeaseScope, string, string], { resource_id: number }>(
+        `UPDATE leases SET heartbeat_at = ?, expires_at = ? WHERE scope = ? AND owner = ? AND resource_id IN (${idsFromJson(db)}) RETURNING resource_id`,
+      ),
       release: db.prepare<[LeaseScope, number, string]>('DELETE FROM leases WHERE scope = ? AND resource_id = ? AND owner = ?'),
       releaseAll: db.prepare<[LeaseScope, string]>('DELETE FROM leases WHERE scope = ? AND owner = ?'),
       forget: db.prepare<[LeaseScope, number]>('DELETE FROM leases WHERE scope = ? AND resource_id = ?'),
@@ -43,19 +53,29 @@ export class LeaseStore {
     };
   }
 
-  /** Takes the lease unless another owner holds it in force (not expired, not known dead). */
+  /**
+   * Takes the lease unless another owner holds it in force (not expired, not known dead). Each
+   * step is one statement that checks and writes at once, so workers taking leases together never
+   * both win, and need no transaction that PostgreSQL could fail for serialization.
+   */
   acquire(id: number, owner: string, now: number, ttlMs: number, isDead: (owner: string) => boolean = () => false): LeaseResult {
-    return this.db.transaction((): LeaseResult => {
+    // Each pass either decides or saw another process change the row in between: it ends.
+    for (;;) {
+      if (this.sql.take.get(this.scope, id, owner, now, now, now + ttlMs)) return { ok: true };
       const cur = this.holder(id);
-      if (cur && cur.owner !== owner && cur.expiresAt > now && !isDead(cur.owner)) return { ok: false, holder: cur };
-      this.sql.take.run(this.scope, id, owner, now, now, now + ttlMs);
-      return { ok: true };
-    }).immediate();
+      if (!cur) continue;
+      if (!isDead(cur.owner)) return { ok: false, holder: cur };
+      if (this.sql.takeFrom.get(owner, now, now, now + ttlMs, this.scope, id, cur.owner)) return { ok: true };
+    }
   }
 
   /** Extends the leases `owner` holds on `ids`; returns the ones it asked for but no longer holds. */
   renew(owner: string, ids: readonly number[], now: number, ttlMs: number): number[] {
-    return this.db.transaction(() => ids.filter((id) => this.sql.renew.run(now, now + ttlMs, this.scope, id, owner).changes === 0)).immediate();
+    if (ids.length === 0) return [];
+    // One statement, atomic on both engines: a worker renewing hundreds of leases in a transaction
+    // of one UPDATE each failed PostgreSQL's serialization checks against other workers' takes.
+    const kept = new Set(this.sql.renew.all(now, now + ttlMs, this.scope, owner, JSON.stringify(ids)).map((r) => r.resource_id));
+    return ids.filter((id) => !kept.has(id));
   }
 
   release(id: number, owner: string): void {
