@@ -10,12 +10,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { CampaignStore } from '../src/store/campaigns.ts';
 import { openStore } from '../src/store/open.ts';
-import { startEmbeddedPostgres } from '../test/support/embedded-postgres.ts';
 import { runClaimers } from '../test/support/campaign-claimers.ts';
 import { usernames } from '../test/support/pm-fleet.ts';
+import { benchPostgres, withScratchDatabase } from './support/postgres.ts';
 
 const TARGETS = 4_000;
 const ACCOUNTS_PER_WORKER = 4;
@@ -57,25 +56,8 @@ async function measure(dataDir: string, databaseUrl: string | undefined, workers
   return { rows, perSecond: (rows / slowest) * 1000, p50Us: all[Math.floor(all.length * 0.5)]!, p99Us: all[Math.floor(all.length * 0.99)]! };
 }
 
-async function withDatabase<T>(admin: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `bench_workers_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return await fn(url.toString());
-  } finally {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.end();
-  }
-}
-
 export async function run(): Promise<void> {
-  const given = process.env.TEST_DATABASE_URL;
-  const server = given ? undefined : await startEmbeddedPostgres();
-  const admin = given ?? server!.url;
+  const server = await benchPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'tp-bench-workers-'));
   try {
     const sqlite = await measure(join(dir, 'sqlite'), undefined, 1);
@@ -84,12 +66,12 @@ export async function run(): Promise<void> {
     console.log(`${TARGETS} targets, ${ACCOUNTS_PER_WORKER} accounts per worker, each worker a process with its own connection`);
     console.log(line('SQLite, 1 process', sqlite));
     for (const workers of [1, 2, 4]) {
-      const f = await withDatabase(admin, (url) => measure(join(dir, `pg${workers}`), url, workers));
+      const f = await withScratchDatabase(server.admin, 'bench_workers', (url) => measure(join(dir, `pg${workers}`), url, workers));
       console.log(line(`PostgreSQL, ${workers} worker${workers === 1 ? '' : 's'}`, f));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    await server?.stop();
+    await server.stop();
   }
 }
 

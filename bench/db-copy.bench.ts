@@ -8,13 +8,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { CampaignStore } from '../src/store/campaigns.ts';
 import { copyPanel } from '../src/store/copy.ts';
 import { openPanelDb, type SqliteDb } from '../src/store/db.ts';
 import { PgDatabase } from '../src/store/pg/pg-database.ts';
-import { startEmbeddedPostgres } from '../test/support/embedded-postgres.ts';
 import { usernames } from '../test/support/pm-fleet.ts';
+import { benchPostgres, withScratchDatabase } from './support/postgres.ts';
 
 const TARGETS = 100_000;
 /** One row per statement is slow enough that a tenth of the campaign shows its rate. */
@@ -39,21 +38,6 @@ function panel(dir: string, targets: number): SqliteDb {
   return db;
 }
 
-async function withDatabase<T>(admin: string, fn: (url: string) => T): Promise<T> {
-  const name = `bench_copy_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return fn(url.toString());
-  } finally {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.end();
-  }
-}
-
 function copy(source: SqliteDb, url: string, batchRows: number): { rows: number; ms: number; perSecond: number; heapGrowthMb: number } {
   const target = PgDatabase.connect(url);
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -69,16 +53,14 @@ function copy(source: SqliteDb, url: string, batchRows: number): { rows: number;
 }
 
 export async function run(): Promise<void> {
-  const given = process.env.TEST_DATABASE_URL;
-  const server = given ? undefined : await startEmbeddedPostgres();
-  const admin = given ?? server!.url;
+  const server = await benchPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'tp-bench-copy-'));
   try {
     const big = panel(join(dir, 'big'), TARGETS);
     const small = panel(join(dir, 'small'), SINGLE_ROW_TARGETS);
-    const single = await withDatabase(admin, (url) => copy(small, url, 1));
+    const single = await withScratchDatabase(server.admin, 'bench_copy', (url) => copy(small, url, 1));
     const results: Array<[number, ReturnType<typeof copy>]> = [];
-    for (const batch of [100, 500, 2000]) results.push([batch, await withDatabase(admin, (url) => copy(big, url, batch))]);
+    for (const batch of [100, 500, 2000]) results.push([batch, await withScratchDatabase(server.admin, 'bench_copy', (url) => copy(big, url, batch))]);
     big.close();
     small.close();
     console.log(`one row per statement (${SINGLE_ROW_TARGETS} targets): ${single.perSecond.toFixed(0)} rows/s`);
@@ -90,7 +72,7 @@ export async function run(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    await server?.stop();
+    await server.stop();
   }
 }
 

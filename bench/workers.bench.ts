@@ -19,12 +19,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/log.ts';
 import { createWorld } from '../src/sim/create.ts';
-import { startEmbeddedPostgres } from '../test/support/embedded-postgres.ts';
+import { benchPostgres, withScratchDatabase } from './support/postgres.ts';
 import { storeSimSessions } from './support/sim-sessions.ts';
 
 const ACCOUNTS = 24;
@@ -127,27 +126,10 @@ async function scenario(p: Panel, timings: Record<string, string>): Promise<{ sh
   }
 }
 
-async function withDatabase<T>(admin: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `bench_workers_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  }
-}
-
 const s = (ms: number | null): string => (ms === null ? 'n/a (no unshare)' : `${(ms / 1000).toFixed(2)} s`);
 
 export async function run(): Promise<void> {
-  const given = process.env.TEST_DATABASE_URL;
-  const server = given ? undefined : await startEmbeddedPostgres();
-  const admin = given ?? server!.url;
+  const server = await benchPostgres();
   // BENCH_WORKERS_TIMINGS=default|test and BENCH_WORKERS_ENGINE=sqlite|postgres run a part only.
   const only = process.env.BENCH_WORKERS_TIMINGS;
   const onlyEngine = process.env.BENCH_WORKERS_ENGINE;
@@ -168,7 +150,7 @@ export async function run(): Promise<void> {
                     await p.app.close();
                   }
                 })()
-              : await withDatabase(admin, async (url) => {
+              : await withScratchDatabase(server.admin, 'bench_workers', async (url) => {
                   const p = await panel(dir, url);
                   try {
                     return await scenario(p, timings);
@@ -186,7 +168,7 @@ export async function run(): Promise<void> {
       }
     }
   } finally {
-    await server?.stop();
+    await server.stop();
   }
 }
 
