@@ -7,7 +7,7 @@ import { BIN } from '../support/cli.ts';
 import { FakeBotApi, TOKEN } from '../support/fake-bot-api.ts';
 import { freshPostgresDatabase, type FreshPostgresDatabase } from '../support/postgres.ts';
 import { enrol, joinWith, simPanel, type SimPanel } from '../support/sim-panel.ts';
-import { duplicatedSessions, startWorker, type WorkerProcess } from './support.ts';
+import { duplicatedSessions, killWorkers, startedWorkers, startWorker } from './support.ts';
 
 /**
  * The whole panel over several machines, as issue 15 describes it: three `start` workers over one
@@ -25,12 +25,11 @@ const SLOWER = { WORKER_TTL_MS: '5000', WORKER_HEARTBEAT_MS: '500' };
 const MESSAGE = 'cluster campaign: hello from the panel';
 const CHANNEL_ID = -1009999999999;
 
-const workers: WorkerProcess[] = [];
 let panel: SimPanel | undefined;
 let database: FreshPostgresDatabase | undefined;
 let api: FakeBotApi | undefined;
 afterEach(async () => {
-  for (const w of workers.splice(0)) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+  killWorkers();
   await panel?.close();
   await database?.drop();
   await api?.close();
@@ -44,7 +43,7 @@ async function eventually(check: () => boolean, what: string, deadlineMs: number
   const until = Date.now() + deadlineMs;
   while (!check()) {
     if (Date.now() > until) {
-      const logs = workers.map((w) => `--- worker ${w.pid}:\n${w.stderr().slice(-2500)}`).join('\n');
+      const logs = startedWorkers().map((w) => `--- worker ${w.pid}:\n${w.stderr().slice(-2500)}`).join('\n');
       throw new Error(`timed out waiting for ${what}\n${JSON.stringify(panel?.open().workers())}\n${logs}`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -81,7 +80,6 @@ describe('a panel over three workers and one PostgreSQL database', () => {
     expect(created.status, created.stderr).toBe(0);
 
     const first = [startWorker(p, SLOWER), startWorker(p, SLOWER), startWorker(p, SLOWER)];
-    workers.push(...first);
     // Whoever registers first takes every free account; the others get their share handed over.
     await eventually(
       () => live(app.workers()).length === 3 && held(app.workers()).length === 12 && live(app.workers()).every((w) => w.accounts.length === 4),
@@ -107,7 +105,6 @@ describe('a panel over three workers and one PostgreSQL database', () => {
     victim.child.kill('SIGKILL');
     await victim.exited;
     const late = startWorker(p, SLOWER);
-    workers.push(late);
 
     expect(await runExit, runOut).toBe(0);
     const status = JSON.parse(cli('campaign', 'status', 'cluster', '--json').stdout) as { state: string; counts: Record<string, number> };

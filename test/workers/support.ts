@@ -13,7 +13,12 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** A real `start --sim --no-bot --no-web` process over the panel's database and simulated world. */
+const started: WorkerProcess[] = [];
+
+/**
+ * A real `start --sim --no-bot --no-web` process over the panel's database and simulated world;
+ * `killWorkers` ends it if the test does not.
+ */
 export function startWorker(panel: SimPanel, env: Record<string, string>, args: string[] = [], opts: { otherHost?: boolean } = {}): WorkerProcess {
   const argv = [BIN, 'start', '--no-bot', '--no-web', ...args];
   const options = { env: { ...process.env, ...panel.env, LOG_LEVEL: 'info', ...FAST, ...env }, stdio: ['ignore', 'ignore', 'pipe'] as ['ignore', 'ignore', 'pipe'] };
@@ -25,7 +30,22 @@ export function startWorker(panel: SimPanel, env: Record<string, string>, args: 
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, pid: child.pid!, stderr: () => err, exited };
+  const worker = { child, pid: child.pid!, stderr: () => err, exited };
+  started.push(worker);
+  return worker;
+}
+
+/** The workers started since the last `killWorkers` (a timed-out wait prints their logs). */
+export function startedWorkers(): readonly WorkerProcess[] {
+  return started;
+}
+
+/**
+ * SIGKILLs every worker started since the last call that is still running. A test file's
+ * afterEach calls it first, so no worker still uses the world or database it then closes.
+ */
+export function killWorkers(): void {
+  for (const w of started.splice(0)) if (w.child.exitCode === null) w.child.kill('SIGKILL');
 }
 
 /** `telegram-panel workers --json` through the real executable. */

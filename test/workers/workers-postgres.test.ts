@@ -3,13 +3,12 @@ import type { WorkerView } from '../../src/engine/workers.ts';
 import { eventually } from '../support/fake-bot-api.ts';
 import { freshPostgresDatabase, type FreshPostgresDatabase } from '../support/postgres.ts';
 import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
-import { duplicatedSessions, startWorker, workersJson, type WorkerProcess } from './support.ts';
+import { duplicatedSessions, killWorkers, startWorker, workersJson } from './support.ts';
 
-const workers: WorkerProcess[] = [];
 let panel: SimPanel | undefined;
 let database: FreshPostgresDatabase | undefined;
 afterEach(async () => {
-  for (const w of workers.splice(0)) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+  killWorkers();
   await panel?.close();
   await database?.drop();
   panel = undefined;
@@ -32,11 +31,9 @@ describe('workers over one PostgreSQL database', () => {
 
     const a = startWorker(panel, {});
     const b = startWorker(panel, {});
-    workers.push(a, b);
     await eventually(() => loads(app.workers(), [a.pid, b.pid])?.join() === '4,5', 'a 4/5 split over two workers', 60_000);
 
     const c = startWorker(panel, {});
-    workers.push(c);
     await eventually(() => loads(app.workers(), [a.pid, b.pid, c.pid])?.join() === '3,3,3', 'the newcomer to get its share: 3/3/3', 60_000);
     const listed = workersJson(panel);
     expect(listed.flatMap((w) => w.accounts)).toHaveLength(9);

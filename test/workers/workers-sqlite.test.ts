@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/fake-bot-api.ts';
 import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
-import { byPid, canFakeAnotherHost, duplicatedSessions, startWorker, workersJson, type WorkerProcess } from './support.ts';
+import { byPid, canFakeAnotherHost, duplicatedSessions, killWorkers, startWorker, workersJson } from './support.ts';
 
-const workers: WorkerProcess[] = [];
 let panel: SimPanel | undefined;
 afterEach(async () => {
-  for (const w of workers.splice(0)) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+  killWorkers();
   await panel?.close();
   panel = undefined;
 });
@@ -19,13 +18,11 @@ describe('workers over one SQLite file', () => {
     for (const a of panel.summary.accounts) ids.push(await enrol(app, a));
 
     const a = startWorker(panel, {});
-    workers.push(a);
     // Alone, a worker holds every account and every role it runs, as a single panel does.
     await eventually(() => byPid(app.workers(), a.pid)?.accounts.length === 6, 'the first worker to hold all six', 60_000);
     expect(byPid(app.workers(), a.pid)?.roles).toEqual(['scheduler']);
 
     const b = startWorker(panel, {});
-    workers.push(b);
     await eventually(() => byPid(app.workers(), b.pid)?.accounts.length === 3 && byPid(app.workers(), a.pid)?.accounts.length === 3, 'a 3/3 split', 60_000);
 
     const listed = workersJson(panel);
@@ -55,10 +52,8 @@ describe('workers over one SQLite file', () => {
     const app = panel.open();
     for (const x of panel.summary.accounts) await enrol(app, x);
     const far = startWorker(panel, {}, [], { otherHost: true });
-    workers.push(far);
     await eventually(() => app.workers().find((w) => w.live && w.host === 'tp-test-other-host')?.accounts.length === 4, 'the far worker to hold all four', 60_000);
     const near = startWorker(panel, {});
-    workers.push(near);
     await eventually(() => byPid(app.workers(), near.pid)?.accounts.length === 2, 'a 2/2 split', 60_000);
     far.child.kill('SIGKILL');
     await far.exited;
@@ -75,10 +70,8 @@ describe('workers over one SQLite file', () => {
     for (const x of panel.summary.accounts) ids.push(await enrol(app, x));
     app.tags.change([ids[0]!, ids[1]!], 'add', 'dc1');
     const free = startWorker(panel, {});
-    workers.push(free);
     await eventually(() => byPid(app.workers(), free.pid)?.accounts.length === 5, 'the unpinned worker to hold all five', 60_000);
     const pinned = startWorker(panel, {}, ['--tag', 'DC1']);
-    workers.push(pinned);
     await eventually(() => byPid(app.workers(), pinned.pid)?.accounts.join() === [ids[0]!, ids[1]!].sort((a, b) => a - b).join(), 'the pinned worker to hold the tagged two', 60_000);
     expect(byPid(app.workers(), free.pid)?.accounts).toEqual(ids.slice(2).sort((a, b) => a - b));
     expect(byPid(workersJson(panel), pinned.pid)?.pin).toBe('tag dc1');
