@@ -4,7 +4,7 @@ import { FaultSyntaxError, parseFault, type SimFault, type SimFaultKind } from '
 import { chatLink } from './inspect.ts';
 import type { ChatRow, UserRow } from './rows.ts';
 import type { Db } from './world-file.ts';
-import { addChannelMessage, addGroupMessage } from './write.ts';
+import { addChannelMessage, addGroupMessage, editGroupMessage } from './write.ts';
 
 export interface PostResult {
   chatId: number;
@@ -118,6 +118,20 @@ export function postMessage(db: Db, chat: ChatRow, text: string, now: number, fr
     }
     return { chatId: chat.id, messageId: row.id, link: chatLink(chat, row.id) };
   })();
+}
+
+/**
+ * The sender edits a basic-group message (`messageId` as `postMessage` returned it: the sender's
+ * copy); every member's copy changes. Only basic groups for now.
+ */
+export function editMessage(db: Db, chat: ChatRow, messageId: number, text: string, now: number): void {
+  if (!text.trim()) throw new InputError('the message text is empty');
+  if (chat.kind !== 'group') throw new InputError(`editing is simulated in basic groups only, not in ${chat.title}`);
+  const sender = db.prepare("SELECT from_id FROM box_messages WHERE owner_id = from_id AND id = ? AND peer_kind = 'chat' AND peer_id = ?").get(messageId, chat.id) as
+    | { from_id: number }
+    | undefined;
+  if (!sender) throw new InputError(`no message ${messageId} posted in ${chat.title}`);
+  db.transaction(() => editGroupMessage(db, now, chat.id, sender.from_id, messageId, text))();
 }
 
 export function closePollOf(db: Db, pollId: number): void {

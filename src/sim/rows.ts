@@ -61,6 +61,9 @@ export interface BoxMessageRow {
   out: number;
   text: string;
   date: number;
+  /** Set once the message was edited (ms), with the owner's pts the edit took. */
+  edit_date?: number | null;
+  edit_pts?: number | null;
 }
 
 export interface PollRow {

@@ -330,4 +330,17 @@ export const SIM_MIGRATIONS: readonly WorldMigration[] = [
       CREATE INDEX profile_photos_by_user ON profile_photos(user_id, id);
     `,
   },
+  {
+    version: 4,
+    name: 'edits',
+    sql: `
+      -- a box message's last edit: when (ms) and the owner's pts it took; getDifference hands an
+      -- edit of a message the client already had as updateEditMessage, a newer message as edited
+      ALTER TABLE box_messages ADD COLUMN edit_date INTEGER;
+      ALTER TABLE box_messages ADD COLUMN edit_pts INTEGER;
+      CREATE INDEX box_messages_edit_pts ON box_messages(owner_id, edit_pts);
+      -- set on an event that is an edit (of the box message msg_id), not a new message
+      ALTER TABLE events ADD COLUMN edit INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

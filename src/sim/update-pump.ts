@@ -23,6 +23,7 @@ interface EventRow {
   chat_id: number | null;
   msg_id: number;
   actor: string | null;
+  edit: number;
 }
 
 const PAGE = 1000;
@@ -84,7 +85,8 @@ export class UpdatePump {
         let update: tl.TypeUpdate | undefined;
         if (ev.kind === 'box' && ev.user_id === t.user.id) {
           const m = db.prepare('SELECT * FROM box_messages WHERE owner_id = ? AND id = ?').get(t.user.id, ev.msg_id) as BoxMessageRow | undefined;
-          if (m) update = { _: 'updateNewMessage', message: boxMessageTl(m, peers), pts: m.pts, ptsCount: 1 };
+          if (m && ev.edit) update = { _: 'updateEditMessage', message: boxMessageTl(m, peers), pts: m.edit_pts!, ptsCount: 1 };
+          else if (m) update = { _: 'updateNewMessage', message: boxMessageTl(m, peers), pts: m.pts, ptsCount: 1 };
         } else if (ev.kind === 'channel' && ev.chat_id !== null) {
           if (!db.prepare('SELECT 1 FROM members WHERE chat_id = ? AND user_id = ?').get(ev.chat_id, t.user.id)) continue;
           const chat = getChat({ db }, ev.chat_id);

@@ -25,7 +25,7 @@ import { SimAttachmentImpl, type SimAttachment } from './attachment.ts';
 import { ConnectionRegistry } from './connections.ts';
 import { liveDevicesOf, passwordEmailCode, type LiveDevice } from './rpc/account.ts';
 import { makeVerifier } from './srp.ts';
-import { applyFault, budgets, clearBudget, clearFaults, closePollOf, postMessage, setBudget, toFault, type PostResult } from './controls.ts';
+import { applyFault, budgets, clearBudget, clearFaults, closePollOf, editMessage, postMessage, setBudget, toFault, type PostResult } from './controls.ts';
 import { answerCall, type CallOptions } from './dispatch.ts';
 import type { SimFault } from './faults.ts';
 import {
@@ -220,6 +220,12 @@ export class SimWorld {
     const result = postMessage(this.db, this.findChat(chatRef), text, this.now(), fromUser);
     this.pump();
     return result;
+  }
+
+  /** The sender edits a message `post` returned (basic groups) and every member gets the edit. */
+  edit(chatRef: string, messageId: number, text: string): void {
+    editMessage(this.db, this.findChat(chatRef), messageId, text, this.now());
+    this.pump();
   }
 
   closePoll(chatRef: string, messageId: number): void {

@@ -80,3 +80,24 @@ export function addGroupMessage(db: Db, now: number, chatId: number, fromId: num
   if (!mine) throw new Error('the sender is not a member of the group');
   return mine;
 }
+
+/**
+ * Edits a basic-group message in every member's box, as Telegram does: each copy keeps its id
+ * and date, gains an edit date, and the edit takes a pts in each member's box (updateEditMessage).
+ * The copies are the rows `addGroupMessage` wrote together: same chat, sender, date and text.
+ */
+export function editGroupMessage(db: Db, now: number, chatId: number, ownerId: number, messageId: number, text: string): number {
+  const mine = db.prepare("SELECT * FROM box_messages WHERE owner_id = ? AND id = ? AND peer_kind = 'chat' AND peer_id = ?").get(ownerId, messageId, chatId) as
+    | BoxMessageRow
+    | undefined;
+  if (!mine) throw new Error(`no message ${messageId} of the group in the box of user ${ownerId}`);
+  const copies = db
+    .prepare("SELECT owner_id, id FROM box_messages WHERE peer_kind = 'chat' AND peer_id = ? AND from_id = ? AND date = ? AND text = ?")
+    .all(chatId, mine.from_id, mine.date, mine.text) as Array<{ owner_id: number; id: number }>;
+  for (const c of copies) {
+    const { pts } = db.prepare('UPDATE users SET pts = pts + 1 WHERE id = ? RETURNING pts').get(c.owner_id) as { pts: number };
+    db.prepare('UPDATE box_messages SET text = ?, edit_date = ?, edit_pts = ? WHERE owner_id = ? AND id = ?').run(text, now, pts, c.owner_id, c.id);
+    db.prepare("INSERT INTO events (kind, user_id, msg_id, edit, at) VALUES ('box', ?, ?, 1, ?)").run(c.owner_id, c.id, now);
+  }
+  return copies.length;
+}

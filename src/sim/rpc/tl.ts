@@ -251,6 +251,7 @@ export function boxMessageTl(m: BoxMessageRow, peers: PeerSet): tl.RawMessage {
     fromId: m.peer_kind === 'chat' || m.out ? { _: 'peerUser', userId: m.from_id } : undefined,
     out: m.out === 1,
     date: sec(m.date),
+    editDate: m.edit_date == null ? undefined : sec(m.edit_date),
     message: m.text,
   };
 }

@@ -56,26 +56,38 @@ function channelGaps(ctx: CallContext, date: number): tl.RawUpdateChannelTooLong
 export function getDifference(ctx: CallContext, req: tl.updates.RawGetDifferenceRequest): tl.updates.TypeDifference {
   const state = stateOf(ctx);
   if (state.pts - req.pts > bound(ctx, 'diff_too_long', DEFAULT_DIFF_TOO_LONG)) return { _: 'updates.differenceTooLong', pts: state.pts };
-  const rows = ctx.db.prepare('SELECT * FROM box_messages WHERE owner_id = ? AND pts > ? ORDER BY pts LIMIT ?').all(ctx.me.id, req.pts, DIFF_LIMIT + 1) as BoxMessageRow[];
+  // A message new since req.pts comes as it is now (edited or not); an edit of one the client
+  // already had comes as updateEditMessage at the edit's pts. Both in pts order.
+  const rows = ctx.db
+    .prepare(
+      `SELECT *, CASE WHEN pts > @pts THEN pts ELSE edit_pts END AS at_pts FROM box_messages
+       WHERE owner_id = @me AND (pts > @pts OR edit_pts > @pts) ORDER BY at_pts LIMIT @limit`,
+    )
+    .all({ me: ctx.me.id, pts: req.pts, limit: DIFF_LIMIT + 1 }) as Array<BoxMessageRow & { at_pts: number }>;
   const more = rows.length > DIFF_LIMIT;
   const page = rows.slice(0, DIFF_LIMIT);
   const peers = new PeerSet();
-  const newMessages = page.map((r) => boxMessageTl(r, peers));
+  const newMessages: tl.TypeMessage[] = [];
+  const edits: tl.TypeUpdate[] = [];
+  for (const r of page) {
+    if (r.pts > req.pts) newMessages.push(boxMessageTl(r, peers));
+    else edits.push({ _: 'updateEditMessage', message: boxMessageTl(r, peers), pts: r.at_pts, ptsCount: 1 });
+  }
   if (more) {
     return {
       _: 'updates.differenceSlice',
       newMessages,
       newEncryptedMessages: [],
-      otherUpdates: [],
+      otherUpdates: edits,
       ...peers.build(ctx),
       // The date stays the client's, so the last page still names the channels changed since then.
-      intermediateState: { ...state, pts: page[page.length - 1]!.pts, date: req.date },
+      intermediateState: { ...state, pts: page[page.length - 1]!.at_pts, date: req.date },
     };
   }
   const gaps = channelGaps(ctx, req.date);
-  if (newMessages.length === 0 && gaps.length === 0) return { _: 'updates.differenceEmpty', date: state.date, seq: 0 };
+  if (newMessages.length === 0 && edits.length === 0 && gaps.length === 0) return { _: 'updates.differenceEmpty', date: state.date, seq: 0 };
   for (const g of gaps) peers.chat(g.channelId);
-  return { _: 'updates.difference', newMessages, newEncryptedMessages: [], otherUpdates: gaps, ...peers.build(ctx), state };
+  return { _: 'updates.difference', newMessages, newEncryptedMessages: [], otherUpdates: [...edits, ...gaps], ...peers.build(ctx), state };
 }
 
 /**
