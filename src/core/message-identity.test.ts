@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageIdentity } from './message-identity.ts';
+import { editProofIdentity, messageIdentity } from './message-identity.ts';
 import type { ChatInfo, IncomingMessage, SenderInfo } from './session.ts';
 
 const BASIC: ChatInfo = { id: -4000001, kind: 'group', title: 'Family', username: null };
@@ -30,5 +30,21 @@ describe('messageIdentity', () => {
     expect(messageIdentity(copy(SUPER, 17))).toBe(17);
     expect(messageIdentity(copy({ ...SUPER, kind: 'channel' }, 18, { sender: null }))).toBe(18);
     expect(messageIdentity(copy({ ...SUPER, kind: 'forum' }, 19))).toBe(19);
+  });
+});
+
+describe('editProofIdentity', () => {
+  it('names an edited basic-group copy like the original, apart from its text identity and other senders or seconds', () => {
+    const original = copy(BASIC, 17);
+    const edited = copy(BASIC, 940, { text: 'selling usdt, cheap', edited: true });
+    expect(editProofIdentity(edited)).toBe(editProofIdentity(original));
+    expect(editProofIdentity(original)).not.toBe(messageIdentity(original));
+    expect(editProofIdentity(original)).toBeLessThan(0);
+    expect(editProofIdentity(copy(BASIC, 1, { sender: { ...ALICE, id: 556 } }))).not.toBe(editProofIdentity(original));
+    expect(editProofIdentity(copy(BASIC, 1, { date: DATE + 1000 }))).not.toBe(editProofIdentity(original));
+  });
+
+  it('is not needed where the message id is shared', () => {
+    expect(editProofIdentity(copy(SUPER, 17))).toBeNull();
   });
 });

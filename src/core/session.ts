@@ -56,6 +56,8 @@ export interface IncomingMessage {
   text: string;
   /** Epoch ms. */
   date: number;
+  /** The copy was edited before it was delivered (a catch-up hands messages as they are now). */
+  edited?: boolean;
 }
 
 export interface PollInfo {

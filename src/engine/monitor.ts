@@ -4,13 +4,15 @@
  * (chat, message) across accounts -> a durable outbox row (one transaction), which the
  * `OutboxSender` drains. A watchdog resyncs an account whose updates stop.
  *
- * Edited messages never arrive here: `AccountSession.onMessage` delivers new messages only, and
- * the (chat, message) key would refuse a second forward anyway.
+ * Live edits never arrive here: `AccountSession.onMessage` delivers new messages only. A catch-up
+ * does hand over a message edited while the account was away, as it is now (`edited`); in basic
+ * groups its text-based identity then differs from the original's, so the store also checks the
+ * identity an edit leaves alone (core/message-identity.ts).
  */
 import type { Clock } from '../core/clock.ts';
 import { formatForward } from '../core/forward-format.ts';
 import type { KeywordMatcher, KeywordRule } from '../core/keywords.ts';
-import { messageIdentity } from '../core/message-identity.ts';
+import { editProofIdentity, messageIdentity } from '../core/message-identity.ts';
 import { skipReason, type ChannelRef, type FilterRules, type SkipReason } from '../core/monitor-filter.ts';
 import type { AccountSession, CatchUpEvent, IncomingMessage } from '../core/session.ts';
 import type { Logger } from '../log.ts';
@@ -298,6 +300,8 @@ export class Monitor {
       keywords,
       payload,
       at: now,
+      editProofId: editProofIdentity(message),
+      edited: message.edited === true,
     });
     this.remember(key);
     if (outcome === 'duplicate') {

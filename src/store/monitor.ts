@@ -56,6 +56,12 @@ export interface NewHit {
   keywords: string[];
   payload: ForwardMessage;
   at: number;
+  /**
+   * The identity the copies keep through edits (core/message-identity.ts `editProofIdentity`),
+   * recorded beside `messageId`; an `edited` copy is a duplicate when it was recorded already.
+   */
+  editProofId?: number | null;
+  edited?: boolean;
 }
 
 export type WatchState = 'live' | 'stale' | 'resyncing' | 'detached';
@@ -283,6 +289,8 @@ export class MonitorStore {
   }
 
   private insertHit(hit: NewHit): 'queued' | 'duplicate' {
+    const proof = hit.editProofId ?? null;
+    if (proof !== null && hit.edited && this.stmt('SELECT 1 FROM monitor_seen WHERE chat_id = ? AND message_id = ?').get(hit.chatId, proof)) return 'duplicate';
     const seen = this.stmt('INSERT OR IGNORE INTO monitor_seen (chat_id, message_id, account_id, seen_at) VALUES (?, ?, ?, ?)').run(
       hit.chatId,
       hit.messageId,
@@ -290,6 +298,9 @@ export class MonitorStore {
       hit.at,
     );
     if (seen.changes === 0) return 'duplicate';
+    if (proof !== null) {
+      this.stmt('INSERT OR IGNORE INTO monitor_seen (chat_id, message_id, account_id, seen_at) VALUES (?, ?, ?, ?)').run(hit.chatId, proof, hit.accountId, hit.at);
+    }
     this.stmt(
       `INSERT OR IGNORE INTO monitor_outbox (chat_id, message_id, account_id, chat_title, keywords, payload, created_at, next_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -69,7 +69,7 @@ function senderInfo(msg: Message): SenderInfo | null {
 }
 
 export function incomingMessage(msg: Message): IncomingMessage {
-  return { chat: chatInfo(msg.chat), messageId: msg.id, sender: senderInfo(msg), text: msg.text, date: msg.date.getTime() };
+  return { chat: chatInfo(msg.chat), messageId: msg.id, sender: senderInfo(msg), text: msg.text, date: msg.date.getTime(), edited: msg.editDate !== null };
 }
 
 export interface SessionOptions {
