@@ -11,7 +11,35 @@ export type ProxySpec =
   | { kind: 'http'; tls: boolean; host: string; port: number; user?: string; password?: string }
   | { kind: 'mtproxy'; host: string; port: number; secret: string };
 
-export type ParsedProxy = { ok: true; spec: ProxySpec; label: string } | { ok: false; problem: string };
+/** Which part of a URL or link a problem is about. */
+export type ProxyPart = 'url' | 'mtproxy' | 'socks';
+
+/**
+ * Why a proxy URL cannot be used, as a code an interface words in its language:
+ * not_a_url (value: the masked text, absent with `echo: false`), unknown_link (value),
+ * unknown_scheme (value), no_host (part), bad_host (part, value), no_port (part), no_secret,
+ * secret_not_encoded, secret_domain_too_long (max), secret_bad_length (bytes; first, in hex, past 16).
+ */
+export type ProxyProblemCode =
+  | 'not_a_url'
+  | 'unknown_link'
+  | 'unknown_scheme'
+  | 'no_host'
+  | 'bad_host'
+  | 'no_port'
+  | 'no_secret'
+  | 'secret_not_encoded'
+  | 'secret_domain_too_long'
+  | 'secret_bad_length';
+
+/** A problem's code and values, with its English sentence for the command line and logs. */
+export interface ProxyProblem {
+  code: ProxyProblemCode;
+  params: Readonly<Record<string, string | number>>;
+  problem: string;
+}
+
+export type ParsedProxy = { ok: true; spec: ProxySpec; label: string } | ({ ok: false } & ProxyProblem);
 
 export const PROXY_FORMS =
   'socks5://[user:pass@]host:port, socks4://host:port, http(s)://[user:pass@]host:port, tg://socks?server=..&port=..[&user=..&pass=..], or tg://proxy?server=..&port=..&secret=.. (MTProxy)';
@@ -62,24 +90,36 @@ function secretBytes(secret: string): number[] | undefined {
 // mtcute's MtProxy transport: 16 bytes (plain), 0xdd + 16 (padded), 0xee + 16 + domain (fake TLS).
 const MAX_FAKE_TLS_DOMAIN = 182;
 
-/** Why an MTProxy secret cannot be used, without repeating it; undefined when it can. */
-export function mtproxySecretProblem(secret: string): string | undefined {
+function no(code: ProxyProblemCode, problem: string, params: ProxyProblem['params'] = {}): { ok: false } & ProxyProblem {
+  return { ok: false, code, params, problem };
+}
+
+/** Why an MTProxy secret cannot be used (without repeating it) as a code and its sentence; undefined when it can. */
+export function mtproxySecretIssue(secret: string): ProxyProblem | undefined {
   const bytes = secretBytes(secret);
   const forms = 'expected 32 hex digits, dd + 32 hex digits, ee + 32 hex digits + the domain in hex, or the same in base64';
-  if (bytes === undefined) return `the MTProxy secret is neither hex nor base64: ${forms}`;
+  if (bytes === undefined) return no('secret_not_encoded', `the MTProxy secret is neither hex nor base64: ${forms}`);
   const n = bytes.length;
   if (n === 16) return undefined;
   if (n === 17 && bytes[0] === 0xdd) return undefined;
   if (n >= 18 && bytes[0] === 0xee) {
-    if (n - 17 > MAX_FAKE_TLS_DOMAIN) return `the MTProxy secret's domain is longer than ${MAX_FAKE_TLS_DOMAIN} bytes`;
+    if (n - 17 > MAX_FAKE_TLS_DOMAIN) return no('secret_domain_too_long', `the MTProxy secret's domain is longer than ${MAX_FAKE_TLS_DOMAIN} bytes`, { max: MAX_FAKE_TLS_DOMAIN });
     return undefined;
   }
-  return `the MTProxy secret is ${n} bytes long${n > 16 ? ` and starts with ${bytes[0]!.toString(16).padStart(2, '0')}` : ''}: ${forms}`;
+  const first = n > 16 ? bytes[0]!.toString(16).padStart(2, '0') : undefined;
+  return no('secret_bad_length', `the MTProxy secret is ${n} bytes long${first !== undefined ? ` and starts with ${first}` : ''}: ${forms}`, first !== undefined ? { bytes: n, first } : { bytes: n });
 }
 
-function hostProblem(host: string | null, what: string): string | undefined {
-  if (!host) return `the ${what} has no server`;
-  if (!HOST.test(host)) return `the ${what}'s server ${quoteInput(host)} is not a host name or IP address`;
+/** Why an MTProxy secret cannot be used, in English, without repeating it; undefined when it can. */
+export function mtproxySecretProblem(secret: string): string | undefined {
+  return mtproxySecretIssue(secret)?.problem;
+}
+
+const PART_EN: Record<ProxyPart, string> = { url: 'proxy URL', mtproxy: 'MTProxy link', socks: 'SOCKS link' };
+
+function hostProblem(host: string | null, part: ProxyPart): ({ ok: false } & ProxyProblem) | undefined {
+  if (!host) return no('no_host', `the ${PART_EN[part]} has no server`, { part });
+  if (!HOST.test(host)) return no('bad_host', `the ${PART_EN[part]}'s server ${quoteInput(host)} is not a host name or IP address`, { part, value: host });
   return undefined;
 }
 
@@ -87,12 +127,12 @@ function mtproxyFrom(q: URLSearchParams): ParsedProxy {
   const host = q.get('server');
   const p = port(q.get('port'));
   const secret = q.get('secret');
-  const bad = hostProblem(host, 'MTProxy link');
-  if (bad) return { ok: false, problem: bad };
-  if (p === undefined) return { ok: false, problem: 'the MTProxy link has no valid port (1-65535)' };
-  if (!secret) return { ok: false, problem: 'the MTProxy link has no secret' };
-  const secretBad = mtproxySecretProblem(secret);
-  if (secretBad) return { ok: false, problem: secretBad };
+  const bad = hostProblem(host, 'mtproxy');
+  if (bad) return bad;
+  if (p === undefined) return no('no_port', 'the MTProxy link has no valid port (1-65535)', { part: 'mtproxy' });
+  if (!secret) return no('no_secret', 'the MTProxy link has no secret');
+  const secretBad = mtproxySecretIssue(secret);
+  if (secretBad) return { ok: false, ...secretBad };
   return { ok: true, spec: { kind: 'mtproxy', host: host!, port: p, secret }, label: `tg://proxy?server=${host}&port=${p}` };
 }
 
@@ -114,8 +154,9 @@ export function parseProxyUrl(text: string, opts: { echo?: boolean } = {}): Pars
   try {
     u = new URL(raw);
   } catch {
-    const shown = opts.echo === false ? 'the proxy URL' : quoteInput(withoutCredentials(raw), 60);
-    return { ok: false, problem: `${shown} is not a URL; expected ${PROXY_FORMS}` };
+    if (opts.echo === false) return no('not_a_url', `the proxy URL is not a URL; expected ${PROXY_FORMS}`);
+    const masked = withoutCredentials(raw);
+    return no('not_a_url', `${quoteInput(masked, 60)} is not a URL; expected ${PROXY_FORMS}`, { value: Array.from(masked).slice(0, 60).join('') });
   }
   const internal = u.protocol === 'tg:' || u.protocol === 'mtproxy:';
   if (internal) {
@@ -125,9 +166,9 @@ export function parseProxyUrl(text: string, opts: { echo?: boolean } = {}): Pars
     if (path === 'socks') {
       const host = u.searchParams.get('server');
       const p = port(u.searchParams.get('port'));
-      const bad = hostProblem(host, 'SOCKS link');
-      if (bad) return { ok: false, problem: bad };
-      if (p === undefined) return { ok: false, problem: 'the SOCKS link has no valid port (1-65535)' };
+      const bad = hostProblem(host, 'socks');
+      if (bad) return bad;
+      if (p === undefined) return no('no_port', 'the SOCKS link has no valid port (1-65535)', { part: 'socks' });
       const spec: ProxySpec = { kind: 'socks', version: 5, host: host!, port: p };
       const user = u.searchParams.get('user');
       const pass = u.searchParams.get('pass');
@@ -135,18 +176,18 @@ export function parseProxyUrl(text: string, opts: { echo?: boolean } = {}): Pars
       if (pass) spec.password = pass;
       return { ok: true, spec, label: `socks5://${user ? user + ':***@' : ''}${host}:${p}` };
     }
-    return { ok: false, problem: `unknown proxy link ${quoteInput(`${u.protocol}//${path}`)}; expected ${PROXY_FORMS}` };
+    return no('unknown_link', `unknown proxy link ${quoteInput(`${u.protocol}//${path}`)}; expected ${PROXY_FORMS}`, { value: `${u.protocol}//${path}` });
   }
   if ((u.hostname === 't.me' || u.hostname === 'telegram.me') && u.pathname.replace(/\/+$/, '') === '/proxy') return mtproxyFrom(u.searchParams);
   if ((u.hostname === 't.me' || u.hostname === 'telegram.me') && u.pathname.replace(/\/+$/, '') === '/socks') {
     return parseProxyUrl(`tg://socks${u.search}`);
   }
   const scheme = u.protocol.slice(0, -1);
-  if (!['socks4', 'socks5', 'socks5h', 'http', 'https'].includes(scheme)) return { ok: false, problem: `unknown proxy scheme ${quoteInput(scheme)}; expected ${PROXY_FORMS}` };
-  if (u.hostname === '') return { ok: false, problem: 'the proxy URL has no host' };
+  if (!['socks4', 'socks5', 'socks5h', 'http', 'https'].includes(scheme)) return no('unknown_scheme', `unknown proxy scheme ${quoteInput(scheme)}; expected ${PROXY_FORMS}`, { value: scheme });
+  if (u.hostname === '') return no('no_host', 'the proxy URL has no host', { part: 'url' });
   // URL drops a scheme's default port (https://h:443 -> port ""): put it back for http(s).
   const p = port(u.port !== '' ? u.port : scheme === 'https' ? '443' : scheme === 'http' ? '80' : null);
-  if (p === undefined) return { ok: false, problem: 'the proxy URL needs an explicit port (1-65535)' };
+  if (p === undefined) return no('no_port', 'the proxy URL needs an explicit port (1-65535)', { part: 'url' });
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const user = decode(u.username);
   const password = decode(u.password);

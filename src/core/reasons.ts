@@ -44,7 +44,10 @@ export const REASON_CODES = [
   'account_unknown',
   /** account (its label), owner (the process holding it) */
   'account_held_elsewhere',
-  /** detail (what is wrong with the URL, English; never the password or secret) */
+  /**
+   * detail (what is wrong with the URL, English; never the password or secret); problem (its
+   * code, core/proxy-url.ts) and that problem's params, when it came from the parser
+   */
   'proxy_invalid',
   // account tags and profiles
   /** value */
@@ -111,6 +114,23 @@ export const REASON_CODES = [
   'schedule_unknown',
   /** id (a one-time schedule that has run) */
   'schedule_over',
+  /** kind (a job kind the scheduler does not know) */
+  'schedule_kind_unknown',
+  // schedule times as typed (engine/schedule-when.ts); value: the text as typed
+  /** value (the zone name) */
+  'schedule_bad_time_zone',
+  /** value */
+  'schedule_span_zero',
+  /** value */
+  'schedule_no_such_date',
+  /** value, tz */
+  'schedule_in_past',
+  /** value */
+  'schedule_bad_when',
+  /** value, detail (the cron parser's own words) */
+  'schedule_bad_cron',
+  /** value */
+  'schedule_cron_never',
   // account care
   'sessions_too_fresh',
   'twofa_wrong_password',
@@ -118,6 +138,30 @@ export const REASON_CODES = [
   'twofa_already_set',
   'twofa_email_code_wrong',
   'twofa_email_pending',
+  /** issue (core/account-care.ts TwoFactorIssue); max for the too-long ones */
+  'twofa_input_invalid',
+  /** what: sessions | service_messages */
+  'care_unsupported',
+  // accounts prune; statuses: the prunable ones, listed
+  /** statuses */
+  'prune_status_missing',
+  /** value (the statuses given that cannot be pruned), statuses */
+  'prune_status_invalid',
+  // workers
+  'worker_pin_both',
+  // export files (--out); path as typed
+  /** path, file: key | database, location (the protected file) */
+  'export_protected',
+  /** path, example (a file path inside it) */
+  'export_is_folder',
+  /** path */
+  'export_exists',
+  /** path */
+  'export_not_file',
+  /** path, folder */
+  'export_no_folder',
+  /** path, detail (the system's error code) */
+  'export_write_failed',
   // web dashboard access
   'web_token_name_invalid',
   /** name */

@@ -1,4 +1,6 @@
+import type { TwoFactorIssue } from '../../core/account-care.ts';
 import type { LinkErrorCode, LinkErrorParams, LinkIdField } from '../../core/links.ts';
+import type { ProxyPart, ProxyProblemCode } from '../../core/proxy-url.ts';
 import type { NestedLinkReason, Reason, ReasonCode, ReasonParams } from '../../core/reasons.ts';
 import type { UsernameRule } from '../../core/usernames.ts';
 import { faNum, iso } from './bidi.ts';
@@ -29,7 +31,7 @@ export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
   accounts_not_usable: (p) => `این حساب‌ها اکنون نمی‌توانند این کار را بکنند: ${v(p.accounts)} (بخش «حساب‌ها ← مشکلات» را ببینید)`,
   account_unknown: (p) => `چنین حسابی نیست: ${v(p.accounts)} (فهرست حساب‌ها را ببینید)`,
   account_held_elsewhere: (p) => `حساب ${v(p.account)} را پردازهٔ دیگری از پنل در دست دارد (${v(p.owner)})؛ آنجا متوقفش یا غیرفعالش کنید`,
-  proxy_invalid: (p) => `از این پروکسی نمی‌توان استفاده کرد: ${v(p.detail)}`,
+  proxy_invalid: (p) => `از این پروکسی نمی‌توان استفاده کرد: ${proxyProblemFa(p)}`,
   tag_invalid: (p) => `${v(p.value)} برچسب درستی نیست: حرف، رقم، _ و - بنویسید، با حرف یا رقم آغاز کنید، حداکثر ${faNum(32)} نویسه`,
   tag_no_accounts: (p) => `هیچ حسابی برچسب ${v(p.tag)} ندارد`,
   profile_invalid: (p) => `این ویرایش نمایه پذیرفتنی نیست: ${profileIssueFa(p)}`,
@@ -65,17 +67,78 @@ export const REASONS_FA: Record<ReasonCode, (p: ReasonParams) => string> = {
   chat_not_target: (p) => `${v(p.value)} گفتگوی هدف نیست`,
   schedule_unknown: (p) => `زمان‌بندی ${v(`#${String(p.id)}`)} نیست (شاید حذف شده است)`,
   schedule_over: (p) => `زمان‌بندی ${v(`#${String(p.id)}`)} یک بار اجرا شده و تمام است؛ زمان‌بندی تازه‌ای بسازید`,
+  schedule_kind_unknown: (p) => `این نوع کار را نمی‌توان زمان‌بندی کرد (${v(p.kind)})`,
+  schedule_bad_time_zone: (p) => `منطقهٔ زمانی ${v(p.value)} شناخته نیست: نامی از فهرست ${iso('IANA')} بدهید، مثلاً ${iso('Asia/Tehran')}، ${iso('Europe/Berlin')} یا ${iso('UTC')}`,
+  schedule_span_zero: (p) => `${v(p.value)} زمانی از اکنون نیست؛ فاصله‌ای مانند ${iso('+10m')} یا ${iso('+2h')} بدهید`,
+  schedule_no_such_date: (p) => `تاریخ و ساعت ${v(p.value)} وجود ندارد`,
+  schedule_in_past: (p) => `${v(p.value)} (${v(p.tz)}) گذشته است`,
+  schedule_bad_when: (p) =>
+    `${v(p.value)} به‌عنوان زمان خوانده نمی‌شود: ساعت محلی (${iso('2026-12-24T09:00')})، فاصله از اکنون (${iso('+2h')}، ${iso('+1h30m')}) یا عبارت ${iso('cron')} پنج‌بخشی (دقیقه ساعت روز ماه روز هفته، مثلاً ${iso('0 9 * * 1-5')}) بدهید`,
+  schedule_bad_cron: (p) => `عبارت ${iso('cron')} ${v(p.value)} خوانده نمی‌شود: ${v(p.detail)}`,
+  schedule_cron_never: (p) => `عبارت ${iso('cron')} ${v(p.value)} هیچ‌گاه در آینده رخ نمی‌دهد`,
   sessions_too_fresh: () => 'تلگرام فقط به نشستی که دست‌کم یک روز از ورودش گذشته اجازه می‌دهد نشست‌های دیگر را ببندد؛ بعداً دوباره امتحان کنید',
   twofa_wrong_password: () => 'رمز تأیید دومرحله‌ای کنونی اشتباه است',
   twofa_not_set: () => 'این حساب رمز تأیید دومرحله‌ای ندارد',
   twofa_already_set: () => 'این حساب از قبل رمز تأیید دومرحله‌ای دارد؛ به‌جای گذاشتن، آن را عوض کنید',
   twofa_email_code_wrong: () => 'کدی که به ایمیل فرستاده شد اشتباه است',
   twofa_email_pending: () => 'رمز تازه منتظر کدی است که به ایمیل بازیابی فرستاده شد',
+  twofa_input_invalid: (p) => TWOFA_ISSUES_FA[p.issue as TwoFactorIssue]?.(p) ?? 'درخواست رمز تأیید دومرحله‌ای پذیرفتنی نیست',
+  care_unsupported: (p) => `این اتصال نمی‌تواند ${p.what === 'sessions' ? 'نشست‌ها را فهرست کند' : 'پیام‌های سرویس تلگرام را بخواند'}`,
+  prune_status_missing: (p) => `دست‌کم یکی از این وضعیت‌ها را بدهید: ${v(p.statuses)}`,
+  prune_status_invalid: (p) => `وضعیت ${v(p.value)} پذیرفته نیست: حساب‌ها فقط در این وضعیت‌ها حذف می‌شوند: ${v(p.statuses)} (حساب سالم هرگز حذف نمی‌شود)`,
+  worker_pin_both: () => 'پردازه را یا با حساب‌ها یا با برچسب به حساب‌ها ببندید، نه با هر دو',
+  export_protected: (p) => `در ${v(p.path)} نمی‌توان نوشت: ${p.file === 'key' ? 'کلید رمزگذاری پنل' : 'پایگاه دادهٔ پنل'} است (${v(p.location)})؛ خروجی هرگز آنجا نوشته نمی‌شود. پروندهٔ دیگری برگزینید`,
+  export_is_folder: (p) => `${v(p.path)} پوشه است؛ مسیر یک پرونده را بدهید، مثلاً ${v(p.example)}`,
+  export_exists: (p) => `${v(p.path)} از قبل هست؛ برای جایگزینی ${iso('--force')} را بیفزایید، یا پروندهٔ دیگری برگزینید`,
+  export_not_file: (p) => `${v(p.path)} پروندهٔ معمولی نیست؛ پروندهٔ دیگری برگزینید`,
+  export_no_folder: (p) => `پوشهٔ ${v(p.folder)} برای ${v(p.path)} نیست؛ اول آن را بسازید یا مسیر دیگری برگزینید`,
+  export_write_failed: (p) => `در ${v(p.path)} نوشتن ممکن نشد (${v(p.detail)})؛ پرونده‌ای برگزینید که بتوان در آن نوشت`,
   web_token_name_invalid: () => 'نام توکن ۱ تا ۶۴ نویسه است: حرف، رقم، فاصله، نقطه، خط تیره یا زیرخط، و با حرف یا رقم آغاز می‌شود',
   web_token_name_taken: (p) => `توکنی به نام ${v(p.name)} هست؛ اول آن را باطل کنید یا نام دیگری برگزینید`,
   web_token_unknown: (p) => `توکن فعالی به نام یا شناسهٔ ${v(p.ref)} نیست`,
   web_session_unknown: (p) => `نشست وب فعالی با شناسهٔ ${v(`#${String(p.id)}`)} نیست`,
 };
+
+const TWOFA_ISSUES_FA: Record<TwoFactorIssue, (p: ReasonParams) => string> = {
+  action: () => 'کار رمز تأیید دومرحله‌ای یکی از گذاشتن، عوض کردن یا برداشتن است',
+  current_empty: () => 'رمز کنونی خالی است',
+  next_empty: () => 'رمز تازه خالی است',
+  next_too_long: (p) => `رمز تازه بلندتر از ${n(p.max)} نویسه است`,
+  repeat_differs: () => 'دو رمز تازه یکی نیستند',
+  same_as_current: () => 'رمز تازه همان رمز کنونی است',
+  hint_too_long: (p) => `راهنما بلندتر از ${n(p.max)} نویسه است`,
+  hint_is_password: () => 'راهنما نمی‌تواند خود رمز باشد',
+  email_invalid: () => 'این نشانی ایمیل نیست',
+  remove_extras: () => 'راهنما یا ایمیل با گذاشتن یا عوض کردن رمز می‌آید، نه با برداشتن آن',
+};
+
+const PROXY_PARTS: Record<ProxyPart, string> = { url: 'نشانی پروکسی', mtproxy: `پیوند ${iso('MTProxy')}`, socks: `پیوند ${iso('SOCKS')}` };
+
+const PROXY_FORMS_FA = `شکل‌های پذیرفته: ${iso('socks5://[user:pass@]host:port')}، ${iso('socks4://host:port')}، ${iso('http(s)://[user:pass@]host:port')}، ${iso('tg://socks?server=..&port=..')} یا ${iso('tg://proxy?server=..&port=..&secret=..')} (${iso('MTProxy')})`;
+
+const SECRET_FORMS_FA = `کلید باید ${faNum(32)} رقم هگز باشد، یا ${iso('dd')} و ${faNum(32)} رقم هگز، یا ${iso('ee')} و ${faNum(32)} رقم هگز و دامنه به هگز، یا همین‌ها به ${iso('base64')}`;
+
+const part = (p: ReasonParams): string => PROXY_PARTS[p.part as ProxyPart] ?? PROXY_PARTS.url;
+
+/** Why a proxy URL cannot be used, one per code of core/proxy-url.ts (never the password or secret). */
+export const PROXY_PROBLEMS_FA: Record<ProxyProblemCode, (p: ReasonParams) => string> = {
+  not_a_url: (p) => `${p.value !== undefined ? v(p.value) : 'نشانی پروکسی'} نشانی درستی نیست؛ ${PROXY_FORMS_FA}`,
+  unknown_link: (p) => `پیوند پروکسی ${v(p.value)} شناخته نیست؛ ${PROXY_FORMS_FA}`,
+  unknown_scheme: (p) => `نوع پروکسی ${v(p.value)} شناخته نیست؛ ${PROXY_FORMS_FA}`,
+  no_host: (p) => `${part(p)} سرور ندارد`,
+  bad_host: (p) => `سرور ${part(p)} (${v(p.value)}) نام میزبان یا نشانی ${iso('IP')} نیست`,
+  no_port: (p) => (p.part === 'url' ? `نشانی پروکسی باید درگاه را صریح بگوید (${faNum(1)} تا ${faNum(65_535)})` : `${part(p)} درگاه درستی ندارد (${faNum(1)} تا ${faNum(65_535)})`),
+  no_secret: () => `پیوند ${iso('MTProxy')} کلید ندارد`,
+  secret_not_encoded: () => `کلید ${iso('MTProxy')} نه هگز است نه ${iso('base64')}؛ ${SECRET_FORMS_FA}`,
+  secret_domain_too_long: (p) => `دامنهٔ درون کلید ${iso('MTProxy')} بلندتر از ${n(p.max)} بایت است`,
+  secret_bad_length: (p) => `کلید ${iso('MTProxy')} ${n(p.bytes)} بایت است${p.first !== undefined ? ` و با ${v(p.first)} آغاز می‌شود` : ''}؛ ${SECRET_FORMS_FA}`,
+};
+
+/** A proxy problem in Persian from its code; the parser's English for a reason kept without one. */
+export function proxyProblemFa(p: ReasonParams): string {
+  const code = p.problem;
+  return typeof code === 'string' && Object.hasOwn(PROXY_PROBLEMS_FA, code) ? PROXY_PROBLEMS_FA[code as ProxyProblemCode](p) : v(p.detail);
+}
 
 const ID_FIELDS: Record<LinkIdField, string> = { message: 'پیام', topic: 'موضوع', thread: 'رشته', comment: 'دیدگاه', channel: 'کانال' };
 

@@ -1,11 +1,12 @@
 import { InputError, PanelError } from '../../core/errors.ts';
 import { isTelegramFailure, type FailureKind } from '../../core/failures.ts';
 import type { LinkRefusal } from '../../core/links.ts';
+import type { ProxyProblem } from '../../core/proxy-url.ts';
 import type { Reason } from '../../core/reasons.ts';
 import { englishReason } from '../../core/stored-reasons.ts';
 import { failureEn } from './failures-en.ts';
 import { failureFa } from './failures-fa.ts';
-import { linkErrorFa, reasonFa } from './reasons-fa.ts';
+import { linkErrorFa, PROXY_PROBLEMS_FA, reasonFa } from './reasons-fa.ts';
 
 /**
  * The engine's reasons in the operator's language, for every interface: the bot, the web pages
@@ -28,6 +29,11 @@ export function storedReasonText(coded: Reason | null | undefined, english: stri
 /** A refused link: worded from the parser's code, its sentence in English. */
 export function linkRefusalText(f: LinkRefusal, lang: ReasonLang): string {
   return lang === 'fa' ? linkErrorFa(f) : f.error;
+}
+
+/** Why a proxy URL cannot be used: worded from the parser's code, its sentence in English. */
+export function proxyProblemText(p: ProxyProblem, lang: ReasonLang): string {
+  return lang === 'fa' ? PROXY_PROBLEMS_FA[p.code](p.params) : p.problem;
 }
 
 /** What went wrong with Telegram, by kind (a flood wait with how long), with Telegram's code. */
