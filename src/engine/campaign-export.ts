@@ -7,6 +7,7 @@ import { closeSync, constants, existsSync, fsyncSync, linkSync, lstatSync, openS
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { reason } from '../core/reasons.ts';
 import { DB_FILE, KEY_FILE } from '../store/db.ts';
 import type { ExportRow } from './campaigns.ts';
 
@@ -97,19 +98,34 @@ function realPath(p: string): string {
  * lands on them is refused too.
  */
 export function protectedFileProblem(path: string, dataDir: string): string | undefined {
+  const found = protectedFile(path, dataDir);
+  return found === undefined ? undefined : protectedEnglish(found);
+}
+
+function protectedEnglish(found: { file: 'key' | 'database'; location: string }): string {
+  return `it is the panel's ${found.file === 'key' ? 'encryption key' : 'database'} (${found.location})`;
+}
+
+function protectedFile(path: string, dataDir: string): { file: 'key' | 'database'; location: string } | undefined {
   const target = realPath(path);
   const dir = realPath(dataDir);
   const name = basename(target);
   if (dirname(target) !== dir) return undefined;
-  if (name === KEY_FILE) return `it is the panel's encryption key (${join(dir, KEY_FILE)})`;
-  if (name === DB_FILE || name.startsWith(`${DB_FILE}-`)) return `it is the panel's database (${join(dir, name)})`;
+  if (name === KEY_FILE) return { file: 'key', location: join(dir, KEY_FILE) };
+  if (name === DB_FILE || name.startsWith(`${DB_FILE}-`)) return { file: 'database', location: join(dir, name) };
   return undefined;
+}
+
+function exists(path: string): InputError {
+  return new InputError(`--out ${path} already exists; add --force to replace it, or pick another file`, reason('export_exists', { path }));
 }
 
 /** Refuses what `writeExportFile` would refuse, before any work is done. */
 export function checkExportTarget(path: string, opts: WriteExportOptions): void {
-  const guarded = protectedFileProblem(path, opts.dataDir);
-  if (guarded !== undefined) throw new InputError(`--out ${path}: ${guarded}; an export never writes there. Pick another file`);
+  const guarded = protectedFile(path, opts.dataDir);
+  if (guarded !== undefined) {
+    throw new InputError(`--out ${path}: ${protectedEnglish(guarded)}; an export never writes there. Pick another file`, reason('export_protected', { path, ...guarded }));
+  }
   let st;
   try {
     st = lstatSync(path);
@@ -118,12 +134,15 @@ export function checkExportTarget(path: string, opts: WriteExportOptions): void 
   }
   if (st) {
     const target = st.isSymbolicLink() && existsSync(path) ? statSync(path) : st;
-    if (target.isDirectory()) throw new InputError(`--out ${path} is a folder; give a file path, e.g. ${join(path, opts.example ?? 'campaign.csv')}`);
-    if (!opts.force) throw new InputError(`--out ${path} already exists; add --force to replace it, or pick another file`);
-    if (!target.isFile()) throw new InputError(`--out ${path} is not a regular file; pick another file`);
+    const example = join(path, opts.example ?? 'campaign.csv');
+    if (target.isDirectory()) throw new InputError(`--out ${path} is a folder; give a file path, e.g. ${example}`, reason('export_is_folder', { path, example }));
+    if (!opts.force) throw exists(path);
+    if (!target.isFile()) throw new InputError(`--out ${path} is not a regular file; pick another file`, reason('export_not_file', { path }));
   }
   const parent = dirname(resolve(path));
-  if (!existsSync(parent) || !statSync(parent).isDirectory()) throw new InputError(`--out ${path}: the folder ${parent} does not exist; create it first or pick another path`);
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) {
+    throw new InputError(`--out ${path}: the folder ${parent} does not exist; create it first or pick another path`, reason('export_no_folder', { path, folder: parent }));
+  }
 }
 
 /**
@@ -149,10 +168,10 @@ export function writeExportFile(path: string, text: string, opts: WriteExportOpt
         linkSync(tmp, dest);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') throw new InputError(`--out ${path} already exists; add --force to replace it, or pick another file`);
+        if (code === 'EEXIST') throw exists(path);
         // A file system without hard links (FAT, some network mounts): check, then rename.
         if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
-        if (existsSync(dest)) throw new InputError(`--out ${path} already exists; add --force to replace it, or pick another file`);
+        if (existsSync(dest)) throw exists(path);
         renameSync(tmp, dest);
       }
       rmSync(tmp, { force: true });
@@ -161,6 +180,7 @@ export function writeExportFile(path: string, text: string, opts: WriteExportOpt
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     if (e instanceof InputError) throw e;
-    throw new InputError(`cannot write --out ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)}): pick a file you can write`);
+    const detail = (e as NodeJS.ErrnoException).code ?? String(e);
+    throw new InputError(`cannot write --out ${path} (${detail}): pick a file you can write`, reason('export_write_failed', { path, detail }));
   }
 }
