@@ -82,7 +82,7 @@ export class ScheduleService {
         if (job.ids !== null) unknown(job.ids);
         break;
       default:
-        throw new InputError(`this kind of work cannot be scheduled (${(job as { kind: string }).kind})`);
+        throw new InputError(`this kind of work cannot be scheduled (${(job as { kind: string }).kind})`, reason('schedule_kind_unknown', { kind: (job as { kind: string }).kind }));
     }
   }
 
