@@ -1,5 +1,6 @@
 import type { AccountStatus, AccountSummary } from '../core/accounts.ts';
 import { InputError } from '../core/errors.ts';
+import { reason } from '../core/reasons.ts';
 import { quoteInput } from '../core/text.ts';
 import { csvCell } from './campaign-export.ts';
 
@@ -20,10 +21,11 @@ export function parsePruneStatuses(text: string | undefined): AccountStatus[] {
     .split(/[\s,]+/)
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s !== '');
-  if (parts.length === 0) throw new InputError(`--status needs one or more of ${PRUNABLE_STATUSES.join(', ')}`);
+  const statuses = PRUNABLE_STATUSES.join(', ');
+  if (parts.length === 0) throw new InputError(`--status needs one or more of ${statuses}`, reason('prune_status_missing', { statuses }));
   const bad = parts.filter((p) => !(PRUNABLE_STATUSES as readonly string[]).includes(p));
   if (bad.length > 0) {
-    throw new InputError(`--status ${bad.map((b) => quoteInput(b)).join(', ')}: accounts are pruned only when ${PRUNABLE_STATUSES.join(', ')} (working accounts are never pruned)`);
+    throw new InputError(`--status ${bad.map((b) => quoteInput(b)).join(', ')}: accounts are pruned only when ${statuses} (working accounts are never pruned)`, reason('prune_status_invalid', { value: bad.join(', '), statuses }));
   }
   return [...new Set(parts)] as AccountStatus[];
 }
