@@ -3,7 +3,7 @@
  * the cloud (two-step) password, and the login codes Telegram posts to the account. Passwords
  * and codes pass through to the session and back to the caller; none is logged or stored.
  */
-import { loginCodeIn, twoFactorProblem, type TwoFactorAction, type TwoFactorInput } from '../core/account-care.ts';
+import { HINT_MAX, loginCodeIn, PASSWORD_MAX, twoFactorIssue, type TwoFactorAction, type TwoFactorInput } from '../core/account-care.ts';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
 import { isTelegramFailure, type FailureKind } from '../core/failures.ts';
@@ -134,7 +134,7 @@ export class AccountCareService {
   /** Every authorization of the account, the panel's own first; remembers how many others there are. */
   async sessions(accountId: number): Promise<SessionsReport> {
     const s = await this.session(accountId);
-    if (!s.sessions) throw new InputError(unsupported('list sessions').message);
+    if (!s.sessions) throw new InputError(unsupported('list sessions').message, reason('care_unsupported', { what: 'sessions' }));
     try {
       const sessions = await s.sessions();
       return { accountId, sessions, others: this.remember(accountId, sessions) };
@@ -174,8 +174,11 @@ export class AccountCareService {
    */
   async twoFactor(accountIds: readonly number[], input: TwoFactorInput, askEmailCode?: EmailCodeAsker): Promise<TwoFactorResult[]> {
     if (accountIds.length === 0) throw new InputError('name at least one account', reason('accounts_none_named'));
-    const problem = twoFactorProblem(input);
-    if (problem) throw new InputError(problem);
+    const problem = twoFactorIssue(input);
+    if (problem) {
+      const max: Record<string, number> = problem.issue === 'next_too_long' ? { max: PASSWORD_MAX } : problem.issue === 'hint_too_long' ? { max: HINT_MAX } : {};
+      throw new InputError(problem.english, reason('twofa_input_invalid', { issue: problem.issue, ...max }));
+    }
     const done: Record<TwoFactorAction, TwoFactorResult['outcome']> = { set: 'set', change: 'changed', remove: 'removed' };
     const out: TwoFactorResult[] = [];
     for (const accountId of accountIds) {
@@ -233,7 +236,7 @@ export class AccountCareService {
    */
   async codes(accountId: number, opts: { wait?: boolean; signal?: AbortSignal; onWaiting?: () => void; waitMs?: number } = {}): Promise<CodesReport> {
     const s = await this.session(accountId);
-    if (!s.serviceNotices) throw new InputError(unsupported('read service messages').message);
+    if (!s.serviceNotices) throw new InputError(unsupported('read service messages').message, reason('care_unsupported', { what: 'service_messages' }));
     let fresh: LoginCode | null = null;
     let wake: (() => void) | undefined;
     const arrived = new Promise<void>((resolve) => (wake = resolve));
