@@ -11,6 +11,7 @@ import { planBalance, type BalanceAccount, type BalancePlan, type BalanceWorker 
 import type { AccountSummary } from '../core/accounts.ts';
 import type { Clock } from '../core/clock.ts';
 import { InputError } from '../core/errors.ts';
+import { reason } from '../core/reasons.ts';
 import { resolveAccountRefs } from '../core/account-refs.ts';
 import { describePin, NO_PIN, parsePinText, pinText, type PinFilter } from '../core/worker-pin.ts';
 import type { Logger } from '../log.ts';
@@ -41,11 +42,11 @@ export function workerIsLive(row: Pick<WorkerRow, 'owner' | 'heartbeatAt' | 'ttl
 
 /** `start --accounts` / `start --tag` as a pin filter; refs name accounts as everywhere else. */
 export function resolvePin(accounts: ReadonlyArray<Pick<AccountSummary, 'id' | 'phone' | 'username'>>, o: { accounts?: readonly string[] | undefined; tag?: string | undefined }): PinFilter {
-  if (o.accounts !== undefined && o.accounts.length > 0 && o.tag !== undefined) throw new InputError('pin a worker with --accounts or with --tag, not both');
+  if (o.accounts !== undefined && o.accounts.length > 0 && o.tag !== undefined) throw new InputError('pin a worker with --accounts or with --tag, not both', reason('worker_pin_both'));
   if (o.tag !== undefined) return { kind: 'tag', tag: readTag(o.tag) };
   if (o.accounts !== undefined && o.accounts.length > 0) {
     const ids = resolveAccountRefs(accounts, o.accounts);
-    if (!ids.ok) throw new InputError(ids.problem);
+    if (!ids.ok) throw new InputError(ids.problem, reason('account_unknown', { accounts: o.accounts.join(', ') }));
     return { kind: 'accounts', ids: ids.value };
   }
   return NO_PIN;
