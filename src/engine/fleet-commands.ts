@@ -49,7 +49,7 @@ export class AccountCommands {
     let proxy: { url: string; label: string } | null = null;
     if (url !== null) {
       const p = parseProxyUrl(url);
-      if (!p.ok) throw new InputError(p.problem, reason('proxy_invalid', { detail: p.problem }));
+      if (!p.ok) throw new InputError(p.problem, reason('proxy_invalid', { ...p.params, detail: p.problem, problem: p.code }));
       proxy = { url: url.trim(), label: p.label };
     }
     this.store.setProxy(accountId, proxy);

@@ -183,7 +183,8 @@ export function registerAccounts(reg: Registry): void {
       try {
         await svc.setProxy(id, none ? null : value);
       } catch (e) {
-        if (e instanceof InputError) return turn.retry(turn.t.badProxy(e.message));
+        // The engine's reason words the problem in the admin's language; English keeps the parser's sentence.
+        if (e instanceof InputError) return turn.retry(e.reason ? turn.t.reason(e.reason, turn.t.badProxy(e.message)) : turn.t.badProxy(e.message));
         throw e;
       }
       await turn.leaveFlow();
