@@ -1,25 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../src/store/db.ts';
-import { OperationStore } from '../../src/store/operations.ts';
 import { cli } from '../support/cli.ts';
-import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, simPanel, storedOperations, type SimPanel } from '../support/sim-panel.ts';
 import { png } from '../support/png.ts';
 
 let panel: SimPanel;
 afterEach(async () => {
   await panel.close();
 });
-
-function operations(dir: string): number {
-  const db = openSqlite(join(dir, 'data', 'panel.db'), { readonly: true });
-  try {
-    return new OperationStore(db).list().length;
-  } finally {
-    db.close();
-  }
-}
 
 describe('accounts profile (production mtcute client against the simulator)', () => {
   it('edits names, bios, usernames (placeholders per account) and photos; a taken username fails only its account', { timeout: 90_000 }, async () => {
@@ -106,7 +95,7 @@ describe('accounts profile (production mtcute client against the simulator)', ()
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
       expect(r.stderr).toMatch(why);
     }
-    expect(operations(dir)).toBe(0);
+    expect(storedOperations(dir)).toBe(0);
     expect(panel.world.db.prepare('SELECT count(*) AS n FROM profile_photos').get()).toEqual({ n: 0 });
   });
 });

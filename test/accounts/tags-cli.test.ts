@@ -1,23 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { OperationStore } from '../../src/store/operations.ts';
-import { openSqlite } from '../../src/store/db.ts';
-import { join } from 'node:path';
 import { cli } from '../support/cli.ts';
-import { enrol, simPanel, type SimPanel } from '../support/sim-panel.ts';
+import { enrol, simPanel, storedOperations, type SimPanel } from '../support/sim-panel.ts';
 
 let panel: SimPanel;
 afterEach(async () => {
   await panel.close();
 });
-
-function operations(dir: string): number {
-  const db = openSqlite(join(dir, 'data', 'panel.db'), { readonly: true });
-  try {
-    return new OperationStore(db).list().length;
-  } finally {
-    db.close();
-  }
-}
 
 describe('accounts tag and --tag selectors (simulated Telegram)', () => {
   it('tags accounts, lists them, keeps the reserve out of --accounts N and selects by tag', { timeout: 60_000 }, async () => {
@@ -47,7 +35,7 @@ describe('accounts tag and --tag selectors (simulated Telegram)', () => {
     expect(await cli(['act', 'join', channel, '--accounts', '3'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/only 2 can do joins/) });
     expect(await cli(['act', 'join', channel, '--tag', 'nobody'], env)).toMatchObject({ code: 2, stderr: expect.stringMatching(/no account is tagged nobody/) });
     expect(await cli(['act', 'join', channel, '--tag', 'a,b', '--accounts', '1'], env)).toMatchObject({ code: 2 });
-    expect(operations(panel.dir)).toBe(0);
+    expect(storedOperations(panel.dir)).toBe(0);
 
     const two = await cli(['--json', 'act', 'join', channel, '--accounts', '2'], env);
     expect(two.code).toBe(0);

@@ -4,7 +4,8 @@ import { openApp, type App, type AppOptions } from '../../src/app.ts';
 import { isTelegramFailure, type Failure } from '../../src/core/failures.ts';
 import { parseLink, toJoinTarget, toMessageTarget } from '../../src/core/links.ts';
 import type { JoinTarget, MessageTarget } from '../../src/core/session.ts';
-import type { OperationSelection } from '../../src/store/operations.ts';
+import { OperationStore, type OperationSelection } from '../../src/store/operations.ts';
+import { openSqlite } from '../../src/store/db.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createAndOpenWorld, type CreateWorldOptions } from '../../src/sim/create.ts';
@@ -92,4 +93,14 @@ export function joinTarget(link: string): JoinTarget {
 export async function joinWith(app: App, link: string, selection: OperationSelection): Promise<void> {
   const r = await app.operations.runOperation({ kind: 'join', target: joinTarget(link) }, selection, { actor: 'test' });
   if (r.summary.failed > 0) throw new Error(`${r.summary.failed} account(s) could not join ${link}`);
+}
+
+/** How many operations the panel in `dir` has recorded, read as another process would (read-only). */
+export function storedOperations(dir: string): number {
+  const db = openSqlite(join(dir, 'data', 'panel.db'), { readonly: true });
+  try {
+    return new OperationStore(db).list().length;
+  } finally {
+    db.close();
+  }
 }
